@@ -1,0 +1,13 @@
+"""The ``shopdb`` command line: a thin layer over the services and queries.
+
+Each command group lives in its own module and registers itself on ``cli`` here.
+"""
+
+from __future__ import annotations
+
+from shopdb.cli import schema_cmds
+from shopdb.cli.base import cli, main
+
+schema_cmds.register(cli)
+
+__all__ = ["cli", "main"]

@@ -1,0 +1,75 @@
+"""``init``, ``reset``, ``schema`` and ``erd``: the schema's own commands."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from shopdb.cli.base import ShopContext, pass_shop
+from shopdb.db import admin, erd
+from shopdb.db.dialects import DIALECT_NAMES, dialect_named
+
+
+@click.command()
+@pass_shop
+def init(shop: ShopContext) -> None:
+    """Create the shopdb schema in an empty database."""
+    engine = shop.engine()
+    admin.init_schema(engine)
+    click.echo(f"created {len(admin.SHOP_TABLES)} tables in {_where(shop)}")
+
+
+@click.command()
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@pass_shop
+def reset(shop: ShopContext, yes: bool) -> None:
+    """Drop shopdb's tables and create them empty (other tables stay)."""
+    if not yes:
+        if not sys.stdin.isatty():
+            raise click.ClickException("reset deletes all shop data: pass --yes to confirm")
+        click.confirm(f"Delete all shop data in {_where(shop)}?", abort=True)
+    engine = shop.engine()
+    admin.reset_schema(engine)
+    click.echo(f"reset {len(admin.SHOP_TABLES)} tables in {_where(shop)}")
+
+
+@click.command()
+@click.option(
+    "--dialect",
+    type=click.Choice(DIALECT_NAMES),
+    default=None,
+    help="Print the DDL for this dialect (default: the --db backend).",
+)
+@pass_shop
+def schema(shop: ShopContext, dialect: str | None) -> None:
+    """Print the DDL that creates the schema."""
+    name = dialect or _backend(shop)
+    click.echo(admin.ddl(dialect_named(name)), nl=False)
+
+
+@click.command("erd")
+@click.option(
+    "--format", "fmt", type=click.Choice(erd.FORMATS), default="mermaid", show_default=True
+)
+def erd_command(fmt: str) -> None:
+    """Print the entity-relationship diagram, generated from the schema."""
+    if fmt == "svg":
+        sys.stdout.write(erd.svg())
+    else:
+        click.echo(erd.render(fmt), nl=False)
+
+
+def _backend(shop: ShopContext) -> str:
+    name = shop.settings.database_url.get_backend_name()
+    return "mysql" if name == "mariadb" else name
+
+
+def _where(shop: ShopContext) -> str:
+    return shop.settings.database_url.render_as_string(hide_password=True)
+
+
+def register(group: click.Group) -> None:
+    """Add the schema commands to the root group."""
+    for command in (init, reset, schema, erd_command):
+        group.add_command(command)

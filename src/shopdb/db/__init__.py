@@ -1,0 +1,1 @@
+"""The database layer: engines per backend, column types, the schema."""

@@ -1,0 +1,83 @@
+"""Create, drop and describe shopdb's own tables; nothing else in a database is touched."""
+
+from __future__ import annotations
+
+from sqlalchemy import insert, inspect, select
+from sqlalchemy.engine import Connection, Dialect, Engine
+from sqlalchemy.schema import CreateIndex, CreateTable
+
+from shopdb.db.schema import SCHEMA_VERSION, alembic_version, metadata
+from shopdb.errors import SchemaError
+
+SHOP_TABLES = tuple(metadata.tables)
+
+
+def existing_shop_tables(conn: Connection) -> list[str]:
+    """The shopdb tables present in the connected database, in schema order."""
+    present = set(inspect(conn).get_table_names())
+    return [name for name in SHOP_TABLES if name in present]
+
+
+def init_schema(engine: Engine) -> None:
+    """Create every shopdb table in a database that holds none of them.
+
+    Raises:
+        SchemaError: shopdb tables already exist; nothing is changed.
+
+    If creation fails part-way (MariaDB commits each CREATE TABLE on its own), the
+    tables this call created are dropped again, so no half-built schema is left.
+    """
+    with engine.connect() as conn:
+        present = existing_shop_tables(conn)
+    if present:
+        raise SchemaError(
+            f"the database already holds shopdb tables ({', '.join(present[:3])}"
+            f"{', ...' if len(present) > 3 else ''}); use 'shopdb reset' to start over"
+        )
+    try:
+        with engine.begin() as conn:
+            metadata.create_all(conn)
+            conn.execute(insert(alembic_version).values(version_num=SCHEMA_VERSION))
+    except BaseException:
+        with engine.begin() as conn:
+            metadata.drop_all(conn, checkfirst=True)
+        raise
+
+
+def drop_schema(engine: Engine) -> None:
+    """Drop shopdb's tables (children first); other tables in the database stay."""
+    with engine.begin() as conn:
+        metadata.drop_all(conn, checkfirst=True)
+
+
+def reset_schema(engine: Engine) -> None:
+    """Drop shopdb's tables and create them empty again."""
+    drop_schema(engine)
+    init_schema(engine)
+
+
+def schema_version(conn: Connection) -> str | None:
+    """The schema revision recorded in the database, or None when it has none."""
+    if "alembic_version" not in existing_shop_tables(conn):
+        return None
+    return conn.execute(select(alembic_version.c.version_num)).scalar_one_or_none()
+
+
+def require_schema(conn: Connection) -> None:
+    """Raise ``SchemaError`` unless the database holds the complete shopdb schema."""
+    present = existing_shop_tables(conn)
+    if not present:
+        raise SchemaError("the database holds no shopdb schema: run 'shopdb init' first")
+    missing = [name for name in SHOP_TABLES if name not in present]
+    if missing:
+        raise SchemaError(f"the shopdb schema is incomplete (missing {', '.join(missing)})")
+
+
+def ddl(dialect: Dialect) -> str:
+    """The DDL that creates the schema on ``dialect``, as one SQL script."""
+    statements: list[str] = []
+    for table in metadata.sorted_tables:
+        statements.append(str(CreateTable(table).compile(dialect=dialect)).strip())
+        for index in sorted(table.indexes, key=lambda ix: str(ix.name)):
+            statements.append(str(CreateIndex(index).compile(dialect=dialect)).strip())
+    return ";\n\n".join(statements) + ";\n"

@@ -1,0 +1,104 @@
+"""The entity-relationship diagram, generated from the schema's ``MetaData``."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+from sqlalchemy import Column, Table, UniqueConstraint
+
+from shopdb.db.schema import DATA_TABLES, generation_runs
+from shopdb.errors import ShopError
+
+FORMATS = ("mermaid", "dot", "svg")
+_TABLES: tuple[Table, ...] = (*DATA_TABLES, generation_runs)
+
+
+def render(fmt: str) -> str:
+    """The diagram as Mermaid or Graphviz dot source."""
+    if fmt == "mermaid":
+        return mermaid()
+    if fmt == "dot":
+        return dot()
+    raise ValueError(f"unknown ERD format {fmt!r}")
+
+
+def _type_name(column: Column[object]) -> str:
+    return type(column.type).__name__.lower().replace("utcdatetime", "timestamp")
+
+
+def _key_marks(column: Column[object]) -> list[str]:
+    marks = []
+    if column.primary_key:
+        marks.append("PK")
+    if column.foreign_keys:
+        marks.append("FK")
+    table = column.table
+    if any(
+        isinstance(uc, UniqueConstraint) and list(uc.columns.keys()) == [column.name]
+        for uc in table.constraints
+    ):
+        marks.append("UK")
+    return marks
+
+
+def mermaid() -> str:
+    """The diagram as a Mermaid ``erDiagram``."""
+    lines = ["erDiagram"]
+    for table in _TABLES:
+        for column in table.columns:
+            for fk in column.foreign_keys:
+                parent = fk.column.table.name
+                card = "|o--o{" if column.nullable else "||--o{"
+                if column.primary_key:
+                    card = "||--||"
+                lines.append(f'    {parent} {card} {table.name} : "{column.name}"')
+    for table in _TABLES:
+        lines.append(f"    {table.name} {{")
+        for column in table.columns:
+            marks = ",".join(_key_marks(column))
+            suffix = f" {marks}" if marks else ""
+            lines.append(f"        {_type_name(column)} {column.name}{suffix}")
+        lines.append("    }")
+    return "\n".join(lines) + "\n"
+
+
+def dot() -> str:
+    """The diagram as Graphviz dot, one record-shaped node per table."""
+    lines = [
+        "digraph shopdb {",
+        "    graph [rankdir=LR, fontname=Helvetica];",
+        "    node [shape=plain, fontname=Helvetica, fontsize=10];",
+        "    edge [fontname=Helvetica, fontsize=9, arrowhead=crow, arrowtail=tee, dir=both];",
+    ]
+    for table in _TABLES:
+        rows = [f'<tr><td bgcolor="#dbe8f5" port="_"><b>{table.name}</b></td></tr>']
+        for column in table.columns:
+            marks = " ".join(_key_marks(column))
+            label = f"{column.name} <i>{_type_name(column)}</i>{' ' + marks if marks else ''}"
+            rows.append(f'<tr><td align="left" port="{column.name}">{label}</td></tr>')
+        body = "".join(rows)
+        lines.append(
+            f'    {table.name} [label=<<table border="0" cellborder="1" cellspacing="0">'
+            f"{body}</table>>];"
+        )
+    for table in _TABLES:
+        for column in table.columns:
+            for fk in column.foreign_keys:
+                parent = fk.column.table.name
+                lines.append(f"    {parent}:{fk.column.name} -> {table.name}:{column.name};")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def svg() -> str:
+    """The diagram rendered to SVG by Graphviz's ``dot`` program.
+
+    Raises:
+        ShopError: Graphviz is not installed.
+    """
+    exe = shutil.which("dot")
+    if exe is None:
+        raise ShopError("rendering SVG needs Graphviz's 'dot' program (apt-get install graphviz)")
+    done = subprocess.run([exe, "-Tsvg"], input=dot(), capture_output=True, text=True, check=True)
+    return done.stdout

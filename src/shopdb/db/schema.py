@@ -1,0 +1,282 @@
+"""The shopdb schema: every table, constraint and index, on one ``MetaData``.
+
+Integrity lives here. Each rule that can be a NOT NULL, UNIQUE, FOREIGN KEY or CHECK
+is one, named by ``NAMING_CONVENTION`` so every backend's error message names it.
+``docs/schema.md`` explains each table, each ON DELETE rule and each index.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    Computed,
+    ForeignKey,
+    Index,
+    MetaData,
+    String,
+    Table,
+    UniqueConstraint,
+    text,
+)
+
+from shopdb.db.types import Cents, Id, UtcDateTime
+
+SCHEMA_VERSION = "0001"
+"""The schema's revision, stored in ``alembic_version`` as Alembic would store it."""
+
+NAMING_CONVENTION = {
+    "pk": "pk_%(table_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+}
+
+ORDER_STATUSES = ("pending", "paid", "shipped", "delivered", "cancelled", "refunded")
+PAYMENT_METHODS = ("card", "paypal", "bank_transfer", "gift_card")
+PAYMENT_STATUSES = ("completed", "failed", "refunded")
+MOVEMENT_REASONS = ("receipt", "sale", "return", "adjustment")
+RUN_STATUSES = ("running", "complete", "failed")
+
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+# InnoDB for foreign keys and transactions; utf8mb4 for every name a user may have.
+_MYSQL: dict[str, Any] = {
+    "mysql_engine": "InnoDB",
+    "mysql_charset": "utf8mb4",
+    "mysql_collate": "utf8mb4_bin",
+}
+_NOW = text("CURRENT_TIMESTAMP")
+
+
+def _one_of(column: str, values: tuple[str, ...]) -> str:
+    quoted = ", ".join(f"'{v}'" for v in values)
+    return f"{column} in ({quoted})"
+
+
+users = Table(
+    "users",
+    metadata,
+    Column("user_id", Id, primary_key=True),
+    Column("email", String(254), nullable=False),
+    Column("first_name", String(100), nullable=False),
+    Column("last_name", String(100), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False, server_default=_NOW),
+    Column("country_code", String(2), nullable=True),
+    Column("city", String(100), nullable=True),
+    UniqueConstraint("email"),
+    CheckConstraint("email like '%_@_%'", name="email_format"),
+    CheckConstraint("country_code is null or length(country_code) = 2", name="country_code"),
+    **_MYSQL,
+)
+
+categories = Table(
+    "categories",
+    metadata,
+    Column("category_id", Id, primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("parent_id", Id, ForeignKey("categories.category_id", ondelete="RESTRICT")),
+    # NULL never equals NULL in a UNIQUE constraint, so top-level names would escape
+    # the sibling rule; a computed key of 0 for "no parent" closes that gap everywhere.
+    Column("parent_key", Id, Computed("coalesce(parent_id, 0)", persisted=True)),
+    UniqueConstraint("parent_key", "name", name="uq_categories_parent_name"),
+    CheckConstraint("name <> ''", name="name_not_empty"),
+    Index(None, "parent_id"),
+    **_MYSQL,
+)
+
+products = Table(
+    "products",
+    metadata,
+    Column("product_id", Id, primary_key=True),
+    Column(
+        "category_id", Id, ForeignKey("categories.category_id", ondelete="RESTRICT"), nullable=False
+    ),
+    Column("sku", String(64), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("price_cents", Cents, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False, server_default=_NOW),
+    Column("brand", String(100), nullable=True),
+    UniqueConstraint("sku"),
+    CheckConstraint("price_cents >= 0", name="price_cents_nonnegative"),
+    CheckConstraint("sku <> ''", name="sku_not_empty"),
+    Index(None, "category_id"),
+    **_MYSQL,
+)
+
+inventory = Table(
+    "inventory",
+    metadata,
+    Column(
+        "product_id", Id, ForeignKey("products.product_id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("quantity_on_hand", Cents, nullable=False),
+    Column("reorder_level", Cents, nullable=False, server_default=text("0")),
+    Column("updated_at", UtcDateTime, nullable=False, server_default=_NOW),
+    CheckConstraint("quantity_on_hand >= 0", name="quantity_on_hand_nonnegative"),
+    CheckConstraint("reorder_level >= 0", name="reorder_level_nonnegative"),
+    **_MYSQL,
+)
+
+orders = Table(
+    "orders",
+    metadata,
+    Column("order_id", Id, primary_key=True),
+    Column("user_id", Id, ForeignKey("users.user_id", ondelete="RESTRICT"), nullable=False),
+    Column("status", String(16), nullable=False, server_default=text("'pending'")),
+    Column("created_at", UtcDateTime, nullable=False, server_default=_NOW),
+    Column("total_cents", Cents, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=True),
+    # the shipping destination as it was when the order was placed
+    Column("ship_country_code", String(2), nullable=True),
+    Column("ship_city", String(100), nullable=True),
+    CheckConstraint(_one_of("status", ORDER_STATUSES), name="status"),
+    CheckConstraint("total_cents >= 0", name="total_cents_nonnegative"),
+    CheckConstraint(
+        "ship_country_code is null or length(ship_country_code) = 2", name="ship_country_code"
+    ),
+    Index(None, "user_id", "created_at"),
+    Index(None, "status", "created_at"),
+    Index(None, "created_at"),
+    **_MYSQL,
+)
+
+order_items = Table(
+    "order_items",
+    metadata,
+    Column("order_item_id", Id, primary_key=True),
+    Column("order_id", Id, ForeignKey("orders.order_id", ondelete="CASCADE"), nullable=False),
+    Column(
+        "product_id", Id, ForeignKey("products.product_id", ondelete="RESTRICT"), nullable=False
+    ),
+    Column("quantity", Cents, nullable=False),
+    Column("unit_price_cents", Cents, nullable=False),
+    UniqueConstraint("order_id", "product_id"),
+    CheckConstraint("quantity > 0", name="quantity_positive"),
+    CheckConstraint("unit_price_cents >= 0", name="unit_price_cents_nonnegative"),
+    Index(None, "product_id"),
+    **_MYSQL,
+)
+
+payments = Table(
+    "payments",
+    metadata,
+    Column("payment_id", Id, primary_key=True),
+    Column("order_id", Id, ForeignKey("orders.order_id", ondelete="RESTRICT"), nullable=False),
+    Column("amount_cents", Cents, nullable=False),
+    Column("method", String(16), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False, server_default=_NOW),
+    Column("refunded_at", UtcDateTime, nullable=True),
+    # a client's retry key: the same key can never record a second payment
+    Column("idempotency_key", String(64), nullable=True),
+    UniqueConstraint("idempotency_key"),
+    CheckConstraint("amount_cents > 0", name="amount_cents_positive"),
+    CheckConstraint(_one_of("method", PAYMENT_METHODS), name="method"),
+    CheckConstraint(_one_of("status", PAYMENT_STATUSES), name="status"),
+    CheckConstraint(
+        "(status = 'refunded') = (refunded_at is not null)", name="refunded_at_iff_refunded"
+    ),
+    Index(None, "order_id", "status"),
+    **_MYSQL,
+)
+
+order_status_history = Table(
+    "order_status_history",
+    metadata,
+    Column("history_id", Id, primary_key=True),
+    Column("order_id", Id, ForeignKey("orders.order_id", ondelete="CASCADE"), nullable=False),
+    Column("from_status", String(16), nullable=True),
+    Column("to_status", String(16), nullable=False),
+    Column("changed_at", UtcDateTime, nullable=False, server_default=_NOW),
+    CheckConstraint(
+        f"from_status is null or {_one_of('from_status', ORDER_STATUSES)}", name="from_status"
+    ),
+    CheckConstraint(_one_of("to_status", ORDER_STATUSES), name="to_status"),
+    Index(None, "order_id", "changed_at"),
+    **_MYSQL,
+)
+
+shipments = Table(
+    "shipments",
+    metadata,
+    Column("shipment_id", Id, primary_key=True),
+    Column("order_id", Id, ForeignKey("orders.order_id", ondelete="CASCADE"), nullable=False),
+    Column("carrier", String(32), nullable=False),
+    Column("tracking_number", String(64), nullable=False),
+    Column("shipped_at", UtcDateTime, nullable=False, server_default=_NOW),
+    Column("delivered_at", UtcDateTime, nullable=True),
+    UniqueConstraint("order_id"),
+    UniqueConstraint("tracking_number"),
+    CheckConstraint(
+        "delivered_at is null or delivered_at >= shipped_at", name="delivered_after_shipped"
+    ),
+    **_MYSQL,
+)
+
+inventory_movements = Table(
+    "inventory_movements",
+    metadata,
+    Column("movement_id", Id, primary_key=True),
+    Column("product_id", Id, ForeignKey("products.product_id", ondelete="CASCADE"), nullable=False),
+    Column("quantity_delta", Cents, nullable=False),
+    Column("reason", String(16), nullable=False),
+    Column("order_id", Id, ForeignKey("orders.order_id", ondelete="RESTRICT"), nullable=True),
+    Column("created_at", UtcDateTime, nullable=False, server_default=_NOW),
+    CheckConstraint(_one_of("reason", MOVEMENT_REASONS), name="reason"),
+    CheckConstraint("quantity_delta <> 0", name="quantity_delta_nonzero"),
+    # sales take stock for an order, returns give it back for one, receipts only add
+    CheckConstraint(
+        "(reason = 'sale' and quantity_delta < 0 and order_id is not null)"
+        " or (reason = 'return' and quantity_delta > 0 and order_id is not null)"
+        " or (reason = 'receipt' and quantity_delta > 0 and order_id is null)"
+        " or (reason = 'adjustment' and order_id is null)",
+        name="reason_rules",
+    ),
+    Index(None, "product_id", "created_at"),
+    Index(None, "order_id"),
+    **_MYSQL,
+)
+
+generation_runs = Table(
+    "generation_runs",
+    metadata,
+    Column("run_id", Id, primary_key=True),
+    Column("seed", Cents, nullable=False),
+    Column("scale_factor", String(32), nullable=False),
+    Column("end_date", String(10), nullable=False),
+    Column("years", Cents, nullable=False),
+    Column("generator_version", String(32), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("started_at", UtcDateTime, nullable=False),
+    Column("finished_at", UtcDateTime, nullable=True),
+    CheckConstraint(_one_of("status", RUN_STATUSES), name="status"),
+    CheckConstraint(
+        "(status = 'running') = (finished_at is null)", name="finished_at_iff_not_running"
+    ),
+    **_MYSQL,
+)
+
+alembic_version = Table(
+    "alembic_version",
+    metadata,
+    Column("version_num", String(32), primary_key=True),
+    **_MYSQL,
+)
+
+# Tables that hold shop data, parents before children: the order to load and to check.
+DATA_TABLES = (
+    users,
+    categories,
+    products,
+    inventory,
+    orders,
+    order_items,
+    payments,
+    order_status_history,
+    shipments,
+    inventory_movements,
+)
