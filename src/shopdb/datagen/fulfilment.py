@@ -13,11 +13,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from shopdb.datagen.frames import NULL, AnyArray, Array, Frame
+from shopdb.db.schema import ORDER_STATUSES
+from shopdb.datagen.frames import NULL, AnyArray, Array, Frame, Labels, labels
 from shopdb.datagen.orders import Basket
 from shopdb.datagen.params import DAY, GenParams
 
 NEVER = np.int64(2**62)
+STATUS_VALUES: tuple[str | None, ...] = (None, *ORDER_STATUSES)
+STATUS_CODE = {value: code for code, value in enumerate(STATUS_VALUES)}
 ABANDON = 0.03
 """Share of orders never paid and cancelled by the shop after one to seven days."""
 CANCEL_AFTER_PAY = 0.015
@@ -84,9 +87,9 @@ def draw_events(gen: np.random.Generator, params: GenParams, basket: Basket) -> 
     )
 
 
-def statuses(events: Events, t0: Array) -> tuple[AnyArray, Array]:
+def statuses(events: Events, t0: Array) -> tuple[Labels, Array]:
     """Each order's status at the end, and the time of its last status change."""
-    status = np.full(len(t0), "pending", dtype=object)
+    status = np.zeros(len(t0), dtype=np.uint8)
     updated = t0.copy()
     for name, times in (
         ("paid", events.paid),
@@ -96,9 +99,9 @@ def statuses(events: Events, t0: Array) -> tuple[AnyArray, Array]:
         ("cancelled", events.cancelled),
     ):
         happened = times < NEVER
-        status[happened] = name
+        status[happened] = ORDER_STATUSES.index(name)
         updated = np.where(happened, np.maximum(updated, times), updated)
-    return status, updated
+    return labels(ORDER_STATUSES, status), updated
 
 
 def history_frame(basket: Basket, events: Events) -> Frame:
@@ -116,8 +119,8 @@ def history_frame(basket: Basket, events: Events) -> Frame:
     for rank, (before, after, at) in enumerate(steps):
         index = np.flatnonzero(at < NEVER)
         orders.append(index)
-        froms.append(np.full(len(index), before, dtype=object))
-        tos.append(np.full(len(index), after, dtype=object))
+        froms.append(np.full(len(index), STATUS_CODE[before]))
+        tos.append(np.full(len(index), STATUS_CODE[after]))
         times.append(at[index])
         ranks.append(np.full(len(index), rank))
     order, rank = np.concatenate(orders), np.concatenate(ranks)
@@ -126,8 +129,8 @@ def history_frame(basket: Basket, events: Events) -> Frame:
         "order_status_history",
         {
             "order_id": basket.order_id[order[sort]],
-            "from_status": np.concatenate(froms)[sort],
-            "to_status": np.concatenate(tos)[sort],
+            "from_status": labels(STATUS_VALUES, np.concatenate(froms)[sort]),
+            "to_status": labels(STATUS_VALUES, np.concatenate(tos)[sort]),
             "changed_at": np.concatenate(times)[sort],
         },
     )
@@ -140,14 +143,13 @@ def shipment_frame(gen: np.random.Generator, basket: Basket, events: Events) -> 
     order_id = basket.order_id[index]
     # an invertible map of the order id (the multiplier is prime to 10**11): unique numbers
     number = (order_id * 7_919_731 + 1_234_567) % 10**11
-    digits = np.char.zfill(number.astype(str), 11).astype(object)
     delivered = events.delivered[index]
     return Frame(
         "shipments",
         {
             "order_id": order_id,
-            "carrier": np.asarray(CARRIERS, dtype=object)[carrier],
-            "tracking_number": np.asarray(CARRIER_PREFIXES, dtype=object)[carrier] + digits,
+            "carrier": labels(CARRIERS, carrier),
+            "tracking_number": number,
             "shipped_at": events.shipped[index],
             "delivered_at": np.where(delivered < NEVER, delivered, NULL),
         },
@@ -168,10 +170,15 @@ def stock_frame(basket: Basket, events: Events) -> Frame:
             "quantity_delta": np.concatenate(
                 [-basket.item_quantity, basket.item_quantity[back]]
             ),
-            "reason": np.concatenate(
-                [np.full(n_sales, "sale", dtype=object), np.full(len(back), "return", dtype=object)]
-            ),
+            "reason": labels(("sale", "return"), np.repeat([0, 1], [n_sales, len(back)])),
             "order_id": np.concatenate([order_id, order_id[back]]),
             "created_at": np.concatenate([item_at, cancelled_at[back]]),
         },
     )
+
+
+def tracking_numbers(carrier: Labels, number: Array) -> AnyArray:
+    """Tracking numbers as carriers print them: a carrier prefix and 11 digits."""
+    prefix = np.asarray([CARRIER_PREFIXES[CARRIERS.index(str(c))] for c in carrier.values], dtype=object)
+    digits = np.char.zfill(number.astype(str), 11).astype(object)
+    return np.asarray(prefix[carrier.codes] + digits)

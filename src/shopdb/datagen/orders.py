@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from shopdb.datagen.catalog import shop_price
-from shopdb.datagen.frames import AnyArray, Array, Frame
+from shopdb.datagen.frames import AnyArray, Array, Frame, Labels, labels
 from shopdb.datagen.params import DAY, ORDERS, GenParams, rng
 from shopdb.datagen.timeline import Chunk, order_times
 
@@ -36,8 +36,14 @@ class Shared:
     counts: Array
     user_created: Array
     user_cdf: AnyArray
-    user_country: AnyArray
-    user_city: AnyArray
+    first_buyers: Array
+    """Users with a first order to place, sorted by when they mean to place it."""
+    first_at: Array
+    """Those times, sorted."""
+    user_country: Array
+    user_city: Array
+    countries: tuple[str, ...]
+    cities: tuple[str, ...]
     price_cents: Array
     popularity_cdf: AnyArray
 
@@ -61,7 +67,7 @@ def draw_baskets(shared: Shared, chunk: Chunk, gen: np.random.Generator) -> Bask
     params = shared.params
     created = order_times(gen, params, chunk, shared.counts)
     n = len(created)
-    user = _customers(gen, shared, created)
+    user = _customers(gen, shared, created, chunk)
     size = np.minimum(gen.geometric(BASKET_P, n), MAX_BASKET)
     item_order = np.repeat(np.arange(n), size)
     item_order, product = _distinct_products(gen, shared.popularity_cdf, item_order)
@@ -89,7 +95,7 @@ def chunk_rng(params: GenParams, chunk: Chunk) -> np.random.Generator:
     return rng(params, ORDERS, chunk.index)
 
 
-def order_frames(shared: Shared, basket: Basket, status: AnyArray, updated: Array) -> list[Frame]:
+def order_frames(shared: Shared, basket: Basket, status: Labels, updated: Array) -> list[Frame]:
     """The ``orders`` and ``order_items`` rows (item ids are assigned by the caller)."""
     user = basket.user_index
     orders = Frame(
@@ -101,8 +107,8 @@ def order_frames(shared: Shared, basket: Basket, status: AnyArray, updated: Arra
             "created_at": basket.created_at,
             "total_cents": basket.total_cents,
             "updated_at": updated,
-            "ship_country_code": shared.user_country[user],
-            "ship_city": shared.user_city[user],
+            "ship_country_code": labels(shared.countries, shared.user_country[user]),
+            "ship_city": labels(shared.cities, shared.user_city[user]),
         },
     )
     items = Frame(
@@ -117,12 +123,25 @@ def order_frames(shared: Shared, basket: Basket, status: AnyArray, updated: Arra
     return [orders, items]
 
 
-def _customers(gen: np.random.Generator, shared: Shared, created: Array) -> Array:
-    # among users signed up by then, pick by propensity: prefix sums make it one search
+def _customers(gen: np.random.Generator, shared: Shared, created: Array, chunk: Chunk) -> Array:
+    """The customer of each order: new buyers' first orders, then repeat buyers."""
+    # among users signed up by then, pick repeat buyers by propensity: prefix sums make
+    # it one binary search per order
     signed_up = np.searchsorted(shared.user_created, created, side="right")
     total = shared.user_cdf[signed_up - 1]
     pick = np.searchsorted(shared.user_cdf, gen.random(len(created)) * total, side="right")
-    return np.minimum(pick, signed_up - 1).astype(np.int64)
+    user = np.minimum(pick, signed_up - 1).astype(np.int64)
+    # new buyers whose first order falls in this chunk take the first free order at or
+    # after that time (q_i = max(p_i, q_(i-1) + 1), computed as a running maximum)
+    lo_s = shared.params.start_s + chunk.day_lo * DAY
+    hi_s = shared.params.start_s + chunk.day_hi * DAY
+    lo, hi = np.searchsorted(shared.first_at, [lo_s, hi_s])
+    wanted = np.searchsorted(created, shared.first_at[lo:hi])
+    step = np.arange(len(wanted))
+    slot = np.maximum.accumulate(wanted - step) + step if len(wanted) else wanted
+    fits = slot < len(created)
+    user[slot[fits]] = shared.first_buyers[lo:hi][fits]
+    return user
 
 
 def _distinct_products(

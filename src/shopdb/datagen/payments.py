@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from shopdb.datagen.frames import NULL, Array, Frame
+from shopdb.datagen.frames import NULL, Array, Frame, constant, labels
 from shopdb.datagen.fulfilment import (
     FAILED_ATTEMPT,
     METHODS,
@@ -58,17 +58,18 @@ def payment_frame(gen: np.random.Generator, end_s: int, basket: Basket, events: 
     refunded_at = np.concatenate([np.asarray(p[4]) for p in parts])
     failed = np.concatenate([np.full(len(p[0]), p[5] < 2) for p in parts])
     sort = np.lexsort((rank, order, created))
-    status = np.where(failed, "failed", np.where(refunded_at < NEVER, "refunded", "completed"))
+    # codes into PAYMENT_STATUSES: completed 0, failed 1, refunded 2
+    status = np.where(failed, 1, np.where(refunded_at < NEVER, 2, 0))
     return Frame(
         "payments",
         {
             "order_id": basket.order_id[order[sort]],
             "amount_cents": np.concatenate([p[1] for p in parts])[sort],
-            "method": np.asarray(METHODS, dtype=object)[np.concatenate([p[2] for p in parts])[sort]],
-            "status": status.astype(object)[sort],
+            "method": labels(METHODS, np.concatenate([p[2] for p in parts])[sort]),
+            "status": labels(("completed", "failed", "refunded"), status[sort]),
             "created_at": created[sort],
             "refunded_at": np.where(refunded_at < NEVER, refunded_at, NULL)[sort],
-            "idempotency_key": np.full(len(sort), None, dtype=object),
+            "idempotency_key": constant(None, len(sort)),
         },
     )
 

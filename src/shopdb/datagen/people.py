@@ -26,10 +26,16 @@ from shopdb.datagen.people_data import (
 
 SIGNUP_GROWTH = 0.5
 """Sign-ups per day grow by e**0.5 (about 65%) a year."""
-NEVER_BUY_SHARE = 0.22
-"""Share of users who never order."""
-PROPENSITY_SIGMA = 1.9
-"""Spread of the log-normal buying propensity: a few users order far more than most."""
+EXISTING_SHARE = 0.12
+"""Share of users who signed up in the two years before the period (the shop existed)."""
+SEGMENT_SHARES = (0.22, 0.40, 0.38)
+"""Never buy, buy once, buy again: new customers of the last two order their first
+time soon after signing up; repeat buyers are then drawn for the other orders."""
+PROPENSITY_SIGMA = 1.0
+"""Spread of repeat buyers' log-normal propensity: a few order far more than most."""
+FIRST_ORDER_DELAY = 8 * 3600
+"""Mean time from sign-up to first order, in seconds (exponential)."""
+NEVER = 2**62
 
 
 @dataclass
@@ -62,6 +68,8 @@ class People:
     number: Array
     created_at: Array
     propensity: AnyArray
+    first_order_at: Array
+    """When a new buyer means to place a first order (``NEVER``: no first order)."""
 
     def __len__(self) -> int:
         return len(self.created_at)
@@ -101,11 +109,16 @@ def draw_people(params: GenParams, pools: Pools) -> People:
     pattern = gen.choice(len(weights), n, p=weights / weights.sum())
     domain = _domains(gen, country)
     created = _signups(gen, params, n)
-    propensity = gen.lognormal(0.0, PROPENSITY_SIGMA, n)
-    propensity[gen.random(n) < NEVER_BUY_SHARE] = 0.0
-    propensity[0] = max(propensity[0], 1.0)  # the first customer can take the first order
+    segment = gen.choice(3, n, p=np.asarray(SEGMENT_SHARES))
+    propensity = np.where(segment == 2, gen.lognormal(0.0, PROPENSITY_SIGMA, n), 0.0)
+    propensity[0] = max(propensity[0], 1.0)  # someone can take the very first order
+    delay = gen.exponential(FIRST_ORDER_DELAY, n).astype(np.int64)
+    new_buyer = (segment > 0) & (created >= params.start_s)
+    first_order = np.where(new_buyer, created + 1 + delay, NEVER)
     number = _email_numbers(pools, first, last, pattern, domain)
-    return People(country, first, last, city, pattern, domain, number, created, propensity)
+    return People(
+        country, first, last, city, pattern, domain, number, created, propensity, first_order
+    )
 
 
 def user_frame(people: People, pools: Pools, lo: int, hi: int) -> Frame:
@@ -143,8 +156,11 @@ def _signups(gen: np.random.Generator, params: GenParams, n: int) -> Array:
     years = span / (365.25 * 86_400)
     u = gen.random(n)
     t = np.log1p(u * np.expm1(SIGNUP_GROWTH * years)) / (SIGNUP_GROWTH * years)
-    created = params.start_s + np.sort((t * span).astype(np.int64))
-    created[0] = params.start_s
+    created = params.start_s + (t * span).astype(np.int64)
+    existing = gen.random(n) < EXISTING_SHARE
+    created[existing] = params.start_s - gen.integers(1, 2 * 365 * 86_400, int(existing.sum()))
+    created = np.sort(created)
+    created[0] = min(created[0], params.start_s)
     return created
 
 

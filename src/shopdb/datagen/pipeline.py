@@ -61,14 +61,17 @@ def plan(params: GenParams) -> Plan:
     pools = build_pools(params)
     people = draw_people(params, pools)
     counts = daily_counts(params)
-    codes = np.array([c.code for c in COUNTRIES], dtype=object)
     shared = Shared(
         params=params,
         counts=counts,
         user_created=people.created_at,
         user_cdf=np.cumsum(people.propensity),
-        user_country=codes[people.country],
-        user_city=pools.city[people.city],
+        first_buyers=np.argsort(people.first_order_at, kind="stable"),
+        first_at=np.sort(people.first_order_at),
+        user_country=people.country,
+        user_city=people.city,
+        countries=tuple(c.code for c in COUNTRIES),
+        cities=tuple(pools.city),
         price_cents=catalog.price_cents,
         popularity_cdf=np.cumsum(catalog.popularity),
     )

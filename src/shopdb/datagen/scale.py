@@ -79,3 +79,8 @@ def scale_for(factor: float) -> Scale:
 def format_scale(factor: float) -> str:
     """The canonical text of a scale factor, as recorded in ``generation_runs``."""
     return f"{factor:g}"
+
+
+def expected_rows(scale: Scale) -> int:
+    """About how many rows a run loads (for a progress bar): about 12 per order."""
+    return 76 + 3 * scale.products + scale.users + round(12.3 * scale.orders)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from shopdb.datagen.catalog import Catalog
-from shopdb.datagen.frames import NULL, AnyArray, Array, Frame
+from shopdb.datagen.frames import NULL, AnyArray, Array, Frame, constant
 from shopdb.datagen.params import DAY, GenParams, rng
 
 STOCK = 6
@@ -117,7 +117,7 @@ def _receipts(product: Array, amount: Array, at: Array) -> Frame:
         {
             "product_id": product,
             "quantity_delta": amount.astype(np.int64),
-            "reason": np.full(len(product), "receipt", dtype=object),
+            "reason": constant("receipt", len(product)),
             "order_id": np.full(len(product), NULL, dtype=np.int64),
             "created_at": at.astype(np.int64),
         },
