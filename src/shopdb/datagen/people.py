@@ -8,6 +8,7 @@ number is appended (``john.smith2``), so every address is unique by construction
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from dataclasses import dataclass
 
@@ -77,7 +78,12 @@ class People:
 
 def build_pools(params: GenParams) -> Pools:
     """Fill the name pools from Faker, seeded from the run's seed."""
-    faker_seed = int(rng(params, POOLS).integers(0, 2**31))
+    return _pools(int(rng(params, POOLS).integers(0, 2**31)))
+
+
+@functools.lru_cache(maxsize=4)
+def _pools(faker_seed: int) -> Pools:
+    # cached: building Faker for nine locales takes about a second; pools never change
     firsts: list[list[str]] = []
     lasts: list[list[str]] = []
     for country in COUNTRIES:
