@@ -25,7 +25,8 @@ from shopdb.datagen.params import GENERATOR_VERSION, GenParams
 from shopdb.datagen.people import user_frame
 from shopdb.datagen.pipeline import ChunkRows, Plan, generate_chunks, plan
 from shopdb.datagen.scale import USER_CHUNK, format_scale
-from shopdb.datagen.stock import chunk_start, inventory_frame, open_ledger, record, restock
+from shopdb.datagen.stock import inventory_frame, open_ledger, restock_chunk
+from shopdb.datagen.timeline import Chunk
 from shopdb.db.admin import require_schema
 from shopdb.db.schema import DATA_TABLES, categories, generation_runs
 from shopdb.db.types import utcnow
@@ -96,20 +97,21 @@ def load_shop(session: BulkSession, shop: Plan, jobs: int, loaded: Progress) -> 
     write([ids.number(opening)])
     last = len(shop.chunks) - 1
     for rows in generate_chunks(shop.shared, shop.chunks, jobs):
-        at = chunk_start(shop.params, rows.chunk.day_lo)
-        receipts = restock(ledger, at, rows.sold, rows.chunk.index == last)
-        write(_chunk_frames(rows, receipts, ids, ledger_record=lambda f: record(ledger, f)))
+
+        def restocks(moves: Frame, chunk: Chunk = rows.chunk) -> Frame:
+            return restock_chunk(ledger, shop.params, chunk, moves, chunk.index == last)
+
+        write(_chunk_frames(rows, ids, restocks))
     write([inventory_frame(ledger)])
 
 
 def _chunk_frames(
-    rows: ChunkRows, receipts: Frame, ids: IdCounter, ledger_record: Callable[[Frame], None]
+    rows: ChunkRows, ids: IdCounter, restocks: Callable[[Frame], Frame]
 ) -> list[Frame]:
     out: list[Frame] = []
     for frame in rows.frames:
         if frame.table == "inventory_movements":
-            ledger_record(frame)
-            both = concat([receipts, frame])
+            both = concat([restocks(frame), frame])
             order = np.argsort(np.asarray(both.columns["created_at"]), kind="stable")
             frame = both.take(order)
         if frame.table == "shipments":

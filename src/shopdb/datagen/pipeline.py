@@ -30,7 +30,6 @@ from shopdb.datagen.params import GenParams
 from shopdb.datagen.payments import payment_frame
 from shopdb.datagen.people_data import COUNTRIES
 from shopdb.datagen.people import People, Pools, build_pools, draw_people
-from shopdb.datagen.stock import demand
 from shopdb.datagen.timeline import Chunk, chunks, daily_counts
 
 
@@ -48,11 +47,10 @@ class Plan:
 
 @dataclass
 class ChunkRows:
-    """One chunk's rows (child tables without ids) and its units sold per product."""
+    """One chunk's rows (child tables without ids)."""
 
     chunk: Chunk
     frames: list[Frame]
-    sold: Array
 
 
 def plan(params: GenParams) -> Plan:
@@ -89,8 +87,7 @@ def chunk_rows(shared: Shared, chunk: Chunk) -> ChunkRows:
     frames.append(history_frame(basket, events))
     frames.append(shipment_frame(gen, basket, events))
     frames.append(stock_frame(basket, events))
-    sold = demand(basket.item_product, basket.item_quantity, len(shared.price_cents))
-    return ChunkRows(chunk, frames, sold)
+    return ChunkRows(chunk, frames)
 
 
 _WORKER_SHARED: Shared | None = None
