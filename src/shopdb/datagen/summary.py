@@ -42,7 +42,7 @@ def shop_summary(engine: Engine) -> ShopSummary:
             )
         ).scalar_one()
         by_status = dict(
-            conn.execute(select(orders.c.status, func.count()).group_by(orders.c.status)).tuples().all()
+            conn.execute(select(orders.c.status, func.count()).group_by(orders.c.status)).all()
         )
         buyers = conn.execute(select(func.count(distinct(orders.c.user_id)))).scalar_one()
         refunded = conn.execute(

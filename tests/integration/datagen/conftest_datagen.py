@@ -14,8 +14,8 @@ from shopdb.datagen.params import make_params
 from shopdb.db.schema import DATA_TABLES, generation_runs
 
 END = date(2025, 11, 26)
-TINY = 0.002
-"""200 users, 2,000 orders: every invariant has cases, and a backend loads it in seconds."""
+TINY = 0.001
+"""100 users, 1,000 orders: every invariant has cases, and a backend loads it in seconds."""
 
 
 def tiny_params(seed: int = 11, scale: float = TINY):

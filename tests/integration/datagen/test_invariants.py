@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
+from conftest_datagen import runs
+
 from shopdb.lifecycle import TRANSITIONS
 
 # each query returns the rows that break one rule: it must return none
@@ -94,7 +96,7 @@ VIOLATIONS = {
 }
 
 
-def test_generated_data_keeps_every_rule(shop):
+def test_a_generated_shop_keeps_every_rule_and_has_every_kind_of_row(shop):
     broken = {}
     with shop.connect() as conn:
         for rule, query in VIOLATIONS.items():
@@ -108,9 +110,8 @@ def test_generated_data_keeps_every_rule(shop):
     for before, after in pairs:
         assert (before is None and after == "pending") or after in TRANSITIONS[before]
     assert len(pairs) >= 6
+    assert runs(shop) == [("complete", "0.001", "2025-11-26")]
 
-
-def test_every_kind_of_order_payment_and_stock_level_occurs(shop):
     with shop.connect() as conn:
         statuses = {r[0] for r in conn.execute(text("select distinct status from orders"))}
         payments = {
