@@ -16,10 +16,9 @@ import pyarrow.csv as pa_csv
 from sqlalchemy import String, Table
 
 from shopdb.datagen.frames import NULL, AnyArray, Column, Frame, Labels
-from shopdb.db.schema import metadata
 from shopdb.datagen.timefmt import sqlalchemy_text
+from shopdb.db.schema import metadata
 from shopdb.db.types import UtcDateTime
-
 
 
 def table_of(frame: Frame) -> Table:

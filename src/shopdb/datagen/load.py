@@ -25,7 +25,11 @@ from shopdb.datagen.frames import Frame
 from shopdb.db.schema import DATA_TABLES, generation_runs
 from shopdb.errors import ShopError
 
-SQLITE_LOAD_PRAGMAS = ("PRAGMA synchronous = OFF", "PRAGMA cache_size = -262144", "PRAGMA temp_store = MEMORY")
+SQLITE_LOAD_PRAGMAS = (
+    "PRAGMA synchronous = OFF",
+    "PRAGMA cache_size = -262144",
+    "PRAGMA temp_store = MEMORY",
+)
 SQLITE_NORMAL_PRAGMAS = ("PRAGMA synchronous = NORMAL", "PRAGMA cache_size = -2000")
 
 
@@ -183,5 +187,3 @@ def reset_sequences(conn: Connection) -> None:
                 f"coalesce((select max({key}) from {name}), 0) + 1, false)"
             )
         )
-
-

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from shopdb.datagen.catalog import Catalog, build_catalog
-from shopdb.datagen.frames import Array, Frame
+from shopdb.datagen.frames import Frame
 from shopdb.datagen.fulfilment import (
     draw_events,
     history_frame,
@@ -28,8 +28,8 @@ from shopdb.datagen.fulfilment import (
 from shopdb.datagen.orders import Shared, chunk_rng, draw_baskets, order_frames
 from shopdb.datagen.params import GenParams
 from shopdb.datagen.payments import payment_frame
-from shopdb.datagen.people_data import COUNTRIES
 from shopdb.datagen.people import People, Pools, build_pools, draw_people
+from shopdb.datagen.people_data import COUNTRIES
 from shopdb.datagen.timeline import Chunk, chunks, daily_counts
 
 

@@ -54,9 +54,18 @@ def open_ledger(params: GenParams, catalog: Catalog) -> tuple[Ledger, Frame]:
     price = catalog.price_cents
     case = np.where(price < 2_000, 12, np.where(price < 10_000, 4, 1)).astype(np.int64)
     opening = _round_up(target + gen.integers(0, reorder + 1), case)
-    ending = gen.choice(3, n, p=[1 - OUT_OF_STOCK_SHARE - LOW_STOCK_SHARE, OUT_OF_STOCK_SHARE, LOW_STOCK_SHARE])
-    ledger = Ledger(reorder, target, case, opening.copy(), np.zeros(n, np.int64),
-                    catalog.created_at.copy(), ending)
+    ending = gen.choice(
+        3, n, p=[1 - OUT_OF_STOCK_SHARE - LOW_STOCK_SHARE, OUT_OF_STOCK_SHARE, LOW_STOCK_SHARE]
+    )
+    ledger = Ledger(
+        reorder,
+        target,
+        case,
+        opening.copy(),
+        np.zeros(n, np.int64),
+        catalog.created_at.copy(),
+        ending,
+    )
     product = np.arange(1, n + 1, dtype=np.int64)
     return ledger, _receipts(product, opening, catalog.created_at)
 
@@ -89,7 +98,10 @@ def restock_chunk(
     back = ~sale
     ledger.returns += np.bincount(product[back], weights=delta[back], minlength=n).astype(np.int64)
     out = concat(receipts)
-    for moved, when in ((product, at), (np.asarray(out.columns["product_id"]) - 1, out.columns["created_at"])):
+    for moved, when in (
+        (product, at),
+        (np.asarray(out.columns["product_id"]) - 1, out.columns["created_at"]),
+    ):
         np.maximum.at(ledger.last_at, moved, np.asarray(when))
     return out
 

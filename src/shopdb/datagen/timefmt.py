@@ -32,7 +32,12 @@ def sqlalchemy_text(seconds: Array) -> AnyArray:
     year, month, day, hour, minute, second = civil(np.asarray(seconds, dtype=np.int64))
     out = np.empty((len(year), 26), dtype=np.uint8)
     for start, value, width in (
-        (0, year, 4), (5, month, 2), (8, day, 2), (11, hour, 2), (14, minute, 2), (17, second, 2)
+        (0, year, 4),
+        (5, month, 2),
+        (8, day, 2),
+        (11, hour, 2),
+        (14, minute, 2),
+        (17, second, 2),
     ):
         for i in range(width):
             out[:, start + i] = 48 + (value // 10 ** (width - 1 - i)) % 10

@@ -5,11 +5,9 @@ from __future__ import annotations
 import hashlib
 from datetime import date, datetime
 
-import pytest
 from sqlalchemy import select, text
 from sqlalchemy.engine import Engine
 
-from shopdb.datagen.generate import generate
 from shopdb.datagen.params import make_params
 from shopdb.db.schema import DATA_TABLES, generation_runs
 
@@ -21,8 +19,6 @@ TINY = 0.001
 def tiny_params(seed: int = 11, scale: float = TINY):
     """The parameters the integration tests generate with."""
     return make_params(seed, scale, END, 2)
-
-
 
 
 def count(engine: Engine, table: str) -> int:

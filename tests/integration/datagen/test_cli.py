@@ -67,7 +67,14 @@ def test_generate_with_reset_replaces_the_data(engine, db_url_text):
             )
         )
     result = _run(
-        db_url_text, "generate", "--scale", "0.001", "--seed", "5", "--end", "2025-06-01",
+        db_url_text,
+        "generate",
+        "--scale",
+        "0.001",
+        "--seed",
+        "5",
+        "--end",
+        "2025-06-01",
         "--reset",
     )
     assert result.exit_code == 0, result.output

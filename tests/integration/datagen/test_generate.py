@@ -31,9 +31,18 @@ def test_every_backend_and_job_count_loads_identical_rows(engine, sqlite_referen
     # SQLite with one process is the reference; each backend is loaded with two
     generate(engine, tiny_params(), jobs=2)
     digest = canonical_digest(engine)
-    assert set(digest) == {"users", "categories", "products", "inventory", "orders",
-                           "order_items", "payments", "order_status_history", "shipments",
-                           "inventory_movements"}
+    assert set(digest) == {
+        "users",
+        "categories",
+        "products",
+        "inventory",
+        "orders",
+        "order_items",
+        "payments",
+        "order_status_history",
+        "shipments",
+        "inventory_movements",
+    }
     assert digest == sqlite_reference
 
 
@@ -43,7 +52,9 @@ def test_rows_added_after_a_load_get_new_ids(shop):
         last_user = conn.execute(select(users.c.user_id).order_by(users.c.user_id.desc())).first()
         user_id = conn.execute(
             insert(users).values(
-                email="new.customer@example.com", first_name="New", last_name="Customer",
+                email="new.customer@example.com",
+                first_name="New",
+                last_name="Customer",
                 created_at=utcnow(),
             )
         ).inserted_primary_key[0]
@@ -57,7 +68,10 @@ def test_rows_added_after_a_load_get_new_ids(shop):
         )
         conn.execute(
             insert(payments).values(
-                order_id=order_id, amount_cents=1, method="card", status="failed",
+                order_id=order_id,
+                amount_cents=1,
+                method="card",
+                status="failed",
                 created_at=utcnow(),
             )
         )

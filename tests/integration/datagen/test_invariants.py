@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import text
-
 from conftest_datagen import runs
+from sqlalchemy import text
 
 from shopdb.lifecycle import TRANSITIONS
 
@@ -115,8 +114,7 @@ def test_a_generated_shop_keeps_every_rule_and_has_every_kind_of_row(shop):
     with shop.connect() as conn:
         statuses = {r[0] for r in conn.execute(text("select distinct status from orders"))}
         payments = {
-            tuple(r)
-            for r in conn.execute(text("select distinct method, status from payments"))
+            tuple(r) for r in conn.execute(text("select distinct method, status from payments"))
         }
     assert statuses >= {"delivered", "cancelled", "refunded", "shipped"}
     assert {s for _, s in payments} == {"completed", "failed", "refunded"}
