@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
-from typing import Any
 
 import pytest
 from audit_shop import build_shop
@@ -62,13 +61,18 @@ def shop(engine: Engine) -> Engine:
     return engine
 
 
-def fresh_database(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> Any:
-    """Create another empty database on ``backend``; return (url, drop callback)."""
+@pytest.fixture
+def other_db(
+    request: pytest.FixtureRequest, shop_backend: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
+    """A second database with the empty schema, on the shared shop's backend."""
     root = _root_conftest(request.config)
-    url, name = root.create_database(backend, tmp_path)
-
-    def drop() -> None:
+    url, name = root.create_database(shop_backend, tmp_path_factory.mktemp("other"))
+    engine = make_engine(url)
+    try:
+        init_schema(engine)
+        yield engine
+    finally:
+        engine.dispose()
         if name is not None:
-            root.drop_database(backend, name)
-
-    return url, drop
+            root.drop_database(shop_backend, name)
