@@ -1,7 +1,7 @@
 """Fixtures for the audit, checksum and export tests: the small valid shop on every backend.
 
-The shop is built once per backend per module (tests that only read it, or that corrupt
-it inside a transaction they roll back, can share it), in a database made and dropped by
+The shop is built once per backend per test session (every test that uses it only reads
+it, or corrupts it inside a transaction it rolls back), in a database made and dropped by
 the root conftest's helpers.
 """
 
@@ -30,17 +30,17 @@ def _root_conftest(config: pytest.Config) -> ModuleType:
     return module
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
+@pytest.fixture(scope="session", params=BACKENDS)
 def shop_backend(request: pytest.FixtureRequest) -> str:
-    """The backend of the module-wide shop."""
+    """The backend of the shared shop."""
     return str(request.param)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def shop_engine(
     shop_backend: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Engine]:
-    """An engine on a database holding the valid shop, shared by one module's tests."""
+    """An engine on a database holding the valid shop, shared by every test (read only)."""
     root = _root_conftest(request.config)
     url, name = root.create_database(shop_backend, tmp_path_factory.mktemp(shop_backend))
     engine = make_engine(url)
