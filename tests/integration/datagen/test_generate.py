@@ -6,6 +6,7 @@ import pytest
 from conftest_datagen import canonical_digest, count, data_counts, runs, tiny_params
 from sqlalchemy import insert, select
 
+from shopdb.checksum import table_checksums
 from shopdb.config import parse_database_url
 from shopdb.datagen.generate import generate
 from shopdb.db.admin import init_schema
@@ -15,14 +16,14 @@ from shopdb.db.types import utcnow
 
 
 @pytest.fixture(scope="session")
-def sqlite_reference(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """Digests of the tiny shop generated into SQLite by one process."""
+def sqlite_reference(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str], dict]:
+    """Digests and ``shopdb checksum`` of the tiny shop generated into SQLite by one process."""
     path = tmp_path_factory.mktemp("reference") / "reference.sqlite3"
     engine = make_engine(parse_database_url(f"sqlite:///{path}"))
     try:
         init_schema(engine)
         generate(engine, tiny_params(), jobs=1)
-        return canonical_digest(engine)
+        return canonical_digest(engine), table_checksums(engine)
     finally:
         engine.dispose()
 
@@ -43,7 +44,9 @@ def test_every_backend_and_job_count_loads_identical_rows(engine, sqlite_referen
         "shipments",
         "inventory_movements",
     }
-    assert digest == sqlite_reference
+    digests, checksums = sqlite_reference
+    assert digest == digests
+    assert table_checksums(engine) == checksums
 
 
 def test_rows_added_after_a_load_get_new_ids(shop):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from conftest_datagen import runs
 from sqlalchemy import text
 
+from shopdb.audit import run_checks
 from shopdb.lifecycle import TRANSITIONS
 
 # each query returns the rows that break one rule: it must return none
@@ -110,6 +111,9 @@ def test_a_generated_shop_keeps_every_rule_and_has_every_kind_of_row(shop):
         assert (before is None and after == "pending") or after in TRANSITIONS[before]
     assert len(pairs) >= 6
     assert runs(shop) == [("complete", "0.001", "2025-11-26")]
+    # and shopdb check (the audit) agrees
+    failed = {r.name: r.sample for r in run_checks(shop) if r.violation_count}
+    assert failed == {}
 
     with shop.connect() as conn:
         statuses = {r[0] for r in conn.execute(text("select distinct status from orders"))}
