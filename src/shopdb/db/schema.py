@@ -231,12 +231,13 @@ inventory_movements = Table(
     Column("created_at", UtcDateTime, nullable=False, server_default=_NOW),
     CheckConstraint(_one_of("reason", MOVEMENT_REASONS), name="reason"),
     CheckConstraint("quantity_delta <> 0", name="quantity_delta_nonzero"),
-    # sales take stock for an order, returns give it back for one, receipts only add
+    # sales take stock for an order, returns give it back for one, receipts only add;
+    # written as implications so an unknown reason breaks only ck_..._reason
     CheckConstraint(
-        "(reason = 'sale' and quantity_delta < 0 and order_id is not null)"
-        " or (reason = 'return' and quantity_delta > 0 and order_id is not null)"
-        " or (reason = 'receipt' and quantity_delta > 0 and order_id is null)"
-        " or (reason = 'adjustment' and order_id is null)",
+        "(reason <> 'sale' or (quantity_delta < 0 and order_id is not null))"
+        " and (reason <> 'return' or (quantity_delta > 0 and order_id is not null))"
+        " and (reason <> 'receipt' or (quantity_delta > 0 and order_id is null))"
+        " and (reason <> 'adjustment' or order_id is null)",
         name="reason_rules",
     ),
     Index(None, "product_id", "created_at"),
