@@ -50,7 +50,12 @@ def schema(shop: ShopContext, dialect: str | None) -> None:
 
 @click.command("erd")
 @click.option(
-    "--format", "fmt", type=click.Choice(erd.FORMATS), default="mermaid", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(erd.FORMATS),
+    default="mermaid",
+    show_default=True,
+    help="Mermaid or Graphviz dot source, or SVG rendered by Graphviz.",
 )
 def erd_command(fmt: str) -> None:
     """Print the entity-relationship diagram, generated from the schema."""

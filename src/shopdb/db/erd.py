@@ -33,13 +33,9 @@ def _type_name(column: Column[object]) -> str:
 
 def _unique_alone(column: Column[object]) -> bool:
     """Whether ``column`` by itself is a key, so at most one row has each value."""
-    return (
-        column.primary_key
-        and len(column.table.primary_key.columns) == 1
-        or any(
-            isinstance(uc, UniqueConstraint) and list(uc.columns.keys()) == [column.name]
-            for uc in column.table.constraints
-        )
+    return (column.primary_key and len(column.table.primary_key.columns) == 1) or any(
+        isinstance(uc, UniqueConstraint) and list(uc.columns.keys()) == [column.name]
+        for uc in column.table.constraints
     )
 
 
