@@ -135,6 +135,25 @@ def test_reset_without_yes_and_without_a_terminal_is_refused(
     assert _count_users(empty_engine) == 1
 
 
+def test_migrate_keeps_a_current_schema_and_its_rows(db_url_text: str, engine: Engine) -> None:
+    with engine.begin() as conn:
+        conn.execute(insert(users).values(**_user_row()))
+
+    result = run("--db", db_url_text, "migrate")
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("schema already at revision 0001 in ")
+    assert _count_users(engine) == 1
+
+
+def test_migrate_refuses_a_database_without_shopdb(db_url_text: str, empty_engine: Engine) -> None:
+    error = one_line_error(run("--db", db_url_text, "migrate"))
+
+    assert "run 'shopdb init' first" in error
+    with empty_engine.connect() as conn:
+        assert inspect(conn).get_table_names() == []
+
+
 @pytest.mark.parametrize("dialect", ["sqlite", "mysql", "postgresql"])
 def test_schema_prints_the_committed_ddl(dialect: str) -> None:
     result = run("schema", "--dialect", dialect)
