@@ -102,7 +102,7 @@ def test_init_that_fails_part_way_leaves_no_shopdb_table(
         assert "legacy" in inspect(conn).get_table_names()
 
 
-def test_reset_recreates_shopdb_tables_and_leaves_other_tables(
+def test_reset_asks_for_yes_then_recreates_only_shopdb_tables(
     db_url_text: str, empty_engine: Engine
 ) -> None:
     with empty_engine.begin() as conn:
@@ -112,6 +112,10 @@ def test_reset_recreates_shopdb_tables_and_leaves_other_tables(
     with empty_engine.begin() as conn:
         conn.execute(insert(users).values(**_user_row()))
 
+    # no terminal to ask (CliRunner's stdin is not a tty): refused, nothing deleted
+    assert "--yes" in one_line_error(run("--db", db_url_text, "reset"))
+    assert _count_users(empty_engine) == 1
+
     result = run("--db", db_url_text, "reset", "--yes")
 
     assert result.exit_code == 0, result.output
@@ -119,20 +123,8 @@ def test_reset_recreates_shopdb_tables_and_leaves_other_tables(
     assert _count_users(empty_engine) == 0
     with empty_engine.connect() as conn:
         assert schema_version(conn) == "0001"
+        assert len(existing_shop_tables(conn)) == SHOP_TABLE_COUNT
         assert conn.execute(text("SELECT note FROM legacy_notes")).scalars().all() == ["keep me"]
-
-
-def test_reset_without_yes_and_without_a_terminal_is_refused(
-    db_url_text: str, empty_engine: Engine
-) -> None:
-    assert run("--db", db_url_text, "init").exit_code == 0
-    with empty_engine.begin() as conn:
-        conn.execute(insert(users).values(**_user_row()))
-
-    error = one_line_error(run("--db", db_url_text, "reset"))
-
-    assert "--yes" in error
-    assert _count_users(empty_engine) == 1
 
 
 def test_migrate_keeps_a_current_schema_and_its_rows(db_url_text: str, engine: Engine) -> None:
@@ -225,21 +217,12 @@ def test_every_command_has_help(path: tuple[str, ...]) -> None:
     assert (command.help or "").strip(), f"{' '.join(path)} has no help text"
 
 
-def _shopdb(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(SHOPDB), *args], capture_output=True, text=True, cwd=cwd, env={"PATH": "/usr/bin:/bin"}
-    )
-
-
-def _assert_one_line_failure(done: subprocess.CompletedProcess[str], *words: str) -> None:
-    assert done.returncode != 0
-    assert done.stdout == ""
-    assert "Traceback" not in done.stderr
-    lines = done.stderr.splitlines()
-    assert len(lines) == 1, done.stderr
-    assert lines[0].startswith("Error: ")
+def _assert_one_line_failure(result: Result, *words: str) -> None:
+    # SystemExit means click ended the command; any other exception would be a traceback
+    assert isinstance(result.exception, SystemExit), result.exception
+    line = one_line_error(result)
     for word in words:
-        assert word in lines[0]
+        assert word in line
 
 
 @pytest.mark.parametrize(
@@ -252,9 +235,12 @@ def _assert_one_line_failure(done: subprocess.CompletedProcess[str], *words: str
     ids=["no-scheme", "unknown-scheme", "no-database"],
 )
 def test_malformed_url_is_one_line_and_creates_nothing(
-    tmp_path: Path, url: str, words: tuple[str, ...]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, url: str, words: tuple[str, ...]
 ) -> None:
-    _assert_one_line_failure(_shopdb("--db", url, "init", cwd=tmp_path), *words)
+    monkeypatch.chdir(tmp_path)
+
+    _assert_one_line_failure(run("--db", url, "init"), *words)
+
     assert list(tmp_path.iterdir()) == []
 
 
@@ -263,9 +249,25 @@ def test_sqlite_file_in_a_missing_directory_is_one_line_and_creates_nothing(
 ) -> None:
     target = tmp_path / "missing" / "dir" / "shop.sqlite3"
 
-    done = _shopdb("--db", f"sqlite:///{target}", "init", cwd=tmp_path)
+    result = run("--db", f"sqlite:///{target}", "init")
 
-    _assert_one_line_failure(done, "cannot open the SQLite database")
+    _assert_one_line_failure(result, "cannot open the SQLite database")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_installed_command_prints_no_traceback(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [str(SHOPDB), "--db", "oracle://scott@db.example/orcl", "init"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={"PATH": "/usr/bin:/bin"},
+    )
+
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert done.stderr.startswith("Error: unknown database scheme 'oracle'")
+    assert done.stderr.count("\n") == 1
     assert list(tmp_path.iterdir()) == []
 
 
@@ -284,14 +286,12 @@ def _server_cases(url: URL) -> dict[str, tuple[URL, str]]:
 # SQLite has no server; the module's shared database gives the server's address
 @pytest.mark.parametrize("shop", ["mysql", "postgresql"], indirect=True)
 @pytest.mark.parametrize("case", ["unreachable", "missing-database", "wrong-credentials"])
-def test_server_connection_failure_is_one_line_and_creates_nothing(
-    shop: Engine, tmp_path: Path, case: str
-) -> None:
+def test_server_connection_failure_is_one_line_and_creates_nothing(shop: Engine, case: str) -> None:
     url, words = _server_cases(shop.url)[case]
 
-    done = _shopdb("--db", url.render_as_string(hide_password=False), "init", cwd=tmp_path)
+    result = run("--db", url.render_as_string(hide_password=False), "init")
 
-    _assert_one_line_failure(done, words)
+    _assert_one_line_failure(result, words)
     if case == "missing-database":
         with shop.connect() as conn:
             assert url.database not in _databases(conn, shop.dialect.name)
