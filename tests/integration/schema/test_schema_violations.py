@@ -95,3 +95,28 @@ def test_cli_prints_a_violation_as_one_line(db_url_text: str, engine: Engine) ->
     )
     with engine.connect() as conn:
         assert snapshot(conn, orders) == []
+
+
+def test_a_column_left_out_is_reported_like_an_explicit_null(conn: Connection) -> None:
+    row = {k: v for k, v in valid_row("users", 1).items() if k != "email"}
+
+    with pytest.raises(ConstraintViolation) as raised, violations_as_errors(conn):  # noqa: SIM117
+        with conn.begin_nested():
+            conn.execute(insert(users).values(**row))
+
+    assert raised.value.constraint == "users.email"
+    assert str(raised.value) == "users.email must not be null"
+    assert snapshot(conn, users) == []
+
+
+def test_re_keying_a_referenced_parent_names_the_foreign_key(conn: Connection) -> None:
+    insert_with_parents(conn, orders, valid_row("orders", 1))
+    before = snapshot(conn, users)
+
+    with pytest.raises(ConstraintViolation) as raised, violations_as_errors(conn):  # noqa: SIM117
+        with conn.begin_nested():
+            conn.execute(update(users).where(users.c.user_id == 1).values(user_id=5))
+
+    assert raised.value.constraint == "fk_orders_user_id"
+    assert "cannot be deleted or re-keyed" in str(raised.value)
+    assert snapshot(conn, users) == before
