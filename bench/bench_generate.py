@@ -7,7 +7,8 @@ Then, per backend, into fresh databases:
   the generated rows, one transaction per chunk, as ``generate`` does;
 - raw: the same rows converted beforehand (untimed); only the driver's bulk call is timed
   (SQLite ``executemany`` of ready tuples, PostgreSQL ``COPY`` of ready CSV bytes, MariaDB
-  ``LOAD DATA LOCAL INFILE`` of ready CSV files): the baseline the load rate is compared to;
+  ``LOAD DATA LOCAL INFILE`` of ready CSV files): the baseline the load rate is compared to.
+  Load and raw alternate batch by batch, into two databases, so machine load hits both;
 - end to end: ``generate()`` on an empty schema, including index builds and ANALYZE.
 
 Usage:
@@ -98,40 +99,39 @@ def _server(backend: str, statement: str) -> None:
         admin.dispose()
 
 
-def bench_load(engine: Engine, batches: list[list[Frame]]) -> float:
-    """Seconds shopdb's load path takes for the batches (indexes dropped, as generate does)."""
-    session = BulkSession(engine)
-    try:
-        session.prepare()
-        started = perf_counter()
-        for batch in batches:
-            session.write(batch)
-        seconds = perf_counter() - started
-        session.restore()
-    finally:
-        session.close()
-    return seconds
+def bench_load_and_raw(
+    load_engine: Engine, raw_engine: Engine, batches: list[list[Frame]]
+) -> tuple[float, float]:
+    """Seconds of shopdb's load path, and of the driver's bulk call alone, for the batches.
 
-
-def bench_raw(engine: Engine, batches: list[list[Frame]]) -> float:
-    """Seconds the driver's bulk call alone takes, fed rows converted beforehand."""
-    session = BulkSession(engine)
-    seconds = 0.0
+    The two run batch by batch in alternation, into two databases set up alike (indexes
+    dropped, load-time settings), so a busy machine slows both the same way. The load
+    path converts each batch and hands it over; the raw path gets the batch converted
+    beforehand (untimed) and times only the driver's bulk call.
+    """
+    load, raw = BulkSession(load_engine), BulkSession(raw_engine)
+    load_seconds = raw_seconds = 0.0
     try:
-        session.prepare()
+        load.prepare()
+        raw.prepare()
         for batch in batches:
-            ready = [prepare_frame(session.backend, f) for f in batch if len(f)]
             started = perf_counter()
-            with session.conn.begin():
+            load.write(batch)
+            load_seconds += perf_counter() - started
+            ready = [prepare_frame(raw.backend, f) for f in batch if len(f)]
+            started = perf_counter()
+            with raw.conn.begin():
                 for prepared in ready:
-                    send(session.conn, prepared)
-            seconds += perf_counter() - started
+                    send(raw.conn, prepared)
+            raw_seconds += perf_counter() - started
             for prepared in ready:
                 prepared.discard()
-        session.restore()
+        load.finish()
+        raw.finish()
     finally:
-        session.close()
-    return seconds
+        load.close()
+        raw.close()
+    return load_seconds, raw_seconds
 
 
 def main() -> None:
@@ -155,10 +155,11 @@ def main() -> None:
             gen_seconds = perf_counter() - started
             rows = sink.rows
             for backend in backends:
-                with fresh_database(backend, Path(tmp)) as engine:
-                    load = bench_load(engine, sink.batches)
-                with fresh_database(backend, Path(tmp)) as engine:
-                    raw = bench_raw(engine, sink.batches)
+                with (
+                    fresh_database(backend, Path(tmp)) as load_engine,
+                    fresh_database(backend, Path(tmp)) as raw_engine,
+                ):
+                    load, raw = bench_load_and_raw(load_engine, raw_engine, sink.batches)
                 with fresh_database(backend, Path(tmp)) as engine:
                     started = perf_counter()
                     generate(engine, params, jobs=args.jobs)

@@ -2,16 +2,19 @@
 
 SQLite: ``executemany`` of tuples in one transaction per chunk, with load-time pragmas
 (``synchronous = OFF``, a large page cache, and foreign key and CHECK constraints
-verified once at the end with ``PRAGMA foreign_key_check`` and ``PRAGMA quick_check``
-instead of per row: measured on ``payments``, evaluating its four CHECKs per row cut
-the insert rate to about a third). MariaDB: ``LOAD DATA LOCAL INFILE`` of a CSV file per
-table and chunk; any warning (a value it would silently
-change) is an error. PostgreSQL: ``COPY ... FROM STDIN`` in CSV. On SQLite and
-PostgreSQL the secondary indexes are dropped for the load and built afterwards (MariaDB
-needs them for its foreign keys). On MariaDB and PostgreSQL every row is checked as it
-lands; on SQLite a violation found at the end fails the load just the same. After the
-load, PostgreSQL sequences are moved past the largest id, so rows inserted later by the
-services get new ids (MariaDB and SQLite do this by themselves).
+verified once at the end, with ``PRAGMA foreign_key_check`` and one scan per table of
+its CHECK expressions, instead of per row: measured on ``payments``, evaluating its four
+CHECKs per row cut the insert rate to about a third).
+
+MariaDB: ``LOAD DATA LOCAL INFILE`` of a CSV file per table and chunk; any warning (a
+value it would silently change) is an error. PostgreSQL: ``COPY ... FROM STDIN`` in CSV.
+On MariaDB and PostgreSQL every row is checked as it lands; on SQLite a violation found
+at the end fails the load just the same.
+
+On SQLite and PostgreSQL the secondary indexes are dropped for the load and built
+afterwards (MariaDB needs them for its foreign keys). After the load, PostgreSQL
+sequences are moved past the largest id, so rows inserted later by the services get new
+ids (MariaDB and SQLite do this by themselves).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import tempfile
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Index, Integer, text
+from sqlalchemy import CheckConstraint, Index, Integer, text
 from sqlalchemy.engine import Connection, Engine
 
 from shopdb.datagen.convert import csv_bytes, python_columns
@@ -107,15 +110,22 @@ class BulkSession:
         if self.conn.in_transaction():
             self.conn.commit()
         raw: Any = self.conn.connection.dbapi_connection
-        # quick_check skips CHECK constraints while they are being ignored
-        raw.execute("PRAGMA ignore_check_constraints = OFF")
         orphans = raw.execute("PRAGMA foreign_key_check").fetchmany(1)
         if orphans:
             table, rowid, parent, _ = orphans[0]
             raise LoadError(f"row {rowid} of {table} refers to a missing row of {parent}")
-        problems = raw.execute("PRAGMA quick_check").fetchmany(1)
-        if problems != [("ok",)]:
-            raise LoadError(f"SQLite integrity: {problems[0][0]}")
+        # one scan per table evaluates all its CHECKs (five times faster than quick_check);
+        # a CHECK fails only when false, and so does "not (...)" select a row
+        for table in DATA_TABLES:
+            checks = [c for c in table.constraints if isinstance(c, CheckConstraint)]
+            if not checks:
+                continue
+            broken = " or ".join(f"not ({c.sqltext})" for c in checks)
+            names = ", ".join(f"not ({c.sqltext}) as {c.name}" for c in checks)
+            row = raw.execute(f"select {names} from {table.name} where {broken} limit 1").fetchone()
+            if row is not None:
+                failed = [str(c.name) for c, bad in zip(checks, row, strict=True) if bad]
+                raise LoadError(f"a row of {table.name} breaks {', '.join(failed)}")
 
     def _pragmas(self, pragmas: tuple[str, ...]) -> None:
         # straight to the driver: SQLAlchemy would open a transaction, where SQLite

@@ -22,7 +22,7 @@ DEFAULT_YEARS = 3
 DAY = 86_400
 
 # the streams: one number per kind of draw, never reused for another purpose
-CATALOG, PEOPLE, POOLS, CALENDAR, ORDERS = 1, 2, 3, 4, 5
+CATALOG, PEOPLE, POOLS, CALENDAR, ORDERS, STOCK = 1, 2, 3, 4, 5, 6
 
 
 @dataclass(frozen=True)

@@ -17,10 +17,9 @@ import numpy as np
 
 from shopdb.datagen.catalog import Catalog
 from shopdb.datagen.frames import NULL, AnyArray, Array, Frame, concat, constant
-from shopdb.datagen.params import DAY, GenParams, rng
+from shopdb.datagen.params import DAY, STOCK, GenParams, rng
 from shopdb.datagen.timeline import Chunk, month_starts
 
-STOCK = 6
 OUT_OF_STOCK_SHARE = 0.03
 LOW_STOCK_SHARE = 0.07
 """Shares of products left out of stock and below their reorder level at the end."""
