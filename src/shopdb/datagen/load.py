@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,6 +64,9 @@ class BulkSession:
         self.backend = engine.dialect.name
         self.conn = engine.connect()
         self.drop_indexes = self.backend in ("sqlite", "postgresql")
+        # converts the next frame while the driver loads this one (drivers release the
+        # GIL while the database works)
+        self._converter = ThreadPoolExecutor(1, thread_name_prefix="shopdb-convert")
 
     def prepare(self) -> None:
         """Set load-time options and drop the secondary indexes (SQLite, PostgreSQL)."""
@@ -75,10 +79,20 @@ class BulkSession:
 
     def write(self, frames: list[Frame]) -> None:
         """Load ``frames`` in order in one transaction; on any error none of them stays."""
-        with self.conn.begin():
-            for frame in frames:
-                if len(frame):
-                    write_frame(self.conn, frame)
+        pending = [self._converter.submit(prepare_frame, self.backend, f) for f in frames if len(f)]
+        try:
+            with self.conn.begin():
+                for future in pending:
+                    prepared = future.result()
+                    try:
+                        send(self.conn, prepared)
+                    finally:
+                        prepared.discard()
+        finally:
+            # after a failure: no conversion left running, no CSV file left behind
+            for future in pending:
+                if not future.cancel() and future.exception() is None:
+                    future.result().discard()
 
     def restore(self) -> None:
         """Build the dropped indexes and reset pragmas; safe to call after a failure."""
@@ -135,7 +149,8 @@ class BulkSession:
             raw.execute(pragma)  # type: ignore[union-attr]
 
     def close(self) -> None:
-        """Return the connection to the pool."""
+        """Stop the converter thread and return the connection to the pool."""
+        self._converter.shutdown(wait=True, cancel_futures=True)
         self.conn.close()
 
 
