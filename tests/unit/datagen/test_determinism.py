@@ -12,7 +12,7 @@ from shopdb.datagen.people import user_frame
 from shopdb.datagen.pipeline import generate_chunks, plan
 
 
-def _rows(seed, jobs=1, scale=0.005):
+def _rows(seed, jobs=1, scale=0.002):
     shop = plan(make_params(seed, scale, date(2025, 3, 1), 2))
     out = {"users": user_frame(shop.people, shop.pools, 0, len(shop.people)).columns}
     out["products"] = shop.catalog.products.columns
