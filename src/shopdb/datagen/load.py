@@ -19,9 +19,9 @@ ids (MariaDB and SQLite do this by themselves).
 
 from __future__ import annotations
 
+import gc
 import os
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,9 +64,6 @@ class BulkSession:
         self.backend = engine.dialect.name
         self.conn = engine.connect()
         self.drop_indexes = self.backend in ("sqlite", "postgresql")
-        # converts the next frame while the driver loads this one (drivers release the
-        # GIL while the database works)
-        self._converter = ThreadPoolExecutor(1, thread_name_prefix="shopdb-convert")
 
     def prepare(self) -> None:
         """Set load-time options and drop the secondary indexes (SQLite, PostgreSQL)."""
@@ -79,20 +76,10 @@ class BulkSession:
 
     def write(self, frames: list[Frame]) -> None:
         """Load ``frames`` in order in one transaction; on any error none of them stays."""
-        pending = [self._converter.submit(prepare_frame, self.backend, f) for f in frames if len(f)]
-        try:
-            with self.conn.begin():
-                for future in pending:
-                    prepared = future.result()
-                    try:
-                        send(self.conn, prepared)
-                    finally:
-                        prepared.discard()
-        finally:
-            # after a failure: no conversion left running, no CSV file left behind
-            for future in pending:
-                if not future.cancel() and future.exception() is None:
-                    future.result().discard()
+        with self.conn.begin():
+            for frame in frames:
+                if len(frame):
+                    write_frame(self.conn, frame)
 
     def restore(self) -> None:
         """Build the dropped indexes and reset pragmas; safe to call after a failure."""
@@ -149,8 +136,7 @@ class BulkSession:
             raw.execute(pragma)  # type: ignore[union-attr]
 
     def close(self) -> None:
-        """Stop the converter thread and return the connection to the pool."""
-        self._converter.shutdown(wait=True, cancel_futures=True)
+        """Return the connection to the pool."""
         self.conn.close()
 
 
@@ -185,7 +171,15 @@ def prepare_frame(backend: str, frame: Frame) -> Prepared:
     names = ", ".join(frame.columns)
     if backend == "sqlite":
         marks = ", ".join("?" * len(frame.columns))
-        rows = list(zip(*python_columns(frame), strict=True))
+        # millions of new tuples would trigger the cycle collector over and over; they
+        # hold only ints and strings, so no cycle can form
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            rows = list(zip(*python_columns(frame), strict=True))
+        finally:
+            if collecting:
+                gc.enable()
         sql = f"insert into {frame.table} ({names}) values ({marks})"
         return Prepared(frame.table, len(frame), sql, tuples=rows)
     if backend == "postgresql":
