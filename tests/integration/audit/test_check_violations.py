@@ -171,6 +171,10 @@ def _refund_before_payment(conn: Connection) -> None:
     )
 
 
+def _refund_without_time(conn: Connection) -> None:
+    conn.execute(update(s.payments).where(s.payments.c.order_id == 7).values(refunded_at=None))
+
+
 def _refund_short(conn: Connection) -> None:
     conn.execute(
         update(s.payments)
@@ -263,6 +267,7 @@ CASES: dict[str, tuple[Corruption, set[str]]] = {
     "cancelled_order_paid": (_cancelled_order_paid, {"closed_order_no_completed_payment"}),
     "paid_order_refunded_payment": (_paid_order_refunded_payment, {"refunded_payment_rules"}),
     "refund_before_payment": (_refund_before_payment, {"refunded_payment_rules"}),
+    "refund_without_time": (_refund_without_time, {"refunded_payment_rules"}),
     "refund_short": (_refund_short, {"refunded_order_reconciles"}),
     "shipped_without_shipment": (_shipped_without_shipment, {"shipment_matches_status"}),
     "delivered_without_delivery": (_delivered_without_delivery, {"shipment_matches_status"}),
