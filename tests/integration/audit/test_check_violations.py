@@ -227,6 +227,15 @@ def _history_behind_status(conn: Connection) -> None:
     )
 
 
+def _history_starts_paid(conn: Connection) -> None:
+    history = s.order_status_history
+    conn.execute(
+        update(history)
+        .where(history.c.order_id == 2, history.c.to_status == "pending")
+        .values(from_status="paid")
+    )
+
+
 def _history_missing(conn: Connection) -> None:
     conn.execute(delete(s.order_status_history).where(s.order_status_history.c.order_id == 1))
 
@@ -276,6 +285,7 @@ CASES: dict[str, tuple[Corruption, set[str]]] = {
     "shipped_before_paid": (_shipped_before_paid, {"shipment_after_payment"}),
     "history_before_order": (_history_before_order, {"history_after_order"}),
     "history_behind_status": (_history_behind_status, {"history_matches_status"}),
+    "history_starts_paid": (_history_starts_paid, {"history_matches_status"}),
     "history_missing": (_history_missing, {"history_matches_status"}),
     "product_without_inventory": (_product_without_inventory, {"product_has_inventory"}),
     "stock_off_ledger": (_stock_off_ledger, {"ledger_matches_stock"}),
