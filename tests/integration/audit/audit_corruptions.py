@@ -234,6 +234,27 @@ def _history_starts_paid(conn: Connection) -> None:
     )
 
 
+def _history_chain_broken(conn: Connection) -> None:
+    history = s.order_status_history
+    conn.execute(
+        update(history)
+        .where(history.c.order_id == 4, history.c.to_status == "shipped")
+        .values(from_status="pending")
+    )
+
+
+def _history_cancelled_twice(conn: Connection) -> None:
+    conn.execute(
+        insert(s.order_status_history).values(
+            history_id=900,
+            order_id=5,
+            from_status="cancelled",
+            to_status="cancelled",
+            changed_at=T0 + 30 * DAY,
+        )
+    )
+
+
 def _history_missing(conn: Connection) -> None:
     conn.execute(delete(s.order_status_history).where(s.order_status_history.c.order_id == 1))
 
@@ -284,6 +305,8 @@ CASES: dict[str, tuple[Corruption, set[str]]] = {
     "history_before_order": (_history_before_order, {"history_after_order"}),
     "history_behind_status": (_history_behind_status, {"history_matches_status"}),
     "history_starts_paid": (_history_starts_paid, {"history_matches_status"}),
+    "history_chain_broken": (_history_chain_broken, {"history_follows_lifecycle"}),
+    "history_cancelled_twice": (_history_cancelled_twice, {"history_follows_lifecycle"}),
     "history_missing": (_history_missing, {"history_matches_status"}),
     "product_without_inventory": (_product_without_inventory, {"product_has_inventory"}),
     "stock_off_ledger": (_stock_off_ledger, {"ledger_matches_stock"}),

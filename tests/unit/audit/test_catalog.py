@@ -7,6 +7,7 @@ from importlib import resources
 from pathlib import Path
 
 from shopdb.audit import CHECKS, check_sql
+from shopdb.lifecycle import TRANSITIONS
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "audit.md"
 
@@ -39,3 +40,10 @@ def test_docs_list_every_check_with_its_sentence():
 
     for check in CHECKS:
         assert f"| `{check.name}` | {check.description} |" in doc
+
+
+def test_history_check_allows_exactly_the_lifecycle_transitions():
+    sql = check_sql("history_follows_lifecycle")
+    pairs = set(re.findall(r"from_status = '(\w+)' and to_status = '(\w+)'", sql))
+
+    assert pairs == {(a, b) for a, targets in TRANSITIONS.items() for b in targets}
