@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection, CursorResult, Engine
 from sqlalchemy.exc import DBAPIError
 
 from shopdb.db.engine import IMMEDIATE
+from shopdb.db.violations import translate
 from shopdb.errors import ConnectionLost, RetriesExhausted
 
 T = TypeVar("T")
@@ -97,6 +98,7 @@ def run_in_transaction(
         RetriesExhausted: every attempt hit a deadlock or serialization failure;
             nothing was written.
         ConnectionLost: the connection died during COMMIT; the outcome is unknown.
+        ConstraintViolation: the database refused a write; it names the constraint.
         ShopError: whatever ``body`` raised; the transaction was rolled back.
     """
     last: DBAPIError | None = None
@@ -118,6 +120,9 @@ def run_in_transaction(
                     "check whether the change took effect before repeating it"
                 ) from exc
             if not (exc.connection_invalidated or is_transient(exc)):
+                violation = translate(exc)
+                if violation is not None:
+                    raise violation from exc
                 raise
             last = exc
             observer = _observer.get()

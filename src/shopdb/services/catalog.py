@@ -12,11 +12,10 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, insert, select, update
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import IntegrityError
 
 from shopdb.db.schema import categories, inventory, inventory_movements, products
 from shopdb.db.types import utcnow
-from shopdb.errors import Duplicate, InvalidInput, NotFound
+from shopdb.errors import ConstraintViolation, Duplicate, InvalidInput, NotFound
 from shopdb.services._tx import inserted_id, run_in_transaction
 
 
@@ -39,7 +38,9 @@ def create_category(engine: Engine, name: str, *, parent_id: int | None = None) 
 
     try:
         return run_in_transaction(engine, body)
-    except IntegrityError:
+    except ConstraintViolation as exc:
+        if exc.constraint != "uq_categories_parent_name":
+            raise
         raise Duplicate(f"category {cleaned!r} already exists under that parent") from None
 
 
@@ -96,8 +97,8 @@ def create_product(
 
     try:
         return run_in_transaction(engine, body)
-    except IntegrityError as exc:
-        if "sku" in str(exc.orig).lower():
+    except ConstraintViolation as exc:
+        if exc.constraint == "uq_products_sku":
             raise Duplicate(f"a product with SKU {sku!r} already exists") from None
         raise
 

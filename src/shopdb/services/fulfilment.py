@@ -7,11 +7,10 @@ from datetime import datetime
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import IntegrityError
 
 from shopdb.db.schema import shipments
 from shopdb.db.types import utcnow
-from shopdb.errors import Duplicate, InvalidInput
+from shopdb.errors import ConstraintViolation, Duplicate, InvalidInput
 from shopdb.services._status import change_status, lock_order, require_transition
 from shopdb.services._tx import inserted_id, run_in_transaction
 
@@ -40,10 +39,11 @@ def ship_order(
     tracking = (tracking_number or f"SD{uuid.uuid4().hex[:18].upper()}").strip()
     if not carrier or len(carrier) > 32 or not tracking or len(tracking) > 64:
         raise InvalidInput("carrier (1-32 characters) and tracking number (1-64) are required")
-    at = now or utcnow()
 
     def body(conn: Connection) -> int:
         order = lock_order(conn, order_id)
+        # the clock is read under the lock, so this change is dated after the last one
+        at = now or utcnow()
         require_transition(order, "shipped")
         change_status(conn, order, "shipped", at)
         result = conn.execute(
@@ -55,8 +55,8 @@ def ship_order(
 
     try:
         return run_in_transaction(engine, body)
-    except IntegrityError as exc:
-        if "tracking_number" in str(exc.orig):
+    except ConstraintViolation as exc:
+        if exc.constraint == "uq_shipments_tracking_number":
             raise Duplicate(f"tracking number {tracking!r} belongs to another shipment") from None
         raise
 
@@ -68,10 +68,11 @@ def deliver_order(engine: Engine, order_id: int, *, now: datetime | None = None)
         NotFound: no such order. InvalidTransition: the order is not shipped.
         InvalidInput: ``now`` is before the shipment left. On error nothing is written.
     """
-    at = now or utcnow()
 
     def body(conn: Connection) -> None:
         order = lock_order(conn, order_id)
+        # the clock is read under the lock, so this change is dated after the last one
+        at = now or utcnow()
         require_transition(order, "delivered")
         shipped_at = conn.execute(
             select(shipments.c.shipped_at).where(shipments.c.order_id == order_id)

@@ -46,8 +46,7 @@ def place_order(
         On every error nothing is written: no stock is taken and no order exists.
     """
     items = _validated(quantities)
-    at = now or utcnow()
-    return run_in_transaction(engine, lambda conn: _place(conn, user_id, items, at))
+    return run_in_transaction(engine, lambda conn: _place(conn, user_id, items, now or utcnow()))
 
 
 def _validated(quantities: Mapping[int, int]) -> list[tuple[int, int]]:
@@ -157,10 +156,11 @@ def cancel_order(engine: Engine, order_id: int, *, now: datetime | None = None) 
         InvalidTransition: the order has shipped, or is already cancelled or refunded.
         On error nothing is written.
     """
-    at = now or utcnow()
 
     def body(conn: Connection) -> None:
         order = lock_order(conn, order_id)
+        # the clock is read under the lock, so this change is dated after the last one
+        at = now or utcnow()
         require_transition(order, "cancelled")
         change_status(conn, order, "cancelled", at)
         items = conn.execute(

@@ -12,11 +12,10 @@ from datetime import datetime
 
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import IntegrityError
 
 from shopdb.db.schema import PAYMENT_METHODS, payments
 from shopdb.db.types import utcnow
-from shopdb.errors import Duplicate, InvalidInput, PaymentMismatch
+from shopdb.errors import ConstraintViolation, Duplicate, InvalidInput, PaymentMismatch
 from shopdb.services._status import LockedOrder, change_status, lock_order, require_transition
 from shopdb.services._tx import inserted_id, run_in_transaction
 from shopdb.services.orders import refund_captured
@@ -62,12 +61,13 @@ def pay_order(
         On every error nothing is written.
     """
     _validate(amount_cents, method, idempotency_key)
-    at = now or utcnow()
 
     def body(conn: Connection) -> Payment:
         # the row lock comes first: a concurrent payment of this order waits here and
         # then sees the committed status and key (a snapshot taken later includes them)
         order = lock_order(conn, order_id)
+        # the clock is read under the lock, so this change is dated after the last one
+        at = now or utcnow()
         if idempotency_key is not None:
             earlier = _by_key(conn, idempotency_key)
             if earlier is not None:
@@ -81,8 +81,8 @@ def pay_order(
 
     try:
         return run_in_transaction(engine, body)
-    except IntegrityError as exc:
-        if "idempotency_key" in str(exc.orig):
+    except ConstraintViolation as exc:
+        if exc.constraint == "uq_payments_idempotency_key":
             raise Duplicate(f"payment key {idempotency_key!r} was used for another order") from None
         raise
 
@@ -149,10 +149,11 @@ def refund_order(engine: Engine, order_id: int, *, now: datetime | None = None) 
         NotFound: no such order. InvalidTransition: the order is pending, cancelled or
             already refunded. On error nothing is written.
     """
-    at = now or utcnow()
 
     def body(conn: Connection) -> int:
         order = lock_order(conn, order_id)
+        # the clock is read under the lock, so this change is dated after the last one
+        at = now or utcnow()
         require_transition(order, "refunded")
         change_status(conn, order, "refunded", at)
         return refund_captured(conn, order_id, at)

@@ -11,11 +11,10 @@ from datetime import datetime
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import IntegrityError
 
 from shopdb.db.schema import users
 from shopdb.db.types import utcnow
-from shopdb.errors import Duplicate, InvalidInput, NotFound
+from shopdb.errors import ConstraintViolation, Duplicate, InvalidInput, NotFound
 from shopdb.services._tx import inserted_id, run_in_transaction
 
 MAX_EMAIL_LENGTH = 254
@@ -84,9 +83,9 @@ def register_user(
 
     try:
         return run_in_transaction(engine, body)
-    except IntegrityError as exc:
+    except ConstraintViolation as exc:
         # two registrations raced past the check: the UNIQUE constraint decided
-        if _is_email_clash(exc):
+        if exc.constraint == "uq_users_email":
             raise Duplicate(f"a user with email {values['email']} already exists") from None
         raise
 
@@ -129,8 +128,8 @@ def update_user(
 
     try:
         run_in_transaction(engine, body)
-    except IntegrityError as exc:
-        if _is_email_clash(exc):
+    except ConstraintViolation as exc:
+        if exc.constraint == "uq_users_email":
             raise Duplicate(f"a user with email {values['email']} already exists") from None
         raise
 
@@ -145,8 +144,3 @@ def _refuse_taken_email(conn: Connection, email: str, except_user: int | None = 
     owner = conn.execute(select(users.c.user_id).where(users.c.email == email)).scalar()
     if owner is not None and owner != except_user:
         raise Duplicate(f"a user with email {email} already exists")
-
-
-def _is_email_clash(exc: IntegrityError) -> bool:
-    message = str(exc.orig)
-    return "uq_users_email" in message or "users.email" in message

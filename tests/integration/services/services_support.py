@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.sql.schema import Table
 
+from shopdb.audit import run_checks
 from shopdb.db.schema import DATA_TABLES, inventory
 from shopdb.services import create_category, create_product, register_user
 
@@ -70,3 +71,9 @@ def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
             table.name: sorted(tuple(row) for row in conn.execute(select(table)))
             for table in DATA_TABLES
         }
+
+
+def assert_audit_clean(engine: Engine) -> None:
+    """Every check of ``shopdb check`` passes on the stored data."""
+    failed = {r.name: r.sample for r in run_checks(engine) if not r.passed}
+    assert failed == {}

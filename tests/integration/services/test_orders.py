@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from services_support import T0, Shop, count_rows, snapshot, stock_of
+from services_support import T0, Shop, assert_audit_clean, count_rows, snapshot, stock_of
 from sqlalchemy import select
 
 from shopdb.db.schema import (
@@ -99,6 +99,7 @@ def test_cancel_paid_order_returns_stock_and_refunds(shop: Shop) -> None:
     assert tuple(payment) == ("refunded", later)
     assert (stock_of(shop.engine, shop.lamp), stock_of(shop.engine, shop.mug)) == (5, 2)
     assert count_rows(shop.engine, order_status_history) == 3
+    assert_audit_clean(shop.engine)
 
 
 def test_cancel_after_shipping_writes_nothing(shop: Shop) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from services_support import T0, Shop, count_rows, snapshot
+from services_support import T0, Shop, assert_audit_clean, count_rows, snapshot
 from sqlalchemy import select
 
 from shopdb.db.schema import order_status_history, orders, payments, shipments
@@ -50,6 +50,7 @@ def test_full_lifecycle_writes_payment_shipment_and_history(shop: Shop) -> None:
         ("shipped", "delivered"),
         ("delivered", "refunded"),
     ]
+    assert_audit_clean(shop.engine)
 
 
 def test_retry_with_same_key_returns_the_original_payment(shop: Shop) -> None:
@@ -73,6 +74,7 @@ def test_declined_attempt_is_recorded_and_order_stays_pending(shop: Shop) -> Non
         ).all()
     assert (failed.status, paid.status) == ("failed", "completed")
     assert [tuple(r) for r in stored] == [("a1", "failed"), ("a2", "completed")]
+    assert_audit_clean(shop.engine)
 
 
 def test_wrong_amount_writes_nothing(shop: Shop) -> None:

@@ -6,7 +6,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from services_support import Shop, count_rows, stock_of
+from services_support import Shop, assert_audit_clean, count_rows, stock_of
 from sqlalchemy import func, select
 
 from shopdb.db.schema import inventory_movements, orders, payments, shipments
@@ -50,6 +50,7 @@ def test_many_buyers_of_the_last_units_sell_exactly_the_stock(shop: Shop) -> Non
             )
         ).scalar_one()
     assert taken == -5
+    assert_audit_clean(shop.engine)
 
 
 def test_concurrent_payments_of_one_order_record_one(shop: Shop) -> None:
@@ -67,6 +68,7 @@ def test_concurrent_payments_of_one_order_record_one(shop: Shop) -> None:
     assert len(winners) == 1
     assert all(isinstance(p, InvalidTransition) for p in rivals if p not in winners)
     assert count_rows(shop.engine, payments, payments.c.order_id == new_keys) == 1
+    assert_audit_clean(shop.engine)
 
 
 def test_concurrent_cancel_and_ship_exactly_one_wins(shop: Shop) -> None:
@@ -98,3 +100,4 @@ def test_concurrent_cancel_and_ship_exactly_one_wins(shop: Shop) -> None:
             assert (status, has_shipment, returned) == ("shipped", True, 0)
         else:
             assert (status, has_shipment, returned) == ("cancelled", False, 1)
+    assert_audit_clean(shop.engine)
