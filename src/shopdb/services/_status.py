@@ -83,12 +83,19 @@ def change_status(conn: Connection, order: LockedOrder, target: str, now: dateti
     record_status(conn, order.order_id, order.status, target, now)
 
 
+_INSERT_HISTORY = insert(order_status_history)
+
+
 def record_status(
     conn: Connection, order_id: int, from_status: str | None, to_status: str, now: datetime
 ) -> None:
     """Append one row to ``order_status_history``."""
     conn.execute(
-        insert(order_status_history).values(
-            order_id=order_id, from_status=from_status, to_status=to_status, changed_at=now
-        )
+        _INSERT_HISTORY,
+        {
+            "order_id": order_id,
+            "from_status": from_status,
+            "to_status": to_status,
+            "changed_at": now,
+        },
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from shopdb.db.schema import (
@@ -59,29 +59,53 @@ def _validated(quantities: Mapping[int, int]) -> list[tuple[int, int]]:
     return sorted(quantities.items())
 
 
+# Built once: executing a prebuilt statement reuses its memoized cache key and compiled
+# form, which keeps SQLAlchemy's per-call cost small next to the round trips.
+_USER = select(users.c.country_code, users.c.city).where(users.c.user_id == bindparam("b_user"))
+_PRICES = select(products.c.product_id, products.c.price_cents).where(
+    products.c.product_id.in_(bindparam("b_ids", expanding=True))
+)
+_INSERT_ORDER = insert(orders)
+_INSERT_ITEMS = insert(order_items)
+_INSERT_MOVEMENTS = insert(inventory_movements)
+_TAKE_STOCK = (
+    update(inventory)
+    .where(
+        inventory.c.product_id == bindparam("b_product"),
+        inventory.c.quantity_on_hand >= bindparam("b_qty"),
+    )
+    .values(
+        quantity_on_hand=inventory.c.quantity_on_hand - bindparam("b_qty"),
+        updated_at=bindparam("b_at", type_=inventory.c.updated_at.type),
+    )
+)
+_STOCK = select(inventory.c.quantity_on_hand).where(
+    inventory.c.product_id == bindparam("b_product")
+)
+
+
 def _place(conn: Connection, user_id: int, items: list[tuple[int, int]], at: datetime) -> int:
-    user = conn.execute(
-        select(users.c.country_code, users.c.city).where(users.c.user_id == user_id)
-    ).one_or_none()
+    user = conn.execute(_USER, {"b_user": user_id}).one_or_none()
     if user is None:
         raise NotFound(f"user {user_id} does not exist")
     prices = _prices(conn, [product_id for product_id, _ in items])
     total = sum(quantity * prices[product_id] for product_id, quantity in items)
     order_id = inserted_id(
         conn.execute(
-            insert(orders).values(
-                user_id=user_id,
-                status=INITIAL_STATUS,
-                created_at=at,
-                updated_at=at,
-                total_cents=total,
-                ship_country_code=user.country_code,
-                ship_city=user.city,
-            )
+            _INSERT_ORDER,
+            {
+                "user_id": user_id,
+                "status": INITIAL_STATUS,
+                "created_at": at,
+                "updated_at": at,
+                "total_cents": total,
+                "ship_country_code": user.country_code,
+                "ship_city": user.city,
+            },
         )
     )
     conn.execute(
-        insert(order_items),
+        _INSERT_ITEMS,
         [
             {"order_id": order_id, "product_id": p, "quantity": q, "unit_price_cents": prices[p]}
             for p, q in items
@@ -96,11 +120,7 @@ def _place(conn: Connection, user_id: int, items: list[tuple[int, int]], at: dat
 
 
 def _prices(conn: Connection, product_ids: list[int]) -> dict[int, int]:
-    rows = conn.execute(
-        select(products.c.product_id, products.c.price_cents).where(
-            products.c.product_id.in_(product_ids)
-        )
-    ).all()
+    rows = conn.execute(_PRICES, {"b_ids": product_ids}).all()
     prices = {int(pid): int(price) for pid, price in rows}
     missing = [pid for pid in product_ids if pid not in prices]
     if missing:
@@ -114,15 +134,9 @@ def _take_stock(conn: Connection, product_id: int, quantity: int, at: datetime) 
     Raises:
         OutOfStock: fewer than ``quantity`` units are on hand.
     """
-    taken = conn.execute(
-        update(inventory)
-        .where(inventory.c.product_id == product_id, inventory.c.quantity_on_hand >= quantity)
-        .values(quantity_on_hand=inventory.c.quantity_on_hand - quantity, updated_at=at)
-    )
+    taken = conn.execute(_TAKE_STOCK, {"b_product": product_id, "b_qty": quantity, "b_at": at})
     if taken.rowcount != 1:
-        available = conn.execute(
-            select(inventory.c.quantity_on_hand).where(inventory.c.product_id == product_id)
-        ).scalar()
+        available = conn.execute(_STOCK, {"b_product": product_id}).scalar()
         raise OutOfStock(product_id, quantity, int(available or 0))
 
 
@@ -130,7 +144,7 @@ def _record_movements(
     conn: Connection, order_id: int, deltas: list[tuple[int, int]], reason: str, at: datetime
 ) -> None:
     conn.execute(
-        insert(inventory_movements),
+        _INSERT_MOVEMENTS,
         [
             {
                 "product_id": p,
