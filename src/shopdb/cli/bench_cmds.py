@@ -46,6 +46,14 @@ def bench() -> None:
 @click.option(
     "--seed", type=int, default=1, show_default=True, help="Seed of the clients' choices."
 )
+@click.option(
+    "--top-up",
+    type=int,
+    default=0,
+    show_default=True,
+    metavar="N",
+    help="First restock every product in play that has fewer than N units up to N.",
+)
 @pass_shop
 def oltp(
     shop: ShopContext,
@@ -55,6 +63,7 @@ def oltp(
     hot_products: int | None,
     compare: bool,
     seed: int,
+    top_up: int,
 ) -> None:
     """Run concurrent clients, print throughput and latency, then audit the database.
 
@@ -63,10 +72,14 @@ def oltp(
     """
     if clients <= 0 or duration <= 0:
         raise InvalidInput("--clients and --duration must be positive")
-    config = OltpConfig(clients, duration, parse_mix(mix), hot_products, compare, seed)
+    config = OltpConfig(clients, duration, parse_mix(mix), hot_products, compare, seed, top_up)
     shop.engine()  # fails early and clearly when the server is unreachable
     url = shop.settings.database_url
-    engine = make_engine(url, pool_size=clients + 2, max_overflow=2, pool_timeout=60)
+    # no pre-ping round trip per checkout: a connection found dead before COMMIT is
+    # retried by run_in_transaction anyway, and the bare-driver baseline pings nothing
+    engine = make_engine(
+        url, pool_size=clients + 2, max_overflow=2, pool_timeout=60, pool_pre_ping=False
+    )
     try:
         report = run_oltp(engine, url, config)
     finally:
@@ -109,6 +122,8 @@ def _print(report: OltpReport, backend: str, config: OltpConfig) -> None:
                 str(stats.refused),
                 str(stats.errors),
             )
+    if report.topped_up:
+        console.print(f"topped up {report.topped_up} products to {config.top_up} units first")
     console.print(table)
     for phase in report.phases:
         for kind, stats in phase.by_type.items():

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from shopdb.db.schema import products, users
+from shopdb.db.schema import inventory, products, users
 from shopdb.errors import InvalidInput, SchemaError
+from shopdb.services import restock
 
 MAX_USERS = 10_000
 """The driver buys as (at most) this many users, the first by id."""
@@ -61,3 +62,20 @@ def load_catalog(engine: Engine, hot_products: int | None = None) -> Catalog:
             "'shopdb bench seed' first"
         )
     return Catalog(prices, tuple(prices), user_ids)
+
+
+def top_up(engine: Engine, catalog: Catalog, floor: int) -> int:
+    """Restock (through the service, as receipts) every product below ``floor`` units up to it.
+
+    Returns how many products were restocked.
+    """
+    with engine.connect() as conn:
+        low = conn.execute(
+            select(inventory.c.product_id, inventory.c.quantity_on_hand).where(
+                inventory.c.product_id.in_(catalog.product_ids),
+                inventory.c.quantity_on_hand < floor,
+            )
+        ).all()
+    for product_id, on_hand in low:
+        restock(engine, int(product_id), floor - int(on_hand))
+    return len(low)

@@ -8,7 +8,7 @@ from sqlalchemy.engine import URL, Engine
 
 from shopdb.audit import CheckResult, run_checks
 from shopdb.workload.baseline import run_baseline
-from shopdb.workload.catalog import load_catalog
+from shopdb.workload.catalog import load_catalog, top_up
 from shopdb.workload.clients import Ack, run_clients
 from shopdb.workload.stats import PhaseResult
 from shopdb.workload.verify import missing_acknowledged
@@ -28,6 +28,7 @@ class OltpConfig:
     hot_products: int | None = None
     compare: bool = True
     seed: int = 1
+    top_up: int = 0
 
 
 @dataclass
@@ -35,6 +36,7 @@ class OltpReport:
     """Every phase's figures, and what the checks after the run found."""
 
     phases: list[PhaseResult] = field(default_factory=list)
+    topped_up: int = 0
     acknowledged: int = 0
     missing: list[int] = field(default_factory=list)
     audit: list[CheckResult] = field(default_factory=list)
@@ -63,6 +65,8 @@ def run_oltp(engine: Engine, url: URL, config: OltpConfig) -> OltpReport:
     """
     catalog = load_catalog(engine, config.hot_products)
     report = OltpReport()
+    if config.top_up > 0:
+        report.topped_up = top_up(engine, catalog, config.top_up)
     acks: list[Ack] = []
     if config.compare:
         slice_s = config.duration_s / COMPARE_ROUNDS
