@@ -52,7 +52,8 @@ def bench() -> None:
     default=0,
     show_default=True,
     metavar="N",
-    help="First restock every product in play that has fewer than N units up to N.",
+    help="Restock products in play that have fewer than N units up to N, before the run "
+    "and before each comparison slice.",
 )
 @pass_shop
 def oltp(
@@ -123,7 +124,7 @@ def _print(report: OltpReport, backend: str, config: OltpConfig) -> None:
                 str(stats.errors),
             )
     if report.topped_up:
-        console.print(f"topped up {report.topped_up} products to {config.top_up} units first")
+        console.print(f"restocked products to {config.top_up} units {report.topped_up} times")
     console.print(table)
     for phase in report.phases:
         for kind, stats in phase.by_type.items():

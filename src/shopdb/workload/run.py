@@ -8,7 +8,7 @@ from sqlalchemy.engine import URL, Engine
 
 from shopdb.audit import CheckResult, run_checks
 from shopdb.workload.baseline import run_baseline
-from shopdb.workload.catalog import load_catalog, top_up
+from shopdb.workload.catalog import Catalog, load_catalog, top_up
 from shopdb.workload.clients import Ack, run_clients
 from shopdb.workload.stats import PhaseResult
 from shopdb.workload.verify import missing_acknowledged
@@ -58,6 +58,9 @@ class OltpReport:
 def run_oltp(engine: Engine, url: URL, config: OltpConfig) -> OltpReport:
     """Run the phases against a database that holds users and products, then check it.
 
+    With ``top_up``, products in play are restocked to that floor before the run and
+    before each comparison slice.
+
     Phases: with ``compare``, ``baseline`` (bare driver) and ``services-place`` (the
     services, place-order only) alternate in ``COMPARE_ROUNDS`` rounds that together
     last ``duration_s`` each; then ``mixed`` runs the mix for ``duration_s`` unless the
@@ -65,8 +68,7 @@ def run_oltp(engine: Engine, url: URL, config: OltpConfig) -> OltpReport:
     """
     catalog = load_catalog(engine, config.hot_products)
     report = OltpReport()
-    if config.top_up > 0:
-        report.topped_up = top_up(engine, catalog, config.top_up)
+    _refill(engine, catalog, config, report)
     acks: list[Ack] = []
     if config.compare:
         slice_s = config.duration_s / COMPARE_ROUNDS
@@ -74,9 +76,12 @@ def run_oltp(engine: Engine, url: URL, config: OltpConfig) -> OltpReport:
         svc = PhaseResult("services-place", config.clients, config.duration_s)
         for round_no in range(COMPARE_ROUNDS):
             seed = config.seed * 100 + round_no
+            _refill(engine, catalog, config, report)
             part, got = run_baseline(url, catalog, config.clients, slice_s, seed=seed)
             base.merge(part)
             acks += got
+            # each side starts from the same stock floor: neither sells the other's units
+            _refill(engine, catalog, config, report)
             part, got = run_clients(
                 engine, catalog, {"place": 1} | _zero_rest(), config.clients, slice_s, seed=seed
             )
@@ -99,6 +104,11 @@ def run_oltp(engine: Engine, url: URL, config: OltpConfig) -> OltpReport:
     report.missing = missing_acknowledged(engine, acks)
     report.audit = run_checks(engine)
     return report
+
+
+def _refill(engine: Engine, catalog: Catalog, config: OltpConfig, report: OltpReport) -> None:
+    if config.top_up > 0:
+        report.topped_up += top_up(engine, catalog, config.top_up)
 
 
 def _zero_rest() -> dict[str, int]:
