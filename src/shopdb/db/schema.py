@@ -26,7 +26,8 @@ from shopdb.db.clock import utc_now
 from shopdb.db.types import Cents, Id, UtcDateTime
 
 SCHEMA_VERSION = "0001"
-"""The schema's revision, stored in ``alembic_version`` as Alembic would store it."""
+"""The schema's revision, stored in ``alembic_version``: the newest Alembic revision in
+``shopdb/migrations/versions`` (a test keeps the two equal)."""
 
 NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",

@@ -86,7 +86,7 @@ def _update(
     for row in rows:
         assigned: dict[str, Any] = {}
         position = 0
-        for assignment in _split_top_level(match.group(1)):
+        for assignment in _split_top_level(match.group(2)):
             column, _, expression = assignment.partition("=")
             if expression.strip() == "?" and position < len(row):
                 assigned[column.strip().strip('"')] = row[position]

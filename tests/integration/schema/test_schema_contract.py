@@ -4,11 +4,12 @@ are aware UTC on the way in and out, server defaults included; every foreign key
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 import pytest
 from schema_rows import T0, ensure_parents, snapshot, table_named, valid_row
-from sqlalchemy import ForeignKeyConstraint, insert, select, text
+from sqlalchemy import ForeignKeyConstraint, UniqueConstraint, insert, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import StatementError
 
@@ -59,6 +60,16 @@ def test_every_foreign_key_is_the_leading_part_of_an_index() -> None:
             if not any(cols[: len(keys)] == keys for cols in leading):
                 unindexed.append(fk.name)
     assert unindexed == []
+
+
+def test_docs_explain_every_table_foreign_key_and_index() -> None:
+    docs = (Path(__file__).resolve().parents[3] / "docs" / "schema.md").read_text()
+    names = [f"**{table}**" for table in metadata.tables]
+    for table in metadata.tables.values():
+        names += [f"`{fk.name}`" for fk in table.foreign_key_constraints]
+        names += [f"`{ix.name}`" for ix in table.indexes]
+        names += [f"`{uq.name}`" for uq in table.constraints if isinstance(uq, UniqueConstraint)]
+    assert [name for name in names if name not in docs] == []
 
 
 def test_constraint_and_index_names_are_unique_and_fit_every_backend() -> None:
