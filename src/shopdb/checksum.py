@@ -24,6 +24,7 @@ from sqlalchemy.types import Integer, String
 
 from shopdb.db.admin import require_schema
 from shopdb.db.schema import DATA_TABLES
+from shopdb.db.snapshot import read_snapshot
 from shopdb.db.types import UtcDateTime
 
 CHUNK_ROWS = 10_000
@@ -48,14 +49,9 @@ def table_checksums(
     Raises:
         SchemaError: the database holds no (or an incomplete) shopdb schema.
     """
-    with engine.connect() as conn:
-        if engine.dialect.name != "sqlite":
-            conn = conn.execution_options(isolation_level="REPEATABLE READ")
-        with conn.begin() as transaction:
-            require_schema(conn)
-            result = {table.name: table_checksum(conn, table) for table in tables}
-            transaction.rollback()
-    return result
+    with read_snapshot(engine) as conn:
+        require_schema(conn)
+        return {table.name: table_checksum(conn, table) for table in tables}
 
 
 def table_checksum(conn: Connection, table: Table) -> TableChecksum:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -16,6 +15,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from shopdb.audit.catalog import CHECKS, Check
 from shopdb.db.admin import require_schema
+from shopdb.db.snapshot import read_snapshot
 from shopdb.errors import InvalidInput
 
 SAMPLE_SIZE = 5
@@ -61,7 +61,7 @@ def run_checks(bind: Engine | Connection, names: Sequence[str] | None = None) ->
     checks = _select(names)
     if isinstance(bind, Connection):
         return [_run_one(bind, check) for check in checks]
-    with _snapshot(bind) as conn:
+    with read_snapshot(bind) as conn:
         require_schema(conn)
         return [_run_one(conn, check) for check in checks]
 
@@ -89,18 +89,6 @@ def _select(names: Sequence[str] | None) -> list[Check]:
     if unknown:
         raise InvalidInput(f"unknown check {unknown[0]!r}: use one of {', '.join(known)}")
     return [check for check in CHECKS if check.name in names]
-
-
-@contextmanager
-def _snapshot(engine: Engine) -> Iterator[Connection]:
-    with engine.connect() as conn:
-        if engine.dialect.name != "sqlite":
-            conn = conn.execution_options(isolation_level="REPEATABLE READ")
-        with conn.begin() as transaction:
-            try:
-                yield conn
-            finally:
-                transaction.rollback()
 
 
 def _run_one(conn: Connection, check: Check) -> CheckResult:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
 
 from shopdb import audit, checksum
 from shopdb.cli.base import ShopContext, pass_shop
+from shopdb.db.dialects import DIALECT_NAMES
+from shopdb.export import FORMATS, export_database
 
 
 @click.command()
@@ -74,7 +77,34 @@ def checksum_command(shop: ShopContext, fmt: str) -> None:
     click.echo(f"{'(all)':<{width}}  {total:>12,}  {combined}")
 
 
+@click.command("export")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), required=True, help="The file format.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Directory to write into (created if missing).",
+)
+@click.option(
+    "--dialect",
+    type=click.Choice(DIALECT_NAMES),
+    default=None,
+    help="For --format sql: the SQL dialect of the script (default: the --db backend).",
+)
+@pass_shop
+def export_command(shop: ShopContext, fmt: str, out_dir: Path, dialect: str | None) -> None:
+    """Write every table (and the generation runs) as CSV, Parquet or an INSERT script.
+
+    CSV and Parquet give one file per table; sql gives one script, parents first,
+    for the sqlite3, mysql or psql client. On any error nothing is written.
+    """
+    written = export_database(shop.engine(), fmt, out_dir, dialect)
+    for exported in written:
+        click.echo(f"{exported.path}  {exported.row_count:,} rows")
+
+
 def register(group: click.Group) -> None:
-    """Add the audit commands to the root group."""
-    for command in (check, checksum_command):
+    """Add the audit, checksum and export commands to the root group."""
+    for command in (check, checksum_command, export_command):
         group.add_command(command)

@@ -1,7 +1,7 @@
 """Fixtures for the audit, checksum and export tests: the small valid shop on every backend.
 
-The shop is built once per backend per module (tests that only read it, or that corrupt
-it inside a transaction they roll back, can share it), in a database made and dropped by
+The shop is built once per backend per test session (every test that uses it only reads
+it, or corrupts it inside a transaction it rolls back), in a database made and dropped by
 the root conftest's helpers.
 """
 
@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
-from typing import Any
 
 import pytest
 from audit_shop import build_shop
@@ -31,17 +30,17 @@ def _root_conftest(config: pytest.Config) -> ModuleType:
     return module
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
+@pytest.fixture(scope="session", params=BACKENDS)
 def shop_backend(request: pytest.FixtureRequest) -> str:
-    """The backend of the module-wide shop."""
+    """The backend of the shared shop."""
     return str(request.param)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def shop_engine(
     shop_backend: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Engine]:
-    """An engine on a database holding the valid shop, shared by one module's tests."""
+    """An engine on a database holding the valid shop, shared by every test (read only)."""
     root = _root_conftest(request.config)
     url, name = root.create_database(shop_backend, tmp_path_factory.mktemp(shop_backend))
     engine = make_engine(url)
@@ -62,13 +61,18 @@ def shop(engine: Engine) -> Engine:
     return engine
 
 
-def fresh_database(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> Any:
-    """Create another empty database on ``backend``; return (url, drop callback)."""
+@pytest.fixture
+def other_db(
+    request: pytest.FixtureRequest, shop_backend: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
+    """A second database with the empty schema, on the shared shop's backend."""
     root = _root_conftest(request.config)
-    url, name = root.create_database(backend, tmp_path)
-
-    def drop() -> None:
+    url, name = root.create_database(shop_backend, tmp_path_factory.mktemp("other"))
+    engine = make_engine(url)
+    try:
+        init_schema(engine)
+        yield engine
+    finally:
+        engine.dispose()
         if name is not None:
-            root.drop_database(backend, name)
-
-    return url, drop
+            root.drop_database(shop_backend, name)
