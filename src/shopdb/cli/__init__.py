@@ -9,8 +9,8 @@ from shopdb.cli import audit_cmds, bench_cmds, data_cmds, order_cmds, schema_cmd
 from shopdb.cli.base import cli, main
 
 schema_cmds.register(cli)
-data_cmds.register(cli)
 audit_cmds.register(cli)
+data_cmds.register(cli)
 order_cmds.register(cli)
 bench_cmds.register(cli)
 

@@ -14,16 +14,22 @@ from __future__ import annotations
 
 import os
 import tempfile
+from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Index, Integer, text
 from sqlalchemy.engine import Connection, Engine
 
-from shopdb.datagen.convert import csv_bytes, python_columns, table_of
+from shopdb.datagen.convert import csv_bytes, python_columns
 from shopdb.datagen.frames import Frame
 from shopdb.db.schema import DATA_TABLES, generation_runs
 from shopdb.errors import ShopError
 
-SQLITE_LOAD_PRAGMAS = ("PRAGMA synchronous = OFF", "PRAGMA cache_size = -262144", "PRAGMA temp_store = MEMORY")
+SQLITE_LOAD_PRAGMAS = (
+    "PRAGMA synchronous = OFF",
+    "PRAGMA cache_size = -262144",
+    "PRAGMA temp_store = MEMORY",
+)
 SQLITE_NORMAL_PRAGMAS = ("PRAGMA synchronous = NORMAL", "PRAGMA cache_size = -2000")
 
 
@@ -94,12 +100,78 @@ class BulkSession:
 
 def write_frame(conn: Connection, frame: Frame) -> None:
     """Load one frame through the connection's bulk path, inside its transaction."""
-    if conn.dialect.name == "sqlite":
-        _sqlite_insert(conn, frame)
-    elif conn.dialect.name == "postgresql":
-        _postgres_copy(conn, frame)
+    prepared = prepare_frame(conn.dialect.name, frame)
+    try:
+        send(conn, prepared)
+    finally:
+        prepared.discard()
+
+
+@dataclass
+class Prepared:
+    """A frame in the form its driver's bulk path takes: statement and rows or CSV."""
+
+    table: str
+    rows: int
+    statement: str
+    tuples: list[tuple[Any, ...]] | None = None
+    data: bytes | None = None
+    path: str | None = None
+
+    def discard(self) -> None:
+        """Remove the CSV file made for MariaDB, if any."""
+        if self.path is not None and os.path.exists(self.path):
+            os.unlink(self.path)
+
+
+def prepare_frame(backend: str, frame: Frame) -> Prepared:
+    """Convert a frame for ``backend``'s bulk path (no database work)."""
+    names = ", ".join(frame.columns)
+    if backend == "sqlite":
+        marks = ", ".join("?" * len(frame.columns))
+        rows = list(zip(*python_columns(frame), strict=True))
+        sql = f"insert into {frame.table} ({names}) values ({marks})"
+        return Prepared(frame.table, len(frame), sql, tuples=rows)
+    if backend == "postgresql":
+        sql = f"copy {frame.table} ({names}) from stdin (format csv)"
+        return Prepared(frame.table, len(frame), sql, data=csv_bytes(frame))
+    # an unquoted NULL is read as NULL; strings are always quoted, so the text 'NULL' is not
+    handle, path = tempfile.mkstemp(prefix="shopdb-", suffix=".csv")
+    with os.fdopen(handle, "wb") as file:
+        file.write(csv_bytes(frame, null="NULL"))
+    sql = (
+        f"load data local infile '{path}' into table {frame.table} character set utf8mb4 "
+        "fields terminated by ',' optionally enclosed by '\"' escaped by '' "
+        f"lines terminated by '\\n' ({names})"
+    )
+    return Prepared(frame.table, len(frame), sql, path=path)
+
+
+def send(conn: Connection, prepared: Prepared) -> None:
+    """Hand prepared rows to the driver's bulk path, inside the connection's transaction.
+
+    Raises:
+        LoadError: MariaDB turned a refused row into a warning (``LOAD DATA LOCAL``
+            downgrades bad values and duplicate keys); the transaction must be rolled back.
+    """
+    raw: Any = conn.connection.dbapi_connection
+    if prepared.tuples is not None:
+        cursor = raw.cursor()
+        try:
+            cursor.executemany(prepared.statement, prepared.tuples)
+        finally:
+            cursor.close()
+    elif prepared.data is not None:
+        with raw.cursor() as cursor, cursor.copy(prepared.statement) as copy:
+            copy.write(prepared.data)
     else:
-        _mariadb_load_data(conn, frame)
+        with raw.cursor() as cursor:
+            loaded = cursor.execute(prepared.statement)
+            cursor.execute("show warnings")
+            warnings = cursor.fetchall()
+        if warnings or loaded != prepared.rows:
+            first = warnings[0][2] if warnings else f"{loaded} of {prepared.rows} rows loaded"
+            raise LoadError(f"MariaDB refused rows of {prepared.table}: {first}")
 
 
 def reset_sequences(conn: Connection) -> None:
@@ -115,55 +187,3 @@ def reset_sequences(conn: Connection) -> None:
                 f"coalesce((select max({key}) from {name}), 0) + 1, false)"
             )
         )
-
-
-def _columns(frame: Frame) -> str:
-    return ", ".join(frame.columns)
-
-
-def _sqlite_insert(conn: Connection, frame: Frame) -> None:
-    marks = ", ".join("?" * len(frame.columns))
-    rows = list(zip(*python_columns(frame), strict=True))
-    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.executemany(f"insert into {frame.table} ({_columns(frame)}) values ({marks})", rows)
-    finally:
-        cursor.close()
-
-
-def _postgres_copy(conn: Connection, frame: Frame) -> None:
-    data = csv_bytes(frame)
-    raw = conn.connection.dbapi_connection
-    with raw.cursor() as cursor, cursor.copy(  # type: ignore[union-attr]
-        f"copy {frame.table} ({_columns(frame)}) from stdin (format csv)"
-    ) as copy:
-        copy.write(data)
-
-
-def _mariadb_load_data(conn: Connection, frame: Frame) -> None:
-    # an unquoted NULL is read as NULL; strings are always quoted, so the text 'NULL' is not
-    data = csv_bytes(frame, null="NULL")
-    handle, path = tempfile.mkstemp(prefix="shopdb-", suffix=".csv")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-        try:
-            loaded = cursor.execute(
-                f"load data local infile '{path}' into table {frame.table} character set utf8mb4 "
-                "fields terminated by ',' optionally enclosed by '\"' escaped by '' "
-                f"lines terminated by '\\n' ({_columns(frame)})"
-            )
-            cursor.execute("show warnings")
-            warnings = cursor.fetchall()
-        finally:
-            cursor.close()
-    finally:
-        os.unlink(path)
-    # LOAD DATA LOCAL downgrades bad values and duplicate keys to warnings: refuse them
-    if warnings or loaded != len(frame):
-        first = warnings[0][2] if warnings else f"{loaded} of {len(frame)} rows loaded"
-        raise LoadError(f"MariaDB refused rows of {frame.table}: {first}")
-
-
-__all__ = ["BulkSession", "LoadError", "reset_sequences", "secondary_indexes", "table_of", "write_frame"]

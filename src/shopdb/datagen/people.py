@@ -8,6 +8,7 @@ number is appended (``john.smith2``), so every address is unique by construction
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from dataclasses import dataclass
 
@@ -77,7 +78,12 @@ class People:
 
 def build_pools(params: GenParams) -> Pools:
     """Fill the name pools from Faker, seeded from the run's seed."""
-    faker_seed = int(rng(params, POOLS).integers(0, 2**31))
+    return _pools(int(rng(params, POOLS).integers(0, 2**31)))
+
+
+@functools.lru_cache(maxsize=4)
+def _pools(faker_seed: int) -> Pools:
+    # cached: building Faker for nine locales takes about a second; pools never change
     firsts: list[list[str]] = []
     lasts: list[list[str]] = []
     for country in COUNTRIES:
@@ -90,9 +96,17 @@ def build_pools(params: GenParams) -> Pools:
     city, _, city_span = _flatten([list(c.cities) for c in COUNTRIES])
     domains = [d for d, _ in GLOBAL_DOMAINS] + [d for c in COUNTRIES for d in c.domains]
     return Pools(
-        first, last, first_key, last_key,
-        _object([_ascii(x)[0] for x in first]), _object([_ascii(x)[0] for x in last]),
-        first_span, last_span, city, city_span, _object(domains),
+        first,
+        last,
+        first_key,
+        last_key,
+        _object([_ascii(x)[0] for x in first]),
+        _object([_ascii(x)[0] for x in last]),
+        first_span,
+        last_span,
+        city,
+        city_span,
+        _object(domains),
     )
 
 
@@ -175,9 +189,7 @@ def _domains(gen: np.random.Generator, country: Array) -> Array:
     return np.where(local, pick, domain)
 
 
-def _email_numbers(
-    pools: Pools, first: Array, last: Array, pattern: Array, domain: Array
-) -> Array:
+def _email_numbers(pools: Pools, first: Array, last: Array, pattern: Array, domain: Array) -> Array:
     """For each user, how many earlier users already hold the same address (0: none)."""
     a = np.where(pattern == 1, _initial_codes(pools.first_initial)[first], pools.first_key[first])
     b = np.where(pattern == 3, _initial_codes(pools.last_initial)[last], pools.last_key[last])
