@@ -92,6 +92,17 @@ def oltp(
 
 def _print(report: OltpReport, backend: str, config: OltpConfig) -> None:
     console = Console(highlight=False)
+    if report.topped_up:
+        console.print(f"restocked products to {config.top_up} units {report.topped_up} times")
+    console.print(_figures(report, backend, config))
+    for phase in report.phases:
+        for kind, stats in phase.by_type.items():
+            if stats.first_error:
+                console.print(f"first error ({phase.name}/{kind}): {stats.first_error}")
+    _print_checks(console, report)
+
+
+def _figures(report: OltpReport, backend: str, config: OltpConfig) -> Table:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     table = Table(
         "phase",
@@ -123,13 +134,10 @@ def _print(report: OltpReport, backend: str, config: OltpConfig) -> None:
                 str(stats.refused),
                 str(stats.errors),
             )
-    if report.topped_up:
-        console.print(f"restocked products to {config.top_up} units {report.topped_up} times")
-    console.print(table)
-    for phase in report.phases:
-        for kind, stats in phase.by_type.items():
-            if stats.first_error:
-                console.print(f"first error ({phase.name}/{kind}): {stats.first_error}")
+    return table
+
+
+def _print_checks(console: Console, report: OltpReport) -> None:
     base, svc = report.phase("baseline"), report.phase("services-place")
     if base is not None and svc is not None and base.throughput("place"):
         ratio = svc.throughput("place") / base.throughput("place")
@@ -154,8 +162,17 @@ def _print(report: OltpReport, backend: str, config: OltpConfig) -> None:
 
 
 @bench.command("seed")
-@click.option("--users", "users_count", type=int, default=1000, show_default=True)
-@click.option("--products", "products_count", type=int, default=200, show_default=True)
+@click.option(
+    "--users", "users_count", type=int, default=1000, show_default=True, help="Users to register."
+)
+@click.option(
+    "--products",
+    "products_count",
+    type=int,
+    default=200,
+    show_default=True,
+    help="Products to create (one category).",
+)
 @click.option("--stock", type=int, default=1000, show_default=True, help="Units per product.")
 @click.option("--seed", type=int, default=1, show_default=True, help="Random seed (prices).")
 @pass_shop
