@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from shopdb.db.admin import require_schema
 from shopdb.db.schema import inventory, products, users
 from shopdb.errors import InvalidInput, SchemaError
 from shopdb.services import restock
@@ -44,6 +45,7 @@ def load_catalog(engine: Engine, hot_products: int | None = None) -> Catalog:
     if hot_products is not None and hot_products <= 0:
         raise InvalidInput(f"--hot-products must be positive, got {hot_products}")
     with engine.connect() as conn:
+        require_schema(conn)
         query = select(products.c.product_id, products.c.price_cents).order_by(
             products.c.product_id
         )
