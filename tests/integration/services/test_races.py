@@ -9,9 +9,9 @@ from typing import Any
 from services_support import Shop, assert_audit_clean, count_rows, stock_of
 from sqlalchemy import func, select
 
-from shopdb.db.schema import inventory_movements, orders, payments, shipments
-from shopdb.errors import InvalidTransition, OutOfStock
-from shopdb.services import cancel_order, pay_order, place_order, ship_order
+from shopdb.db.schema import inventory_movements, orders, payments, shipments, users
+from shopdb.errors import Duplicate, InvalidTransition, OutOfStock
+from shopdb.services import cancel_order, pay_order, place_order, register_user, ship_order
 
 
 def _race(calls: list[Callable[[], Any]]) -> list[Any]:
@@ -101,3 +101,16 @@ def test_concurrent_cancel_and_ship_exactly_one_wins(shop: Shop) -> None:
         else:
             assert (status, has_shipment, returned) == ("cancelled", False, 1)
     assert_audit_clean(shop.engine)
+
+
+def test_concurrent_registrations_of_one_email_create_one_user(shop: Shop) -> None:
+    results = _race(
+        [
+            lambda i=i: register_user(shop.engine, f"  Dee@Example.com{' ' * i}", "Dee", "X")
+            for i in range(4)
+        ]
+    )
+
+    assert len([r for r in results if isinstance(r, int)]) == 1
+    assert all(isinstance(r, Duplicate) for r in results if not isinstance(r, int))
+    assert count_rows(shop.engine, users, users.c.email == "dee@example.com") == 1
