@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -36,10 +37,14 @@ def test_client_killed_mid_transaction_leaves_no_partial_order(
         stdout=subprocess.PIPE,
         text=True,
     ) as holder:
+        # a holder that never gets there is killed, so readline returns instead of hanging
+        watchdog = threading.Timer(60, holder.kill)
+        watchdog.start()
         try:
             assert holder.stdout is not None
             assert holder.stdout.readline().strip() == "holding"
         finally:
+            watchdog.cancel()
             holder.send_signal(signal.SIGKILL)
             holder.wait(timeout=30)
 
