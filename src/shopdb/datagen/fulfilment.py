@@ -16,6 +16,7 @@ import numpy as np
 from shopdb.datagen.frames import NULL, AnyArray, Array, Frame, Labels, labels
 from shopdb.datagen.orders import Basket
 from shopdb.datagen.params import DAY, GenParams
+from shopdb.datagen.timefmt import digits, text_of
 from shopdb.db.schema import ORDER_STATUSES
 
 NEVER = np.int64(2**62)
@@ -181,8 +182,6 @@ def stock_frame(basket: Basket, events: Events) -> Frame:
 
 def tracking_numbers(carrier: Labels, number: Array) -> AnyArray:
     """Tracking numbers as carriers print them: a carrier prefix and 11 digits."""
-    prefix = np.asarray(
-        [CARRIER_PREFIXES[CARRIERS.index(str(c))] for c in carrier.values], dtype=object
-    )
-    digits = np.char.zfill(number.astype(str), 11).astype(object)
-    return np.asarray(prefix[carrier.codes] + digits)
+    prefixes = [CARRIER_PREFIXES[CARRIERS.index(str(c))].encode() for c in carrier.values]
+    table = np.frombuffer(b"".join(prefixes), dtype=np.uint8).reshape(-1, 2)
+    return text_of(np.hstack([table[carrier.codes], digits(number, 11)]))

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from time import perf_counter
+from typing import Protocol
 
 import numpy as np
 from sqlalchemy import delete, exists, insert, select, update
@@ -81,7 +82,14 @@ def generate(
     return result
 
 
-def load_shop(session: BulkSession, shop: Plan, jobs: int, loaded: Progress) -> None:
+class Sink(Protocol):
+    """Where generated rows go: a ``BulkSession``, or a benchmark's collector."""
+
+    def write(self, frames: list[Frame]) -> None:
+        """Take ``frames`` (parents before children), all or nothing."""
+
+
+def load_shop(session: Sink, shop: Plan, jobs: int, loaded: Progress) -> None:
     """Load the catalogue, the users and every chunk of orders, in that order."""
 
     def write(frames: list[Frame]) -> None:

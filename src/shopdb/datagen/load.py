@@ -1,13 +1,17 @@
 """Bulk loading through each backend's fast path, on one connection for the whole run.
 
 SQLite: ``executemany`` of tuples in one transaction per chunk, with load-time pragmas
-(``synchronous = OFF``, a large page cache). MariaDB: ``LOAD DATA LOCAL INFILE`` of a CSV
-file per table and chunk; any warning (a value it would silently change) is an error.
-PostgreSQL: ``COPY ... FROM STDIN`` in CSV. On SQLite and PostgreSQL the secondary
-indexes are dropped for the load and built afterwards (MariaDB needs them for its
-foreign keys). Constraints stay enforced throughout: every row is checked as it lands.
-After the load, PostgreSQL sequences are moved past the largest id, so rows inserted
-later by the services get new ids (MariaDB and SQLite do this by themselves).
+(``synchronous = OFF``, a large page cache, and foreign key and CHECK constraints
+verified once at the end with ``PRAGMA foreign_key_check`` and ``PRAGMA quick_check``
+instead of per row: measured on ``payments``, evaluating its four CHECKs per row cut
+the insert rate to about a third). MariaDB: ``LOAD DATA LOCAL INFILE`` of a CSV file per
+table and chunk; any warning (a value it would silently
+change) is an error. PostgreSQL: ``COPY ... FROM STDIN`` in CSV. On SQLite and
+PostgreSQL the secondary indexes are dropped for the load and built afterwards (MariaDB
+needs them for its foreign keys). On MariaDB and PostgreSQL every row is checked as it
+lands; on SQLite a violation found at the end fails the load just the same. After the
+load, PostgreSQL sequences are moved past the largest id, so rows inserted later by the
+services get new ids (MariaDB and SQLite do this by themselves).
 """
 
 from __future__ import annotations
@@ -29,8 +33,15 @@ SQLITE_LOAD_PRAGMAS = (
     "PRAGMA synchronous = OFF",
     "PRAGMA cache_size = -262144",
     "PRAGMA temp_store = MEMORY",
+    "PRAGMA foreign_keys = OFF",
+    "PRAGMA ignore_check_constraints = ON",
 )
-SQLITE_NORMAL_PRAGMAS = ("PRAGMA synchronous = NORMAL", "PRAGMA cache_size = -2000")
+SQLITE_NORMAL_PRAGMAS = (
+    "PRAGMA synchronous = NORMAL",
+    "PRAGMA cache_size = -2000",
+    "PRAGMA foreign_keys = ON",
+    "PRAGMA ignore_check_constraints = OFF",
+)
 
 
 class LoadError(ShopError):
@@ -78,13 +89,33 @@ class BulkSession:
             self._pragmas(SQLITE_NORMAL_PRAGMAS)
 
     def finish(self) -> None:
-        """Build indexes, move sequences past the loaded ids, refresh planner statistics."""
+        """Verify deferred constraints, build indexes, move sequences, refresh statistics.
+
+        Raises:
+            LoadError: a loaded row breaks a foreign key or CHECK constraint (SQLite).
+        """
+        if self.backend == "sqlite":
+            self._verify_sqlite()
         self.restore()
         with self.conn.begin():
             if self.backend == "postgresql":
                 reset_sequences(self.conn)
             if self.backend in ("sqlite", "postgresql"):
                 self.conn.exec_driver_sql("ANALYZE")
+
+    def _verify_sqlite(self) -> None:
+        if self.conn.in_transaction():
+            self.conn.commit()
+        raw: Any = self.conn.connection.dbapi_connection
+        # quick_check skips CHECK constraints while they are being ignored
+        raw.execute("PRAGMA ignore_check_constraints = OFF")
+        orphans = raw.execute("PRAGMA foreign_key_check").fetchmany(1)
+        if orphans:
+            table, rowid, parent, _ = orphans[0]
+            raise LoadError(f"row {rowid} of {table} refers to a missing row of {parent}")
+        problems = raw.execute("PRAGMA quick_check").fetchmany(1)
+        if problems != [("ok",)]:
+            raise LoadError(f"SQLite integrity: {problems[0][0]}")
 
     def _pragmas(self, pragmas: tuple[str, ...]) -> None:
         # straight to the driver: SQLAlchemy would open a transaction, where SQLite
@@ -154,6 +185,15 @@ def send(conn: Connection, prepared: Prepared) -> None:
         LoadError: MariaDB turned a refused row into a warning (``LOAD DATA LOCAL``
             downgrades bad values and duplicate keys); the transaction must be rolled back.
     """
+    try:
+        _send(conn, prepared)
+    except conn.dialect.loaded_dbapi.Error as exc:
+        # the raw driver's error, said in one line like SQLAlchemy's would be
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise LoadError(f"the database refused rows of {prepared.table}: {first}") from exc
+
+
+def _send(conn: Connection, prepared: Prepared) -> None:
     raw: Any = conn.connection.dbapi_connection
     if prepared.tuples is not None:
         cursor = raw.cursor()

@@ -46,3 +46,19 @@ def sqlalchemy_text(seconds: Array) -> AnyArray:
     out[:, [13, 16]] = ord(":")
     out[:, 19:] = _SUFFIX
     return out.view("S26").ravel().astype("U26")
+
+
+def digits(values: Array, width: int) -> AnyArray:
+    """Each value as ``width`` zero-padded ASCII digits: a (n, width) uint8 matrix."""
+    out = np.empty((len(values), width), dtype=np.uint8)
+    rest = np.asarray(values, dtype=np.int64)
+    for i in range(width - 1, -1, -1):
+        rest, digit = np.divmod(rest, 10)
+        out[:, i] = 48 + digit
+    return out
+
+
+def text_of(matrix: AnyArray) -> AnyArray:
+    """Rows of an ASCII uint8 matrix as an object array of strings."""
+    width = matrix.shape[1]
+    return np.ascontiguousarray(matrix).view(f"S{width}").ravel().astype(f"U{width}").astype(object)
