@@ -106,7 +106,9 @@ def _renderer(column: Column[Any]) -> Callable[[Any], str]:
 
 
 def _timestamp(value: datetime) -> str:
-    return value.astimezone(UTC).isoformat(timespec="microseconds")
+    if value.utcoffset():  # UtcDateTime values are UTC already; others are converted
+        value = value.astimezone(UTC)
+    return value.isoformat(timespec="microseconds")
 
 
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})

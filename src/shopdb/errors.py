@@ -31,3 +31,49 @@ class NotFound(ShopError):
 
 class InvalidInput(ShopError):
     """A value the caller gave is out of range or malformed."""
+
+
+class Duplicate(ShopError):
+    """A row that must be unique (an email, a SKU, an idempotency key) already exists."""
+
+
+class OutOfStock(ShopError):
+    """A product has fewer units on hand than an order asked for."""
+
+    def __init__(self, product_id: int, requested: int, available: int) -> None:
+        super().__init__(
+            f"product {product_id} is out of stock: {requested} requested, {available} available"
+        )
+        self.product_id = product_id
+        self.requested = requested
+        self.available = available
+
+
+class InvalidTransition(ShopError):
+    """An order cannot move from its current status to the one asked for."""
+
+    def __init__(self, order_id: int, current: str, target: str) -> None:
+        super().__init__(f"order {order_id} is {current}: it cannot become {target}")
+        self.order_id = order_id
+        self.current = current
+        self.target = target
+
+
+class PaymentMismatch(ShopError):
+    """A payment's amount differs from what the order owes."""
+
+    def __init__(self, order_id: int, expected_cents: int, given_cents: int) -> None:
+        super().__init__(
+            f"order {order_id} owes {expected_cents} cents: a payment of {given_cents} is refused"
+        )
+        self.order_id = order_id
+        self.expected_cents = expected_cents
+        self.given_cents = given_cents
+
+
+class RetriesExhausted(ShopError):
+    """A transaction kept failing on deadlocks or serialization conflicts; nothing was written."""
+
+
+class ConnectionLost(ShopError):
+    """The connection died while committing, so whether the transaction took effect is unknown."""

@@ -73,6 +73,11 @@ CHECKS: tuple[Check, ...] = (
         "Each order's status history starts with (none -> pending) and its latest entry "
         "names the order's current status.",
     ),
+    Check(
+        "history_follows_lifecycle",
+        "Each later status-history entry starts from the status the previous one set, by a "
+        "change the order lifecycle allows.",
+    ),
     Check("product_has_inventory", "Every product has an inventory row."),
     Check(
         "ledger_matches_stock",

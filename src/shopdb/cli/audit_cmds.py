@@ -31,7 +31,7 @@ def check(shop: ShopContext, fmt: str) -> None:
     else:
         _print_table(results)
     if not all(r.passed for r in results):
-        raise SystemExit(1)
+        click.get_current_context().exit(1)
 
 
 def _print_table(results: list[audit.CheckResult]) -> None:

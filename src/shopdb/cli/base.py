@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import click
@@ -14,7 +15,7 @@ from shopdb import __version__
 from shopdb.config import ENV_DATABASE_URL, Settings, load_settings
 from shopdb.db.engine import check_connection, describe_connect_error, make_engine
 from shopdb.db.violations import translate
-from shopdb.errors import ShopError
+from shopdb.errors import SchemaError, ShopError
 
 
 @dataclass
@@ -24,9 +25,15 @@ class ShopContext:
     settings: Settings
     _engine: Engine | None = field(default=None, repr=False)
 
-    def engine(self) -> Engine:
-        """The engine for ``--db``, connected once so a bad server fails early."""
+    def engine(self, *, create: bool = False) -> Engine:
+        """The engine for ``--db``, connected once so a bad server fails early.
+
+        A SQLite file that does not exist yet is created only when ``create`` is set
+        (``init``, ``reset``, ``demo``); any other command refuses it instead of leaving
+        an empty file behind.
+        """
         if self._engine is None:
+            _require_sqlite_file(self.settings, create)
             self._engine = make_engine(self.settings.database_url)
             check_connection(self._engine)
         return self._engine
@@ -36,6 +43,16 @@ class ShopContext:
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
+
+
+def _require_sqlite_file(settings: Settings, create: bool) -> None:
+    url = settings.database_url
+    if create or url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return
+    if not Path(url.database).exists():
+        raise SchemaError(
+            f"no SQLite database at {url.database}: run 'shopdb init' or 'shopdb demo' first"
+        )
 
 
 class ShopGroup(click.Group):

@@ -16,7 +16,7 @@ from shopdb.db.dialects import DIALECT_NAMES, dialect_named
 @pass_shop
 def init(shop: ShopContext) -> None:
     """Create the shopdb schema in an empty database."""
-    engine = shop.engine()
+    engine = shop.engine(create=True)
     admin.init_schema(engine)
     click.echo(f"created {len(admin.SHOP_TABLES)} tables in {_where(shop)}")
 
@@ -30,7 +30,7 @@ def reset(shop: ShopContext, yes: bool) -> None:
         if not sys.stdin.isatty():
             raise click.ClickException("reset deletes all shop data: pass --yes to confirm")
         click.confirm(f"Delete all shop data in {_where(shop)}?", abort=True)
-    engine = shop.engine()
+    engine = shop.engine(create=True)
     admin.reset_schema(engine)
     click.echo(f"reset {len(admin.SHOP_TABLES)} tables in {_where(shop)}")
 

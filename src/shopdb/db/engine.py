@@ -41,10 +41,12 @@ def make_engine(url: URL, **kwargs: Any) -> Engine:
             "local_infile": True,
             "init_command": f"SET SESSION sql_mode='{MYSQL_SQL_MODE}', time_zone='+00:00'",
         }
-        return create_engine(url, connect_args=connect_args, pool_pre_ping=True, **kwargs)
+        kwargs.setdefault("pool_pre_ping", True)
+        return create_engine(url, connect_args=connect_args, **kwargs)
     if backend == "postgresql":
         connect_args = {"options": "-c TimeZone=UTC"}
-        return create_engine(url, connect_args=connect_args, pool_pre_ping=True, **kwargs)
+        kwargs.setdefault("pool_pre_ping", True)
+        return create_engine(url, connect_args=connect_args, **kwargs)
     raise ValueError(f"unsupported backend {backend}")
 
 

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 from sqlalchemy import Table
 from sqlalchemy.engine import Connection
 
-from shopdb.export.values import TIMESTAMP_FORMAT, column_kind, export_columns, read_chunks
+from shopdb.export.values import (
+    Render,
+    column_kind,
+    export_columns,
+    read_chunks,
+    render_chunk,
+    utc_text,
+)
 
 
 def write_csv(conn: Connection, table: Table, path: Path) -> int:
@@ -24,17 +28,13 @@ def write_csv(conn: Connection, table: Table, path: Path) -> int:
     """
     columns = export_columns(table)
     renderers = [_CSV[column_kind(c)] for c in columns]
+    nullable = [bool(c.nullable) for c in columns]
     count = 0
     with path.open("w", encoding="utf-8", newline="") as out:
         out.write(",".join(c.name for c in columns) + "\n")
         for chunk in read_chunks(conn, table):
-            out.write(
-                "".join(
-                    ",".join("" if v is None else r(v) for r, v in zip(renderers, row, strict=True))
-                    + "\n"
-                    for row in chunk
-                )
-            )
+            rows = render_chunk(renderers, nullable, "", chunk)
+            out.write("".join(",".join(row) + "\n" for row in rows))
             count += len(chunk)
     return count
 
@@ -43,11 +43,7 @@ def _quote(value: str) -> str:
     return '"' + value.replace('"', '""') + '"'
 
 
-def _timestamp(value: datetime) -> str:
-    return value.astimezone(UTC).strftime(TIMESTAMP_FORMAT)
-
-
-_CSV: dict[str, Callable[[Any], str]] = {"int": str, "text": _quote, "timestamp": _timestamp}
+_CSV: dict[str, Render] = {"int": str, "text": _quote, "timestamp": utc_text}
 
 _ARROW = {"int": pa.int64(), "text": pa.string(), "timestamp": pa.timestamp("us", tz="UTC")}
 

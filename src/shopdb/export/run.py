@@ -13,7 +13,7 @@ from shopdb.db.admin import require_schema
 from shopdb.db.dialects import DIALECT_NAMES
 from shopdb.db.schema import DATA_TABLES, generation_runs
 from shopdb.db.snapshot import read_snapshot
-from shopdb.errors import InvalidInput
+from shopdb.errors import InvalidInput, ShopError
 from shopdb.export import formats, sql_script
 
 FORMATS = ("csv", "parquet", "sql")
@@ -42,6 +42,7 @@ def export_database(
         InvalidInput: unknown format or dialect, or ``out_dir`` is not a writable
             directory. Nothing is written.
         SchemaError: the database holds no shopdb schema. Nothing is written.
+        ShopError: a file could not be written (say, the disk is full).
 
     On any failure the files written so far, and any directory this call created,
     are removed.
@@ -55,6 +56,8 @@ def export_database(
                 require_schema(conn)
                 written = _write(conn, fmt, staging, dialect)
             moved = [_move(f, out_dir) for f in written]
+        except OSError as exc:
+            raise ShopError(f"cannot write the export to {str(out_dir)!r}: {_why(exc)}") from exc
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     except BaseException:

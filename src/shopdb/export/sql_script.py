@@ -8,16 +8,23 @@ new rows get fresh ids.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 from sqlalchemy import Table
 from sqlalchemy.engine import Connection
 
 from shopdb.db.dialects import dialect_named
-from shopdb.export.values import TIMESTAMP_FORMAT, column_kind, export_columns, read_chunks
+from shopdb.export.values import (
+    Render,
+    column_kind,
+    export_columns,
+    read_chunks,
+    render_chunk,
+    utc_text,
+)
 
 BATCH_ROWS = 500
 """Rows per INSERT: large enough to load fast, small enough for any packet limit."""
@@ -58,20 +65,16 @@ def _write_table(conn: Connection, table: Table, out: TextIO, dialect: str) -> i
     head = f"INSERT INTO {quote(table.name)} ({', '.join(quote(c.name) for c in columns)}) VALUES\n"
     literal = _LITERALS[dialect]
     renderers = [literal[column_kind(c)] for c in columns]
+    nullable = [bool(c.nullable) for c in columns]
     count = 0
     for chunk in read_chunks(conn, table):
-        for start in range(0, len(chunk), BATCH_ROWS):
-            rows = [
-                "(" + ", ".join(_render(r, v) for r, v in zip(renderers, row, strict=True)) + ")"
-                for row in chunk[start : start + BATCH_ROWS]
-            ]
-            out.write(head + ",\n".join(rows) + ";\n")
+        rows = [
+            "(" + ", ".join(row) + ")" for row in render_chunk(renderers, nullable, "NULL", chunk)
+        ]
+        for start in range(0, len(rows), BATCH_ROWS):
+            out.write(head + ",\n".join(rows[start : start + BATCH_ROWS]) + ";\n")
         count += len(chunk)
     return count
-
-
-def _render(render: Callable[[Any], str], value: Any) -> str:
-    return "NULL" if value is None else render(value)
 
 
 def _sequence_reset(table: Table) -> str:
@@ -97,10 +100,10 @@ def _mysql_text(value: str) -> str:
 
 
 def _timestamp(value: datetime) -> str:
-    return "'" + value.astimezone(UTC).strftime(TIMESTAMP_FORMAT) + "'"
+    return "'" + utc_text(value) + "'"
 
 
-_LITERALS: dict[str, dict[str, Callable[[Any], str]]] = {
+_LITERALS: dict[str, dict[str, Render]] = {
     "sqlite": {"int": str, "text": _standard_text, "timestamp": _timestamp},
     "mysql": {"int": str, "text": _mysql_text, "timestamp": _timestamp},
     "postgresql": {"int": str, "text": _standard_text, "timestamp": _timestamp},

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Column, Row, Table, select
@@ -14,8 +15,7 @@ from shopdb.db.types import UtcDateTime
 CHUNK_ROWS = 10_000
 """Rows read and written at a time, so memory stays bounded on any table size."""
 
-TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
-"""UTC timestamps as every backend (and SQLite's storage) reads them back."""
+Render = Callable[[Any], str]
 
 
 def export_columns(table: Table) -> list[Column[Any]]:
@@ -40,3 +40,32 @@ def read_chunks(conn: Connection, table: Table) -> Iterator[Sequence[Row[Any]]]:
     query = select(*columns).order_by(*table.primary_key.columns)
     result = conn.execute(query, execution_options={"yield_per": CHUNK_ROWS})
     yield from result.partitions()
+
+
+def utc_text(value: datetime) -> str:
+    """A timestamp as ``YYYY-MM-DD HH:MM:SS.ffffff`` in UTC: what every backend (and
+    SQLite's own storage) reads back as the same instant."""
+    if value.utcoffset():  # UtcDateTime values are UTC already; others are converted
+        value = value.astimezone(UTC)
+    return value.isoformat(" ", "microseconds")[:26]
+
+
+def render_chunk(
+    renderers: Sequence[Render], nullable: Sequence[bool], null: str, chunk: Sequence[Any]
+) -> Iterator[tuple[str, ...]]:
+    """Each row of ``chunk`` as a tuple of rendered values, NULL rendered as ``null``.
+
+    Rendering goes column by column, so a NOT NULL integer column goes through ``str``
+    at C speed instead of a Python call per value.
+    """
+    if not chunk:
+        return iter(())
+    columns = []
+    for render, can_be_null, values in zip(
+        renderers, nullable, zip(*chunk, strict=True), strict=True
+    ):
+        if can_be_null:
+            columns.append([null if v is None else render(v) for v in values])
+        else:
+            columns.append(list(map(render, values)))
+    return zip(*columns, strict=True)

@@ -11,15 +11,18 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from audit_shop import shop_rows
+from audit_shop import build_shop, shop_rows
 from click.testing import CliRunner
 from sqlalchemy import insert, select
 
 from shopdb.checksum import table_checksums
 from shopdb.cli import cli
+from shopdb.config import parse_database_url
 from shopdb.db import schema as s
-from shopdb.errors import InvalidInput
-from shopdb.export import EXPORT_TABLES, export_database
+from shopdb.db.admin import init_schema
+from shopdb.db.engine import make_engine
+from shopdb.errors import InvalidInput, ShopError
+from shopdb.export import EXPORT_TABLES, export_database, formats
 
 
 def _url(engine):
@@ -247,3 +250,40 @@ def test_failed_export_removes_the_directory_it_created(empty_engine, tmp_path):
     assert result.exit_code == 1
     assert result.output == "Error: the database holds no shopdb schema: run 'shopdb init' first\n"
     assert not (tmp_path / "new").exists()
+
+
+def test_failure_part_way_leaves_no_file(shop_engine, tmp_path, monkeypatch):
+    (tmp_path / "keep.txt").write_text("keep")
+    real_write = formats.write_csv
+    written = []
+
+    def write_then_fail(conn, table, path):
+        if len(written) == 3:  # as if the disk filled up on the fourth table
+            raise OSError(28, "No space left on device")
+        written.append(real_write(conn, table, path))
+        return written[-1]
+
+    monkeypatch.setattr(formats, "write_csv", write_then_fail)
+
+    with pytest.raises(ShopError, match=r"cannot write the export to .*: No space left on device"):
+        export_database(shop_engine, "csv", tmp_path)
+
+    assert len(written) == 3
+    assert [p.name for p in tmp_path.iterdir()] == ["keep.txt"]
+
+
+def test_sql_script_from_sqlite_loads_into_each_backend(engine, backend, tmp_path):
+    # the usual path for a user of the mysql or psql client: a SQLite shop, exported
+    # for the server's dialect
+    source = make_engine(parse_database_url(f"sqlite:///{tmp_path / 'source.sqlite3'}"))
+    try:
+        init_schema(source)
+        build_shop(source)
+        export_database(source, "sql", tmp_path / "out", dialect=backend)
+        expected = _state(source)
+    finally:
+        source.dispose()
+
+    _load_with_client(engine, tmp_path / "out" / f"shopdb.{backend}.sql")
+
+    assert _state(engine) == expected

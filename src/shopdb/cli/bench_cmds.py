@@ -1,0 +1,193 @@
+"""``shopdb bench oltp`` and ``shopdb bench seed``: the transactional workload driver."""
+
+from __future__ import annotations
+
+import os
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from shopdb.cli.base import ShopContext, pass_shop
+from shopdb.db.engine import make_engine
+from shopdb.errors import InvalidInput
+from shopdb.workload.clients import DEFAULT_MIX, KINDS, parse_mix
+from shopdb.workload.run import OltpConfig, OltpReport, run_oltp
+from shopdb.workload.seed import seed_shop
+
+
+@click.group()
+def bench() -> None:
+    """Benchmarks against the --db database (which must hold a shop)."""
+
+
+@bench.command("oltp")
+@click.option("--clients", type=int, default=8, show_default=True, help="Client threads.")
+@click.option(
+    "--duration",
+    type=float,
+    default=10.0,
+    show_default=True,
+    help="Seconds for each phase (baseline, services place-only, mixed).",
+)
+@click.option(
+    "--mix",
+    default=DEFAULT_MIX,
+    show_default=True,
+    help=f"Weights of the transaction types ({', '.join(KINDS)}).",
+)
+@click.option("--hot-products", type=int, help="Buy and restock only the first K products.")
+@click.option(
+    "--compare/--no-compare",
+    default=True,
+    show_default=True,
+    help="Measure the bare-driver baseline against services place-only in the same run.",
+)
+@click.option(
+    "--seed", type=int, default=1, show_default=True, help="Seed of the clients' choices."
+)
+@click.option(
+    "--top-up",
+    type=int,
+    default=0,
+    show_default=True,
+    metavar="N",
+    help="Restock products in play that have fewer than N units up to N, before the run "
+    "and before each comparison slice.",
+)
+@pass_shop
+def oltp(
+    shop: ShopContext,
+    clients: int,
+    duration: float,
+    mix: str,
+    hot_products: int | None,
+    compare: bool,
+    seed: int,
+    top_up: int,
+) -> None:
+    """Run concurrent clients, print throughput and latency, then audit the database.
+
+    Exits 1 when an error reached a client, an acknowledged order is missing or the
+    audit finds a violation.
+    """
+    if clients <= 0 or duration <= 0:
+        raise InvalidInput("--clients and --duration must be positive")
+    config = OltpConfig(clients, duration, parse_mix(mix), hot_products, compare, seed, top_up)
+    shop.engine()  # fails early and clearly when the server is unreachable
+    url = shop.settings.database_url
+    # no pre-ping round trip per checkout: a connection found dead before COMMIT is
+    # retried by run_in_transaction anyway, and the bare-driver baseline pings nothing
+    engine = make_engine(
+        url, pool_size=clients + 2, max_overflow=2, pool_timeout=60, pool_pre_ping=False
+    )
+    try:
+        report = run_oltp(engine, url, config)
+    finally:
+        engine.dispose()
+    _print(report, url.get_backend_name(), config)
+    if not report.clean:
+        raise click.exceptions.Exit(1)
+
+
+def _print(report: OltpReport, backend: str, config: OltpConfig) -> None:
+    console = Console(highlight=False)
+    if report.topped_up:
+        console.print(f"restocked products to {config.top_up} units {report.topped_up} times")
+    console.print(_figures(report, backend, config))
+    for phase in report.phases:
+        for kind, stats in phase.by_type.items():
+            if stats.first_error:
+                console.print(f"first error ({phase.name}/{kind}): {stats.first_error}")
+    _print_checks(console, report)
+
+
+def _figures(report: OltpReport, backend: str, config: OltpConfig) -> Table:
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    table = Table(
+        "phase",
+        "type",
+        "committed",
+        "tx/s",
+        "p50 ms",
+        "p95 ms",
+        "p99 ms",
+        "retries",
+        "refused",
+        "errors",
+        title=f"{backend}, {config.clients} clients, {config.duration_s:g} s per phase"
+        + (f", {config.hot_products} hot products" if config.hot_products else "")
+        + f" (load average {load:.1f}, {os.cpu_count()} CPUs)",
+    )
+    for phase in report.phases:
+        for kind, stats in sorted(phase.by_type.items(), key=lambda kv: KINDS.index(kv[0])):
+            p50, p95, p99 = stats.percentiles_ms()
+            table.add_row(
+                phase.name,
+                kind,
+                str(stats.committed),
+                f"{phase.throughput(kind):.0f}",
+                f"{p50:.1f}",
+                f"{p95:.1f}",
+                f"{p99:.1f}",
+                str(stats.retries),
+                str(stats.refused),
+                str(stats.errors),
+            )
+    return table
+
+
+def _print_checks(console: Console, report: OltpReport) -> None:
+    base, svc = report.phase("baseline"), report.phase("services-place")
+    if base is not None and svc is not None and base.throughput("place"):
+        ratio = svc.throughput("place") / base.throughput("place")
+        console.print(
+            f"place-order: services {svc.throughput('place'):.0f} tx/s vs bare driver "
+            f"{base.throughput('place'):.0f} tx/s = {ratio:.0%} of the baseline"
+        )
+    missing = report.missing
+    console.print(
+        f"acknowledged orders: {report.acknowledged}, "
+        + (
+            "all stored with their items"
+            if not missing
+            else f"{len(missing)} MISSING or wrong (first: {missing[:5]})"
+        )
+    )
+    failed = [r for r in report.audit if not r.passed]
+    console.print(
+        f"audit: {len(report.audit) - len(failed)} of {len(report.audit)} checks passed"
+        + "".join(f"\n  FAILED {r.name}: {r.violation_count} rows" for r in failed)
+    )
+
+
+@bench.command("seed")
+@click.option(
+    "--users", "users_count", type=int, default=1000, show_default=True, help="Users to register."
+)
+@click.option(
+    "--products",
+    "products_count",
+    type=int,
+    default=200,
+    show_default=True,
+    help="Products to create (one category).",
+)
+@click.option("--stock", type=int, default=1000, show_default=True, help="Units per product.")
+@click.option("--seed", type=int, default=1, show_default=True, help="Random seed (prices).")
+@pass_shop
+def seed(shop: ShopContext, users_count: int, products_count: int, stock: int, seed: int) -> None:
+    """Fill an empty shop through the services, for a benchmark without 'shopdb generate'."""
+    seed_shop(
+        shop.engine(),
+        users_count=users_count,
+        products_count=products_count,
+        stock=stock,
+        seed=seed,
+    )
+    click.echo(f"seeded {users_count} users and {products_count} products with {stock} units each")
+
+
+def register(group: click.Group) -> None:
+    """Add ``bench`` to the root command group."""
+    group.add_command(bench)

@@ -1,0 +1,32 @@
+"""The transactional layer: one function per use case, each one transaction.
+
+Every public function takes an ``Engine``, opens and ends its own transaction (retrying
+deadlocks and serialization failures, see ``_tx``), and leaves the database exactly as
+it was when it raises. Order status changes go through ``_status`` and follow
+``shopdb.lifecycle.TRANSITIONS``.
+"""
+
+from shopdb.services.catalog import change_price, create_category, create_product, restock
+from shopdb.services.fulfilment import deliver_order, ship_order
+from shopdb.services.order_view import OrderDetails, get_order
+from shopdb.services.orders import cancel_order, place_order
+from shopdb.services.payments import Payment, pay_order, refund_order
+from shopdb.services.users import register_user, update_user
+
+__all__ = [
+    "OrderDetails",
+    "Payment",
+    "cancel_order",
+    "change_price",
+    "create_category",
+    "create_product",
+    "deliver_order",
+    "get_order",
+    "pay_order",
+    "place_order",
+    "refund_order",
+    "register_user",
+    "restock",
+    "ship_order",
+    "update_user",
+]

@@ -1,0 +1,101 @@
+"""Moving an order between statuses: the only code that writes ``orders.status``.
+
+Every change is checked against ``shopdb.lifecycle.TRANSITIONS``, guarded by a
+conditional ``UPDATE ... WHERE status = :expected`` and recorded in
+``order_status_history`` with ``orders.updated_at``. Helpers take a Connection and never
+commit: the calling service owns the transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.engine import Connection
+
+from shopdb.db.schema import order_status_history, orders
+from shopdb.errors import InvalidTransition, NotFound
+from shopdb.lifecycle import can_transition
+
+
+@dataclass(frozen=True)
+class LockedOrder:
+    """An order's state as read under its row lock."""
+
+    order_id: int
+    user_id: int
+    status: str
+    total_cents: int
+    created_at: datetime
+
+
+def lock_order(conn: Connection, order_id: int) -> LockedOrder:
+    """Read an order with ``SELECT ... FOR UPDATE`` (SQLite: under BEGIN IMMEDIATE).
+
+    Locking first means concurrent changes to one order queue here and each then sees
+    the status the previous one committed, on every backend's default isolation level.
+
+    Raises:
+        NotFound: no such order.
+    """
+    row = conn.execute(
+        select(
+            orders.c.order_id,
+            orders.c.user_id,
+            orders.c.status,
+            orders.c.total_cents,
+            orders.c.created_at,
+        )
+        .where(orders.c.order_id == order_id)
+        .with_for_update()
+    ).one_or_none()
+    if row is None:
+        raise NotFound(f"order {order_id} does not exist")
+    return LockedOrder(*row)
+
+
+def require_transition(order: LockedOrder, target: str) -> None:
+    """Raise ``InvalidTransition`` unless ``lifecycle.TRANSITIONS`` allows the change."""
+    if not can_transition(order.status, target):
+        raise InvalidTransition(order.order_id, order.status, target)
+
+
+def change_status(conn: Connection, order: LockedOrder, target: str, now: datetime) -> None:
+    """Move ``order`` from the status it was read in to ``target`` and record the change.
+
+    Raises:
+        InvalidTransition: the lifecycle forbids the change, or another transaction
+            changed the status since it was read; nothing is written here.
+    """
+    require_transition(order, target)
+    changed = conn.execute(
+        update(orders)
+        .where(orders.c.order_id == order.order_id, orders.c.status == order.status)
+        .values(status=target, updated_at=now)
+    )
+    if changed.rowcount != 1:
+        # only reachable without the row lock (a caller that skipped lock_order)
+        current = conn.execute(
+            select(orders.c.status).where(orders.c.order_id == order.order_id)
+        ).scalar_one()
+        raise InvalidTransition(order.order_id, current, target)
+    record_status(conn, order.order_id, order.status, target, now)
+
+
+_INSERT_HISTORY = insert(order_status_history)
+
+
+def record_status(
+    conn: Connection, order_id: int, from_status: str | None, to_status: str, now: datetime
+) -> None:
+    """Append one row to ``order_status_history``."""
+    conn.execute(
+        _INSERT_HISTORY,
+        {
+            "order_id": order_id,
+            "from_status": from_status,
+            "to_status": to_status,
+            "changed_at": now,
+        },
+    )

@@ -1,0 +1,144 @@
+"""One transaction per service call, retried when the database asks for a retry.
+
+Deadlocks, lock-wait timeouts and serialization failures are transient: the database
+rolled the whole transaction back, so running it again from the start is safe. They
+are retried with bounded, jittered exponential backoff; the caller sees them only as
+``RetriesExhausted`` when every attempt failed. A connection lost *before* COMMIT was
+sent is retried the same way (the server rolls an orphaned transaction back); one lost
+*during* COMMIT is not, because the outcome is unknown: it becomes ``ConnectionLost``.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlalchemy.engine import Connection, CursorResult, Engine
+from sqlalchemy.exc import DBAPIError
+
+from shopdb.db.engine import IMMEDIATE
+from shopdb.db.violations import translate
+from shopdb.errors import ConnectionLost, RetriesExhausted
+
+T = TypeVar("T")
+
+# MariaDB/MySQL: 1213 deadlock, 1205 lock wait timeout, 1020 record changed since read
+# (raised under innodb_snapshot_isolation). PostgreSQL: serialization failure, deadlock.
+_MYSQL_TRANSIENT = frozenset({1213, 1205, 1020})
+_PG_TRANSIENT = frozenset({"40001", "40P01"})
+_SQLITE_TRANSIENT = ("database is locked", "database table is locked", "database is busy")
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often and how patiently a transaction is retried."""
+
+    attempts: int = 8
+    base_delay_s: float = 0.005
+    max_delay_s: float = 0.25
+
+    def delay(self, attempt: int, rng: random.Random) -> float:
+        """Full-jitter backoff: uniform in [0, min(max, base * 2**attempt)]."""
+        return rng.uniform(0.0, min(self.max_delay_s, self.base_delay_s * 2**attempt))
+
+
+DEFAULT_POLICY = RetryPolicy()
+_observer: ContextVar[Callable[[BaseException], None] | None] = ContextVar(
+    "shopdb_retry_observer", default=None
+)
+_rng = random.Random()
+
+
+@contextmanager
+def observe_retries(callback: Callable[[BaseException], None]) -> Iterator[None]:
+    """Call ``callback`` with the error each time a transaction in this context is retried.
+
+    The workload driver counts retries this way; contexts are per thread.
+    """
+    token = _observer.set(callback)
+    try:
+        yield
+    finally:
+        _observer.reset(token)
+
+
+def is_transient(exc: DBAPIError) -> bool:
+    """Whether the database rolled the transaction back and asks for it to be run again."""
+    orig = exc.orig
+    sqlstate = getattr(orig, "sqlstate", None)
+    if sqlstate is not None:
+        return sqlstate in _PG_TRANSIENT
+    args = getattr(orig, "args", ())
+    if args and isinstance(args[0], int):
+        return args[0] in _MYSQL_TRANSIENT
+    message = str(orig).lower()
+    return any(text in message for text in _SQLITE_TRANSIENT)
+
+
+def run_in_transaction(
+    engine: Engine,
+    body: Callable[[Connection], T],
+    *,
+    write: bool = True,
+    policy: RetryPolicy = DEFAULT_POLICY,
+) -> T:
+    """Run ``body`` in one transaction, committed if it returns, retried if transient.
+
+    ``body`` must only touch the database through the connection it is given, so that
+    running it again after a rollback repeats nothing. On SQLite, ``write`` begins with
+    ``BEGIN IMMEDIATE`` so writers queue on the busy timeout instead of failing at
+    their first write.
+
+    Raises:
+        RetriesExhausted: every attempt hit a deadlock or serialization failure;
+            nothing was written.
+        ConnectionLost: the connection died during COMMIT; the outcome is unknown.
+        ConstraintViolation: the database refused a write; it names the constraint.
+        ShopError: whatever ``body`` raised; the transaction was rolled back.
+    """
+    last: DBAPIError | None = None
+    for attempt in range(policy.attempts):
+        committing = False
+        try:
+            with engine.connect() as conn:
+                if write:
+                    conn.execution_options(**{IMMEDIATE: True})
+                with conn.begin() as trans:
+                    result = body(conn)
+                    committing = True
+                    trans.commit()
+                return result
+        except DBAPIError as exc:
+            if committing and exc.connection_invalidated:
+                raise ConnectionLost(
+                    "the connection to the database was lost while committing: "
+                    "check whether the change took effect before repeating it"
+                ) from exc
+            if not (exc.connection_invalidated or is_transient(exc)):
+                violation = translate(exc)
+                if violation is not None:
+                    raise violation from exc
+                raise
+            last = exc
+            observer = _observer.get()
+            if observer is not None:
+                observer(exc)
+            if attempt + 1 < policy.attempts:
+                time.sleep(policy.delay(attempt, _rng))
+    first = str(last.orig).strip().splitlines()[0] if last is not None else "unknown"
+    raise RetriesExhausted(
+        f"gave up after {policy.attempts} attempts (last: {first}); nothing was written"
+    ) from last
+
+
+def inserted_id(result: CursorResult[Any]) -> int:
+    """The primary key of the row an ``INSERT`` just wrote."""
+    key = result.inserted_primary_key
+    if key is None or key[0] is None:
+        raise RuntimeError("the INSERT reported no primary key")
+    return int(key[0])

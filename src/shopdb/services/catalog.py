@@ -1,0 +1,189 @@
+"""The catalogue: categories, products with their stock, prices and restocking.
+
+Stock only changes together with a row in ``inventory_movements``, so the ledger always
+sums to ``inventory.quantity_on_hand``: a new product's opening stock is a ``receipt``,
+and so is every restock.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, insert, select, update
+from sqlalchemy.engine import Connection, Engine
+
+from shopdb.db.schema import categories, inventory, inventory_movements, products
+from shopdb.db.types import utcnow
+from shopdb.errors import ConstraintViolation, Duplicate, InvalidInput, NotFound
+from shopdb.services._tx import inserted_id, run_in_transaction
+
+
+def create_category(engine: Engine, name: str, *, parent_id: int | None = None) -> int:
+    """Create a category; return its id.
+
+    Raises:
+        InvalidInput: an empty name. NotFound: no such parent.
+        Duplicate: the parent already has a child of this name. Nothing is written on error.
+    """
+    cleaned = name.strip()
+    if not cleaned:
+        raise InvalidInput("a category needs a name")
+
+    def body(conn: Connection) -> int:
+        if parent_id is not None and not _row_exists(conn, categories.c.category_id, parent_id):
+            raise NotFound(f"category {parent_id} does not exist")
+        result = conn.execute(insert(categories).values(name=cleaned, parent_id=parent_id))
+        return inserted_id(result)
+
+    try:
+        return run_in_transaction(engine, body)
+    except ConstraintViolation as exc:
+        if exc.constraint != "uq_categories_parent_name":
+            raise
+        raise Duplicate(f"category {cleaned!r} already exists under that parent") from None
+
+
+def create_product(
+    engine: Engine,
+    *,
+    category_id: int,
+    sku: str,
+    name: str,
+    price_cents: int,
+    quantity: int = 0,
+    brand: str | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Create a product with its inventory row and opening stock; return its id.
+
+    The opening stock, when positive, is recorded as a ``receipt`` movement.
+
+    Raises:
+        InvalidInput: an empty SKU or name, a negative price or quantity.
+        NotFound: no such category. Duplicate: the SKU is taken. Nothing is written on error.
+    """
+    sku, name = sku.strip(), name.strip()
+    if not sku or not name:
+        raise InvalidInput("a product needs a SKU and a name")
+    if price_cents < 0 or quantity < 0:
+        raise InvalidInput("price and quantity cannot be negative")
+    at = now or utcnow()
+
+    def body(conn: Connection) -> int:
+        if not _row_exists(conn, categories.c.category_id, category_id):
+            raise NotFound(f"category {category_id} does not exist")
+        if _row_exists(conn, products.c.sku, sku):
+            raise Duplicate(f"a product with SKU {sku!r} already exists")
+        result = conn.execute(
+            insert(products).values(
+                category_id=category_id,
+                sku=sku,
+                name=name,
+                price_cents=price_cents,
+                brand=brand,
+                created_at=at,
+            )
+        )
+        product_id = inserted_id(result)
+        conn.execute(
+            insert(inventory).values(
+                product_id=product_id, quantity_on_hand=quantity, updated_at=at
+            )
+        )
+        if quantity > 0:
+            _record_receipt(conn, product_id, quantity, at)
+        return product_id
+
+    try:
+        return run_in_transaction(engine, body)
+    except ConstraintViolation as exc:
+        if exc.constraint == "uq_products_sku":
+            raise Duplicate(f"a product with SKU {sku!r} already exists") from None
+        raise
+
+
+def change_price(engine: Engine, product_id: int, price_cents: int) -> None:
+    """Set a product's list price; orders already placed keep the price they snapshot.
+
+    Raises:
+        InvalidInput: a negative price. NotFound: no such product. Nothing is written on error.
+    """
+    if price_cents < 0:
+        raise InvalidInput(f"a price cannot be negative, got {price_cents}")
+
+    def body(conn: Connection) -> None:
+        result = conn.execute(
+            update(products)
+            .where(products.c.product_id == product_id)
+            .values(price_cents=price_cents)
+        )
+        if result.rowcount == 0:
+            raise NotFound(f"product {product_id} does not exist")
+
+    run_in_transaction(engine, body)
+
+
+def restock(engine: Engine, product_id: int, quantity: int, *, now: datetime | None = None) -> int:
+    """Add units to a product's stock with a ``receipt`` movement; return the new stock.
+
+    Raises:
+        InvalidInput: a quantity that is not positive. NotFound: no such product.
+            Nothing is written on error.
+    """
+    if quantity <= 0:
+        raise InvalidInput(f"a restock needs a positive quantity, got {quantity}")
+    at = now or utcnow()
+
+    def body(conn: Connection) -> int:
+        result = conn.execute(
+            update(inventory)
+            .where(inventory.c.product_id == product_id)
+            .values(quantity_on_hand=inventory.c.quantity_on_hand + quantity, updated_at=at)
+        )
+        if result.rowcount == 0:
+            raise NotFound(f"product {product_id} does not exist")
+        _record_receipt(conn, product_id, quantity, at)
+        return int(
+            conn.execute(
+                select(inventory.c.quantity_on_hand).where(inventory.c.product_id == product_id)
+            ).scalar_one()
+        )
+
+    return run_in_transaction(engine, body)
+
+
+def resolve_product(engine: Engine, ref: str) -> int:
+    """Turn what a user typed (a numeric id, else a SKU) into a product id.
+
+    Raises:
+        NotFound: no product has that id or SKU.
+    """
+    text = ref.strip()
+
+    def body(conn: Connection) -> int | None:
+        if text.isdigit():
+            found = conn.execute(
+                select(products.c.product_id).where(products.c.product_id == int(text))
+            ).scalar()
+            if found is not None:
+                return int(found)
+        by_sku = conn.execute(select(products.c.product_id).where(products.c.sku == text)).scalar()
+        return None if by_sku is None else int(by_sku)
+
+    product_id = run_in_transaction(engine, body, write=False)
+    if product_id is None:
+        raise NotFound(f"product {ref!r} does not exist (neither an id nor a SKU)")
+    return product_id
+
+
+def _record_receipt(conn: Connection, product_id: int, quantity: int, at: datetime) -> None:
+    conn.execute(
+        insert(inventory_movements).values(
+            product_id=product_id, quantity_delta=quantity, reason="receipt", created_at=at
+        )
+    )
+
+
+def _row_exists(conn: Connection, column: ColumnElement[Any], value: Any) -> bool:
+    return conn.execute(select(column).where(column == value).limit(1)).first() is not None

@@ -1,0 +1,205 @@
+"""Orders: place one (taking its stock) and cancel one (giving the stock back).
+
+Stock is taken with one conditional ``UPDATE inventory ... WHERE quantity_on_hand >= :qty``
+per product, in product-id order. The check and the decrement are one atomic statement,
+so no backend at its default isolation level can sell a unit twice, and concurrent
+multi-item orders lock rows in the same order instead of deadlocking.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.engine import Connection, Engine
+
+from shopdb.db.schema import (
+    inventory,
+    inventory_movements,
+    order_items,
+    orders,
+    payments,
+    products,
+    users,
+)
+from shopdb.db.types import utcnow
+from shopdb.errors import InvalidInput, NotFound, OutOfStock
+from shopdb.lifecycle import INITIAL_STATUS
+from shopdb.services._status import change_status, lock_order, record_status, require_transition
+from shopdb.services._tx import inserted_id, run_in_transaction
+
+
+def place_order(
+    engine: Engine, user_id: int, quantities: Mapping[int, int], *, now: datetime | None = None
+) -> int:
+    """Place an order at today's prices and take its stock; return the new order's id.
+
+    One transaction writes the order (``pending``, ``total_cents`` = sum of quantity times
+    the price snapshot in ``order_items``), its items, a ``sale`` movement per product and
+    the history row ``NULL -> pending``.
+
+    Raises:
+        InvalidInput: no items, or a quantity that is not a positive integer.
+        NotFound: the user or a product does not exist.
+        OutOfStock: a product has fewer units than asked for.
+        On every error nothing is written: no stock is taken and no order exists.
+    """
+    items = _validated(quantities)
+    return run_in_transaction(engine, lambda conn: _place(conn, user_id, items, now or utcnow()))
+
+
+def _validated(quantities: Mapping[int, int]) -> list[tuple[int, int]]:
+    if not quantities:
+        raise InvalidInput("an order needs at least one item")
+    for product_id, quantity in quantities.items():
+        if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity <= 0:
+            raise InvalidInput(f"quantity of product {product_id} must be positive, got {quantity}")
+    # product-id order: every transaction locks inventory rows in the same order
+    return sorted(quantities.items())
+
+
+# Built once: executing a prebuilt statement reuses its memoized cache key and compiled
+# form, which keeps SQLAlchemy's per-call cost small next to the round trips.
+_USER = select(users.c.country_code, users.c.city).where(users.c.user_id == bindparam("b_user"))
+_PRICES = select(products.c.product_id, products.c.price_cents).where(
+    products.c.product_id.in_(bindparam("b_ids", expanding=True))
+)
+_INSERT_ORDER = insert(orders)
+_INSERT_ITEMS = insert(order_items)
+_INSERT_MOVEMENTS = insert(inventory_movements)
+_TAKE_STOCK = (
+    update(inventory)
+    .where(
+        inventory.c.product_id == bindparam("b_product"),
+        inventory.c.quantity_on_hand >= bindparam("b_qty"),
+    )
+    .values(
+        quantity_on_hand=inventory.c.quantity_on_hand - bindparam("b_qty"),
+        updated_at=bindparam("b_at", type_=inventory.c.updated_at.type),
+    )
+)
+_STOCK = select(inventory.c.quantity_on_hand).where(
+    inventory.c.product_id == bindparam("b_product")
+)
+
+
+def _place(conn: Connection, user_id: int, items: list[tuple[int, int]], at: datetime) -> int:
+    user = conn.execute(_USER, {"b_user": user_id}).one_or_none()
+    if user is None:
+        raise NotFound(f"user {user_id} does not exist")
+    prices = _prices(conn, [product_id for product_id, _ in items])
+    total = sum(quantity * prices[product_id] for product_id, quantity in items)
+    order_id = inserted_id(
+        conn.execute(
+            _INSERT_ORDER,
+            {
+                "user_id": user_id,
+                "status": INITIAL_STATUS,
+                "created_at": at,
+                "updated_at": at,
+                "total_cents": total,
+                "ship_country_code": user.country_code,
+                "ship_city": user.city,
+            },
+        )
+    )
+    conn.execute(
+        _INSERT_ITEMS,
+        [
+            {"order_id": order_id, "product_id": p, "quantity": q, "unit_price_cents": prices[p]}
+            for p, q in items
+        ],
+    )
+    record_status(conn, order_id, None, INITIAL_STATUS, at)
+    # stock last: the hot inventory rows stay locked for as short a time as possible
+    for product_id, quantity in items:
+        _take_stock(conn, product_id, quantity, at)
+    _record_movements(conn, order_id, [(p, -q) for p, q in items], "sale", at)
+    return order_id
+
+
+def _prices(conn: Connection, product_ids: list[int]) -> dict[int, int]:
+    rows = conn.execute(_PRICES, {"b_ids": product_ids}).all()
+    prices = {int(pid): int(price) for pid, price in rows}
+    missing = [pid for pid in product_ids if pid not in prices]
+    if missing:
+        raise NotFound(f"product {missing[0]} does not exist")
+    return prices
+
+
+def _take_stock(conn: Connection, product_id: int, quantity: int, at: datetime) -> None:
+    """Take units with one conditional UPDATE; race-free at every default isolation level.
+
+    Raises:
+        OutOfStock: fewer than ``quantity`` units are on hand.
+    """
+    taken = conn.execute(_TAKE_STOCK, {"b_product": product_id, "b_qty": quantity, "b_at": at})
+    if taken.rowcount != 1:
+        available = conn.execute(_STOCK, {"b_product": product_id}).scalar()
+        raise OutOfStock(product_id, quantity, int(available or 0))
+
+
+def _record_movements(
+    conn: Connection, order_id: int, deltas: list[tuple[int, int]], reason: str, at: datetime
+) -> None:
+    conn.execute(
+        _INSERT_MOVEMENTS,
+        [
+            {
+                "product_id": p,
+                "quantity_delta": d,
+                "reason": reason,
+                "order_id": order_id,
+                "created_at": at,
+            }
+            for p, d in deltas
+        ],
+    )
+
+
+def cancel_order(engine: Engine, order_id: int, *, now: datetime | None = None) -> None:
+    """Cancel a pending or paid order: its stock comes back, captured money is refunded.
+
+    Writes a ``return`` movement per item (equal to its ``sale``), adds the units back to
+    ``inventory``, marks ``completed`` payments ``refunded`` with ``refunded_at`` and moves
+    the order to ``cancelled`` with a history row.
+
+    Raises:
+        NotFound: no such order.
+        InvalidTransition: the order has shipped, or is already cancelled or refunded.
+        On error nothing is written.
+    """
+
+    def body(conn: Connection) -> None:
+        order = lock_order(conn, order_id)
+        # the clock is read under the lock, so this change is dated after the last one
+        at = now or utcnow()
+        require_transition(order, "cancelled")
+        change_status(conn, order, "cancelled", at)
+        items = conn.execute(
+            select(order_items.c.product_id, order_items.c.quantity)
+            .where(order_items.c.order_id == order_id)
+            .order_by(order_items.c.product_id)
+        ).all()
+        for product_id, quantity in items:
+            conn.execute(
+                update(inventory)
+                .where(inventory.c.product_id == product_id)
+                .values(quantity_on_hand=inventory.c.quantity_on_hand + quantity, updated_at=at)
+            )
+        if items:
+            _record_movements(conn, order_id, [(p, int(q)) for p, q in items], "return", at)
+        refund_captured(conn, order_id, at)
+
+    run_in_transaction(engine, body)
+
+
+def refund_captured(conn: Connection, order_id: int, at: datetime) -> int:
+    """Mark an order's ``completed`` payments ``refunded``; return how many there were."""
+    result = conn.execute(
+        update(payments)
+        .where(payments.c.order_id == order_id, payments.c.status == "completed")
+        .values(status="refunded", refunded_at=at)
+    )
+    return int(result.rowcount)

@@ -1,0 +1,161 @@
+"""Payments: pay a pending order exactly once, refund a paid one.
+
+``payments.idempotency_key`` is UNIQUE: a client that retries a payment with the same key
+gets the payment recorded the first time back, never a second charge. A declined attempt
+(the payment provider said no) is recorded as ``failed`` and leaves the order ``pending``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import insert, select
+from sqlalchemy.engine import Connection, Engine
+
+from shopdb.db.schema import PAYMENT_METHODS, payments
+from shopdb.db.types import utcnow
+from shopdb.errors import ConstraintViolation, Duplicate, InvalidInput, PaymentMismatch
+from shopdb.services._status import LockedOrder, change_status, lock_order, require_transition
+from shopdb.services._tx import inserted_id, run_in_transaction
+from shopdb.services.orders import refund_captured
+
+MAX_KEY_LENGTH = 64
+
+
+@dataclass(frozen=True)
+class Payment:
+    """A stored payment row."""
+
+    payment_id: int
+    order_id: int
+    amount_cents: int
+    method: str
+    status: str
+    idempotency_key: str | None
+    created_at: datetime
+
+
+def pay_order(
+    engine: Engine,
+    order_id: int,
+    amount_cents: int,
+    method: str,
+    idempotency_key: str | None = None,
+    *,
+    approved: bool = True,
+    now: datetime | None = None,
+) -> Payment:
+    """Record a payment of a pending order; when ``approved``, the order becomes ``paid``.
+
+    The amount must equal ``orders.total_cents``. With ``approved=False`` the attempt is
+    stored as ``failed`` and the order stays ``pending``. A key already used for this
+    order returns the payment stored under it, whatever its status, and writes nothing.
+
+    Raises:
+        InvalidInput: an unknown method, a non-positive amount or a malformed key.
+        NotFound: no such order.
+        Duplicate: the key was used for another order.
+        InvalidTransition: the order is not pending (already paid, cancelled, ...).
+        PaymentMismatch: the amount differs from the order's total.
+        On every error nothing is written.
+    """
+    _validate(amount_cents, method, idempotency_key)
+
+    def body(conn: Connection) -> Payment:
+        # the row lock comes first: a concurrent payment of this order waits here and
+        # then sees the committed status and key (a snapshot taken later includes them)
+        order = lock_order(conn, order_id)
+        # the clock is read under the lock, so this change is dated after the last one
+        at = now or utcnow()
+        if idempotency_key is not None:
+            earlier = _by_key(conn, idempotency_key)
+            if earlier is not None:
+                if earlier.order_id != order_id:
+                    raise Duplicate(f"payment key {idempotency_key!r} was used for another order")
+                return earlier
+        require_transition(order, "paid")
+        if amount_cents != order.total_cents:
+            raise PaymentMismatch(order_id, order.total_cents, amount_cents)
+        return _record(conn, order, amount_cents, method, idempotency_key, approved, at)
+
+    try:
+        return run_in_transaction(engine, body)
+    except ConstraintViolation as exc:
+        if exc.constraint == "uq_payments_idempotency_key":
+            raise Duplicate(f"payment key {idempotency_key!r} was used for another order") from None
+        raise
+
+
+def _validate(amount_cents: int, method: str, key: str | None) -> None:
+    if method not in PAYMENT_METHODS:
+        raise InvalidInput(
+            f"unknown payment method {method!r}: use one of {', '.join(PAYMENT_METHODS)}"
+        )
+    if amount_cents <= 0:
+        raise InvalidInput(f"a payment must be positive, got {amount_cents} cents")
+    if key is not None and not (0 < len(key) <= MAX_KEY_LENGTH):
+        raise InvalidInput(f"a payment key must be 1 to {MAX_KEY_LENGTH} characters")
+
+
+def _record(
+    conn: Connection,
+    order: LockedOrder,
+    amount_cents: int,
+    method: str,
+    key: str | None,
+    approved: bool,
+    at: datetime,
+) -> Payment:
+    status = "completed" if approved else "failed"
+    result = conn.execute(
+        insert(payments).values(
+            order_id=order.order_id,
+            amount_cents=amount_cents,
+            method=method,
+            status=status,
+            created_at=at,
+            idempotency_key=key,
+        )
+    )
+    if approved:
+        change_status(conn, order, "paid", at)
+    payment_id = inserted_id(result)
+    return Payment(payment_id, order.order_id, amount_cents, method, status, key, at)
+
+
+def _by_key(conn: Connection, key: str) -> Payment | None:
+    row = conn.execute(
+        select(
+            payments.c.payment_id,
+            payments.c.order_id,
+            payments.c.amount_cents,
+            payments.c.method,
+            payments.c.status,
+            payments.c.idempotency_key,
+            payments.c.created_at,
+        ).where(payments.c.idempotency_key == key)
+    ).one_or_none()
+    return None if row is None else Payment(*row)
+
+
+def refund_order(engine: Engine, order_id: int, *, now: datetime | None = None) -> int:
+    """Refund a paid, shipped or delivered order; return how many payments were refunded.
+
+    Its ``completed`` payments become ``refunded`` (with ``refunded_at``) and the order
+    ``refunded``. Goods already sent are not restocked (see ``shopdb.lifecycle``).
+
+    Raises:
+        NotFound: no such order. InvalidTransition: the order is pending, cancelled or
+            already refunded. On error nothing is written.
+    """
+
+    def body(conn: Connection) -> int:
+        order = lock_order(conn, order_id)
+        # the clock is read under the lock, so this change is dated after the last one
+        at = now or utcnow()
+        require_transition(order, "refunded")
+        change_status(conn, order, "refunded", at)
+        return refund_captured(conn, order_id, at)
+
+    return run_in_transaction(engine, body)

@@ -1,0 +1,202 @@
+"""The yardstick: the place-order transaction written directly on the DBAPI driver.
+
+Same statements as ``services.orders._place`` (user, prices, order, items, history, one
+conditional stock UPDATE per product in id order, sale movements), same row values, no
+SQLAlchemy and no retry loop: what the services' layering costs is measured against it.
+"""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+import threading
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+import psycopg
+import pymysql
+from pymysql.constants import CLIENT
+from sqlalchemy.engine import URL
+
+from shopdb.db.engine import MYSQL_SQL_MODE, SQLITE_BUSY_TIMEOUT_MS
+from shopdb.workload.catalog import Catalog
+from shopdb.workload.clients import Ack
+from shopdb.workload.stats import PhaseResult
+
+
+def connect(url: URL) -> Any:
+    """A bare DBAPI connection with the session settings ``make_engine`` applies."""
+    backend = url.get_backend_name()
+    if backend == "sqlite":
+        conn = sqlite3.connect(
+            str(url.database),
+            timeout=SQLITE_BUSY_TIMEOUT_MS / 1000,
+            isolation_level=None,
+            check_same_thread=False,
+        )
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        return conn
+    if backend in ("mysql", "mariadb"):
+        return pymysql.connect(
+            host=url.host,
+            port=url.port or 3306,
+            user=url.username,
+            password=url.password or "",
+            database=url.database,
+            charset="utf8mb4",
+            client_flag=CLIENT.FOUND_ROWS,
+            init_command=f"SET SESSION sql_mode='{MYSQL_SQL_MODE}', time_zone='+00:00'",
+        )
+    return psycopg.connect(
+        host=url.host,
+        port=url.port or 5432,
+        user=url.username,
+        password=url.password,
+        dbname=url.database,
+        options="-c TimeZone=UTC",
+    )
+
+
+class _OutOfStock(Exception):
+    pass
+
+
+def place_raw(conn: Any, backend: str, user_id: int, basket: dict[int, int]) -> int | None:
+    """Place one order on a bare connection; return its id, or None when out of stock."""
+    mark = "?" if backend == "sqlite" else "%s"
+
+    def q(sql: str) -> str:
+        return sql.replace("?", mark)
+
+    items = sorted(basket.items())
+    now = datetime.now(UTC).replace(tzinfo=None)
+    cur = conn.cursor()
+    try:
+        if backend == "sqlite":
+            cur.execute("BEGIN IMMEDIATE")
+        order_id: int | None = _write_order(cur, q, backend, user_id, items, now)
+    except _OutOfStock:
+        order_id = None
+    except BaseException:
+        _end(conn, backend, commit=False)
+        raise
+    finally:
+        cur.close()
+    _end(conn, backend, commit=order_id is not None)
+    return order_id
+
+
+def _end(conn: Any, backend: str, *, commit: bool) -> None:
+    if backend == "sqlite":
+        # pysqlite in autocommit mode: the transaction is the one BEGIN IMMEDIATE opened
+        if conn.in_transaction:
+            conn.execute("COMMIT" if commit else "ROLLBACK")
+    elif commit:
+        conn.commit()
+    else:
+        conn.rollback()
+
+
+def _write_order(
+    cur: Any, q: Any, backend: str, user_id: int, items: list[tuple[int, int]], now: datetime
+) -> int:
+    cur.execute(q("SELECT country_code, city FROM users WHERE user_id = ?"), (user_id,))
+    country, city = cur.fetchone()
+    ids = [p for p, _ in items]
+    marks = ", ".join("?" * len(ids))
+    cur.execute(
+        q(f"SELECT product_id, price_cents FROM products WHERE product_id IN ({marks})"), ids
+    )
+    prices = dict(cur.fetchall())
+    total = sum(qty * prices[p] for p, qty in items)
+    insert_order = (
+        "INSERT INTO orders (user_id, status, created_at, updated_at, total_cents, "
+        "ship_country_code, ship_city) VALUES (?, 'pending', ?, ?, ?, ?, ?)"
+    )
+    params = (user_id, now, now, total, country, city)
+    if backend == "postgresql":
+        cur.execute(q(insert_order + " RETURNING order_id"), params)
+        order_id = int(cur.fetchone()[0])
+    else:
+        cur.execute(q(insert_order), params)
+        order_id = int(cur.lastrowid)
+    cur.executemany(
+        q(
+            "INSERT INTO order_items (order_id, product_id, quantity, unit_price_cents) "
+            "VALUES (?, ?, ?, ?)"
+        ),
+        [(order_id, p, qty, prices[p]) for p, qty in items],
+    )
+    cur.execute(
+        q(
+            "INSERT INTO order_status_history (order_id, from_status, to_status, changed_at) "
+            "VALUES (?, NULL, 'pending', ?)"
+        ),
+        (order_id, now),
+    )
+    for product_id, qty in items:
+        cur.execute(
+            q(
+                "UPDATE inventory SET quantity_on_hand = quantity_on_hand - ?, updated_at = ? "
+                "WHERE product_id = ? AND quantity_on_hand >= ?"
+            ),
+            (qty, now, product_id, qty),
+        )
+        if cur.rowcount != 1:
+            cur.execute(
+                q("SELECT quantity_on_hand FROM inventory WHERE product_id = ?"), (product_id,)
+            )
+            raise _OutOfStock
+    cur.executemany(
+        q(
+            "INSERT INTO inventory_movements (product_id, quantity_delta, reason, order_id, "
+            "created_at) VALUES (?, ?, 'sale', ?, ?)"
+        ),
+        [(p, -qty, order_id, now) for p, qty in items],
+    )
+    return order_id
+
+
+def run_baseline(
+    url: URL, catalog: Catalog, clients: int, duration_s: float, *, seed: int = 0
+) -> tuple[PhaseResult, list[Ack]]:
+    """Place orders on bare connections from ``clients`` threads for ``duration_s`` seconds."""
+    backend = url.get_backend_name()
+    backend = "mysql" if backend == "mariadb" else backend
+    results = [PhaseResult("baseline", clients, duration_s) for _ in range(clients)]
+    acks: list[list[Ack]] = [[] for _ in range(clients)]
+    conns = [connect(url) for _ in range(clients)]
+    deadline = time.perf_counter() + duration_s
+
+    def loop(i: int) -> None:
+        rng = random.Random(seed * 991 + i)
+        stats = results[i].stats("place")
+        while time.perf_counter() < deadline:
+            basket = catalog.basket(rng)
+            started = time.perf_counter()
+            try:
+                order_id = place_raw(conns[i], backend, rng.choice(catalog.user_ids), basket)
+            except Exception as exc:  # counted, like the services' errors
+                stats.errors += 1
+                stats.first_error = stats.first_error or f"{type(exc).__name__}: {exc}"
+            else:
+                if order_id is None:
+                    stats.refused += 1
+                else:
+                    stats.committed += 1
+                    acks[i].append((order_id, basket))
+            stats.latencies_s.append(time.perf_counter() - started)
+
+    threads = [threading.Thread(target=loop, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for conn in conns:
+        conn.close()
+    merged = PhaseResult("baseline", clients, duration_s)
+    for result in results:
+        merged.merge(result)
+    return merged, [ack for part in acks for ack in part]
