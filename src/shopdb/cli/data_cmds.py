@@ -78,7 +78,7 @@ def generate_command(shop: ShopContext, /, reset: bool, **options: object) -> No
     for any --jobs. An interrupted run deletes what it loaded and is recorded as failed.
     """
     params = _params(**options)  # type: ignore[arg-type]
-    engine = shop.engine()
+    engine = shop.engine(create=reset)
     if reset:
         _reset(engine)
     else:
@@ -95,7 +95,7 @@ def demo_command(shop: ShopContext, /, **options: object) -> None:
     Replaces any shopdb tables in the database (default: the SQLite file shopdb.sqlite3).
     """
     params = _params(**options)  # type: ignore[arg-type]
-    engine = shop.engine()
+    engine = shop.engine(create=True)
     _reset(engine)
     result = _run(engine, params, int(options["jobs"]))  # type: ignore[call-overload]
     _print_summary(shop_summary(engine), result, params)
