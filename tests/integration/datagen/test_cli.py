@@ -39,7 +39,8 @@ def test_bad_input_is_one_line_and_writes_nothing(engine, db_url_text, args, mes
 def test_an_uninitialized_database_is_refused(empty_engine, db_url_text):
     result = _run(db_url_text, "generate", "--scale", "0.001")
     assert result.exit_code == 1
-    assert "no shopdb schema" in result.output
+    # an SQLite file that does not exist yet is refused before it is created
+    assert "run 'shopdb init'" in result.output
     assert result.output.count("\n") == 1
 
 
