@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import insert, inspect, select
+from sqlalchemy import insert, inspect, select, update
 from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.schema import CreateIndex, CreateTable
 
-from shopdb.db.schema import SCHEMA_VERSION, alembic_version, metadata
+from shopdb.db.schema import SCHEMA_VERSION, alembic_version, categories, metadata
 from shopdb.errors import SchemaError
 
 SHOP_TABLES = tuple(metadata.tables)
@@ -51,8 +51,15 @@ def init_schema(engine: Engine) -> None:
 
 
 def drop_schema(engine: Engine) -> None:
-    """Drop shopdb's tables (children first); other tables in the database stay."""
+    """Drop shopdb's tables (children first); other tables in the database stay.
+
+    One transaction on SQLite and PostgreSQL: a failure leaves every table in place.
+    """
     with engine.begin() as conn:
+        if conn.dialect.name == "sqlite" and "categories" in existing_shop_tables(conn):
+            # SQLite's DROP TABLE deletes row by row, and a RESTRICT key from a child
+            # category to a parent deleted first would refuse it; unlink the tree first
+            conn.execute(update(categories).values(parent_id=None))
         metadata.drop_all(conn, checkfirst=True)
 
 

@@ -139,6 +139,8 @@ def test_migrate_keeps_a_current_schema_and_its_rows(db_url_text: str, engine: E
 
 
 def test_migrate_refuses_a_database_without_shopdb(db_url_text: str, empty_engine: Engine) -> None:
+    with empty_engine.connect():  # an existing, empty database (SQLite: the file exists)
+        pass
     error = one_line_error(run("--db", db_url_text, "migrate"))
 
     assert "run 'shopdb init' first" in error
@@ -300,3 +302,19 @@ def test_server_connection_failure_is_one_line_and_creates_nothing(shop: Engine,
 def _databases(conn: Connection, backend: str) -> set[str]:
     query = "SELECT datname FROM pg_database" if backend == "postgresql" else "SHOW DATABASES"
     return set(conn.execute(text(query)).scalars())
+
+
+def test_reset_drops_a_category_tree(engine: Engine, db_url_text: str) -> None:
+    from sqlalchemy import func, insert, select
+
+    from shopdb.db.schema import categories
+
+    with engine.begin() as conn:
+        conn.execute(insert(categories).values(category_id=1, name="Electronics"))
+        conn.execute(insert(categories).values(category_id=2, name="Laptops", parent_id=1))
+
+    result = run("--db", db_url_text, "reset", "--yes")
+
+    assert result.exit_code == 0, result.output
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(categories)).scalar_one() == 0
