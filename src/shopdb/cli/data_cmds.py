@@ -10,7 +10,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy.engine import Engine
 
 from shopdb.cli.base import ShopContext, pass_shop
-from shopdb.datagen.generate import GenerationResult, clear_shop_data, generate, require_empty
+from shopdb.datagen.generate import GenerationResult, generate, require_empty
 from shopdb.datagen.params import DEFAULT_YEARS, GenParams, make_params, parse_end
 from shopdb.datagen.scale import expected_rows, parse_scale
 from shopdb.datagen.summary import ShopSummary, shop_summary
@@ -102,12 +102,6 @@ def demo_command(shop: ShopContext, /, **options: object) -> None:
 
 
 def _reset(engine: Engine) -> None:
-    # empty the tables first: SQLite checks foreign keys row by row while dropping a
-    # table, and categories refer to each other
-    with engine.connect() as conn:
-        complete = admin.existing_shop_tables(conn) == list(admin.SHOP_TABLES)
-    if complete:
-        clear_shop_data(engine)
     admin.reset_schema(engine)
 
 
