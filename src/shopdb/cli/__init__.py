@@ -5,9 +5,10 @@ Each command group lives in its own module and registers itself on ``cli`` here.
 
 from __future__ import annotations
 
-from shopdb.cli import schema_cmds
+from shopdb.cli import query_cmds, schema_cmds
 from shopdb.cli.base import cli, main
 
 schema_cmds.register(cli)
+query_cmds.register(cli)
 
 __all__ = ["cli", "main"]

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import TextClause, bindparam, text
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.sql.selectable import TextualSelect
 from sqlalchemy.types import Integer, String, TypeEngine
 
 from shopdb.db.types import UtcDateTime
@@ -101,14 +102,18 @@ def bind_values(spec: QuerySpec, given: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
-def statement(spec: QuerySpec, dialect: str, values: Mapping[str, Any]) -> TextClause:
-    """The query as a ``text()`` statement with every value bound and its result types."""
+def _bound(sql: str, values: Mapping[str, Any]) -> TextClause:
     binds = [
         bindparam(key, value, type_=UtcDateTime() if isinstance(value, datetime) else Integer())
         for key, value in values.items()
     ]
+    return text(sql).bindparams(*binds)
+
+
+def statement(spec: QuerySpec, dialect: str, values: Mapping[str, Any]) -> TextualSelect:
+    """The query as a ``text()`` statement with every value bound and its result types."""
     types = {c.name: _RESULT_TYPES[c.kind] for c in spec.columns}
-    return text(sql_text(spec.name, dialect)).bindparams(*binds).columns(**types)
+    return _bound(sql_text(spec.name, dialect), values).columns(**types)
 
 
 def run_query(engine: Engine | Connection, name: str, **params: Any) -> QueryResult:
@@ -130,7 +135,7 @@ def run_query(engine: Engine | Connection, name: str, **params: Any) -> QueryRes
 
 
 def _fetch(
-    conn: Connection, spec: QuerySpec, stmt: TextClause, values: Mapping[str, Any]
+    conn: Connection, spec: QuerySpec, stmt: TextualSelect, values: Mapping[str, Any]
 ) -> QueryResult:
     if values.get("category_id"):
         _require_category(conn, values["category_id"])
@@ -171,8 +176,7 @@ def explain(engine: Engine, name: str, **params: Any) -> list[str]:
     dialect = dialect_of(engine)
     values = bind_values(spec, params)
     prefix = {"sqlite": "explain query plan ", "mysql": "explain ", "postgresql": "explain "}
-    stmt = statement(spec, dialect, values)
-    plan = text(prefix[dialect] + stmt.text).bindparams(*stmt._bindparams.values())
+    plan = _bound(prefix[dialect] + sql_text(name, dialect), values)
     with engine.connect() as conn:
         rows = conn.execute(plan).all()
     return [" | ".join("" if v is None else str(v) for v in row) for row in rows]

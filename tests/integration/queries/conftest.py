@@ -167,7 +167,10 @@ def _load_orders(conn: Connection) -> None:
         )
     conn.execute(
         insert(order_status_history).values(
-            history_id=1, order_id=105, from_status=None, to_status="pending",
+            history_id=1,
+            order_id=105,
+            from_status=None,
+            to_status="pending",
             changed_at=at("2024-03-01 00:00"),
         )
     )

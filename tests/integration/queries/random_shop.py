@@ -88,7 +88,9 @@ def build(seed: int = 7, n_users: int = 60, n_orders: int = 400) -> dict[str, li
 
 
 def _order(rng: random.Random, rows: dict[str, list[dict[str, Any]]], oid: int, uid: int) -> None:
-    created = START + timedelta(days=rng.randrange(DAYS), microseconds=rng.randrange(86_400_000_000))
+    created = START + timedelta(
+        days=rng.randrange(DAYS), microseconds=rng.randrange(86_400_000_000)
+    )
     status = rng.choice(STATUSES)
     items = rng.sample(range(1, 31), rng.randrange(1, 4))
     total = 0

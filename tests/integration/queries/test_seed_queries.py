@@ -50,7 +50,15 @@ def test_monthly_revenue_fills_empty_months_and_computes_growth(tiny_shop):
 def test_top_customers_by_spend_with_limit(tiny_shop):
     result = run_query(tiny_shop, "top_customers", limit=2)
     assert result.rows == [
-        (2, "Bob Stone", "bob@example.com", 1, 120000, at("2024-01-20 12:00"), at("2024-01-20 12:00")),
+        (
+            2,
+            "Bob Stone",
+            "bob@example.com",
+            1,
+            120000,
+            at("2024-01-20 12:00"),
+            at("2024-01-20 12:00"),
+        ),
         (3, "Cy Young", "cy@example.com", 1, 62500, at("2024-04-20 18:00"), at("2024-04-20 18:00")),
     ]
     everyone = run_query(tiny_shop, "top_customers")
