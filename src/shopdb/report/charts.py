@@ -43,7 +43,7 @@ def monthly_trend(monthly: QueryResult) -> Figure:
     ax = figure.add_subplot()
     ax.bar(months, [r["revenue_cents"] / 100 for r in rows], color=_BLUE, label="revenue")
     ax.set_ylabel("revenue")
-    ax.set_title("Monthly revenue and average order value")
+    ax.set_title("Monthly revenue and average order value", pad=22)
     step = max(1, len(months) // 12)
     ax.set_xticks(range(0, len(months), step), months[::step], rotation=45, ha="right")
     line = ax.twinx()
@@ -51,7 +51,8 @@ def monthly_trend(monthly: QueryResult) -> Figure:
     line.plot(months, aov, color=_ORANGE, marker="o", markersize=3, label="average order value")
     line.set_ylabel("average order value")
     line.set_ylim(bottom=0)
-    figure.legend(loc="lower center", bbox_to_anchor=(0.5, -0.08), ncol=2, frameon=False)
+    handles = ax.get_legend_handles_labels()[0] + line.get_legend_handles_labels()[0]
+    ax.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False)
     return figure
 
 

@@ -42,7 +42,7 @@ def percent(bp: int | None) -> str:
 
 def _cell(name: str, value: Any) -> str:
     if value is None:
-        text, numeric = "", False
+        text, numeric = ("unknown" if name == "country_code" else ""), False
     elif name.endswith("_cents"):
         text, numeric = money(value), True
     elif name.endswith("_bp"):
@@ -54,10 +54,18 @@ def _cell(name: str, value: Any) -> str:
     return f'<td class="n">{escape(text)}</td>' if numeric else f"<td>{escape(text)}</td>"
 
 
+def _header(name: str, rows: list[dict[str, Any]]) -> str:
+    label = name.removesuffix("_cents").removesuffix("_bp").replace("_", " ")
+    if name.endswith("_bp"):
+        label += " %"
+    numeric = any(isinstance(r[name], int) for r in rows)
+    return f'<th class="n">{escape(label)}</th>' if numeric else f"<th>{escape(label)}</th>"
+
+
 def table(result: QueryResult, columns: list[str], max_rows: int = 20) -> str:
     """Some of a result's columns as an HTML table of at most ``max_rows`` rows."""
     rows = result.as_dicts()
-    head = "".join(f"<th>{escape(c)}</th>" for c in columns)
+    head = "".join(_header(c, rows) for c in columns)
     body = "".join(
         "<tr>" + "".join(_cell(c, r[c]) for c in columns) + "</tr>" for r in rows[:max_rows]
     )
