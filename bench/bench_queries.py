@@ -81,8 +81,10 @@ def fill(url: URL, scale: str, seed: int, data: str, orders: int) -> float:
         raise SystemExit(f"init failed on {url.get_backend_name()}: {result.output}")
     started = time.perf_counter()
     if data == "synthetic":
-        sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-        from tests.integration.queries import random_shop
+        sys.path.insert(
+            0, str(Path(__file__).resolve().parents[1] / "tests" / "integration" / "queries")
+        )
+        import analytics_random_shop as random_shop
 
         engine = make_engine(url)
         try:

@@ -54,18 +54,41 @@ totals as (
     from stages
 ),
 
-funnel (stage_order, stage, order_count, previous_count, placed) as (
-    select 1, 'placed', placed, placed, placed from totals
+stage_list (stage_order, stage) as (
+    select 1, 'placed'
     union all
-    select 2, 'paid', paid, placed, placed from totals
+    select 2, 'paid'
     union all
-    select 3, 'shipped', shipped, paid, placed from totals
+    select 3, 'shipped'
     union all
-    select 4, 'delivered', delivered, shipped, placed from totals
+    select 4, 'delivered'
     union all
-    select 5, 'cancelled', cancelled, placed, placed from totals
+    select 5, 'cancelled'
     union all
-    select 6, 'refunded', refunded, paid, placed from totals
+    select 6, 'refunded'
+),
+
+funnel as (
+    select
+        s.stage_order,
+        s.stage,
+        case s.stage_order
+            when 1 then t.placed
+            when 2 then t.paid
+            when 3 then t.shipped
+            when 4 then t.delivered
+            when 5 then t.cancelled
+            else t.refunded
+        end as order_count,
+        case s.stage_order
+            when 3 then t.paid
+            when 4 then t.shipped
+            when 6 then t.paid
+            else t.placed
+        end as previous_count,
+        t.placed
+    from stage_list as s
+    cross join totals as t
 )
 
 select

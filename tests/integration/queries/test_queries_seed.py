@@ -2,22 +2,9 @@
 
 from __future__ import annotations
 
-from fractions import Fraction
+from analytics_tiny_shop import AS_OF, at, bp, rounded
 
 from shopdb.queries import run_query
-
-from .conftest import AS_OF, at
-
-
-def rounded(numerator: int, denominator: int) -> int:
-    """numerator / denominator rounded half away from zero, in plain Python."""
-    exact = Fraction(abs(numerator), denominator)
-    whole = int(exact + Fraction(1, 2))
-    return whole if numerator >= 0 else -whole
-
-
-def bp(numerator: int, denominator: int) -> int:
-    return rounded(10000 * numerator, denominator)
 
 
 def test_total_revenue_counts_only_paid_shipped_delivered(tiny_shop):

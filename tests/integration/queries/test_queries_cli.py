@@ -8,14 +8,13 @@ import io
 import json
 import re
 
+from analytics_tiny_shop import load_tiny_shop
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from shopdb.cli import cli
 from shopdb.db.schema import orders
 from shopdb.queries import QUERIES
-
-from .conftest import load_tiny_shop
 
 
 def shopdb(db_url_text: str, *args: str):

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import analytics_random_shop as random_shop
 import pytest
 
 from shopdb.config import parse_database_url
 from shopdb.db.admin import init_schema
 from shopdb.db.engine import make_engine
 from shopdb.queries import QUERIES, run_query
-
-from . import random_shop
 
 VARIANTS = [
     {},
