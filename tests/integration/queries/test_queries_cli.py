@@ -8,7 +8,7 @@ import io
 import json
 import re
 
-from analytics_tiny_shop import load_tiny_shop
+import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
@@ -28,9 +28,8 @@ def test_list_names_every_query_with_its_description(tmp_path):
         assert re.search(rf"^{spec.name}\s+{re.escape(spec.description)}$", result.output, re.M)
 
 
-def test_json_is_an_array_of_objects_keyed_by_column(engine, db_url_text):
-    load_tiny_shop(engine)
-    result = shopdb(db_url_text, "query", "top_customers", "--limit", "2", "--format", "json")
+def test_json_is_an_array_of_objects_keyed_by_column(shop):
+    result = shopdb(shop.url, "query", "top_customers", "--limit", "2", "--format", "json")
     assert result.exit_code == 0, result.output
     rows = json.loads(result.output)
     assert [list(r) for r in rows] == [list(QUERIES["top_customers"].column_names)] * 2
@@ -39,15 +38,14 @@ def test_json_is_an_array_of_objects_keyed_by_column(engine, db_url_text):
     assert rows[0]["first_order_at"] == "2024-01-20T12:00:00+00:00"
 
 
-def test_csv_and_table_formats(engine, db_url_text):
-    load_tiny_shop(engine)
-    result = shopdb(db_url_text, "query", "monthly_revenue", "--format", "csv")
+def test_csv_and_table_formats(shop):
+    result = shopdb(shop.url, "query", "monthly_revenue", "--format", "csv")
     assert result.exit_code == 0, result.output
     rows = list(csv.reader(io.StringIO(result.output)))
     assert rows[0] == list(QUERIES["monthly_revenue"].column_names)
     assert rows[1] == ["2024-01", "171500", "2", "85750", "", ""]
     assert rows[3] == ["2024-03", "0", "0", "", "3500", "-10000"]
-    table = shopdb(db_url_text, "query", "total_revenue", "-p", "until=2024-01-31")
+    table = shopdb(shop.url, "query", "total_revenue", "-p", "until=2024-01-31")
     assert table.exit_code == 0, table.output
     assert table.output.splitlines() == [
         "revenue_cents  order_count",
@@ -57,24 +55,31 @@ def test_csv_and_table_formats(engine, db_url_text):
     ]
 
 
-def test_sql_prints_this_backends_sql_without_running_it(backend, db_url_text):
-    # the database is empty: --sql must not need the schema
-    result = shopdb(db_url_text, "query", "monthly_revenue", "--sql")
+@pytest.mark.parametrize(
+    ("url", "month"),
+    [
+        ("sqlite:////nonexistent/dir/shop.db", "strftime("),
+        ("mysql://nobody@127.0.0.1:1/none", "year("),
+        ("postgresql://nobody@127.0.0.1:1/none", "extract(year"),
+    ],
+)
+def test_sql_prints_this_backends_sql_without_connecting(url, month):
+    # nothing listens at these URLs: --sql must not connect
+    result = shopdb(url, "query", "monthly_revenue", "--sql", "--since", "2024-01-01")
     assert result.exit_code == 0, result.output
-    month = {"sqlite": "strftime(", "mysql": "year(", "postgresql": "extract(year"}
-    assert month[backend] in result.output
-    assert "{" not in result.output.split("-- bound values")[0]
+    sql, _, bound = result.output.partition("-- bound values ")
+    assert month in sql
+    assert "{" not in sql and ":since" in sql
+    assert "since = datetime.datetime(2024, 1, 1, 0, 0, tzinfo=datetime.timezone.utc)" in bound
 
 
-def test_explain_prints_the_backends_plan(engine, db_url_text):
-    load_tiny_shop(engine)
-    result = shopdb(db_url_text, "query", "unpaid_orders", "--explain", "--as-of", "2024-05-01")
+def test_explain_prints_the_backends_plan(shop):
+    result = shopdb(shop.url, "query", "unpaid_orders", "--explain", "--as-of", "2024-05-01")
     assert result.exit_code == 0, result.output
     assert re.search(r"orders|SCAN|SEARCH|Scan", result.output)
 
 
-def test_bad_parameters_get_one_line_errors(engine, db_url_text):
-    load_tiny_shop(engine)
+def test_bad_parameters_get_one_line_errors(shop):
     cases = {
         ("query", "no_such_query"): "unknown query 'no_such_query'",
         ("query", "top_customers", "--limit", "-1"): "limit must be between 1 and",
@@ -89,18 +94,17 @@ def test_bad_parameters_get_one_line_errors(engine, db_url_text):
         ),
     }
     for args, message in cases.items():
-        result = shopdb(db_url_text, *args)
+        result = shopdb(shop.url, *args)
         assert result.exit_code == 1, args
         assert result.output.count("\n") == 1, result.output
         assert result.output.startswith("Error: ") and message in result.output, result.output
-    with engine.connect() as conn:
+    with shop.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(orders)).scalar() == 8
 
 
-def test_report_writes_self_contained_html_and_pngs(engine, db_url_text, tmp_path):
-    load_tiny_shop(engine)
+def test_report_writes_self_contained_html_and_pngs(shop, tmp_path):
     out, pngs = tmp_path / "report.html", tmp_path / "charts"
-    result = shopdb(db_url_text, "report", "--out", str(out), "--png", str(pngs))
+    result = shopdb(shop.url, "report", "--out", str(out), "--png", str(pngs))
     assert result.exit_code == 0, result.output
     assert "revenue            2,375.00" in result.output
     assert "unpaid orders      2 (315.00)" in result.output
