@@ -1,0 +1,158 @@
+"""``generate`` and ``demo``: fill a database with a generated shop."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from shopdb.cli.base import ShopContext, pass_shop
+from shopdb.datagen.generate import GenerationResult, clear_shop_data, generate, require_empty
+from shopdb.datagen.params import DEFAULT_YEARS, GenParams, make_params, parse_end
+from shopdb.datagen.scale import expected_rows, parse_scale
+from shopdb.datagen.summary import ShopSummary, shop_summary
+from shopdb.db import admin
+from shopdb.db.engine import Engine
+from shopdb.errors import ConfigError, SchemaError
+
+DEMO_SCALE = "0.01"
+
+
+def _options(default_scale: str) -> list[click.Option]:
+    return [
+        click.Option(
+            ["--scale", "scale"], default=default_scale, show_default=True, metavar="SF",
+            help="Scale factor: SF 1 is 100,000 users and 1,000,000 orders.",
+        ),
+        click.Option(["--seed"], default=42, show_default=True, type=int, help="Random seed."),
+        click.Option(
+            ["--end"], default=None, metavar="DATE",
+            help="Last day covered is the day before DATE (YYYY-MM-DD). Default: today (UTC).",
+        ),
+        click.Option(
+            ["--years"], default=DEFAULT_YEARS, show_default=True, type=int,
+            help="Years of history before --end.",
+        ),
+        click.Option(
+            ["--jobs"], default=1, show_default=True, type=int,
+            help="Processes generating rows (the rows are the same for any number).",
+        ),
+    ]
+
+
+def _params(scale: str, seed: int, end: str | None, years: int, jobs: int) -> GenParams:
+    if jobs < 1:
+        raise ConfigError(f"--jobs must be at least 1, got {jobs}")
+    end_date = parse_end(end) if end else datetime.now(UTC).date()
+    return make_params(seed, parse_scale(scale), end_date, years)
+
+
+def _with_options(default_scale: str):  # type: ignore[no-untyped-def]
+    def decorate(command: click.Command) -> click.Command:
+        command.params.extend(_options(default_scale))
+        return command
+
+    return decorate
+
+
+@click.command("generate")
+@click.option("--reset", is_flag=True, help="Drop any shop data first (and create the schema).")
+@pass_shop
+def generate_command(shop: ShopContext, reset: bool, **options: object) -> None:
+    """Fill an initialized, empty database with a generated shop.
+
+    The same --seed, --scale and --end always give the same rows, on every backend and
+    for any --jobs. An interrupted run deletes what it loaded and is recorded as failed.
+    """
+    params = _params(**options)  # type: ignore[arg-type]
+    engine = shop.engine()
+    if reset:
+        _reset(engine)
+    else:
+        require_empty(engine)
+    result = _run(engine, params, int(options["jobs"]))  # type: ignore[call-overload]
+    _print_result(result, params)
+
+
+@click.command("demo")
+@pass_shop
+def demo_command(shop: ShopContext, **options: object) -> None:
+    """Build a small realistic shop (schema and data) in seconds and summarize it.
+
+    Replaces any shopdb tables in the database (default: the SQLite file shopdb.sqlite3).
+    """
+    params = _params(**options)  # type: ignore[arg-type]
+    engine = shop.engine()
+    _reset(engine)
+    result = _run(engine, params, int(options["jobs"]))  # type: ignore[call-overload]
+    _print_summary(shop_summary(engine), result, params)
+
+
+def _reset(engine: Engine) -> None:
+    try:
+        clear_shop_data(engine)
+    except Exception:  # noqa: BLE001 - no schema (or a broken one): reset makes it anew
+        pass
+    admin.reset_schema(engine)
+
+
+def _run(engine: Engine, params: GenParams, jobs: int) -> GenerationResult:
+    console = Console(stderr=True)
+    columns = (
+        TextColumn("{task.description:<22}"),
+        BarColumn(),
+        TextColumn("{task.completed:>12,.0f} rows"),
+        TextColumn("{task.fields[rate]:>14}"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console, transient=False) as bar:
+        task = bar.add_task("generating", total=expected_rows(params.scale), rate="")
+
+        def progress(table: str, rows: int) -> None:
+            bar.advance(task, rows)
+            elapsed = bar.tasks[0].elapsed or 0.0
+            done = bar.tasks[0].completed
+            rate = f"{done / elapsed:,.0f} rows/s" if elapsed > 0 else ""
+            bar.update(task, description=table, rate=rate)
+
+        result = generate(engine, params, jobs=jobs, progress=progress)
+        bar.update(task, description="done", total=bar.tasks[0].completed)
+    return result
+
+
+def _print_result(result: GenerationResult, params: GenParams) -> None:
+    total = sum(result.rows.values())
+    click.echo(f"generated {params.describe()} (run {result.run_id})")
+    for table, rows in result.rows.items():
+        click.echo(f"  {table:<22}{rows:>12,}")
+    rate = total / result.seconds if result.seconds else 0
+    click.echo(f"  {'total':<22}{total:>12,} rows in {result.seconds:.1f} s ({rate:,.0f} rows/s)")
+
+
+def _print_summary(summary: ShopSummary, result: GenerationResult, params: GenParams) -> None:
+    _print_result(result, params)
+    if summary.first_order_at and summary.last_order_at:
+        click.echo(
+            f"orders from {summary.first_order_at:%Y-%m-%d} to {summary.last_order_at:%Y-%m-%d}, "
+            f"{summary.buying_customers:,} of {summary.rows['users']:,} customers bought"
+        )
+    click.echo(
+        f"revenue ${summary.revenue_cents / 100:,.2f} (paid, shipped, delivered orders), "
+        f"average order ${summary.average_order_cents / 100:,.2f}, "
+        f"refunded ${summary.refunded_cents / 100:,.2f}"
+    )
+    statuses = ", ".join(f"{k} {v:,}" for k, v in sorted(summary.orders_by_status.items()))
+    click.echo(f"orders by status: {statuses}")
+
+
+def register(group: click.Group) -> None:
+    """Add the data commands to the root group."""
+    for command in (generate_command, demo_command):
+        group.add_command(command)
+
+
+_with_options("1")(generate_command)
+_with_options(DEMO_SCALE)(demo_command)
+__all__ = ["SchemaError", "date", "register"]

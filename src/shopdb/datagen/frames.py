@@ -1,0 +1,91 @@
+"""Generated rows as columns: a table name and one NumPy array per column.
+
+Conventions every generator and loader shares: timestamps are int64 Unix seconds (UTC),
+a NULL timestamp or id is ``-1``, a NULL string is ``None`` in an object array, money is
+int64 cents. A column drawn from a few values (a status, a city) is ``Labels``: small
+integer codes and the values, so worker processes hand chunks back cheaply.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+NULL = -1
+"""The value that stands for NULL in an integer or timestamp column."""
+
+Array = npt.NDArray[np.int64]
+AnyArray = npt.NDArray[np.generic]
+
+
+@dataclass(frozen=True)
+class Labels:
+    """A string column as codes into a tuple of values."""
+
+    codes: npt.NDArray[np.integer[Any]]
+    values: tuple[str | None, ...]
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def __getitem__(self, index: AnyArray) -> Labels:
+        return Labels(self.codes[index], self.values)
+
+    def strings(self) -> AnyArray:
+        """The column as an object array of strings."""
+        table = np.empty(len(self.values), dtype=object)
+        table[:] = self.values
+        return np.asarray(table[self.codes])
+
+
+Column = AnyArray | Labels
+
+
+def labels(values: tuple[str | None, ...] | list[str | None], codes: AnyArray) -> Labels:
+    """A ``Labels`` column with the smallest integer type that holds the codes."""
+    kind = np.uint8 if len(values) < 256 else np.uint16 if len(values) < 65536 else np.int32
+    return Labels(np.asarray(codes).astype(kind), tuple(values))
+
+
+def constant(value: str | None, n: int) -> Labels:
+    """A column holding ``value`` ``n`` times."""
+    return Labels(np.zeros(n, dtype=np.uint8), (value,))
+
+
+@dataclass
+class Frame:
+    """Rows of one table as columns, in the table's column order."""
+
+    table: str
+    columns: dict[str, Column]
+
+    def __len__(self) -> int:
+        first = next(iter(self.columns.values()), None)
+        return 0 if first is None else len(first)
+
+    def take(self, index: AnyArray) -> Frame:
+        """The rows at ``index``, in that order."""
+        return Frame(self.table, {k: v[index] for k, v in self.columns.items()})
+
+
+def concat(frames: list[Frame]) -> Frame:
+    """Stack frames of the same table."""
+    names = list(frames[0].columns)
+    return Frame(frames[0].table, {n: _stack([f.columns[n] for f in frames]) for n in names})
+
+
+def _stack(parts: list[Column]) -> Column:
+    if not isinstance(parts[0], Labels):
+        return np.concatenate([np.asarray(p) for p in parts])
+    values: list[str | None] = []
+    for part in parts:
+        values.extend(v for v in part.values if v not in values)  # type: ignore[union-attr]
+    position = {v: i for i, v in enumerate(values)}
+    codes = [
+        np.array([position[v] for v in p.values])[p.codes]  # type: ignore[union-attr]
+        for p in parts
+    ]
+    return labels(values, np.concatenate(codes))

@@ -1,0 +1,186 @@
+"""One chunk of orders: who buys, what, how many, and at what price.
+
+Customers are drawn in proportion to their buying propensity among those already signed
+up (so no order precedes its customer); products by Zipf-like popularity; basket sizes
+are geometric (mean 2.5, at most 12 distinct products); cheap products sell in larger
+quantities. The item price is the product's price at order time: lower in the past
+(inflation) and discounted in sales, most of all around Black Friday.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from shopdb.datagen.catalog import shop_price
+from shopdb.datagen.frames import AnyArray, Array, Frame, Labels, labels
+from shopdb.datagen.params import DAY, ORDERS, GenParams, rng
+from shopdb.datagen.timeline import Chunk, order_times
+
+BASKET_P = 0.4
+"""Basket sizes are geometric with this parameter: mean 1 / 0.4 = 2.5 products."""
+MAX_BASKET = 12
+INFLATION = 0.03
+"""Prices rise 3% a year: an item bought two years ago cost about 6% less."""
+SALE_SHARE = 0.05
+HOLIDAY_SALE_SHARE = 0.35
+"""Share of items sold at a discount, normally and from Black Friday week to Christmas."""
+
+
+@dataclass
+class Shared:
+    """Arrays every chunk needs: the customers and the catalogue, and the calendar."""
+
+    params: GenParams
+    counts: Array
+    user_created: Array
+    user_cdf: AnyArray
+    first_buyers: Array
+    """Users with a first order to place, sorted by when they mean to place it."""
+    first_at: Array
+    """Those times, sorted."""
+    user_country: Array
+    user_city: Array
+    countries: tuple[str, ...]
+    cities: tuple[str, ...]
+    price_cents: Array
+    popularity_cdf: AnyArray
+
+
+@dataclass
+class Basket:
+    """A chunk's orders and their items, before payments and shipping."""
+
+    order_id: Array
+    created_at: Array
+    user_index: Array
+    total_cents: Array
+    item_order: Array
+    item_product: Array
+    item_quantity: Array
+    item_price: Array
+
+
+def draw_baskets(shared: Shared, chunk: Chunk, gen: np.random.Generator) -> Basket:
+    """Draw the chunk's orders, customers and items."""
+    params = shared.params
+    created = order_times(gen, params, chunk, shared.counts)
+    n = len(created)
+    user = _customers(gen, shared, created, chunk)
+    size = np.minimum(gen.geometric(BASKET_P, n), MAX_BASKET)
+    item_order = np.repeat(np.arange(n), size)
+    item_order, product = _distinct_products(gen, shared.popularity_cdf, item_order)
+    item_order, product = item_order[product >= 0], product[product >= 0]
+    price = _price_at(gen, params, shared.price_cents[product], created[item_order])
+    # a pack of cheap things sells by the handful, a laptop alone
+    rate = np.where(price < 1_000, 0.6, np.where(price < 3_000, 0.3, 0.08))
+    quantity = 1 + gen.poisson(rate)
+    starts = np.flatnonzero(np.concatenate([[True], item_order[1:] != item_order[:-1]]))
+    total = np.add.reduceat(quantity * price, starts)
+    return Basket(
+        order_id=np.arange(chunk.order_lo + 1, chunk.order_hi + 1, dtype=np.int64),
+        created_at=created,
+        user_index=user,
+        total_cents=total.astype(np.int64),
+        item_order=item_order,
+        item_product=product,
+        item_quantity=quantity.astype(np.int64),
+        item_price=price,
+    )
+
+
+def chunk_rng(params: GenParams, chunk: Chunk) -> np.random.Generator:
+    """The chunk's own random generator (independent of how chunks are scheduled)."""
+    return rng(params, ORDERS, chunk.index)
+
+
+def order_frames(shared: Shared, basket: Basket, status: Labels, updated: Array) -> list[Frame]:
+    """The ``orders`` and ``order_items`` rows (item ids are assigned by the caller)."""
+    user = basket.user_index
+    orders = Frame(
+        "orders",
+        {
+            "order_id": basket.order_id,
+            "user_id": user + 1,
+            "status": status,
+            "created_at": basket.created_at,
+            "total_cents": basket.total_cents,
+            "updated_at": updated,
+            "ship_country_code": labels(shared.countries, shared.user_country[user]),
+            "ship_city": labels(shared.cities, shared.user_city[user]),
+        },
+    )
+    items = Frame(
+        "order_items",
+        {
+            "order_id": basket.order_id[basket.item_order],
+            "product_id": basket.item_product + 1,
+            "quantity": basket.item_quantity,
+            "unit_price_cents": basket.item_price,
+        },
+    )
+    return [orders, items]
+
+
+def _customers(gen: np.random.Generator, shared: Shared, created: Array, chunk: Chunk) -> Array:
+    """The customer of each order: new buyers' first orders, then repeat buyers."""
+    # among users signed up by then, pick repeat buyers by propensity: prefix sums make
+    # it one binary search per order
+    signed_up = np.searchsorted(shared.user_created, created, side="right")
+    total = shared.user_cdf[signed_up - 1]
+    pick = np.searchsorted(shared.user_cdf, gen.random(len(created)) * total, side="right")
+    user = np.minimum(pick, signed_up - 1).astype(np.int64)
+    # new buyers whose first order falls in this chunk take the first free order at or
+    # after that time (q_i = max(p_i, q_(i-1) + 1), computed as a running maximum)
+    lo_s = shared.params.start_s + chunk.day_lo * DAY
+    hi_s = shared.params.start_s + chunk.day_hi * DAY
+    lo, hi = np.searchsorted(shared.first_at, [lo_s, hi_s])
+    wanted = np.searchsorted(created, shared.first_at[lo:hi])
+    step = np.arange(len(wanted))
+    slot = np.maximum.accumulate(wanted - step) + step if len(wanted) else wanted
+    fits = slot < len(created)
+    user[slot[fits]] = shared.first_buyers[lo:hi][fits]
+    return user
+
+
+def _distinct_products(
+    gen: np.random.Generator, popularity: AnyArray, item_order: Array
+) -> tuple[Array, Array]:
+    """A product per item by popularity, redrawn (then dropped) where an order repeats one.
+
+    Returns the items sorted by order and product; a dropped item has product -1. The
+    first item of an order is never dropped, so every order keeps at least one.
+    """
+    product = np.searchsorted(popularity, gen.random(len(item_order)), side="right")
+    product = np.minimum(product, len(popularity) - 1).astype(np.int64)
+    for attempt in range(4):
+        order = np.lexsort((product, item_order))
+        item_order, product = item_order[order], product[order]
+        repeat = np.concatenate(
+            [[False], (item_order[1:] == item_order[:-1]) & (product[1:] == product[:-1])]
+        )
+        if not repeat.any():
+            break
+        if attempt == 3:
+            product[repeat] = -1
+            break
+        redraw = np.searchsorted(popularity, gen.random(int(repeat.sum())), side="right")
+        product[repeat] = np.minimum(redraw, len(popularity) - 1)
+    return item_order, product
+
+
+def _price_at(gen: np.random.Generator, params: GenParams, price: Array, at: Array) -> Array:
+    years_ago = (params.end_s - at) / (365.25 * DAY)
+    dollars = price / 100 * np.exp(-INFLATION * years_ago)
+    day = (at // DAY).astype("datetime64[D]")
+    month = day.astype("datetime64[M]")
+    month_number = month.astype(np.int64) % 12
+    day_of_month = (day - month).astype(np.int64)
+    # from Black Friday week (from 22 November) to Christmas Eve
+    holiday = ((month_number == 10) & (day_of_month >= 21)) | (
+        (month_number == 11) & (day_of_month < 24)
+    )
+    on_sale = gen.random(len(price)) < np.where(holiday, HOLIDAY_SALE_SHARE, SALE_SHARE)
+    discount = np.where(on_sale, gen.uniform(0.1, 0.35, len(price)), 0.0)
+    return shop_price(gen, dollars * (1 - discount))

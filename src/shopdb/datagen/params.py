@@ -1,0 +1,103 @@
+"""What one generation run is asked for, and the random streams derived from it.
+
+Every random draw comes from ``rng(params, stream, index)``: a NumPy generator seeded by
+``SeedSequence(seed, spawn_key=(stream, index))``. Chunk ``i`` of orders always gets the
+same generator whatever the number of worker processes, so ``--jobs`` never changes a row.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+import numpy as np
+
+from shopdb.datagen.scale import Scale, format_scale, scale_for
+from shopdb.errors import ConfigError
+
+GENERATOR_VERSION = "1.0"
+"""Bumped whenever the same parameters would give different rows."""
+DEFAULT_YEARS = 3
+DAY = 86_400
+
+# the streams: one number per kind of draw, never reused for another purpose
+CATALOG, PEOPLE, POOLS, CALENDAR, ORDERS = 1, 2, 3, 4, 5
+
+
+@dataclass(frozen=True)
+class GenParams:
+    """Seed, scale, and the covered period ``[start, end)`` (midnights UTC)."""
+
+    seed: int
+    scale: Scale
+    end: date
+    years: int
+
+    @property
+    def start(self) -> date:
+        """The first day covered: ``years`` calendar years before ``end``."""
+        year = self.end.year - self.years
+        day = min(self.end.day, calendar.monthrange(year, self.end.month)[1])
+        return date(year, self.end.month, day)
+
+    @property
+    def start_s(self) -> int:
+        """``start`` as Unix seconds."""
+        return epoch(self.start)
+
+    @property
+    def end_s(self) -> int:
+        """``end`` as Unix seconds: the data's "now"; every timestamp is before it."""
+        return epoch(self.end)
+
+    @property
+    def days(self) -> int:
+        """Number of days covered."""
+        return (self.end - self.start).days
+
+    def describe(self) -> str:
+        """One line naming the parameters."""
+        return (
+            f"seed {self.seed}, scale {format_scale(self.scale.factor)}, "
+            f"{self.start.isoformat()} to {self.end.isoformat()}"
+        )
+
+
+def make_params(seed: int, scale_factor: float | str, end: date, years: int) -> GenParams:
+    """Validate and bundle the parameters of a run.
+
+    Raises:
+        ConfigError: the scale factor is not above zero, the seed is negative, or the
+            period is empty or starts before year 1.
+    """
+    scale = scale_for(float(scale_factor) if isinstance(scale_factor, str) else scale_factor)
+    if seed < 0 or seed >= 2**63:
+        raise ConfigError(f"seed must be between 0 and 2**63-1, got {seed}")
+    if years < 1:
+        raise ConfigError(f"--years must be at least 1 (the data would end before it starts): {years}")
+    if end.year - years < 1970:
+        raise ConfigError(f"the data would start before 1970: end {end.isoformat()}, {years} years")
+    return GenParams(seed=seed, scale=scale, end=end, years=years)
+
+
+def parse_end(raw: str) -> date:
+    """Parse ``--end`` (YYYY-MM-DD).
+
+    Raises:
+        ConfigError: not a valid date.
+    """
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise ConfigError(f"--end must be a date like 2025-12-31, got {raw!r}") from None
+
+
+def epoch(day: date) -> int:
+    """Midnight UTC of ``day`` as Unix seconds."""
+    return int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp())
+
+
+def rng(params: GenParams, stream: int, index: int = 0) -> np.random.Generator:
+    """The random generator for one stream and chunk of a run."""
+    return np.random.default_rng(np.random.SeedSequence(params.seed, spawn_key=(stream, index)))

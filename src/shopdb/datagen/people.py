@@ -1,0 +1,244 @@
+"""Customers: names from seeded Faker pools, emails derived from the names, sign-ups over time.
+
+Faker is called only to fill small name pools per country (a few hundred names each);
+every user is then drawn column-wise from the pools. Emails are ``first.last``,
+``flast``, ``first_last`` or ``first.l`` at a provider; when that address is taken, a
+number is appended (``john.smith2``), so every address is unique by construction.
+"""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+from faker import Faker
+
+from shopdb.datagen.frames import AnyArray, Array, Frame
+from shopdb.datagen.params import PEOPLE, POOLS, GenParams, rng
+from shopdb.datagen.people_data import (
+    COUNTRIES,
+    EMAIL_PATTERNS,
+    GLOBAL_DOMAINS,
+    LOCAL_DOMAIN_SHARE,
+    NAME_POOL,
+)
+
+SIGNUP_GROWTH = 0.5
+"""Sign-ups per day grow by e**0.5 (about 65%) a year."""
+EXISTING_SHARE = 0.12
+"""Share of users who signed up in the two years before the period (the shop existed)."""
+SEGMENT_SHARES = (0.22, 0.40, 0.38)
+"""Never buy, buy once, buy again: new customers of the last two order their first
+time soon after signing up; repeat buyers are then drawn for the other orders."""
+PROPENSITY_SIGMA = 1.0
+"""Spread of repeat buyers' log-normal propensity: a few order far more than most."""
+FIRST_ORDER_DELAY = 8 * 3600
+"""Mean time from sign-up to first order, in seconds (exponential)."""
+NEVER = 2**62
+
+
+@dataclass
+class Pools:
+    """Name and city pools, flattened over countries with per-country offsets."""
+
+    first: AnyArray
+    last: AnyArray
+    first_key: Array
+    last_key: Array
+    first_initial: AnyArray
+    last_initial: AnyArray
+    first_span: tuple[Array, Array]
+    last_span: tuple[Array, Array]
+    city: AnyArray
+    city_span: tuple[Array, Array]
+    domains: AnyArray
+
+
+@dataclass
+class People:
+    """Every user's drawn attributes (indices into the pools), in user-id order."""
+
+    country: Array
+    first: Array
+    last: Array
+    city: Array
+    pattern: Array
+    domain: Array
+    number: Array
+    created_at: Array
+    propensity: AnyArray
+    first_order_at: Array
+    """When a new buyer means to place a first order (``NEVER``: no first order)."""
+
+    def __len__(self) -> int:
+        return len(self.created_at)
+
+
+def build_pools(params: GenParams) -> Pools:
+    """Fill the name pools from Faker, seeded from the run's seed."""
+    return _pools(int(rng(params, POOLS).integers(0, 2**31)))
+
+
+@functools.lru_cache(maxsize=4)
+def _pools(faker_seed: int) -> Pools:
+    # cached: building Faker for nine locales takes about a second; pools never change
+    firsts: list[list[str]] = []
+    lasts: list[list[str]] = []
+    for country in COUNTRIES:
+        fake = Faker(country.locale)
+        fake.seed_instance(faker_seed)
+        firsts.append(_usable(fake.first_name() for _ in range(NAME_POOL)))
+        lasts.append(_usable(fake.last_name() for _ in range(NAME_POOL)))
+    first, first_key, first_span = _flatten(firsts)
+    last, last_key, last_span = _flatten(lasts)
+    city, _, city_span = _flatten([list(c.cities) for c in COUNTRIES])
+    domains = [d for d, _ in GLOBAL_DOMAINS] + [d for c in COUNTRIES for d in c.domains]
+    return Pools(
+        first, last, first_key, last_key,
+        _object([_ascii(x)[0] for x in first]), _object([_ascii(x)[0] for x in last]),
+        first_span, last_span, city, city_span, _object(domains),
+    )
+
+
+def draw_people(params: GenParams, pools: Pools) -> People:
+    """Draw every user's country, name, city, email pattern, sign-up time and propensity."""
+    gen = rng(params, PEOPLE)
+    n = params.scale.users
+    shares = np.array([c.share for c in COUNTRIES])
+    country = gen.choice(len(COUNTRIES), n, p=shares / shares.sum())
+    first = _pick(gen, country, pools.first_span, skew=1.5)
+    last = _pick(gen, country, pools.last_span, skew=1.3)
+    city = _pick(gen, country, pools.city_span, skew=2.0)
+    weights = np.array([w for _, w in EMAIL_PATTERNS])
+    pattern = gen.choice(len(weights), n, p=weights / weights.sum())
+    domain = _domains(gen, country)
+    created = _signups(gen, params, n)
+    segment = gen.choice(3, n, p=np.asarray(SEGMENT_SHARES))
+    propensity = np.where(segment == 2, gen.lognormal(0.0, PROPENSITY_SIGMA, n), 0.0)
+    propensity[0] = max(propensity[0], 1.0)  # someone can take the very first order
+    delay = gen.exponential(FIRST_ORDER_DELAY, n).astype(np.int64)
+    new_buyer = (segment > 0) & (created >= params.start_s)
+    first_order = np.where(new_buyer, created + 1 + delay, NEVER)
+    number = _email_numbers(pools, first, last, pattern, domain)
+    return People(
+        country, first, last, city, pattern, domain, number, created, propensity, first_order
+    )
+
+
+def user_frame(people: People, pools: Pools, lo: int, hi: int) -> Frame:
+    """The ``users`` rows for user ids ``lo+1 .. hi``."""
+    part = slice(lo, hi)
+    first, last = people.first[part], people.last[part]
+    pattern, number = people.pattern[part], people.number[part]
+    fn, ln = pools.first[first], pools.last[last]
+    fa = _lower_ascii(fn)
+    la = _lower_ascii(ln)
+    local = np.where(pattern == 0, fa + "." + la, "")
+    local = np.where(pattern == 1, pools.first_initial[first] + la, local)
+    local = np.where(pattern == 2, fa + "_" + la, local)
+    local = np.where(pattern == 3, fa + "." + pools.last_initial[last], local)
+    suffix = np.where(number > 0, number.astype(str).astype(object), "")
+    email = local + suffix + "@" + pools.domains[people.domain[part]]
+    codes = np.array([c.code for c in COUNTRIES], dtype=object)
+    return Frame(
+        "users",
+        {
+            "user_id": np.arange(lo + 1, hi + 1, dtype=np.int64),
+            "email": email,
+            "first_name": fn,
+            "last_name": ln,
+            "created_at": people.created_at[part],
+            "country_code": codes[people.country[part]],
+            "city": pools.city[people.city[part]],
+        },
+    )
+
+
+def _signups(gen: np.random.Generator, params: GenParams, n: int) -> Array:
+    # inverse CDF of a density growing as exp(g t) over the period, sorted so ids follow time
+    span = params.end_s - params.start_s - 1
+    years = span / (365.25 * 86_400)
+    u = gen.random(n)
+    t = np.log1p(u * np.expm1(SIGNUP_GROWTH * years)) / (SIGNUP_GROWTH * years)
+    created = params.start_s + (t * span).astype(np.int64)
+    existing = gen.random(n) < EXISTING_SHARE
+    created[existing] = params.start_s - gen.integers(1, 2 * 365 * 86_400, int(existing.sum()))
+    created = np.sort(created)
+    created[0] = min(created[0], params.start_s)
+    return created
+
+
+def _domains(gen: np.random.Generator, country: Array) -> Array:
+    n_global = len(GLOBAL_DOMAINS)
+    weights = np.array([w for _, w in GLOBAL_DOMAINS])
+    domain = gen.choice(n_global, len(country), p=weights / weights.sum())
+    local = gen.random(len(country)) < LOCAL_DOMAIN_SHARE
+    counts = np.array([len(c.domains) for c in COUNTRIES])
+    offsets = n_global + np.concatenate([[0], np.cumsum(counts)[:-1]])
+    pick = offsets[country] + (gen.random(len(country)) * counts[country]).astype(np.int64)
+    return np.where(local, pick, domain)
+
+
+def _email_numbers(
+    pools: Pools, first: Array, last: Array, pattern: Array, domain: Array
+) -> Array:
+    """For each user, how many earlier users already hold the same address (0: none)."""
+    a = np.where(pattern == 1, _initial_codes(pools.first_initial)[first], pools.first_key[first])
+    b = np.where(pattern == 3, _initial_codes(pools.last_initial)[last], pools.last_key[last])
+    # first.last and first_last differ only by the separator, so the pattern is in the key
+    key = ((pattern.astype(np.int64) << 20 | a) << 20 | b) << 8 | domain
+    order = np.argsort(key, kind="stable")
+    ordered = key[order]
+    starts = np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]]))
+    group_start = np.repeat(starts, np.diff(np.concatenate([starts, [len(key)]])))
+    number = np.empty(len(key), dtype=np.int64)
+    number[order] = np.arange(len(key)) - group_start
+    return number
+
+
+def _initial_codes(initials: AnyArray) -> Array:
+    return np.array([ord(x) for x in initials], dtype=np.int64)
+
+
+def _pick(
+    gen: np.random.Generator, country: Array, span: tuple[Array, Array], skew: float
+) -> Array:
+    offsets, counts = span
+    # u ** skew favours the front of each pool: some names are much more common
+    u = gen.random(len(country)) ** skew
+    return offsets[country] + (u * counts[country]).astype(np.int64)
+
+
+def _usable(names: object) -> list[str]:
+    out: list[str] = []
+    for name in names:  # type: ignore[attr-defined]
+        if len(_ascii(name)) >= 2 and name not in out:
+            out.append(name)
+    return out
+
+
+def _flatten(groups: list[list[str]]) -> tuple[AnyArray, Array, tuple[Array, Array]]:
+    flat = [x for g in groups for x in g]
+    counts = np.array([len(g) for g in groups], dtype=np.int64)
+    offsets = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+    _, key = np.unique([_ascii(x) for x in flat], return_inverse=True)
+    return _object(flat), key.astype(np.int64), (offsets, counts)
+
+
+def _ascii(name: str) -> str:
+    """A name as it appears in an email: 'Zoë O'Brien-Lee' -> 'zoeobrienlee'."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return "".join(ch for ch in plain.lower() if ch.isalnum())
+
+
+def _lower_ascii(names: AnyArray) -> AnyArray:
+    uniq, inverse = np.unique(names, return_inverse=True)
+    return _object([_ascii(x) for x in uniq])[inverse]
+
+
+def _object(values: list[str]) -> AnyArray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out

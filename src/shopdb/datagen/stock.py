@@ -1,0 +1,128 @@
+"""The stock ledger: opening receipts, restocks sized from known demand, inventory rows.
+
+Demand is generated before the stock that serves it: at the start of each chunk a
+product is restocked (one ``receipt`` at midnight, before any of the chunk's sales) when
+its stock would otherwise fall below its reorder level, up to a target level. Sizing
+ignores returns, which only ever add stock, so stock is never negative at any moment and
+``quantity_on_hand`` is exactly the sum of the product's movements. In the last chunk a
+few products are restocked only partly, so the shop ends with some low and some out of
+stock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from shopdb.datagen.catalog import Catalog
+from shopdb.datagen.frames import NULL, AnyArray, Array, Frame, constant
+from shopdb.datagen.params import DAY, GenParams, rng
+
+STOCK = 6
+OUT_OF_STOCK_SHARE = 0.03
+LOW_STOCK_SHARE = 0.07
+"""Shares of products left out of stock and below their reorder level at the end."""
+COVER_DAYS = 10
+"""The reorder level covers this many days of a product's average demand."""
+UNITS_PER_ORDER = 3.2
+
+
+@dataclass
+class Ledger:
+    """Per product: reorder and target levels, stock so far, last movement time."""
+
+    reorder: Array
+    target: Array
+    case: Array
+    floor: Array
+    """Receipts minus sales so far (returns left out): what restocks are sized from."""
+    returns: Array
+    last_at: Array
+    ending: AnyArray
+    """0: restocked normally to the end, 1: left to run out, 2: left low."""
+
+
+def open_ledger(params: GenParams, catalog: Catalog) -> tuple[Ledger, Frame]:
+    """Reorder levels and opening receipts for every product."""
+    gen = rng(params, STOCK)
+    n = catalog.size
+    daily = catalog.popularity * params.scale.orders * UNITS_PER_ORDER / params.days
+    reorder = np.maximum(2, np.ceil(daily * COVER_DAYS)).astype(np.int64)
+    target = 3 * reorder
+    price = catalog.price_cents
+    case = np.where(price < 2_000, 12, np.where(price < 10_000, 4, 1)).astype(np.int64)
+    opening = _round_up(target + gen.integers(0, reorder + 1), case)
+    ending = gen.choice(3, n, p=[1 - OUT_OF_STOCK_SHARE - LOW_STOCK_SHARE, OUT_OF_STOCK_SHARE, LOW_STOCK_SHARE])
+    ledger = Ledger(reorder, target, case, opening.copy(), np.zeros(n, np.int64),
+                    catalog.created_at.copy(), ending)
+    product = np.arange(1, n + 1, dtype=np.int64)
+    return ledger, _receipts(product, opening, catalog.created_at)
+
+
+def restock(ledger: Ledger, at: int, sold: Array, last: bool) -> Frame:
+    """Receipts at ``at`` so the coming ``sold`` units per product never overdraw stock."""
+    short = ledger.floor - sold < ledger.reorder
+    amount = _round_up(np.maximum(ledger.target + sold - ledger.floor, 0), ledger.case)
+    if last:
+        run_out = np.maximum(sold - ledger.floor, 0)
+        run_low = np.maximum(sold + ledger.reorder // 2 - ledger.floor, 0)
+        amount = np.where(ledger.ending == 1, run_out, amount)
+        amount = np.where(ledger.ending == 2, run_low, amount)
+    amount = np.where(short, amount, 0)
+    product = np.flatnonzero(amount > 0)
+    ledger.floor[product] += amount[product]
+    return _receipts(product + 1, amount[product], np.full(len(product), at, dtype=np.int64))
+
+
+def record(ledger: Ledger, movements: Frame) -> None:
+    """Apply a chunk's sales and returns to the ledger."""
+    cols = movements.columns
+    product = cols["product_id"] - 1
+    delta = cols["quantity_delta"]
+    sale = delta < 0
+    n = len(ledger.floor)
+    ledger.floor += np.bincount(product[sale], weights=delta[sale], minlength=n).astype(np.int64)
+    ledger.returns += np.bincount(product[~sale], weights=delta[~sale], minlength=n).astype(np.int64)
+    np.maximum.at(ledger.last_at, product, cols["created_at"])
+
+
+def demand(product: Array, quantity: Array, n: int) -> Array:
+    """Units sold per product (index = product id - 1)."""
+    return np.bincount(product, weights=quantity, minlength=n).astype(np.int64)
+
+
+def inventory_frame(ledger: Ledger) -> Frame:
+    """``inventory`` rows: stock on hand is the ledger's sum for each product."""
+    n = len(ledger.floor)
+    return Frame(
+        "inventory",
+        {
+            "product_id": np.arange(1, n + 1, dtype=np.int64),
+            "quantity_on_hand": ledger.floor + ledger.returns,
+            "reorder_level": ledger.reorder,
+            "updated_at": ledger.last_at,
+        },
+    )
+
+
+def chunk_start(params: GenParams, day: int) -> int:
+    """Midnight of a chunk's first day, when its restocks arrive."""
+    return params.start_s + day * DAY
+
+
+def _receipts(product: Array, amount: Array, at: Array) -> Frame:
+    return Frame(
+        "inventory_movements",
+        {
+            "product_id": product,
+            "quantity_delta": amount.astype(np.int64),
+            "reason": constant("receipt", len(product)),
+            "order_id": np.full(len(product), NULL, dtype=np.int64),
+            "created_at": at.astype(np.int64),
+        },
+    )
+
+
+def _round_up(amount: Array, case: Array) -> Array:
+    return ((amount + case - 1) // case * case).astype(np.int64)
