@@ -72,7 +72,7 @@ def database(backend: str, name: str, scratch: Path) -> Iterator[URL]:
         admin.dispose()
 
 
-def fill(url: URL, scale: str, seed: int, data: str, orders: int) -> float:
+def fill(url: URL, scale: str, args: argparse.Namespace) -> float:
     """Create the schema and load the shop; return the seconds the load took."""
     db = url.render_as_string(hide_password=False)
     runner = CliRunner()
@@ -80,7 +80,7 @@ def fill(url: URL, scale: str, seed: int, data: str, orders: int) -> float:
     if result.exit_code != 0:
         raise SystemExit(f"init failed on {url.get_backend_name()}: {result.output}")
     started = time.perf_counter()
-    if data == "synthetic":
+    if args.data == "synthetic":
         sys.path.insert(
             0, str(Path(__file__).resolve().parents[1] / "tests" / "integration" / "queries")
         )
@@ -88,14 +88,15 @@ def fill(url: URL, scale: str, seed: int, data: str, orders: int) -> float:
 
         engine = make_engine(url)
         try:
-            random_shop.load(engine, random_shop.build(seed, max(orders // 6, 10), orders))
+            n_orders = args.orders
+            random_shop.load(engine, random_shop.build(args.seed, max(n_orders // 6, 10), n_orders))
         finally:
             engine.dispose()
     else:
         if "generate" not in cli.commands:  # type: ignore[attr-defined]
             raise SystemExit("the generator (shopdb generate) is not here: merge datagen first")
-        args = ["--db", db, "generate", "--scale", scale, "--seed", str(seed)]
-        result = runner.invoke(cli, args)
+        command = ["--db", db, "generate", "--scale", scale, "--seed", str(args.seed)]
+        result = runner.invoke(cli, [*command, "--end", args.end])
         if result.exit_code != 0:
             raise SystemExit(f"generate failed: {result.output}")
     return time.perf_counter() - started
@@ -172,6 +173,7 @@ def main() -> None:
     parser.add_argument("--scale", action="append", help="scale factor (repeatable; 0.1 and 1)")
     parser.add_argument("--backend", action="append", choices=["sqlite", "mysql", "postgresql"])
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--end", default="2026-01-01", help="generate --end (fixed: same rows)")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--plans", default="bench/plans")
     parser.add_argument("--data", choices=["generator", "synthetic"], default="generator")
@@ -185,7 +187,7 @@ def main() -> None:
             for backend in backends:
                 name = f"analytics_bench_sf{scale.replace('.', '_')}"
                 with database(backend, name, Path(scratch)) as url:
-                    load_s = fill(url, scale, args.seed, args.data, args.orders)
+                    load_s = fill(url, scale, args)
                     print(f"# {backend} SF {scale}: loaded in {load_s:.1f} s", flush=True)
                     table[backend] = bench_one(url, args, scale)
             print(f"\n## SF {scale}: median (fastest) ms of {args.repeat} runs after a warm-up\n")

@@ -16,27 +16,39 @@ with recursive category_roots (category_id, top_category_id) as (
 
 sold_items as (
     select
-        r.top_category_id,
+        oi.product_id,
         {div({month_index(o.created_at)}, 12)} as year,
         oi.quantity * oi.unit_price_cents as line_cents
-    from order_items as oi
-    inner join orders as o on o.order_id = oi.order_id
-    inner join products as p on p.product_id = oi.product_id
-    inner join category_roots as r on r.category_id = p.category_id
+    from orders as o
+    inner join order_items as oi on oi.order_id = o.order_id
     where {recognized(o.status)}
         and o.created_at >= :since
         and o.created_at < :until
 ),
 
-by_year as (
+-- summed per product before the category joins, so the join sees products, not items
+product_years as (
     select
-        top_category_id,
+        product_id,
         year,
         sum(line_cents) as revenue_cents
     from sold_items
     group by
-        top_category_id,
+        product_id,
         year
+),
+
+by_year as (
+    select
+        r.top_category_id,
+        py.year,
+        sum(py.revenue_cents) as revenue_cents
+    from product_years as py
+    inner join products as p on p.product_id = py.product_id
+    inner join category_roots as r on r.category_id = p.category_id
+    group by
+        r.top_category_id,
+        py.year
 )
 
 select

@@ -12,18 +12,16 @@ with placed_orders as (
         and o.created_at < :until
 ),
 
-paid_in_history as (
-    select distinct h.order_id
-    from order_status_history as h
-    inner join placed_orders as p on p.order_id = h.order_id
-    where h.to_status = 'paid'
-),
-
 stages as (
     select
         case
             when p.status in ('paid', 'shipped', 'delivered', 'refunded') then 1
-            when ph.order_id is not null then 1
+            when exists (
+                select 1
+                from order_status_history as h
+                where h.order_id = p.order_id
+                    and h.to_status = 'paid'
+            ) then 1
             else 0
         end as is_paid,
         case
@@ -39,7 +37,6 @@ stages as (
         case when p.status = 'cancelled' then 1 else 0 end as is_cancelled,
         case when p.status = 'refunded' then 1 else 0 end as is_refunded
     from placed_orders as p
-    left join paid_in_history as ph on ph.order_id = p.order_id
     left join shipments as s on s.order_id = p.order_id
 ),
 
