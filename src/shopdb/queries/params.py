@@ -140,9 +140,9 @@ _CONVERTERS: dict[str, Callable[[Param, Any], Any]] = {
     "category": _category,
 }
 
-SINCE = Param("since", "since", "first day counted, YYYY-MM-DD (default: all history)")
-UNTIL = Param("until", "until", "last day counted, inclusive, YYYY-MM-DD (default: all)")
-AS_OF = Param("as_of", "as_of", "the moment ages and recent windows end at (default: now)")
+SINCE = Param("since", "since", "first day counted, YYYY-MM-DD; default: all history")
+UNTIL = Param("until", "until", "last day counted, inclusive, YYYY-MM-DD; default: all history")
+AS_OF = Param("as_of", "as_of", "the moment ages and recent windows end at; default: now")
 CATEGORY = Param("category_id", "category", "only this category and its subcategories")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 from importlib import resources
+from pathlib import Path
 
 import pytest
 
@@ -101,3 +102,15 @@ def test_until_is_inclusive_of_its_day():
         "since": datetime(2024, 1, 1, tzinfo=UTC),
         "until": datetime(2024, 2, 1, tzinfo=UTC),
     }
+
+
+def test_every_query_and_column_is_documented():
+    docs = (Path(__file__).resolve().parents[3] / "docs" / "queries.md").read_text()
+    for name, spec in QUERIES.items():
+        section = docs.split(f"### `{name}`\n", 1)
+        assert len(section) == 2, f"docs/queries.md has no section for {name}"
+        body = section[1].split("\n### ", 1)[0]
+        for column in spec.column_names:
+            assert f"| `{column}` |" in body, f"{name}.{column} is not documented"
+        for param in spec.params:
+            assert f"- `{param.name}`:" in body, f"{name} parameter {param.name} is not documented"
