@@ -84,9 +84,8 @@ def _image(name: str, data: bytes) -> str:
     return f'<img alt="{escape(name)}" src="data:image/png;base64,{encoded}">'
 
 
-def render(head: Headline, results: dict[str, QueryResult], pngs: dict[str, bytes]) -> str:
-    """The whole report as one HTML document."""
-    cards = "".join(
+def _cards(head: Headline) -> str:
+    return "".join(
         f'<div class="card"><span>{escape(label)}</span><b>{escape(value)}</b></div>'
         for label, value in (
             ("Revenue", money(head.revenue_cents)),
@@ -98,14 +97,17 @@ def render(head: Headline, results: dict[str, QueryResult], pngs: dict[str, byte
             ("Low-stock products", f"{head.low_stock_count:,}"),
         )
     )
-    sections = [
+
+
+def _sections(results: dict[str, QueryResult], pngs: dict[str, bytes]) -> list[tuple[str, str]]:
+    payments, countries = results["payments"], results["countries"]
+    return [
         ("Monthly revenue and order value", _image("monthly revenue", pngs["monthly_revenue"])),
         ("Revenue by category", _image("revenue by category", pngs["revenue_by_category"])),
         ("Cohort retention", _image("cohort retention", pngs["cohort_retention"])),
         (
             "Payment methods",
-            _image("payment mix", pngs["payment_mix"])
-            + table(results["payments"], list(results["payments"].columns)),
+            _image("payment mix", pngs["payment_mix"]) + table(payments, list(payments.columns)),
         ),
         ("Order status funnel", _image("status funnel", pngs["status_funnel"])),
         (
@@ -121,19 +123,14 @@ def render(head: Headline, results: dict[str, QueryResult], pngs: dict[str, byte
                 results["products"], ["product_id", "sku", "name", "units_sold", "revenue_cents"]
             ),
         ),
-        ("Revenue by country", table(results["countries"], list(results["countries"].columns))),
+        ("Revenue by country", table(countries, list(countries.columns))),
         (
             "Inventory alerts",
             table(
                 results["low_stock"],
                 [
-                    "product_id",
-                    "sku",
-                    "name",
-                    "quantity_on_hand",
-                    "reorder_level",
-                    "recent_units_sold",
-                    "days_of_cover",
+                    *("product_id", "sku", "name", "quantity_on_hand", "reorder_level"),
+                    *("recent_units_sold", "days_of_cover"),
                 ],
             ),
         ),
@@ -142,23 +139,24 @@ def render(head: Headline, results: dict[str, QueryResult], pngs: dict[str, byte
             table(
                 results["unpaid"],
                 [
-                    "order_id",
-                    "user_id",
-                    "email",
-                    "created_at",
-                    "total_cents",
-                    "age_days",
-                    "failed_payment_count",
+                    *("order_id", "user_id", "email", "created_at", "total_cents"),
+                    *("age_days", "failed_payment_count"),
                 ],
             ),
         ),
     ]
-    body = "".join(f"<h2>{escape(title)}</h2>{content}" for title, content in sections)
+
+
+def render(head: Headline, results: dict[str, QueryResult], pngs: dict[str, bytes]) -> str:
+    """The whole report as one HTML document."""
+    body = "".join(
+        f"<h2>{escape(title)}</h2>{content}" for title, content in _sections(results, pngs)
+    )
     stamp = head.as_of.strftime("%Y-%m-%d %H:%M UTC")
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         f"<title>shopdb report</title><style>{_STYLE}</style></head><body>"
         f'<h1>shopdb report</h1><p class="sub">Ages and recent sales as of {stamp}. '
         "Revenue counts paid, shipped and delivered orders.</p>"
-        f'<div class="cards">{cards}</div>{body}</body></html>\n'
+        f'<div class="cards">{_cards(head)}</div>{body}</body></html>\n'
     )
