@@ -16,14 +16,18 @@ sold_items as (
         oi.product_id,
         oi.quantity,
         oi.quantity * oi.unit_price_cents as line_cents
-    from order_items as oi
-    inner join orders as o on o.order_id = oi.order_id
+    from orders as o
+    inner join order_items as oi on oi.order_id = o.order_id
+    inner join products as p on p.product_id = oi.product_id
+    inner join category_scope as cs on cs.category_id = p.category_id
     where {recognized(o.status)}
         and o.created_at >= :since
         and o.created_at < :until
 ),
 
-product_sales as (
+-- the top products are chosen before their names are joined: the sort sees ids and
+-- sums only, and no backend can turn the grouping into a per-product loop
+top_products as (
     select
         product_id,
         sum(quantity) as units_sold,
@@ -31,6 +35,10 @@ product_sales as (
         count(*) as order_count
     from sold_items
     group by product_id
+    order by
+        units_sold desc,
+        product_id
+    limit :limit
 )
 
 select
@@ -38,13 +46,11 @@ select
     p.sku,
     p.name,
     p.category_id,
-    s.units_sold,
-    s.revenue_cents,
-    s.order_count
-from product_sales as s
-inner join products as p on p.product_id = s.product_id
-inner join category_scope as cs on cs.category_id = p.category_id
+    t.units_sold,
+    t.revenue_cents,
+    t.order_count
+from top_products as t
+inner join products as p on p.product_id = t.product_id
 order by
-    s.units_sold desc,
+    t.units_sold desc,
     p.product_id
-limit :limit

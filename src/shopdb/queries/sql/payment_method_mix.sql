@@ -23,22 +23,28 @@ by_method as (
     group by method
 ),
 
-total as (
-    select coalesce(sum(captured_cents), 0) as captured_cents
+shares as (
+    select
+        method,
+        attempt_count,
+        completed_count,
+        failed_count,
+        refunded_count,
+        captured_cents,
+        sum(captured_cents) over () as total_cents
     from by_method
 )
 
 select
-    m.method,
-    m.attempt_count,
-    m.completed_count,
-    m.failed_count,
-    m.refunded_count,
-    m.captured_cents,
-    {ratio_bp(m.captured_cents, t.captured_cents)} as share_bp,
-    {ratio_bp(m.failed_count, m.attempt_count)} as failure_rate_bp
-from by_method as m
-cross join total as t
+    method,
+    attempt_count,
+    completed_count,
+    failed_count,
+    refunded_count,
+    captured_cents,
+    {ratio_bp(captured_cents, total_cents)} as share_bp,
+    {ratio_bp(failed_count, attempt_count)} as failure_rate_bp
+from shares
 order by
-    m.captured_cents desc,
-    m.method
+    captured_cents desc,
+    method

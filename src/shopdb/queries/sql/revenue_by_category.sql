@@ -39,14 +39,10 @@ category_revenue as (
     select
         s.category_id,
         s.product_count,
-        coalesce(ir.revenue_cents, 0) as revenue_cents
+        coalesce(ir.revenue_cents, 0) as revenue_cents,
+        sum(coalesce(ir.revenue_cents, 0)) over () as total_cents
     from stocked_categories as s
     left join item_revenue as ir on ir.category_id = s.category_id
-),
-
-total as (
-    select coalesce(sum(revenue_cents), 0) as revenue_cents
-    from category_revenue
 )
 
 select
@@ -56,12 +52,11 @@ select
     top.name as top_category_name,
     cr.product_count,
     cr.revenue_cents,
-    {ratio_bp(cr.revenue_cents, t.revenue_cents)} as share_bp
+    {ratio_bp(cr.revenue_cents, cr.total_cents)} as share_bp
 from category_revenue as cr
 inner join categories as c on c.category_id = cr.category_id
 inner join category_roots as r on r.category_id = cr.category_id
 inner join categories as top on top.category_id = r.top_category_id
-cross join total as t
 order by
     cr.revenue_cents desc,
     c.category_id

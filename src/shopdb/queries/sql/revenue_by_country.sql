@@ -21,21 +21,25 @@ by_country as (
     group by country_code
 ),
 
-total as (
-    select coalesce(sum(revenue_cents), 0) as revenue_cents
+shares as (
+    select
+        country_code,
+        order_count,
+        customer_count,
+        revenue_cents,
+        sum(revenue_cents) over () as total_cents
     from by_country
 )
 
 select
-    c.country_code,
-    c.order_count,
-    c.customer_count,
-    c.revenue_cents,
-    {ratio_bp(c.revenue_cents, t.revenue_cents)} as share_bp
-from by_country as c
-cross join total as t
+    country_code,
+    order_count,
+    customer_count,
+    revenue_cents,
+    {ratio_bp(revenue_cents, total_cents)} as share_bp
+from shares
 order by
-    c.revenue_cents desc,
-    case when c.country_code is null then 1 else 0 end,
-    c.country_code
+    revenue_cents desc,
+    case when country_code is null then 1 else 0 end,
+    country_code
 limit :limit

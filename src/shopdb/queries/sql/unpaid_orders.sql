@@ -1,4 +1,6 @@
--- Orders placed at or before as_of that are still pending payment, oldest first.
+-- Orders placed at or before as_of that are still pending payment, oldest first. The
+-- failed attempts are counted per order through the payments index on (order_id,
+-- status), so the query reads only the pending orders' payments.
 with pending_orders as (
     select
         o.order_id,
@@ -8,16 +10,6 @@ with pending_orders as (
     from orders as o
     where o.status = 'pending'
         and o.created_at <= :as_of
-),
-
-failed_attempts as (
-    select
-        pay.order_id,
-        count(*) as failed_payment_count
-    from payments as pay
-    inner join pending_orders as po on po.order_id = pay.order_id
-    where pay.status = 'failed'
-    group by pay.order_id
 )
 
 select
@@ -27,10 +19,14 @@ select
     po.created_at,
     po.total_cents,
     {days_between(po.created_at, :as_of)} as age_days,
-    coalesce(f.failed_payment_count, 0) as failed_payment_count
+    (
+        select count(*)
+        from payments as pay
+        where pay.order_id = po.order_id
+            and pay.status = 'failed'
+    ) as failed_payment_count
 from pending_orders as po
 inner join users as u on u.user_id = po.user_id
-left join failed_attempts as f on f.order_id = po.order_id
 order by
     po.created_at,
     po.order_id
