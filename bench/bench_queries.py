@@ -5,7 +5,9 @@ For each backend and scale factor: a fresh database, ``shopdb init``, then
 warm the caches and ``--repeat`` times timed; the median and the fastest run are
 printed in milliseconds, next to a same-run baseline (``select 1``: one round trip, and
 ``count(*)`` of orders: one scan). Each query's plan (``shopdb query NAME --explain``)
-goes to ``--plans DIR/<backend>-sf<SF>/<name>.txt``.
+goes to ``--plans DIR/<backend>-sf<SF>/<name>.txt``. After loading, the planner's
+statistics are refreshed (``ANALYZE``), as after any bulk load; ``--extra-indexes`` first
+adds the indexes proposed in docs/queries-bench.md, to measure them.
 
     .venv/bin/python bench/bench_queries.py                      # SF 0.1 and 1, all backends
     .venv/bin/python bench/bench_queries.py --scale 0.01 --backend sqlite
@@ -102,6 +104,42 @@ def fill(url: URL, scale: str, args: argparse.Namespace) -> float:
     return time.perf_counter() - started
 
 
+ANALYZE = {
+    "sqlite": ["analyze"],
+    "mysql": [
+        "analyze table users, categories, products, inventory, orders, order_items, payments,"
+        " order_status_history, shipments, inventory_movements"
+    ],
+    "postgresql": ["analyze"],
+}
+# indexes proposed for the schema (see docs/queries-bench.md); --extra-indexes adds them
+EXTRA_INDEXES = [
+    "create index ix_bench_orders_recognized on orders (status, created_at, user_id, total_cents)",
+    "create index ix_bench_items_product"
+    " on order_items (product_id, order_id, quantity, unit_price_cents)",
+    "create index ix_bench_items_order"
+    " on order_items (order_id, product_id, quantity, unit_price_cents)",
+]
+
+
+def prepare(url: URL, extra_indexes: bool) -> None:
+    """Add the proposed indexes if asked, then refresh the planner's statistics."""
+    backend = url.get_backend_name()
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            for sql in EXTRA_INDEXES if extra_indexes else []:
+                conn.execute(text(sql))
+            conn.commit()
+            for sql in ANALYZE[backend]:
+                result = conn.execute(text(sql))
+                if result.returns_rows:  # MariaDB answers ANALYZE TABLE with a status table
+                    result.all()
+            conn.commit()
+    finally:
+        engine.dispose()
+
+
 def timed(engine: Engine, name: str, repeat: int, params: dict[str, object]) -> list[float]:
     """Milliseconds of ``repeat`` runs after one warm-up run."""
     run_query(engine, name, **params)
@@ -177,6 +215,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--plans", default="bench/plans")
     parser.add_argument("--data", choices=["generator", "synthetic"], default="generator")
+    parser.add_argument(
+        "--extra-indexes", action="store_true", help="add the proposed indexes after loading"
+    )
     parser.add_argument("--orders", type=int, default=20000, help="orders for --data synthetic")
     args = parser.parse_args()
     scales = args.scale or ["0.1", "1"]
@@ -189,6 +230,7 @@ def main() -> None:
                 with database(backend, name, Path(scratch)) as url:
                     load_s = fill(url, scale, args)
                     print(f"# {backend} SF {scale}: loaded in {load_s:.1f} s", flush=True)
+                    prepare(url, args.extra_indexes)
                     table[backend] = bench_one(url, args, scale)
             print(f"\n## SF {scale}: median (fastest) ms of {args.repeat} runs after a warm-up\n")
             print(report(table, backends), flush=True)
