@@ -1,6 +1,7 @@
 -- Of the orders placed in the range, how many reached each stage. An order reached
--- paid when its status is paid or beyond (refunded included) or its history shows a
--- payment (a paid order cancelled later); shipped when a shipment exists; delivered
+-- paid when its status is paid or beyond (refunded included), or it was cancelled and
+-- its history shows it paid first (only a pending or paid order can be cancelled, so
+-- only cancelled orders need the look-up); shipped when a shipment exists; delivered
 -- when the shipment has a delivery time. Step conversion is over the stage before
 -- (cancelled over placed, refunded over paid).
 with placed_orders as (
@@ -16,7 +17,7 @@ stages as (
     select
         case
             when p.status in ('paid', 'shipped', 'delivered', 'refunded') then 1
-            when exists (
+            when p.status = 'cancelled' and exists (
                 select 1
                 from order_status_history as h
                 where h.order_id = p.order_id
