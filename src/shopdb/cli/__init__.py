@@ -5,10 +5,11 @@ Each command group lives in its own module and registers itself on ``cli`` here.
 
 from __future__ import annotations
 
-from shopdb.cli import data_cmds, query_cmds, schema_cmds
+from shopdb.cli import audit_cmds, data_cmds, query_cmds, schema_cmds
 from shopdb.cli.base import cli, main
 
 schema_cmds.register(cli)
+audit_cmds.register(cli)
 data_cmds.register(cli)
 query_cmds.register(cli)
 

@@ -13,6 +13,7 @@ from sqlalchemy.exc import DBAPIError
 from shopdb import __version__
 from shopdb.config import ENV_DATABASE_URL, Settings, load_settings
 from shopdb.db.engine import check_connection, describe_connect_error, make_engine
+from shopdb.db.violations import translate
 from shopdb.errors import ShopError
 
 
@@ -51,6 +52,9 @@ class ShopGroup(click.Group):
                 raise click.ClickException(
                     describe_connect_error(obj.settings.database_url, exc)
                 ) from None
+            violation = translate(exc, obj._engine if obj is not None else None)
+            if violation is not None:
+                raise click.ClickException(str(violation)) from None
             first = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
             raise click.ClickException(f"database error: {first}") from None
 

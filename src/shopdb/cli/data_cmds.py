@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 import click
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlalchemy.engine import Engine
 
 from shopdb.cli.base import ShopContext, pass_shop
 from shopdb.datagen.generate import GenerationResult, clear_shop_data, generate, require_empty
@@ -14,7 +15,6 @@ from shopdb.datagen.params import DEFAULT_YEARS, GenParams, make_params, parse_e
 from shopdb.datagen.scale import expected_rows, parse_scale
 from shopdb.datagen.summary import ShopSummary, shop_summary
 from shopdb.db import admin
-from shopdb.db.engine import Engine
 from shopdb.errors import ConfigError, SchemaError
 
 DEMO_SCALE = "0.01"
@@ -23,20 +23,31 @@ DEMO_SCALE = "0.01"
 def _options(default_scale: str) -> list[click.Option]:
     return [
         click.Option(
-            ["--scale", "scale"], default=default_scale, show_default=True, metavar="SF",
+            ["--scale", "scale"],
+            default=default_scale,
+            show_default=True,
+            metavar="SF",
             help="Scale factor: SF 1 is 100,000 users and 1,000,000 orders.",
         ),
         click.Option(["--seed"], default=42, show_default=True, type=int, help="Random seed."),
         click.Option(
-            ["--end"], default=None, metavar="DATE",
+            ["--end"],
+            default=None,
+            metavar="DATE",
             help="Last day covered is the day before DATE (YYYY-MM-DD). Default: today (UTC).",
         ),
         click.Option(
-            ["--years"], default=DEFAULT_YEARS, show_default=True, type=int,
+            ["--years"],
+            default=DEFAULT_YEARS,
+            show_default=True,
+            type=int,
             help="Years of history before --end.",
         ),
         click.Option(
-            ["--jobs"], default=1, show_default=True, type=int,
+            ["--jobs"],
+            default=1,
+            show_default=True,
+            type=int,
             help="Processes generating rows (the rows are the same for any number).",
         ),
     ]
@@ -60,7 +71,7 @@ def _with_options(default_scale: str):  # type: ignore[no-untyped-def]
 @click.command("generate")
 @click.option("--reset", is_flag=True, help="Drop any shop data first (and create the schema).")
 @pass_shop
-def generate_command(shop: ShopContext, reset: bool, **options: object) -> None:
+def generate_command(shop: ShopContext, /, reset: bool, **options: object) -> None:
     """Fill an initialized, empty database with a generated shop.
 
     The same --seed, --scale and --end always give the same rows, on every backend and
@@ -78,7 +89,7 @@ def generate_command(shop: ShopContext, reset: bool, **options: object) -> None:
 
 @click.command("demo")
 @pass_shop
-def demo_command(shop: ShopContext, **options: object) -> None:
+def demo_command(shop: ShopContext, /, **options: object) -> None:
     """Build a small realistic shop (schema and data) in seconds and summarize it.
 
     Replaces any shopdb tables in the database (default: the SQLite file shopdb.sqlite3).
@@ -91,10 +102,12 @@ def demo_command(shop: ShopContext, **options: object) -> None:
 
 
 def _reset(engine: Engine) -> None:
-    try:
+    # empty the tables first: SQLite checks foreign keys row by row while dropping a
+    # table, and categories refer to each other
+    with engine.connect() as conn:
+        complete = admin.existing_shop_tables(conn) == list(admin.SHOP_TABLES)
+    if complete:
         clear_shop_data(engine)
-    except Exception:  # noqa: BLE001 - no schema (or a broken one): reset makes it anew
-        pass
     admin.reset_schema(engine)
 
 

@@ -1,4 +1,4 @@
-"""``init``, ``reset``, ``schema`` and ``erd``: the schema's own commands."""
+"""``init``, ``reset``, ``migrate``, ``schema`` and ``erd``: the schema's own commands."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import click
 
 from shopdb.cli.base import ShopContext, pass_shop
 from shopdb.db import admin, erd
+from shopdb.db import migrate as migrations
 from shopdb.db.dialects import DIALECT_NAMES, dialect_named
 
 
@@ -35,6 +36,22 @@ def reset(shop: ShopContext, yes: bool) -> None:
 
 
 @click.command()
+@pass_shop
+def migrate(shop: ShopContext) -> None:
+    """Bring an existing shopdb schema up to this version's revision."""
+    engine = shop.engine()
+    with engine.connect() as conn:
+        admin.require_schema(conn)
+        before = migrations.current_revision(conn)
+    migrations.upgrade(engine)
+    head = migrations.head_revision()
+    if before == head:
+        click.echo(f"schema already at revision {head} in {_where(shop)}")
+    else:
+        click.echo(f"migrated schema from revision {before} to {head} in {_where(shop)}")
+
+
+@click.command()
 @click.option(
     "--dialect",
     type=click.Choice(DIALECT_NAMES),
@@ -50,7 +67,12 @@ def schema(shop: ShopContext, dialect: str | None) -> None:
 
 @click.command("erd")
 @click.option(
-    "--format", "fmt", type=click.Choice(erd.FORMATS), default="mermaid", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(erd.FORMATS),
+    default="mermaid",
+    show_default=True,
+    help="Mermaid or Graphviz dot source, or SVG rendered by Graphviz.",
 )
 def erd_command(fmt: str) -> None:
     """Print the entity-relationship diagram, generated from the schema."""
@@ -71,5 +93,5 @@ def _where(shop: ShopContext) -> str:
 
 def register(group: click.Group) -> None:
     """Add the schema commands to the root group."""
-    for command in (init, reset, schema, erd_command):
+    for command in (init, reset, migrate, schema, erd_command):
         group.add_command(command)

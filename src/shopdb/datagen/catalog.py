@@ -52,7 +52,9 @@ def build_catalog(params: GenParams) -> Catalog:
     names = _names(gen, leaf, brand)
     sku = _object(top_codes())[top] + "-" + brand_code + "-" + _zero_padded(product_id, 6)
     price = _prices(gen, leaf)
-    created = params.start_s - gen.integers(CATALOGUE_AGE_DAYS[0] * DAY, CATALOGUE_AGE_DAYS[1] * DAY, n)
+    created = params.start_s - gen.integers(
+        CATALOGUE_AGE_DAYS[0] * DAY, CATALOGUE_AGE_DAYS[1] * DAY, n
+    )
     rank = gen.permutation(n)
     popularity = 1.0 / (rank + 1.0) ** ZIPF_EXPONENT
     products = Frame(
@@ -127,7 +129,7 @@ def _names(gen: np.random.Generator, leaf: AnyArray, brand: AnyArray) -> AnyArra
     series = _object(SERIES)[gen.integers(0, len(SERIES), len(leaf))]
     models = _object([f"{letter}{n}" for letter in "ASXMV" for n in range(1, 100)])
     model = models[gen.integers(0, len(models), len(leaf))]
-    return brand + " " + series + " " + noun + " " + model
+    return np.asarray(brand + " " + series + " " + noun + " " + model)
 
 
 def _prices(gen: np.random.Generator, leaf: AnyArray) -> Array:
@@ -143,7 +145,7 @@ def shop_price(gen: np.random.Generator, dollars: AnyArray) -> Array:
     big = whole >= 100
     whole[big] = (whole[big] // 10) * 10 + 9
     ending = ENDINGS[gen.choice(len(ENDINGS), len(whole), p=ENDING_WEIGHTS)]
-    return (whole * 100 + ending).astype(np.int64)
+    return np.asarray(whole * 100 + ending, dtype=np.int64)
 
 
 def _object(values: list[str] | tuple[str, ...]) -> AnyArray:

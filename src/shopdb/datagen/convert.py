@@ -12,16 +12,13 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 from sqlalchemy import String, Table
 
 from shopdb.datagen.frames import NULL, AnyArray, Column, Frame, Labels
+from shopdb.datagen.timefmt import sqlalchemy_text
 from shopdb.db.schema import metadata
 from shopdb.db.types import UtcDateTime
-
-SQLITE_TIME_FORMAT = "%Y-%m-%d %H:%M:%S.000000"
-"""SQLAlchemy's SQLite storage format for datetimes (always with microseconds)."""
 
 
 def table_of(frame: Frame) -> Table:
@@ -37,13 +34,25 @@ def arrow_table(frame: Frame) -> pa.Table:
 
 
 def python_columns(frame: Frame) -> list[list[Any]]:
-    """Each column as a list of Python values for ``executemany`` on SQLite."""
+    """Each column as a list of Python values for ``executemany`` on SQLite.
+
+    Timestamps become SQLAlchemy's text form, formatted column-wise (``timefmt``).
+    """
+    table = table_of(frame)
     out: list[list[Any]] = []
-    for name, array in zip(frame.columns, arrow_table(frame).columns, strict=True):
-        if pa.types.is_timestamp(array.type):
-            array = pc.strftime(array, format=SQLITE_TIME_FORMAT)
-        del name
-        out.append(array.to_pylist())
+    for name, column in frame.columns.items():
+        if isinstance(column, Labels) or column.dtype == object:
+            out.append(strings(column).tolist())
+            continue
+        values = np.asarray(column, dtype=np.int64)
+        timestamp = isinstance(table.c[name].type, UtcDateTime)
+        formatted: AnyArray = sqlalchemy_text(values) if timestamp else values
+        if table.c[name].nullable and (values == NULL).any():
+            boxed = formatted.astype(object)
+            boxed[values == NULL] = None
+            out.append(boxed.tolist())
+        else:
+            out.append(formatted.tolist())
     return out
 
 

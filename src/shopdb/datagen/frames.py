@@ -17,8 +17,11 @@ import numpy.typing as npt
 NULL = -1
 """The value that stands for NULL in an integer or timestamp column."""
 
-Array = npt.NDArray[np.int64]
-AnyArray = npt.NDArray[np.generic]
+# NumPy's element types are documentation here: strict mypy cannot follow mixed
+# int/float/object arithmetic through NumPy's overloads
+Array = npt.NDArray[Any]
+"""An integer column (int64 by convention)."""
+AnyArray = npt.NDArray[Any]
 
 
 @dataclass(frozen=True)

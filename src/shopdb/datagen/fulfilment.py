@@ -13,10 +13,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from shopdb.db.schema import ORDER_STATUSES
 from shopdb.datagen.frames import NULL, AnyArray, Array, Frame, Labels, labels
 from shopdb.datagen.orders import Basket
 from shopdb.datagen.params import DAY, GenParams
+from shopdb.datagen.timefmt import digits, text_of
+from shopdb.db.schema import ORDER_STATUSES
 
 NEVER = np.int64(2**62)
 STATUS_VALUES: tuple[str | None, ...] = (None, *ORDER_STATUSES)
@@ -81,7 +82,11 @@ def draw_events(gen: np.random.Generator, params: GenParams, basket: Basket) -> 
     cancelled = np.where(abandoned | cancel_paid, cancelled, NEVER)
     end = params.end_s
     return Events(
-        *(np.where(t < end, t, NEVER) for t in (paid, shipped, delivered, cancelled, refunded)),
+        paid=np.where(paid < end, paid, NEVER),
+        shipped=np.where(shipped < end, shipped, NEVER),
+        delivered=np.where(delivered < end, delivered, NEVER),
+        cancelled=np.where(cancelled < end, cancelled, NEVER),
+        refunded=np.where(refunded < end, refunded, NEVER),
         abandoned=abandoned,
         method=method,
     )
@@ -116,13 +121,13 @@ def history_frame(basket: Basket, events: Events) -> Frame:
         ("paid", "cancelled", np.where(events.abandoned, NEVER, events.cancelled)),
     )
     orders, froms, tos, times, ranks = [], [], [], [], []
-    for rank, (before, after, at) in enumerate(steps):
+    for step, (before, after, at) in enumerate(steps):
         index = np.flatnonzero(at < NEVER)
         orders.append(index)
         froms.append(np.full(len(index), STATUS_CODE[before]))
         tos.append(np.full(len(index), STATUS_CODE[after]))
         times.append(at[index])
-        ranks.append(np.full(len(index), rank))
+        ranks.append(np.full(len(index), step))
     order, rank = np.concatenate(orders), np.concatenate(ranks)
     sort = np.lexsort((rank, order))
     return Frame(
@@ -167,9 +172,7 @@ def stock_frame(basket: Basket, events: Events) -> Frame:
         "inventory_movements",
         {
             "product_id": np.concatenate([basket.item_product, basket.item_product[back]]) + 1,
-            "quantity_delta": np.concatenate(
-                [-basket.item_quantity, basket.item_quantity[back]]
-            ),
+            "quantity_delta": np.concatenate([-basket.item_quantity, basket.item_quantity[back]]),
             "reason": labels(("sale", "return"), np.repeat([0, 1], [n_sales, len(back)])),
             "order_id": np.concatenate([order_id, order_id[back]]),
             "created_at": np.concatenate([item_at, cancelled_at[back]]),
@@ -179,6 +182,6 @@ def stock_frame(basket: Basket, events: Events) -> Frame:
 
 def tracking_numbers(carrier: Labels, number: Array) -> AnyArray:
     """Tracking numbers as carriers print them: a carrier prefix and 11 digits."""
-    prefix = np.asarray([CARRIER_PREFIXES[CARRIERS.index(str(c))] for c in carrier.values], dtype=object)
-    digits = np.char.zfill(number.astype(str), 11).astype(object)
-    return np.asarray(prefix[carrier.codes] + digits)
+    prefixes = [CARRIER_PREFIXES[CARRIERS.index(str(c))].encode() for c in carrier.values]
+    table = np.frombuffer(b"".join(prefixes), dtype=np.uint8).reshape(-1, 2)
+    return text_of(np.hstack([table[carrier.codes], digits(number, 11)]))

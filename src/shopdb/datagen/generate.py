@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from time import perf_counter
+from typing import Protocol
 
 import numpy as np
 from sqlalchemy import delete, exists, insert, select, update
@@ -25,7 +26,8 @@ from shopdb.datagen.params import GENERATOR_VERSION, GenParams
 from shopdb.datagen.people import user_frame
 from shopdb.datagen.pipeline import ChunkRows, Plan, generate_chunks, plan
 from shopdb.datagen.scale import USER_CHUNK, format_scale
-from shopdb.datagen.stock import chunk_start, inventory_frame, open_ledger, record, restock
+from shopdb.datagen.stock import inventory_frame, open_ledger, restock_chunk
+from shopdb.datagen.timeline import Chunk
 from shopdb.db.admin import require_schema
 from shopdb.db.schema import DATA_TABLES, categories, generation_runs
 from shopdb.db.types import utcnow
@@ -80,7 +82,14 @@ def generate(
     return result
 
 
-def load_shop(session: BulkSession, shop: Plan, jobs: int, loaded: Progress) -> None:
+class Sink(Protocol):
+    """Where generated rows go: a ``BulkSession``, or a benchmark's collector."""
+
+    def write(self, frames: list[Frame]) -> None:
+        """Take ``frames`` (parents before children), all or nothing."""
+
+
+def load_shop(session: Sink, shop: Plan, jobs: int, loaded: Progress) -> None:
     """Load the catalogue, the users and every chunk of orders, in that order."""
 
     def write(frames: list[Frame]) -> None:
@@ -96,20 +105,21 @@ def load_shop(session: BulkSession, shop: Plan, jobs: int, loaded: Progress) -> 
     write([ids.number(opening)])
     last = len(shop.chunks) - 1
     for rows in generate_chunks(shop.shared, shop.chunks, jobs):
-        at = chunk_start(shop.params, rows.chunk.day_lo)
-        receipts = restock(ledger, at, rows.sold, rows.chunk.index == last)
-        write(_chunk_frames(rows, receipts, ids, ledger_record=lambda f: record(ledger, f)))
+
+        def restocks(moves: Frame, chunk: Chunk = rows.chunk) -> Frame:
+            return restock_chunk(ledger, shop.params, chunk, moves, chunk.index == last)
+
+        write(_chunk_frames(rows, ids, restocks))
     write([inventory_frame(ledger)])
 
 
 def _chunk_frames(
-    rows: ChunkRows, receipts: Frame, ids: IdCounter, ledger_record: Callable[[Frame], None]
+    rows: ChunkRows, ids: IdCounter, restocks: Callable[[Frame], Frame]
 ) -> list[Frame]:
     out: list[Frame] = []
     for frame in rows.frames:
         if frame.table == "inventory_movements":
-            ledger_record(frame)
-            both = concat([receipts, frame])
+            both = concat([restocks(frame), frame])
             order = np.argsort(np.asarray(both.columns["created_at"]), kind="stable")
             frame = both.take(order)
         if frame.table == "shipments":
@@ -125,7 +135,9 @@ def require_empty(engine: Engine) -> None:
     """Raise ``SchemaError`` unless the database has the schema and no shop data."""
     with engine.connect() as conn:
         require_schema(conn)
-        full = [t.name for t in DATA_TABLES if conn.execute(select(exists().select_from(t))).scalar()]
+        full = [
+            t.name for t in DATA_TABLES if conn.execute(select(exists().select_from(t))).scalar()
+        ]
     if full:
         raise SchemaError(
             f"the database already holds shop data ({', '.join(full[:3])}"
@@ -159,7 +171,9 @@ def _start_run(engine: Engine, params: GenParams) -> int:
                 started_at=utcnow(),
             )
         )
-        return int(inserted.inserted_primary_key[0])
+        key = inserted.inserted_primary_key
+        assert key is not None
+        return int(key[0])
 
 
 def _finish_run(engine: Engine, run_id: int, status: str) -> None:
@@ -177,5 +191,6 @@ def _abandon(engine: Engine, session: BulkSession, run_id: int) -> None:
         session.restore()
         clear_shop_data(engine)
         _finish_run(engine, run_id, "failed")
-    except Exception:  # noqa: S110 - the run stays 'running', which check reports
-        pass
+    except Exception:
+        # the database is unreachable: the run stays 'running', which check reports
+        return

@@ -152,22 +152,22 @@ def _distinct_products(
     Returns the items sorted by order and product; a dropped item has product -1. The
     first item of an order is never dropped, so every order keeps at least one.
     """
+    n_products = len(popularity)
     product = np.searchsorted(popularity, gen.random(len(item_order)), side="right")
-    product = np.minimum(product, len(popularity) - 1).astype(np.int64)
+    # (order, product) as one integer: sorting it sorts by order, then product
+    key = item_order * n_products + np.minimum(product, n_products - 1)
     for attempt in range(4):
-        order = np.lexsort((product, item_order))
-        item_order, product = item_order[order], product[order]
-        repeat = np.concatenate(
-            [[False], (item_order[1:] == item_order[:-1]) & (product[1:] == product[:-1])]
-        )
+        key.sort()
+        repeat = np.concatenate([[False], key[1:] == key[:-1]])
         if not repeat.any():
             break
         if attempt == 3:
-            product[repeat] = -1
+            key[repeat] = -1
             break
         redraw = np.searchsorted(popularity, gen.random(int(repeat.sum())), side="right")
-        product[repeat] = np.minimum(redraw, len(popularity) - 1)
-    return item_order, product
+        key[repeat] = key[repeat] // n_products * n_products + np.minimum(redraw, n_products - 1)
+    # sorted keys hold the same orders, in the same places, as the sorted item_order
+    return item_order, np.where(key < 0, -1, key % n_products)
 
 
 def _price_at(gen: np.random.Generator, params: GenParams, price: Array, at: Array) -> Array:

@@ -22,7 +22,7 @@ DEFAULT_YEARS = 3
 DAY = 86_400
 
 # the streams: one number per kind of draw, never reused for another purpose
-CATALOG, PEOPLE, POOLS, CALENDAR, ORDERS = 1, 2, 3, 4, 5
+CATALOG, PEOPLE, POOLS, CALENDAR, ORDERS, STOCK = 1, 2, 3, 4, 5, 6
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,9 @@ def make_params(seed: int, scale_factor: float | str, end: date, years: int) -> 
     if seed < 0 or seed >= 2**63:
         raise ConfigError(f"seed must be between 0 and 2**63-1, got {seed}")
     if years < 1:
-        raise ConfigError(f"--years must be at least 1 (the data would end before it starts): {years}")
+        raise ConfigError(
+            f"--years must be at least 1 (the data would end before it starts): {years}"
+        )
     if end.year - years < 1970:
         raise ConfigError(f"the data would start before 1970: end {end.isoformat()}, {years} years")
     return GenParams(seed=seed, scale=scale, end=end, years=years)

@@ -96,9 +96,17 @@ def _pools(faker_seed: int) -> Pools:
     city, _, city_span = _flatten([list(c.cities) for c in COUNTRIES])
     domains = [d for d, _ in GLOBAL_DOMAINS] + [d for c in COUNTRIES for d in c.domains]
     return Pools(
-        first, last, first_key, last_key,
-        _object([_ascii(x)[0] for x in first]), _object([_ascii(x)[0] for x in last]),
-        first_span, last_span, city, city_span, _object(domains),
+        first,
+        last,
+        first_key,
+        last_key,
+        _object([_ascii(x)[0] for x in first]),
+        _object([_ascii(x)[0] for x in last]),
+        first_span,
+        last_span,
+        city,
+        city_span,
+        _object(domains),
     )
 
 
@@ -181,9 +189,7 @@ def _domains(gen: np.random.Generator, country: Array) -> Array:
     return np.where(local, pick, domain)
 
 
-def _email_numbers(
-    pools: Pools, first: Array, last: Array, pattern: Array, domain: Array
-) -> Array:
+def _email_numbers(pools: Pools, first: Array, last: Array, pattern: Array, domain: Array) -> Array:
     """For each user, how many earlier users already hold the same address (0: none)."""
     a = np.where(pattern == 1, _initial_codes(pools.first_initial)[first], pools.first_key[first])
     b = np.where(pattern == 3, _initial_codes(pools.last_initial)[last], pools.last_key[last])

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from shopdb.datagen.catalog import Catalog, build_catalog
-from shopdb.datagen.frames import Array, Frame
+from shopdb.datagen.frames import Frame
 from shopdb.datagen.fulfilment import (
     draw_events,
     history_frame,
@@ -28,9 +28,8 @@ from shopdb.datagen.fulfilment import (
 from shopdb.datagen.orders import Shared, chunk_rng, draw_baskets, order_frames
 from shopdb.datagen.params import GenParams
 from shopdb.datagen.payments import payment_frame
-from shopdb.datagen.people_data import COUNTRIES
 from shopdb.datagen.people import People, Pools, build_pools, draw_people
-from shopdb.datagen.stock import demand
+from shopdb.datagen.people_data import COUNTRIES
 from shopdb.datagen.timeline import Chunk, chunks, daily_counts
 
 
@@ -48,11 +47,10 @@ class Plan:
 
 @dataclass
 class ChunkRows:
-    """One chunk's rows (child tables without ids) and its units sold per product."""
+    """One chunk's rows (child tables without ids)."""
 
     chunk: Chunk
     frames: list[Frame]
-    sold: Array
 
 
 def plan(params: GenParams) -> Plan:
@@ -89,8 +87,7 @@ def chunk_rows(shared: Shared, chunk: Chunk) -> ChunkRows:
     frames.append(history_frame(basket, events))
     frames.append(shipment_frame(gen, basket, events))
     frames.append(stock_frame(basket, events))
-    sold = demand(basket.item_product, basket.item_quantity, len(shared.price_cents))
-    return ChunkRows(chunk, frames, sold)
+    return ChunkRows(chunk, frames)
 
 
 _WORKER_SHARED: Shared | None = None

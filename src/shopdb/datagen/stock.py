@@ -1,10 +1,10 @@
 """The stock ledger: opening receipts, restocks sized from known demand, inventory rows.
 
-Demand is generated before the stock that serves it: at the start of each chunk a
-product is restocked (one ``receipt`` at midnight, before any of the chunk's sales) when
+Demand is generated before the stock that serves it: on the first of each month a
+product is restocked (one ``receipt`` at midnight, before any of the month's sales) when
 its stock would otherwise fall below its reorder level, up to a target level. Sizing
 ignores returns, which only ever add stock, so stock is never negative at any moment and
-``quantity_on_hand`` is exactly the sum of the product's movements. In the last chunk a
+``quantity_on_hand`` is exactly the sum of the product's movements. In the last month a
 few products are restocked only partly, so the shop ends with some low and some out of
 stock.
 """
@@ -16,10 +16,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from shopdb.datagen.catalog import Catalog
-from shopdb.datagen.frames import NULL, AnyArray, Array, Frame, constant
-from shopdb.datagen.params import DAY, GenParams, rng
+from shopdb.datagen.frames import NULL, AnyArray, Array, Frame, concat, constant
+from shopdb.datagen.params import DAY, STOCK, GenParams, rng
+from shopdb.datagen.timeline import Chunk, month_starts
 
-STOCK = 6
 OUT_OF_STOCK_SHARE = 0.03
 LOW_STOCK_SHARE = 0.07
 """Shares of products left out of stock and below their reorder level at the end."""
@@ -53,14 +53,59 @@ def open_ledger(params: GenParams, catalog: Catalog) -> tuple[Ledger, Frame]:
     price = catalog.price_cents
     case = np.where(price < 2_000, 12, np.where(price < 10_000, 4, 1)).astype(np.int64)
     opening = _round_up(target + gen.integers(0, reorder + 1), case)
-    ending = gen.choice(3, n, p=[1 - OUT_OF_STOCK_SHARE - LOW_STOCK_SHARE, OUT_OF_STOCK_SHARE, LOW_STOCK_SHARE])
-    ledger = Ledger(reorder, target, case, opening.copy(), np.zeros(n, np.int64),
-                    catalog.created_at.copy(), ending)
+    ending = gen.choice(
+        3, n, p=[1 - OUT_OF_STOCK_SHARE - LOW_STOCK_SHARE, OUT_OF_STOCK_SHARE, LOW_STOCK_SHARE]
+    )
+    ledger = Ledger(
+        reorder,
+        target,
+        case,
+        opening.copy(),
+        np.zeros(n, np.int64),
+        catalog.created_at.copy(),
+        ending,
+    )
     product = np.arange(1, n + 1, dtype=np.int64)
     return ledger, _receipts(product, opening, catalog.created_at)
 
 
-def restock(ledger: Ledger, at: int, sold: Array, last: bool) -> Frame:
+def restock_chunk(
+    ledger: Ledger, params: GenParams, chunk: Chunk, movements: Frame, last: bool
+) -> Frame:
+    """Receipts for a chunk: at each month's first midnight, enough for that month's sales.
+
+    Applies the chunk's sales, returns and receipts to the ledger.
+    """
+    cols = movements.columns
+    product = np.asarray(cols["product_id"]) - 1
+    delta = np.asarray(cols["quantity_delta"])
+    at = np.asarray(cols["created_at"])
+    sale = delta < 0
+    starts = month_starts(params)
+    inside = starts[(starts > chunk.day_lo) & (starts < chunk.day_hi)]
+    bounds = params.start_s + np.concatenate([[chunk.day_lo], inside]) * DAY
+    segment = np.searchsorted(bounds, at[sale], side="right") - 1
+    n = len(ledger.floor)
+    receipts = []
+    # one step per month of the chunk (at most three), each vectorised over products
+    for index, bound in enumerate(bounds):
+        mine = segment == index
+        sold = np.bincount(product[sale][mine], weights=-delta[sale][mine], minlength=n)
+        final = last and index == len(bounds) - 1
+        receipts.append(_restock(ledger, int(bound), sold.astype(np.int64), final))
+        ledger.floor -= sold.astype(np.int64)
+    back = ~sale
+    ledger.returns += np.bincount(product[back], weights=delta[back], minlength=n).astype(np.int64)
+    out = concat(receipts)
+    for moved, when in (
+        (product, at),
+        (np.asarray(out.columns["product_id"]) - 1, out.columns["created_at"]),
+    ):
+        np.maximum.at(ledger.last_at, moved, np.asarray(when))
+    return out
+
+
+def _restock(ledger: Ledger, at: int, sold: Array, last: bool) -> Frame:
     """Receipts at ``at`` so the coming ``sold`` units per product never overdraw stock."""
     short = ledger.floor - sold < ledger.reorder
     amount = _round_up(np.maximum(ledger.target + sold - ledger.floor, 0), ledger.case)
@@ -75,23 +120,6 @@ def restock(ledger: Ledger, at: int, sold: Array, last: bool) -> Frame:
     return _receipts(product + 1, amount[product], np.full(len(product), at, dtype=np.int64))
 
 
-def record(ledger: Ledger, movements: Frame) -> None:
-    """Apply a chunk's sales and returns to the ledger."""
-    cols = movements.columns
-    product = cols["product_id"] - 1
-    delta = cols["quantity_delta"]
-    sale = delta < 0
-    n = len(ledger.floor)
-    ledger.floor += np.bincount(product[sale], weights=delta[sale], minlength=n).astype(np.int64)
-    ledger.returns += np.bincount(product[~sale], weights=delta[~sale], minlength=n).astype(np.int64)
-    np.maximum.at(ledger.last_at, product, cols["created_at"])
-
-
-def demand(product: Array, quantity: Array, n: int) -> Array:
-    """Units sold per product (index = product id - 1)."""
-    return np.bincount(product, weights=quantity, minlength=n).astype(np.int64)
-
-
 def inventory_frame(ledger: Ledger) -> Frame:
     """``inventory`` rows: stock on hand is the ledger's sum for each product."""
     n = len(ledger.floor)
@@ -104,11 +132,6 @@ def inventory_frame(ledger: Ledger) -> Frame:
             "updated_at": ledger.last_at,
         },
     )
-
-
-def chunk_start(params: GenParams, day: int) -> int:
-    """Midnight of a chunk's first day, when its restocks arrive."""
-    return params.start_s + day * DAY
 
 
 def _receipts(product: Array, amount: Array, at: Array) -> Frame:

@@ -34,26 +34,32 @@ class ShopSummary:
 def shop_summary(engine: Engine) -> ShopSummary:
     """Count every table and compute revenue, order statuses and customers (one snapshot)."""
     with engine.begin() as conn:
-        rows = {t.name: int(conn.execute(select(func.count()).select_from(t)).scalar_one()) for t in DATA_TABLES}
-        first, last = conn.execute(select(func.min(orders.c.created_at), func.max(orders.c.created_at))).one()
+        rows = {
+            t.name: int(conn.execute(select(func.count()).select_from(t)).scalar_one())
+            for t in DATA_TABLES
+        }
+        first, last = conn.execute(
+            select(func.min(orders.c.created_at), func.max(orders.c.created_at))
+        ).one()
         revenue = conn.execute(
             select(func.coalesce(func.sum(orders.c.total_cents), 0)).where(
                 orders.c.status.in_(RECOGNIZED_STATUSES)
             )
         ).scalar_one()
-        by_status = dict(
-            conn.execute(select(orders.c.status, func.count()).group_by(orders.c.status)).tuples().all()
-        )
+        grouped = conn.execute(select(orders.c.status, func.count()).group_by(orders.c.status))
+        by_status = {str(status): int(n) for status, n in grouped}
         buyers = conn.execute(select(func.count(distinct(orders.c.user_id)))).scalar_one()
         refunded = conn.execute(
-            select(func.coalesce(func.sum(payments.c.amount_cents), 0)).where(payments.c.status == "refunded")
+            select(func.coalesce(func.sum(payments.c.amount_cents), 0)).where(
+                payments.c.status == "refunded"
+            )
         ).scalar_one()
     return ShopSummary(
         rows=rows,
         first_order_at=first,
         last_order_at=last,
         revenue_cents=int(revenue),
-        orders_by_status={str(k): int(v) for k, v in by_status.items()},
+        orders_by_status=by_status,
         buying_customers=int(buyers),
         refunded_cents=int(refunded),
     )

@@ -26,10 +26,42 @@ MONTH = (0.90, 0.84, 0.94, 0.95, 0.97, 0.94, 0.93, 0.95, 0.97, 1.01, 1.17, 1.36)
 DAY_NOISE = 0.08
 """Day-to-day variation (standard deviation of a gamma multiplier with mean 1)."""
 HOUR = (
-    0.9, 0.5, 0.3, 0.2, 0.2, 0.3, 0.7, 1.4, 2.3, 3.0, 3.4, 3.8,
-    4.1, 4.0, 3.8, 3.7, 3.8, 4.1, 4.6, 5.3, 5.8, 5.4, 3.9, 2.1,
+    0.9,
+    0.5,
+    0.3,
+    0.2,
+    0.2,
+    0.3,
+    0.7,
+    1.4,
+    2.3,
+    3.0,
+    3.4,
+    3.8,
+    4.1,
+    4.0,
+    3.8,
+    3.7,
+    3.8,
+    4.1,
+    4.6,
+    5.3,
+    5.8,
+    5.4,
+    3.9,
+    2.1,
 )
 """Relative orders per hour of the day (UTC): a lunch bump and an evening peak."""
+
+
+CHUNK_MONTHS = 3
+
+
+def month_starts(params: GenParams) -> Array:
+    """Day offsets (from the start) of the first day of each month after the start."""
+    dates = np.datetime64(params.start.isoformat()) + np.arange(params.days)
+    month = dates.astype("datetime64[M]").astype(np.int64)
+    return np.flatnonzero(np.diff(month)) + 1
 
 
 @dataclass(frozen=True)
@@ -94,17 +126,22 @@ def daily_counts(params: GenParams) -> Array:
 
 
 def chunks(params: GenParams, counts: Array) -> list[Chunk]:
-    """Split the days into chunks of at most ``ORDER_CHUNK`` orders within one month."""
-    dates = np.datetime64(params.start.isoformat()) + np.arange(len(counts))
-    month = dates.astype("datetime64[M]").astype(np.int64)
+    """Split the days into chunks of at most ``CHUNK_MONTHS`` months and ``ORDER_CHUNK`` orders.
+
+    Chunks break at the first of a month, unless one month alone holds too many orders.
+    """
+    month_start = np.zeros(len(counts), dtype=bool)
+    month_start[month_starts(params)] = True
     out: list[Chunk] = []
-    day_lo, order_lo, filled = 0, 0, 0
+    day_lo, order_lo, filled, months = 0, 0, 0, 0
     # one step per day (about a thousand), not per order
     for day in range(len(counts)):
-        new_month = day > day_lo and month[day] != month[day - 1]
-        if day > day_lo and (new_month or filled + counts[day] > ORDER_CHUNK):
-            out.append(Chunk(len(out), day_lo, day, order_lo, order_lo + filled))
-            day_lo, order_lo, filled = day, order_lo + filled, 0
+        if day > day_lo:
+            months += int(month_start[day])
+            full = filled + counts[day] > ORDER_CHUNK
+            if full or (month_start[day] and months >= CHUNK_MONTHS):
+                out.append(Chunk(len(out), day_lo, day, order_lo, order_lo + filled))
+                day_lo, order_lo, filled, months = day, order_lo + filled, 0, 0
         filled += int(counts[day])
     out.append(Chunk(len(out), day_lo, len(counts), order_lo, order_lo + filled))
     return [c for c in out if c.size > 0]

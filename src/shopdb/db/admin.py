@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import insert, inspect, select
 from sqlalchemy.engine import Connection, Dialect, Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.schema import CreateIndex, CreateTable
 
 from shopdb.db.schema import SCHEMA_VERSION, alembic_version, metadata
@@ -22,7 +23,9 @@ def init_schema(engine: Engine) -> None:
     """Create every shopdb table in a database that holds none of them.
 
     Raises:
-        SchemaError: shopdb tables already exist; nothing is changed.
+        SchemaError: shopdb tables already exist, or the database refused a statement
+            (say, an object of another application has a name shopdb needs); nothing
+            is changed.
 
     If creation fails part-way (MariaDB commits each CREATE TABLE on its own), the
     tables this call created are dropped again, so no half-built schema is left.
@@ -38,9 +41,12 @@ def init_schema(engine: Engine) -> None:
         with engine.begin() as conn:
             metadata.create_all(conn)
             conn.execute(insert(alembic_version).values(version_num=SCHEMA_VERSION))
-    except BaseException:
+    except BaseException as exc:
         with engine.begin() as conn:
             metadata.drop_all(conn, checkfirst=True)
+        if isinstance(exc, DBAPIError):
+            first = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+            raise SchemaError(f"could not create the schema, nothing was kept: {first}") from exc
         raise
 
 
@@ -74,10 +80,15 @@ def require_schema(conn: Connection) -> None:
 
 
 def ddl(dialect: Dialect) -> str:
-    """The DDL that creates the schema on ``dialect``, as one SQL script."""
+    """The DDL that creates the schema on ``dialect``, as one SQL script.
+
+    It ends by recording the schema version, as ``init_schema`` does.
+    """
     statements: list[str] = []
     for table in metadata.sorted_tables:
         statements.append(str(CreateTable(table).compile(dialect=dialect)).strip())
         for index in sorted(table.indexes, key=lambda ix: str(ix.name)):
             statements.append(str(CreateIndex(index).compile(dialect=dialect)).strip())
+    version = insert(alembic_version).values(version_num=SCHEMA_VERSION)
+    statements.append(str(version.compile(dialect=dialect, compile_kwargs={"literal_binds": True})))
     return ";\n\n".join(statements) + ";\n"

@@ -23,8 +23,20 @@ def render(fmt: str) -> str:
     raise ValueError(f"unknown ERD format {fmt!r}")
 
 
+_TYPE_NAMES = {"biginteger": "bigint", "utcdatetime": "timestamp", "string": "varchar"}
+
+
 def _type_name(column: Column[object]) -> str:
-    return type(column.type).__name__.lower().replace("utcdatetime", "timestamp")
+    name = type(column.type).__name__.lower()
+    return _TYPE_NAMES.get(name, name)
+
+
+def _unique_alone(column: Column[object]) -> bool:
+    """Whether ``column`` by itself is a key, so at most one row has each value."""
+    return (column.primary_key and len(column.table.primary_key.columns) == 1) or any(
+        isinstance(uc, UniqueConstraint) and list(uc.columns.keys()) == [column.name]
+        for uc in column.table.constraints
+    )
 
 
 def _key_marks(column: Column[object]) -> list[str]:
@@ -49,9 +61,10 @@ def mermaid() -> str:
         for column in table.columns:
             for fk in column.foreign_keys:
                 parent = fk.column.table.name
-                card = "|o--o{" if column.nullable else "||--o{"
-                if column.primary_key:
-                    card = "||--||"
+                # parent side: optional FK is zero-or-one; child side: a unique FK
+                # (inventory, shipments) allows at most one child per parent
+                card = ("|o" if column.nullable else "||") + "--"
+                card += "o|" if _unique_alone(column) else "o{"
                 lines.append(f'    {parent} {card} {table.name} : "{column.name}"')
     for table in _TABLES:
         lines.append(f"    {table.name} {{")
@@ -86,7 +99,8 @@ def dot() -> str:
         for column in table.columns:
             for fk in column.foreign_keys:
                 parent = fk.column.table.name
-                lines.append(f"    {parent}:{fk.column.name} -> {table.name}:{column.name};")
+                one = " [arrowhead=teeodot]" if _unique_alone(column) else ""
+                lines.append(f"    {parent}:{fk.column.name} -> {table.name}:{column.name}{one};")
     lines.append("}")
     return "\n".join(lines) + "\n"
 

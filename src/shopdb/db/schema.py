@@ -22,10 +22,12 @@ from sqlalchemy import (
     text,
 )
 
+from shopdb.db.clock import utc_now
 from shopdb.db.types import Cents, Id, UtcDateTime
 
 SCHEMA_VERSION = "0001"
-"""The schema's revision, stored in ``alembic_version`` as Alembic would store it."""
+"""The schema's revision, stored in ``alembic_version``: the newest Alembic revision in
+``shopdb/migrations/versions`` (a test keeps the two equal)."""
 
 NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
@@ -49,7 +51,8 @@ _MYSQL: dict[str, Any] = {
     "mysql_charset": "utf8mb4",
     "mysql_collate": "utf8mb4_bin",
 }
-_NOW = text("CURRENT_TIMESTAMP")
+# UTC whatever the session's time zone, in the form bound values take (see clock.py)
+_NOW = utc_now()
 
 
 def _one_of(column: str, values: tuple[str, ...]) -> str:
@@ -177,8 +180,9 @@ payments = Table(
     CheckConstraint("amount_cents > 0", name="amount_cents_positive"),
     CheckConstraint(_one_of("method", PAYMENT_METHODS), name="method"),
     CheckConstraint(_one_of("status", PAYMENT_STATUSES), name="status"),
+    # not "iff": a row giving only the contract's columns may say 'refunded' without a time
     CheckConstraint(
-        "(status = 'refunded') = (refunded_at is not null)", name="refunded_at_iff_refunded"
+        "refunded_at is null or status = 'refunded'", name="refunded_at_only_if_refunded"
     ),
     Index(None, "order_id", "status"),
     **_MYSQL,
@@ -228,12 +232,13 @@ inventory_movements = Table(
     Column("created_at", UtcDateTime, nullable=False, server_default=_NOW),
     CheckConstraint(_one_of("reason", MOVEMENT_REASONS), name="reason"),
     CheckConstraint("quantity_delta <> 0", name="quantity_delta_nonzero"),
-    # sales take stock for an order, returns give it back for one, receipts only add
+    # sales take stock for an order, returns give it back for one, receipts only add;
+    # written as implications so an unknown reason breaks only ck_..._reason
     CheckConstraint(
-        "(reason = 'sale' and quantity_delta < 0 and order_id is not null)"
-        " or (reason = 'return' and quantity_delta > 0 and order_id is not null)"
-        " or (reason = 'receipt' and quantity_delta > 0 and order_id is null)"
-        " or (reason = 'adjustment' and order_id is null)",
+        "(reason <> 'sale' or (quantity_delta < 0 and order_id is not null))"
+        " and (reason <> 'return' or (quantity_delta > 0 and order_id is not null))"
+        " and (reason <> 'receipt' or (quantity_delta > 0 and order_id is null))"
+        " and (reason <> 'adjustment' or order_id is null)",
         name="reason_rules",
     ),
     Index(None, "product_id", "created_at"),

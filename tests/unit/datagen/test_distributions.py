@@ -36,7 +36,9 @@ def test_the_most_popular_fifth_of_products_sells_most_units(small_shop):
 
 def test_one_time_buyers_are_a_large_share_and_some_never_buy(small_shop):
     shop, frames = small_shop
-    per_user = np.bincount(frames["orders"].columns["user_id"], minlength=shop.params.scale.users + 1)[1:]
+    per_user = np.bincount(
+        frames["orders"].columns["user_id"], minlength=shop.params.scale.users + 1
+    )[1:]
     buyers = per_user[per_user > 0]
     assert (buyers == 1).mean() > 0.3
     assert (per_user == 0).mean() > 0.1
@@ -56,8 +58,13 @@ def test_emails_are_unique_and_made_from_the_names(small_shop):
     assert len(set(emails)) == len(emails)
     for email, first, last in zip(emails, users["first_name"], users["last_name"], strict=True):
         local = re.sub(r"\d+$", "", email.split("@")[0])
-        f, l = _plain(first), _plain(last)
-        assert local in {f"{f}.{l}", f"{f[0]}{l}", f"{f}_{l}", f"{f}.{l[0]}"}, email
+        f, surname = _plain(first), _plain(last)
+        assert local in {
+            f"{f}.{surname}",
+            f"{f[0]}{surname}",
+            f"{f}_{surname}",
+            f"{f}.{surname[0]}",
+        }, email
     assert any(re.search(r"\d@", e) for e in emails)  # taken addresses got a number
 
 

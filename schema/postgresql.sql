@@ -1,0 +1,181 @@
+CREATE TABLE alembic_version (
+	version_num VARCHAR(32) NOT NULL, 
+	CONSTRAINT pk_alembic_version PRIMARY KEY (version_num)
+);
+
+CREATE TABLE categories (
+	category_id BIGSERIAL NOT NULL, 
+	name VARCHAR(100) NOT NULL, 
+	parent_id BIGINT, 
+	parent_key BIGINT GENERATED ALWAYS AS (coalesce(parent_id, 0)) STORED, 
+	CONSTRAINT pk_categories PRIMARY KEY (category_id), 
+	CONSTRAINT uq_categories_parent_name UNIQUE (parent_key, name), 
+	CONSTRAINT ck_categories_name_not_empty CHECK (name <> ''), 
+	CONSTRAINT fk_categories_parent_id FOREIGN KEY(parent_id) REFERENCES categories (category_id) ON DELETE RESTRICT
+);
+
+CREATE INDEX ix_categories_parent_id ON categories (parent_id);
+
+CREATE TABLE generation_runs (
+	run_id BIGSERIAL NOT NULL, 
+	seed BIGINT NOT NULL, 
+	scale_factor VARCHAR(32) NOT NULL, 
+	end_date VARCHAR(10) NOT NULL, 
+	years BIGINT NOT NULL, 
+	generator_version VARCHAR(32) NOT NULL, 
+	status VARCHAR(16) NOT NULL, 
+	started_at TIMESTAMP WITHOUT TIME ZONE NOT NULL, 
+	finished_at TIMESTAMP WITHOUT TIME ZONE, 
+	CONSTRAINT pk_generation_runs PRIMARY KEY (run_id), 
+	CONSTRAINT ck_generation_runs_status CHECK (status in ('running', 'complete', 'failed')), 
+	CONSTRAINT ck_generation_runs_finished_at_iff_not_running CHECK ((status = 'running') = (finished_at is null))
+);
+
+CREATE TABLE users (
+	user_id BIGSERIAL NOT NULL, 
+	email VARCHAR(254) NOT NULL, 
+	first_name VARCHAR(100) NOT NULL, 
+	last_name VARCHAR(100) NOT NULL, 
+	created_at TIMESTAMP WITHOUT TIME ZONE DEFAULT timezone('UTC', now()) NOT NULL, 
+	country_code VARCHAR(2), 
+	city VARCHAR(100), 
+	CONSTRAINT pk_users PRIMARY KEY (user_id), 
+	CONSTRAINT uq_users_email UNIQUE (email), 
+	CONSTRAINT ck_users_email_format CHECK (email like '%%_@_%%'), 
+	CONSTRAINT ck_users_country_code CHECK (country_code is null or length(country_code) = 2)
+);
+
+CREATE TABLE orders (
+	order_id BIGSERIAL NOT NULL, 
+	user_id BIGINT NOT NULL, 
+	status VARCHAR(16) DEFAULT 'pending' NOT NULL, 
+	created_at TIMESTAMP WITHOUT TIME ZONE DEFAULT timezone('UTC', now()) NOT NULL, 
+	total_cents BIGINT NOT NULL, 
+	updated_at TIMESTAMP WITHOUT TIME ZONE, 
+	ship_country_code VARCHAR(2), 
+	ship_city VARCHAR(100), 
+	CONSTRAINT pk_orders PRIMARY KEY (order_id), 
+	CONSTRAINT ck_orders_status CHECK (status in ('pending', 'paid', 'shipped', 'delivered', 'cancelled', 'refunded')), 
+	CONSTRAINT ck_orders_total_cents_nonnegative CHECK (total_cents >= 0), 
+	CONSTRAINT ck_orders_ship_country_code CHECK (ship_country_code is null or length(ship_country_code) = 2), 
+	CONSTRAINT fk_orders_user_id FOREIGN KEY(user_id) REFERENCES users (user_id) ON DELETE RESTRICT
+);
+
+CREATE INDEX ix_orders_created_at ON orders (created_at);
+
+CREATE INDEX ix_orders_status_created_at ON orders (status, created_at);
+
+CREATE INDEX ix_orders_user_id_created_at ON orders (user_id, created_at);
+
+CREATE TABLE products (
+	product_id BIGSERIAL NOT NULL, 
+	category_id BIGINT NOT NULL, 
+	sku VARCHAR(64) NOT NULL, 
+	name VARCHAR(200) NOT NULL, 
+	price_cents BIGINT NOT NULL, 
+	created_at TIMESTAMP WITHOUT TIME ZONE DEFAULT timezone('UTC', now()) NOT NULL, 
+	brand VARCHAR(100), 
+	CONSTRAINT pk_products PRIMARY KEY (product_id), 
+	CONSTRAINT uq_products_sku UNIQUE (sku), 
+	CONSTRAINT ck_products_price_cents_nonnegative CHECK (price_cents >= 0), 
+	CONSTRAINT ck_products_sku_not_empty CHECK (sku <> ''), 
+	CONSTRAINT fk_products_category_id FOREIGN KEY(category_id) REFERENCES categories (category_id) ON DELETE RESTRICT
+);
+
+CREATE INDEX ix_products_category_id ON products (category_id);
+
+CREATE TABLE inventory (
+	product_id BIGINT NOT NULL, 
+	quantity_on_hand BIGINT NOT NULL, 
+	reorder_level BIGINT DEFAULT 0 NOT NULL, 
+	updated_at TIMESTAMP WITHOUT TIME ZONE DEFAULT timezone('UTC', now()) NOT NULL, 
+	CONSTRAINT pk_inventory PRIMARY KEY (product_id), 
+	CONSTRAINT ck_inventory_quantity_on_hand_nonnegative CHECK (quantity_on_hand >= 0), 
+	CONSTRAINT ck_inventory_reorder_level_nonnegative CHECK (reorder_level >= 0), 
+	CONSTRAINT fk_inventory_product_id FOREIGN KEY(product_id) REFERENCES products (product_id) ON DELETE CASCADE
+);
+
+CREATE TABLE inventory_movements (
+	movement_id BIGSERIAL NOT NULL, 
+	product_id BIGINT NOT NULL, 
+	quantity_delta BIGINT NOT NULL, 
+	reason VARCHAR(16) NOT NULL, 
+	order_id BIGINT, 
+	created_at TIMESTAMP WITHOUT TIME ZONE DEFAULT timezone('UTC', now()) NOT NULL, 
+	CONSTRAINT pk_inventory_movements PRIMARY KEY (movement_id), 
+	CONSTRAINT ck_inventory_movements_reason CHECK (reason in ('receipt', 'sale', 'return', 'adjustment')), 
+	CONSTRAINT ck_inventory_movements_quantity_delta_nonzero CHECK (quantity_delta <> 0), 
+	CONSTRAINT ck_inventory_movements_reason_rules CHECK ((reason <> 'sale' or (quantity_delta < 0 and order_id is not null)) and (reason <> 'return' or (quantity_delta > 0 and order_id is not null)) and (reason <> 'receipt' or (quantity_delta > 0 and order_id is null)) and (reason <> 'adjustment' or order_id is null)), 
+	CONSTRAINT fk_inventory_movements_product_id FOREIGN KEY(product_id) REFERENCES products (product_id) ON DELETE CASCADE, 
+	CONSTRAINT fk_inventory_movements_order_id FOREIGN KEY(order_id) REFERENCES orders (order_id) ON DELETE RESTRICT
+);
+
+CREATE INDEX ix_inventory_movements_order_id ON inventory_movements (order_id);
+
+CREATE INDEX ix_inventory_movements_product_id_created_at ON inventory_movements (product_id, created_at);
+
+CREATE TABLE order_items (
+	order_item_id BIGSERIAL NOT NULL, 
+	order_id BIGINT NOT NULL, 
+	product_id BIGINT NOT NULL, 
+	quantity BIGINT NOT NULL, 
+	unit_price_cents BIGINT NOT NULL, 
+	CONSTRAINT pk_order_items PRIMARY KEY (order_item_id), 
+	CONSTRAINT uq_order_items_order_id_product_id UNIQUE (order_id, product_id), 
+	CONSTRAINT ck_order_items_quantity_positive CHECK (quantity > 0), 
+	CONSTRAINT ck_order_items_unit_price_cents_nonnegative CHECK (unit_price_cents >= 0), 
+	CONSTRAINT fk_order_items_order_id FOREIGN KEY(order_id) REFERENCES orders (order_id) ON DELETE CASCADE, 
+	CONSTRAINT fk_order_items_product_id FOREIGN KEY(product_id) REFERENCES products (product_id) ON DELETE RESTRICT
+);
+
+CREATE INDEX ix_order_items_product_id ON order_items (product_id);
+
+CREATE TABLE order_status_history (
+	history_id BIGSERIAL NOT NULL, 
+	order_id BIGINT NOT NULL, 
+	from_status VARCHAR(16), 
+	to_status VARCHAR(16) NOT NULL, 
+	changed_at TIMESTAMP WITHOUT TIME ZONE DEFAULT timezone('UTC', now()) NOT NULL, 
+	CONSTRAINT pk_order_status_history PRIMARY KEY (history_id), 
+	CONSTRAINT ck_order_status_history_from_status CHECK (from_status is null or from_status in ('pending', 'paid', 'shipped', 'delivered', 'cancelled', 'refunded')), 
+	CONSTRAINT ck_order_status_history_to_status CHECK (to_status in ('pending', 'paid', 'shipped', 'delivered', 'cancelled', 'refunded')), 
+	CONSTRAINT fk_order_status_history_order_id FOREIGN KEY(order_id) REFERENCES orders (order_id) ON DELETE CASCADE
+);
+
+CREATE INDEX ix_order_status_history_order_id_changed_at ON order_status_history (order_id, changed_at);
+
+CREATE TABLE payments (
+	payment_id BIGSERIAL NOT NULL, 
+	order_id BIGINT NOT NULL, 
+	amount_cents BIGINT NOT NULL, 
+	method VARCHAR(16) NOT NULL, 
+	status VARCHAR(16) NOT NULL, 
+	created_at TIMESTAMP WITHOUT TIME ZONE DEFAULT timezone('UTC', now()) NOT NULL, 
+	refunded_at TIMESTAMP WITHOUT TIME ZONE, 
+	idempotency_key VARCHAR(64), 
+	CONSTRAINT pk_payments PRIMARY KEY (payment_id), 
+	CONSTRAINT uq_payments_idempotency_key UNIQUE (idempotency_key), 
+	CONSTRAINT ck_payments_amount_cents_positive CHECK (amount_cents > 0), 
+	CONSTRAINT ck_payments_method CHECK (method in ('card', 'paypal', 'bank_transfer', 'gift_card')), 
+	CONSTRAINT ck_payments_status CHECK (status in ('completed', 'failed', 'refunded')), 
+	CONSTRAINT ck_payments_refunded_at_only_if_refunded CHECK (refunded_at is null or status = 'refunded'), 
+	CONSTRAINT fk_payments_order_id FOREIGN KEY(order_id) REFERENCES orders (order_id) ON DELETE RESTRICT
+);
+
+CREATE INDEX ix_payments_order_id_status ON payments (order_id, status);
+
+CREATE TABLE shipments (
+	shipment_id BIGSERIAL NOT NULL, 
+	order_id BIGINT NOT NULL, 
+	carrier VARCHAR(32) NOT NULL, 
+	tracking_number VARCHAR(64) NOT NULL, 
+	shipped_at TIMESTAMP WITHOUT TIME ZONE DEFAULT timezone('UTC', now()) NOT NULL, 
+	delivered_at TIMESTAMP WITHOUT TIME ZONE, 
+	CONSTRAINT pk_shipments PRIMARY KEY (shipment_id), 
+	CONSTRAINT uq_shipments_order_id UNIQUE (order_id), 
+	CONSTRAINT uq_shipments_tracking_number UNIQUE (tracking_number), 
+	CONSTRAINT ck_shipments_delivered_after_shipped CHECK (delivered_at is null or delivered_at >= shipped_at), 
+	CONSTRAINT fk_shipments_order_id FOREIGN KEY(order_id) REFERENCES orders (order_id) ON DELETE CASCADE
+);
+
+INSERT INTO alembic_version (version_num) VALUES ('0001');

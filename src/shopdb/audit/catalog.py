@@ -1,0 +1,93 @@
+"""The invariants ``shopdb check`` holds the data to: a name and one sentence each.
+
+Each name is also the file ``sql/<name>.sql``: one query that returns the violating
+rows, so a clean database returns no rows from any of them. The meaning of each order
+status comes from ``shopdb.lifecycle``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Check:
+    """One invariant: its name (and SQL file) and the sentence that states it."""
+
+    name: str
+    description: str
+
+
+CHECKS: tuple[Check, ...] = (
+    Check(
+        "generation_complete",
+        "Every generation run finished: a run still 'running' or 'failed' means the data "
+        "is incomplete and must not be trusted.",
+    ),
+    Check(
+        "orphans",
+        "Every foreign key (orders, products, categories, inventory, items, payments, "
+        "status history, shipments, movements) points at a row that exists.",
+    ),
+    Check("order_has_items", "Every order has at least one item."),
+    Check(
+        "order_total_matches_items",
+        "Each order's total_cents equals the sum of quantity * unit_price_cents of its items.",
+    ),
+    Check("pending_order_unpaid", "A pending order has no completed payment."),
+    Check(
+        "paid_order_reconciles",
+        "A paid, shipped or delivered order has completed payments summing exactly to its total.",
+    ),
+    Check(
+        "closed_order_no_completed_payment",
+        "A cancelled or refunded order has no completed payment (captured money was refunded).",
+    ),
+    Check(
+        "refunded_payment_rules",
+        "A payment has refunded_at exactly when it is refunded, no earlier than it was "
+        "made, and only an order that is cancelled or refunded has refunded payments.",
+    ),
+    Check(
+        "refunded_order_reconciles",
+        "A refunded order's refunded payments sum exactly to its total.",
+    ),
+    Check(
+        "shipment_matches_status",
+        "Shipped and delivered orders have a shipment, only delivered ones have "
+        "delivered_at, and pending, paid or cancelled orders have none.",
+    ),
+    Check("order_after_user", "No order was placed before its user signed up."),
+    Check("payment_after_order", "No payment was made before its order was placed."),
+    Check(
+        "shipment_after_payment",
+        "No shipment left before its order was placed or before its last payment, and "
+        "none was delivered before it was shipped.",
+    ),
+    Check(
+        "history_after_order",
+        "No status change of an order is dated before the order was placed.",
+    ),
+    Check(
+        "history_matches_status",
+        "Each order's status history starts with (none -> pending) and its latest entry "
+        "names the order's current status.",
+    ),
+    Check("product_has_inventory", "Every product has an inventory row."),
+    Check(
+        "ledger_matches_stock",
+        "For every product, the inventory movements sum to its quantity_on_hand.",
+    ),
+    Check(
+        "sales_match_items",
+        "Each order item took its quantity from stock exactly once: the order's sale "
+        "movements for the product sum to minus the item's quantity.",
+    ),
+    Check(
+        "returns_match_cancellations",
+        "A cancelled order's returns equal its sales, a refunded order never returns more "
+        "than it sold, and no other order has returns.",
+    ),
+    Check("stock_not_negative", "No product has negative stock on hand."),
+)
+"""Every check, in the order ``shopdb check`` runs and lists them."""

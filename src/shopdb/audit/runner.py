@@ -1,0 +1,119 @@
+"""Run the audit's SQL files and collect what each one found."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection, Engine
+
+from shopdb.audit.catalog import CHECKS, Check
+from shopdb.db.admin import require_schema
+from shopdb.db.snapshot import read_snapshot
+from shopdb.errors import InvalidInput
+
+SAMPLE_SIZE = 5
+"""How many violating rows a result keeps to show."""
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What one check found: how many rows break it and the first few of them."""
+
+    name: str
+    description: str
+    violation_count: int
+    sample: tuple[Mapping[str, Any], ...]
+
+    @property
+    def passed(self) -> bool:
+        """Whether the check's query returned no rows."""
+        return self.violation_count == 0
+
+    def as_dict(self) -> dict[str, Any]:
+        """The result as plain JSON-ready values."""
+        return {
+            "name": self.name,
+            "description": self.description,
+            "passed": self.passed,
+            "violation_count": self.violation_count,
+            "sample": [dict(row) for row in self.sample],
+        }
+
+
+def run_checks(bind: Engine | Connection, names: Sequence[str] | None = None) -> list[CheckResult]:
+    """Run the checks (all, or those named) and return their results in catalogue order.
+
+    Given an engine, the checks run in one read-only transaction (a repeatable-read
+    snapshot on the servers) that is rolled back, so they see one consistent state and
+    change nothing. Given a connection, they run in its current transaction.
+
+    Raises:
+        InvalidInput: a name is not a known check.
+        SchemaError: the database holds no (or an incomplete) shopdb schema.
+    """
+    checks = _select(names)
+    if isinstance(bind, Connection):
+        return [_run_one(bind, check) for check in checks]
+    with read_snapshot(bind) as conn:
+        require_schema(conn)
+        return [_run_one(conn, check) for check in checks]
+
+
+def check_sql(name: str, dialect: str | None = None) -> str:
+    """The query of check ``name``, the ``<name>.<dialect>.sql`` variant if one exists."""
+    return _load_sql(name, dialect)
+
+
+@cache
+def _load_sql(name: str, dialect: str | None) -> str:
+    folder = resources.files("shopdb.audit").joinpath("sql")
+    if dialect is not None:
+        variant = folder.joinpath(f"{name}.{dialect}.sql")
+        if variant.is_file():
+            return variant.read_text(encoding="utf-8").strip().rstrip(";")
+    return folder.joinpath(f"{name}.sql").read_text(encoding="utf-8").strip().rstrip(";")
+
+
+def _select(names: Sequence[str] | None) -> list[Check]:
+    if names is None:
+        return list(CHECKS)
+    known = {check.name: check for check in CHECKS}
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        raise InvalidInput(f"unknown check {unknown[0]!r}: use one of {', '.join(known)}")
+    return [check for check in CHECKS if check.name in names]
+
+
+def _run_one(conn: Connection, check: Check) -> CheckResult:
+    sql = check_sql(check.name, _dialect_name(conn))
+    # the database stops after a few rows; only a failing check pays for a full count
+    rows = conn.execute(text(f"select * from (\n{sql}\n) as v order by 1 limit {SAMPLE_SIZE + 1}"))
+    sample = tuple({key: _plain(value) for key, value in row.items()} for row in rows.mappings())
+    count = len(sample)
+    if count > SAMPLE_SIZE:
+        count = conn.execute(text(f"select count(*) from (\n{sql}\n) as v")).scalar_one()
+    return CheckResult(check.name, check.description, count, sample[:SAMPLE_SIZE])
+
+
+def _dialect_name(conn: Connection) -> str:
+    name = conn.dialect.name
+    return "mysql" if name == "mariadb" else name
+
+
+def _plain(value: Any) -> Any:
+    """A sample value as the same plain Python value on every backend."""
+    if isinstance(value, Decimal):  # MariaDB sums integers as DECIMAL
+        return int(value) if value == value.to_integral_value() else str(value)
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        # the text SQLite stores, so timestamps read the same everywhere
+        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+    return value

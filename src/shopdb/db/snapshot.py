@@ -1,0 +1,27 @@
+"""A read-only view of the whole database at one moment, for audits and exports."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy.engine import Connection, Engine
+
+
+@contextmanager
+def read_snapshot(engine: Engine) -> Iterator[Connection]:
+    """A connection in one transaction that is rolled back at the end.
+
+    On MariaDB and PostgreSQL the transaction is REPEATABLE READ, so every statement
+    sees the same committed state; SQLite's read transaction is already a snapshot.
+    Nothing done through the connection is kept.
+    """
+    with engine.connect() as conn:
+        if engine.dialect.name != "sqlite":
+            conn.execution_options(isolation_level="REPEATABLE READ")
+        with conn.begin() as transaction:
+            try:
+                yield conn
+            finally:
+                if transaction.is_active:
+                    transaction.rollback()

@@ -1,0 +1,125 @@
+"""Validate the target, read one snapshot, write every table, move the files into place."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.engine import Connection, Engine
+
+from shopdb.db.admin import require_schema
+from shopdb.db.dialects import DIALECT_NAMES
+from shopdb.db.schema import DATA_TABLES, generation_runs
+from shopdb.db.snapshot import read_snapshot
+from shopdb.errors import InvalidInput
+from shopdb.export import formats, sql_script
+
+FORMATS = ("csv", "parquet", "sql")
+EXPORT_TABLES = (*DATA_TABLES, generation_runs)
+"""What an export holds, parents before children (the order a loader needs)."""
+
+
+@dataclass(frozen=True)
+class ExportedFile:
+    """One file an export wrote: where it is and how many rows it holds."""
+
+    path: Path
+    row_count: int
+
+
+def export_database(
+    engine: Engine, fmt: str, out_dir: Path, dialect: str | None = None
+) -> list[ExportedFile]:
+    """Export every table in ``EXPORT_TABLES`` to ``out_dir`` in format ``fmt``.
+
+    ``dialect`` (sql only) chooses the quoting of the script; by default the dialect of
+    ``engine``. The rows come from one read-only snapshot; ``out_dir`` is created if
+    missing. Existing files of the same names are replaced.
+
+    Raises:
+        InvalidInput: unknown format or dialect, or ``out_dir`` is not a writable
+            directory. Nothing is written.
+        SchemaError: the database holds no shopdb schema. Nothing is written.
+
+    On any failure the files written so far, and any directory this call created,
+    are removed.
+    """
+    dialect = _check_options(engine, fmt, dialect)
+    created = _prepare_dir(out_dir)
+    try:
+        staging = _staging_dir(out_dir)
+        try:
+            with read_snapshot(engine) as conn:
+                require_schema(conn)
+                written = _write(conn, fmt, staging, dialect)
+            moved = [_move(f, out_dir) for f in written]
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    except BaseException:
+        if created is not None:
+            shutil.rmtree(created, ignore_errors=True)
+        raise
+    return moved
+
+
+def _check_options(engine: Engine, fmt: str, dialect: str | None) -> str:
+    if fmt not in FORMATS:
+        raise InvalidInput(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
+    if dialect is not None and fmt != "sql":
+        raise InvalidInput("a dialect applies only to the sql format")
+    name = dialect or engine.dialect.name
+    name = "mysql" if name == "mariadb" else name
+    if name not in DIALECT_NAMES:
+        raise InvalidInput(f"unknown dialect {name!r}: use one of {', '.join(DIALECT_NAMES)}")
+    return name
+
+
+def _prepare_dir(out_dir: Path) -> Path | None:
+    """Make sure ``out_dir`` is a directory; return the topmost folder created, if any."""
+    if out_dir.exists():
+        if not out_dir.is_dir():
+            raise InvalidInput(f"export target {str(out_dir)!r} is not a directory")
+        return None
+    missing = out_dir
+    while not missing.parent.exists():
+        missing = missing.parent
+    try:
+        out_dir.mkdir(parents=True)
+    except OSError as exc:
+        raise InvalidInput(
+            f"cannot create export directory {str(out_dir)!r}: {_why(exc)}"
+        ) from None
+    return missing
+
+
+def _staging_dir(out_dir: Path) -> Path:
+    try:
+        return Path(tempfile.mkdtemp(prefix=".shopdb-export-", dir=out_dir))
+    except OSError as exc:
+        raise InvalidInput(
+            f"cannot write to export directory {str(out_dir)!r}: {_why(exc)}"
+        ) from None
+
+
+def _why(exc: OSError) -> str:
+    return exc.strerror or str(exc)
+
+
+def _write(conn: Connection, fmt: str, staging: Path, dialect: str) -> list[ExportedFile]:
+    if fmt == "sql":
+        path = staging / f"shopdb.{dialect}.sql"
+        count = sql_script.write_script(conn, EXPORT_TABLES, path, dialect)
+        return [ExportedFile(path, count)]
+    write = formats.write_csv if fmt == "csv" else formats.write_parquet
+    return [
+        ExportedFile(staging / f"{t.name}.{fmt}", write(conn, t, staging / f"{t.name}.{fmt}"))
+        for t in EXPORT_TABLES
+    ]
+
+
+def _move(exported: ExportedFile, out_dir: Path) -> ExportedFile:
+    target = out_dir / exported.path.name
+    exported.path.replace(target)
+    return ExportedFile(target, exported.row_count)

@@ -1,0 +1,1 @@
+"""Alembic migrations of the shopdb schema (``shopdb.db.migrate`` runs them)."""

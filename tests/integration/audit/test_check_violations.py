@@ -1,0 +1,305 @@
+"""Each check catches the corruption it exists for, and only the expected checks fail.
+
+Every case corrupts the shared valid shop inside a transaction that is rolled back,
+with foreign keys and CHECK constraints switched off where the corruption needs it
+(as a bulk load or SQLite with foreign keys off would allow).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from audit_shop import DAY, HOUR, T0, order_total
+from sqlalchemy import delete, insert, update
+from sqlalchemy.engine import Connection
+
+from shopdb.audit import CHECKS, run_checks
+from shopdb.db import schema as s
+
+Corruption = Callable[[Connection], None]
+
+
+def _bypass_constraints(conn: Connection) -> None:
+    backend = conn.dialect.name
+    if backend == "sqlite":
+        conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+        conn.exec_driver_sql("PRAGMA ignore_check_constraints = ON")
+    elif backend == "postgresql":
+        conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
+        conn.exec_driver_sql(
+            "ALTER TABLE inventory DROP CONSTRAINT ck_inventory_quantity_on_hand_nonnegative"
+        )
+    else:
+        conn.exec_driver_sql("SET SESSION foreign_key_checks = 0")
+        conn.exec_driver_sql("SET SESSION check_constraint_checks = 0")
+
+
+def _restore_constraints(conn: Connection) -> None:
+    backend = conn.dialect.name
+    if backend == "sqlite":
+        conn.exec_driver_sql("PRAGMA ignore_check_constraints = OFF")
+    elif backend in ("mysql", "mariadb"):
+        conn.exec_driver_sql("SET SESSION foreign_key_checks = 1")
+        conn.exec_driver_sql("SET SESSION check_constraint_checks = 1")
+    conn.rollback()
+
+
+def _move(conn: Connection, product_id: int, delta: int, reason: str, order_id: int | None):
+    conn.execute(
+        insert(s.inventory_movements).values(
+            movement_id=900 + abs(delta) + product_id,
+            product_id=product_id,
+            quantity_delta=delta,
+            reason=reason,
+            order_id=order_id,
+            created_at=T0 + 30 * DAY,
+        )
+    )
+
+
+def _add_stock(conn: Connection, product_id: int, delta: int) -> None:
+    conn.execute(
+        update(s.inventory)
+        .where(s.inventory.c.product_id == product_id)
+        .values(quantity_on_hand=s.inventory.c.quantity_on_hand + delta)
+    )
+
+
+def _payment(conn: Connection, order_id: int, amount: int, status: str, **extra) -> None:
+    values = {"refunded_at": T0 + 31 * DAY} if status == "refunded" else {}
+    conn.execute(
+        insert(s.payments).values(
+            payment_id=900,
+            order_id=order_id,
+            amount_cents=amount,
+            method="paypal",
+            status=status,
+            created_at=T0 + 30 * DAY,
+            **values,
+            **extra,
+        )
+    )
+
+
+def _run(conn: Connection, run_status: str) -> None:
+    conn.execute(
+        insert(s.generation_runs).values(
+            run_id=900,
+            seed=1,
+            scale_factor="1",
+            end_date="2024-03-01",
+            years=3,
+            generator_version="test",
+            status=run_status,
+            started_at=T0,
+            finished_at=None if run_status == "running" else T0 + HOUR,
+        )
+    )
+
+
+def _failed_run(conn: Connection) -> None:
+    _run(conn, "failed")
+
+
+def _running_run(conn: Connection) -> None:
+    _run(conn, "running")
+
+
+def _payment_of_missing_order(conn: Connection) -> None:
+    _payment(conn, 999, 100, "failed")
+
+
+def _movement_of_missing_product(conn: Connection) -> None:
+    _move(conn, 999, -5, "adjustment", None)
+
+
+def _item_of_missing_order(conn: Connection) -> None:
+    conn.execute(
+        insert(s.order_items).values(
+            order_item_id=900, order_id=999, product_id=1, quantity=1, unit_price_cents=1
+        )
+    )
+
+
+def _order_without_items(conn: Connection) -> None:
+    placed = T0 + 20 * DAY
+    conn.execute(
+        insert(s.orders).values(
+            order_id=900, user_id=1, status="pending", created_at=placed, total_cents=0
+        )
+    )
+    conn.execute(
+        insert(s.order_status_history).values(
+            history_id=900, order_id=900, from_status=None, to_status="pending", changed_at=placed
+        )
+    )
+
+
+def _total_off_by_one(conn: Connection) -> None:
+    conn.execute(
+        update(s.orders).where(s.orders.c.order_id == 1).values(total_cents=order_total(1) + 1)
+    )
+
+
+def _pending_order_paid(conn: Connection) -> None:
+    conn.execute(update(s.payments).where(s.payments.c.order_id == 1).values(status="completed"))
+
+
+def _paid_order_short(conn: Connection) -> None:
+    conn.execute(
+        update(s.payments)
+        .where(s.payments.c.order_id == 2)
+        .values(amount_cents=s.payments.c.amount_cents - 1)
+    )
+
+
+def _cancelled_order_paid(conn: Connection) -> None:
+    _payment(conn, 5, order_total(5), "completed")
+
+
+def _paid_order_refunded_payment(conn: Connection) -> None:
+    _payment(conn, 2, 100, "refunded")
+
+
+def _refund_before_payment(conn: Connection) -> None:
+    conn.execute(
+        update(s.payments)
+        .where(s.payments.c.order_id == 7)
+        .values(refunded_at=T0 + 7 * DAY + timedelta(minutes=1))
+    )
+
+
+def _refund_short(conn: Connection) -> None:
+    conn.execute(
+        update(s.payments)
+        .where(s.payments.c.order_id == 7)
+        .values(amount_cents=s.payments.c.amount_cents - 1)
+    )
+
+
+def _shipped_without_shipment(conn: Connection) -> None:
+    conn.execute(delete(s.shipments).where(s.shipments.c.order_id == 3))
+
+
+def _delivered_without_delivery(conn: Connection) -> None:
+    conn.execute(update(s.shipments).where(s.shipments.c.order_id == 4).values(delivered_at=None))
+
+
+def _user_signed_up_late(conn: Connection) -> None:
+    conn.execute(update(s.users).where(s.users.c.user_id == 3).values(created_at=T0 + 60 * DAY))
+
+
+def _payment_before_order(conn: Connection) -> None:
+    conn.execute(
+        update(s.payments).where(s.payments.c.order_id == 2).values(created_at=T0 + 2 * DAY - HOUR)
+    )
+
+
+def _shipped_before_paid(conn: Connection) -> None:
+    conn.execute(
+        update(s.shipments)
+        .where(s.shipments.c.order_id == 3)
+        .values(shipped_at=T0 + 3 * DAY + timedelta(minutes=30))
+    )
+
+
+def _history_before_order(conn: Connection) -> None:
+    conn.execute(
+        update(s.order_status_history)
+        .where(
+            s.order_status_history.c.order_id == 2, s.order_status_history.c.to_status == "pending"
+        )
+        .values(changed_at=T0 + 2 * DAY - HOUR)
+    )
+
+
+def _history_behind_status(conn: Connection) -> None:
+    conn.execute(
+        delete(s.order_status_history).where(
+            s.order_status_history.c.order_id == 2, s.order_status_history.c.to_status == "paid"
+        )
+    )
+
+
+def _history_missing(conn: Connection) -> None:
+    conn.execute(delete(s.order_status_history).where(s.order_status_history.c.order_id == 1))
+
+
+def _product_without_inventory(conn: Connection) -> None:
+    conn.execute(delete(s.inventory).where(s.inventory.c.product_id == 4))
+
+
+def _stock_off_ledger(conn: Connection) -> None:
+    _add_stock(conn, 1, 1)
+
+
+def _sale_taken_twice(conn: Connection) -> None:
+    _move(conn, 2, -1, "sale", 2)
+    _add_stock(conn, 2, -1)
+
+
+def _return_of_paid_order(conn: Connection) -> None:
+    _move(conn, 2, 1, "return", 2)
+    _add_stock(conn, 2, 1)
+
+
+def _negative_stock(conn: Connection) -> None:
+    _move(conn, 4, -200, "adjustment", None)
+    _add_stock(conn, 4, -200)
+
+
+CASES: dict[str, tuple[Corruption, set[str]]] = {
+    "failed_run": (_failed_run, {"generation_complete"}),
+    "running_run": (_running_run, {"generation_complete"}),
+    "payment_of_missing_order": (_payment_of_missing_order, {"orphans"}),
+    "movement_of_missing_product": (_movement_of_missing_product, {"orphans"}),
+    "item_of_missing_order": (_item_of_missing_order, {"orphans", "sales_match_items"}),
+    "order_without_items": (_order_without_items, {"order_has_items"}),
+    "total_off_by_one": (_total_off_by_one, {"order_total_matches_items"}),
+    "pending_order_paid": (_pending_order_paid, {"pending_order_unpaid"}),
+    "paid_order_short": (_paid_order_short, {"paid_order_reconciles"}),
+    "cancelled_order_paid": (_cancelled_order_paid, {"closed_order_no_completed_payment"}),
+    "paid_order_refunded_payment": (_paid_order_refunded_payment, {"refunded_payment_rules"}),
+    "refund_before_payment": (_refund_before_payment, {"refunded_payment_rules"}),
+    "refund_short": (_refund_short, {"refunded_order_reconciles"}),
+    "shipped_without_shipment": (_shipped_without_shipment, {"shipment_matches_status"}),
+    "delivered_without_delivery": (_delivered_without_delivery, {"shipment_matches_status"}),
+    "user_signed_up_late": (_user_signed_up_late, {"order_after_user"}),
+    "payment_before_order": (_payment_before_order, {"payment_after_order"}),
+    "shipped_before_paid": (_shipped_before_paid, {"shipment_after_payment"}),
+    "history_before_order": (_history_before_order, {"history_after_order"}),
+    "history_behind_status": (_history_behind_status, {"history_matches_status"}),
+    "history_missing": (_history_missing, {"history_matches_status"}),
+    "product_without_inventory": (_product_without_inventory, {"product_has_inventory"}),
+    "stock_off_ledger": (_stock_off_ledger, {"ledger_matches_stock"}),
+    "sale_taken_twice": (_sale_taken_twice, {"sales_match_items"}),
+    "return_of_paid_order": (_return_of_paid_order, {"returns_match_cancellations"}),
+    "negative_stock": (_negative_stock, {"stock_not_negative"}),
+}
+
+
+def test_every_check_has_a_corruption_case():
+    caught = set().union(*(expected for _, expected in CASES.values()))
+    assert caught == {c.name for c in CHECKS}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_corruption_fails_only_the_expected_checks(shop_engine, case):
+    corrupt, expected = CASES[case]
+    with shop_engine.connect() as conn:
+        try:
+            conn.begin()
+            _bypass_constraints(conn)
+            corrupt(conn)
+            results = run_checks(conn)
+        finally:
+            conn.rollback()
+            _restore_constraints(conn)
+
+    failed = {r.name: r for r in results if not r.passed}
+    assert set(failed) == expected
+    for result in failed.values():
+        assert result.violation_count >= 1
+        assert 1 <= len(result.sample) <= result.violation_count

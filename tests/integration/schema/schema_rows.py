@@ -1,0 +1,175 @@
+"""Valid rows for every shopdb table, and inserting a row together with its parents.
+
+``valid_row(table, n)`` gives the n-th valid row: explicit key ``n``, unique values that
+differ with ``n``, foreign keys pointing at row 1 of the parent (or row ``n`` where a
+unique constraint needs a different parent per row). Tests build a bad row by changing
+one value of a valid one, so the only rule it can break is the one under test.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Table, exists, insert, select
+from sqlalchemy.engine import Connection
+
+from shopdb.db.schema import metadata
+
+T0 = datetime(2024, 3, 1, 9, 30, tzinfo=UTC)
+MISSING_ID = 987_654_321
+
+
+def _users(n: int) -> dict[str, Any]:
+    return dict(
+        user_id=n,
+        email=f"user{n}@example.com",
+        first_name="Ada",
+        last_name="Lovelace",
+        created_at=T0,
+        country_code="GB",
+        city="London",
+    )
+
+
+def _categories(n: int) -> dict[str, Any]:
+    return dict(category_id=n, name=f"Category {n}", parent_id=None)
+
+
+def _products(n: int) -> dict[str, Any]:
+    return dict(
+        product_id=n,
+        category_id=1,
+        sku=f"SKU-{n:05d}",
+        name=f"Product {n}",
+        price_cents=1999,
+        created_at=T0,
+        brand="Acme",
+    )
+
+
+def _inventory(n: int) -> dict[str, Any]:
+    return dict(product_id=n, quantity_on_hand=10, reorder_level=2, updated_at=T0)
+
+
+def _orders(n: int) -> dict[str, Any]:
+    return dict(
+        order_id=n,
+        user_id=1,
+        status="pending",
+        created_at=T0,
+        total_cents=1999,
+        ship_country_code="GB",
+        ship_city="London",
+    )
+
+
+def _order_items(n: int) -> dict[str, Any]:
+    return dict(order_item_id=n, order_id=1, product_id=n, quantity=1, unit_price_cents=1999)
+
+
+def _payments(n: int) -> dict[str, Any]:
+    return dict(
+        payment_id=n,
+        order_id=1,
+        amount_cents=1999,
+        method="card",
+        status="completed",
+        created_at=T0,
+        idempotency_key=f"key-{n}",
+    )
+
+
+def _order_status_history(n: int) -> dict[str, Any]:
+    return dict(history_id=n, order_id=1, from_status=None, to_status="pending", changed_at=T0)
+
+
+def _shipments(n: int) -> dict[str, Any]:
+    return dict(
+        shipment_id=n,
+        order_id=n,
+        carrier="DHL",
+        tracking_number=f"TRK{n:08d}",
+        shipped_at=T0,
+        delivered_at=T0 + timedelta(days=2),
+    )
+
+
+def _inventory_movements(n: int) -> dict[str, Any]:
+    return dict(
+        movement_id=n,
+        product_id=1,
+        quantity_delta=5,
+        reason="receipt",
+        order_id=None,
+        created_at=T0,
+    )
+
+
+def _generation_runs(n: int) -> dict[str, Any]:
+    return dict(
+        run_id=n,
+        seed=42,
+        scale_factor="0.01",
+        end_date="2024-12-31",
+        years=3,
+        generator_version="1",
+        status="complete",
+        started_at=T0,
+        finished_at=T0 + timedelta(minutes=1),
+    )
+
+
+def _alembic_version(n: int) -> dict[str, Any]:
+    return dict(version_num=f"test-{n}")
+
+
+ROWS = {
+    "users": _users,
+    "categories": _categories,
+    "products": _products,
+    "inventory": _inventory,
+    "orders": _orders,
+    "order_items": _order_items,
+    "payments": _payments,
+    "order_status_history": _order_status_history,
+    "shipments": _shipments,
+    "inventory_movements": _inventory_movements,
+    "generation_runs": _generation_runs,
+    "alembic_version": _alembic_version,
+}
+
+
+def valid_row(table: str, n: int = 1, **changes: Any) -> dict[str, Any]:
+    """The n-th valid row of ``table``, with ``changes`` applied."""
+    return {**ROWS[table](n), **changes}
+
+
+def ensure_parents(conn: Connection, table: Table, row: dict[str, Any]) -> None:
+    """Insert the parent rows ``row``'s foreign keys point at, if they are missing."""
+    for fk in table.foreign_keys:
+        value = row.get(fk.parent.name)
+        parent = fk.column.table
+        if value is None or value == MISSING_ID:
+            continue
+        if parent is table and value == row.get(fk.column.name):
+            continue
+        if not conn.execute(select(exists().where(fk.column == value))).scalar():
+            insert_with_parents(conn, parent, valid_row(parent.name, value))
+
+
+def insert_with_parents(conn: Connection, table: Table, row: dict[str, Any]) -> None:
+    """Insert ``row`` into ``table`` after the parent rows it needs."""
+    ensure_parents(conn, table, row)
+    conn.execute(insert(table).values(**row))
+
+
+def snapshot(conn: Connection, table: Table) -> list[tuple[Any, ...]]:
+    """Every row of ``table``, in key order."""
+    rows = conn.execute(select(table).order_by(*table.primary_key.columns)).all()
+    return [tuple(row) for row in rows]
+
+
+def table_named(name: str) -> Table:
+    """The shopdb table called ``name``."""
+    return metadata.tables[name]
