@@ -78,7 +78,7 @@ def test_the_data_set_exercises_every_query(sqlite_answers):
     assert len(sqlite_answers) > 40
 
 
-GENERATE = ["generate", "--scale", "0.001", "--seed", "7", "--end", "2025-07-01", "--years", "2"]
+GENERATE = ["generate", "--scale", "0.002", "--seed", "7", "--end", "2025-07-01", "--years", "2"]
 GENERATED_AS_OF = "2025-07-01"
 
 
