@@ -30,7 +30,14 @@ from shopdb.queries.runner import bind_values
 @click.option("--limit", metavar="N", help="Rows to return at most.")
 @click.option("--as-of", "as_of", metavar="TIMESTAMP", help="When ages and windows end.")
 @click.option("--category", "category_id", metavar="ID", help="Only this category's subtree.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="table",
+    show_default=True,
+    help="An aligned table, CSV, or JSON (an array of objects keyed by column).",
+)
 @click.option("--sql", "show_sql", is_flag=True, help="Print the SQL as run on this backend.")
 @click.option("--explain", "show_plan", is_flag=True, help="Print the backend's query plan.")
 @pass_shop
