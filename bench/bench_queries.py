@@ -181,6 +181,8 @@ def bench_one(url: URL, args: argparse.Namespace, scale: str) -> dict[str, list[
         for name in QUERIES:
             params: dict[str, object] = {"as_of": as_of} if QUERIES[name].param("as_of") else {}
             results[name] = timed(engine, name, args.repeat, params)
+            median = statistics.median(results[name])
+            print(f"#   {backend} SF {scale} {name}: {median:.1f} ms", flush=True)
             (plans / f"{name}.txt").write_text("\n".join(explain(engine, name, **params)) + "\n")
         return results
     finally:
