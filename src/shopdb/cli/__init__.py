@@ -5,12 +5,20 @@ Each command group lives in its own module and registers itself on ``cli`` here.
 
 from __future__ import annotations
 
-from shopdb.cli import audit_cmds, bench_cmds, data_cmds, order_cmds, schema_cmds
+from shopdb.cli import (
+    audit_cmds,
+    bench_cmds,
+    data_cmds,
+    order_cmds,
+    query_cmds,
+    schema_cmds,
+)
 from shopdb.cli.base import cli, main
 
 schema_cmds.register(cli)
-audit_cmds.register(cli)
 data_cmds.register(cli)
+audit_cmds.register(cli)
+query_cmds.register(cli)
 order_cmds.register(cli)
 bench_cmds.register(cli)
 

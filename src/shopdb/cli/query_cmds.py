@@ -1,0 +1,117 @@
+"""``query``: run one of the analytics queries and print its rows, SQL or plan."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from shopdb.cli import report_cmds
+from shopdb.cli.base import ShopContext, pass_shop
+from shopdb.errors import InvalidInput
+from shopdb.queries import QUERIES, explain, get_query, run_query, sql_text
+from shopdb.queries.formats import FORMATS, render
+from shopdb.queries.runner import bind_values
+
+
+@click.command("query")
+@click.argument("name", required=False)
+@click.option("--list", "list_queries", is_flag=True, help="List the queries and stop.")
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="A parameter of the query (repeatable); see --list.",
+)
+@click.option("--since", metavar="YYYY-MM-DD", help="First day counted.")
+@click.option("--until", metavar="YYYY-MM-DD", help="Last day counted (inclusive).")
+@click.option("--limit", metavar="N", help="Rows to return at most.")
+@click.option("--as-of", "as_of", metavar="TIMESTAMP", help="When ages and windows end.")
+@click.option("--category", "category_id", metavar="ID", help="Only this category's subtree.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="table",
+    show_default=True,
+    help="An aligned table, CSV, or JSON (an array of objects keyed by column).",
+)
+@click.option("--sql", "show_sql", is_flag=True, help="Print the SQL as run on this backend.")
+@click.option("--explain", "show_plan", is_flag=True, help="Print the backend's query plan.")
+@pass_shop
+def query(
+    shop: ShopContext,
+    name: str | None,
+    list_queries: bool,
+    params: tuple[str, ...],
+    fmt: str,
+    show_sql: bool,
+    show_plan: bool,
+    since: str | None,
+    until: str | None,
+    limit: str | None,
+    as_of: str | None,
+    category_id: str | None,
+) -> None:
+    """Run the analytics query NAME and print its rows (see --list for names)."""
+    shorthands = {
+        "since": since,
+        "until": until,
+        "limit": limit,
+        "as_of": as_of,
+        "category_id": category_id,
+    }
+    if list_queries:
+        click.echo(_listing(), nl=False)
+        return
+    if name is None:
+        raise InvalidInput("name a query, or use --list to see them")
+    spec = get_query(name)
+    values = _parse_params(params, shorthands)
+    if show_sql:
+        bound = bind_values(spec, values)
+        dialect = _backend(shop)
+        click.echo(sql_text(name, dialect))
+        click.echo("-- bound values " + ", ".join(f"{k} = {v!r}" for k, v in bound.items()))
+        return
+    engine = shop.engine()
+    if show_plan:
+        click.echo("\n".join(explain(engine, name, **values)))
+        return
+    click.echo(render(run_query(engine, name, **values), fmt), nl=False)
+
+
+def _parse_params(params: tuple[str, ...], shorthands: dict[str, str | None]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise InvalidInput(f"bad --param {item!r}: use KEY=VALUE")
+        values[key.strip().replace("-", "_")] = value
+    # --since and the like stand for --param since=..., and win over it
+    values.update({k: v for k, v in shorthands.items() if v is not None})
+    return values
+
+
+def _listing() -> str:
+    width = max(len(n) for n in QUERIES)
+    lines = []
+    for spec in QUERIES.values():
+        takes = ", ".join(p.name for p in spec.params)
+        lines.append(f"{spec.name.ljust(width)}  {spec.description}")
+        if takes:
+            lines.append(f"{'':{width}}  parameters: {takes}")
+    return "\n".join(lines) + "\n"
+
+
+def _backend(shop: ShopContext) -> str:
+    name = shop.settings.database_url.get_backend_name()
+    return "mysql" if name == "mariadb" else name
+
+
+def register(group: click.Group) -> None:
+    """Add ``query`` and ``report`` to the root group."""
+    group.add_command(query)
+    report_cmds.register(group)

@@ -1,0 +1,149 @@
+"""The few SQL fragments that differ between backends, expanded before a query runs.
+
+A query file writes ``{name(arg, ...)}`` where the three dialects disagree; everything
+else is plain SQL shared by all three. The set is kept small on purpose:
+
+- ``{recognized(status)}``: the status is one of ``RECOGNIZED_STATUSES``.
+- ``{month_index(ts)}``: the UTC month of a timestamp as ``year * 12 + month - 1``, an
+  integer, so months compare, subtract and join with plain arithmetic.
+- ``{month_label(index)}``: a month index back to ``YYYY-MM`` text.
+- ``{div(a, b)}``: integer division truncating toward zero (MariaDB's ``/`` gives a
+  decimal, PostgreSQL's ``/`` on numeric keeps the fraction).
+- ``{round_div(a, b)}``: ``a / b`` rounded half away from zero to an integer; NULL when
+  ``b`` is 0. ``b`` must not be negative.
+- ``{ratio_bp(a, b)}``: ``a / b`` in basis points (x 10,000), rounded the same way.
+- ``{days_between(a, b)}``: whole days from timestamp ``a`` to ``b`` (``b >= a``).
+
+Integer arithmetic instead of floating point keeps every ratio identical on all three.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from shopdb.lifecycle import RECOGNIZED_STATUSES
+
+_Expander = Callable[[list[str]], str]
+
+
+def _recognized(args: list[str]) -> str:
+    statuses = ", ".join(f"'{s}'" for s in RECOGNIZED_STATUSES)
+    return f"{args[0]} in ({statuses})"
+
+
+def _round_div(dialect: str) -> _Expander:
+    def expand(args: list[str]) -> str:
+        a, b = (f"({x})" for x in args)
+        up = _DIV[dialect]([f"2 * {a} + {b}", f"2 * {b}"])
+        down = _DIV[dialect]([f"2 * -{a} + {b}", f"2 * {b}"])
+        return f"(case when {b} = 0 then null when {a} < 0 then -{down} else {up} end)"
+
+    return expand
+
+
+def _ratio_bp(dialect: str) -> _Expander:
+    def expand(args: list[str]) -> str:
+        return _round_div(dialect)([f"10000 * ({args[0]})", args[1]])
+
+    return expand
+
+
+_DIV: dict[str, _Expander] = {
+    "sqlite": lambda a: f"(({a[0]}) / ({a[1]}))",
+    "mysql": lambda a: f"(({a[0]}) div ({a[1]}))",
+    "postgresql": lambda a: f"cast(div({a[0]}, {a[1]}) as bigint)",
+}
+
+_DIALECT_FRAGMENTS: dict[str, dict[str, _Expander]] = {
+    "sqlite": {
+        "month_index": lambda a: (
+            f"(cast(strftime('%Y', {a[0]}) as integer) * 12"
+            f" + cast(strftime('%m', {a[0]}) as integer) - 1)"
+        ),
+        "month_label": lambda a: f"printf('%04d-%02d', ({a[0]}) / 12, ({a[0]}) % 12 + 1)",
+        # strftime('%s') rounds to milliseconds, so whole seconds come from the text's
+        # first 19 characters and the microseconds from characters 21-26: exact at a
+        # day's edge, like the other two
+        "days_between": lambda a: (
+            f"(((cast(strftime('%s', substr({a[1]}, 1, 19)) as integer)"
+            f" - cast(strftime('%s', substr({a[0]}, 1, 19)) as integer)) * 1000000"
+            f" + cast(substr({a[1]}, 21, 6) as integer)"
+            f" - cast(substr({a[0]}, 21, 6) as integer)) / 86400000000)"
+        ),
+    },
+    "mysql": {
+        "month_index": lambda a: f"(year({a[0]}) * 12 + month({a[0]}) - 1)",
+        "month_label": lambda a: (
+            f"concat(lpad(({a[0]}) div 12, 4, '0'), '-', lpad(({a[0]}) % 12 + 1, 2, '0'))"
+        ),
+        "days_between": lambda a: f"timestampdiff(day, {a[0]}, {a[1]})",
+    },
+    "postgresql": {
+        "month_index": lambda a: (
+            f"(cast(extract(year from {a[0]}) as integer) * 12"
+            f" + cast(extract(month from {a[0]}) as integer) - 1)"
+        ),
+        "month_label": lambda a: (
+            f"(lpad(cast(({a[0]}) / 12 as text), 4, '0') || '-'"
+            f" || lpad(cast(({a[0]}) % 12 + 1 as text), 2, '0'))"
+        ),
+        "days_between": lambda a: f"cast(extract(day from ({a[1]}) - ({a[0]})) as integer)",
+    },
+}
+
+FRAGMENT_NAMES = frozenset(
+    {"recognized", "month_index", "month_label", "div", "round_div", "ratio_bp", "days_between"}
+)
+_ARITY = {"recognized": 1, "month_index": 1, "month_label": 1, "days_between": 2}
+_START = re.compile(r"\{(\w+)\(")
+
+
+def expand(sql: str, dialect: str) -> str:
+    """Replace every ``{name(args)}`` in ``sql`` with ``dialect``'s SQL for it.
+
+    Raises:
+        ValueError: an unknown fragment, a wrong number of arguments or unbalanced
+            parentheses; a bug in a query file, caught by the tests.
+    """
+    fragments = {
+        **_DIALECT_FRAGMENTS[dialect],
+        "recognized": _recognized,
+        "div": _DIV[dialect],
+        "round_div": _round_div(dialect),
+        "ratio_bp": _ratio_bp(dialect),
+    }
+    out: list[str] = []
+    pos = 0
+    while (match := _START.search(sql, pos)) is not None:
+        name = match.group(1)
+        if name not in fragments:
+            raise ValueError(f"unknown SQL fragment {{{name}(...)}}")
+        args, end = _split_args(sql, match.end())
+        if not sql.startswith("}", end):
+            raise ValueError(f"fragment {{{name}(...)}} is not closed by '}}'")
+        if len(args) != _ARITY.get(name, 2):
+            raise ValueError(f"fragment {{{name}(...)}} takes {_ARITY.get(name, 2)} arguments")
+        out.append(sql[pos : match.start()])
+        out.append(fragments[name]([expand(a, dialect) for a in args]))
+        pos = end + 1
+    out.append(sql[pos:])
+    return "".join(out)
+
+
+def _split_args(sql: str, start: int) -> tuple[list[str], int]:
+    """Split the arguments after an opening parenthesis; return them and the index after ')'."""
+    depth, args, current = 0, [], start
+    for i in range(start, len(sql)):
+        char = sql[i]
+        if char == "(":
+            depth += 1
+        elif char == ")" and depth > 0:
+            depth -= 1
+        elif char == ")":
+            args.append(sql[current:i].strip())
+            return args, i + 1
+        elif char == "," and depth == 0:
+            args.append(sql[current:i].strip())
+            current = i + 1
+    raise ValueError("unbalanced parentheses in an SQL fragment")

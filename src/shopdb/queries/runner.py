@@ -1,0 +1,193 @@
+"""Load a query's SQL, check its parameters, bind them and run it; or show its plan.
+
+A query's SQL lives in ``sql/<name>.sql``; ``sql/<name>.<dialect>.sql`` replaces it on
+one backend where no shared form exists. The few expressions the dialects disagree on
+are ``{fragments}`` (see ``fragments.py``), expanded here for the engine's backend.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from sqlalchemy import TextClause, bindparam, text
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.sql.selectable import TextualSelect
+from sqlalchemy.types import Integer, String, TypeEngine
+
+from shopdb.db.types import UtcDateTime
+from shopdb.errors import InvalidInput, NotFound
+from shopdb.queries import fragments
+from shopdb.queries.catalog_more import MORE_QUERIES
+from shopdb.queries.catalog_seed import SEED_QUERIES
+from shopdb.queries.registry import QuerySpec
+
+QUERIES: dict[str, QuerySpec] = {spec.name: spec for spec in (*SEED_QUERIES, *MORE_QUERIES)}
+"""Every query by name, the seed's first."""
+
+_RESULT_TYPES: dict[str, TypeEngine[Any]] = {
+    "int": Integer(),
+    "text": String(),
+    "timestamp": UtcDateTime(),
+}
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """A query's answer: its column names and its rows, each a tuple in column order."""
+
+    columns: tuple[str, ...]
+    rows: list[tuple[Any, ...]]
+
+    def as_dicts(self) -> list[dict[str, Any]]:
+        """The rows as dictionaries keyed by column name."""
+        return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
+
+
+def get_query(name: str) -> QuerySpec:
+    """The query called ``name``.
+
+    Raises:
+        InvalidInput: no query has that name.
+    """
+    spec = QUERIES.get(name)
+    if spec is None:
+        raise InvalidInput(f"unknown query {name!r}: 'shopdb query --list' shows them all")
+    return spec
+
+
+def dialect_of(engine: Engine | Connection) -> str:
+    """``sqlite``, ``mysql`` or ``postgresql``: the name the SQL files use."""
+    name = engine.dialect.name
+    return "mysql" if name == "mariadb" else name
+
+
+def sql_text(name: str, dialect: str) -> str:
+    """The SQL of query ``name`` as it runs on ``dialect``, fragments expanded."""
+    return _expanded(name, dialect)
+
+
+@cache
+def _expanded(name: str, dialect: str) -> str:
+    folder = resources.files("shopdb.queries").joinpath("sql")
+    variant = folder.joinpath(f"{name}.{dialect}.sql")
+    source = variant if variant.is_file() else folder.joinpath(f"{name}.sql")
+    return fragments.expand(source.read_text(encoding="utf-8"), dialect).strip()
+
+
+def bind_values(spec: QuerySpec, given: Mapping[str, Any]) -> dict[str, Any]:
+    """Check the caller's parameters and return every value the SQL binds.
+
+    Raises:
+        InvalidInput: an unknown parameter, or a value out of range or malformed.
+    """
+    for key in given:
+        if spec.param(key) is None:
+            takes = ", ".join(p.name for p in spec.params) or "no parameters"
+            raise InvalidInput(f"query {spec.name!r} has no parameter {key!r} (it takes {takes})")
+    values = {
+        p.name: p.convert(given[p.name]) if given.get(p.name) is not None else p.default_value()
+        for p in spec.params
+    }
+    since, until = values.get("since"), values.get("until")
+    if since is not None and until is not None and since >= until:
+        raise InvalidInput("since must be on or before until")
+    if spec.derive is not None:
+        values.update(spec.derive(values))
+    return values
+
+
+def _bound(sql: str, values: Mapping[str, Any]) -> TextClause:
+    binds = [
+        bindparam(key, value, type_=UtcDateTime() if isinstance(value, datetime) else Integer())
+        for key, value in values.items()
+    ]
+    return text(sql).bindparams(*binds)
+
+
+def statement(spec: QuerySpec, dialect: str, values: Mapping[str, Any]) -> TextualSelect:
+    """The query as a ``text()`` statement with every value bound and its result types."""
+    types = {c.name: _RESULT_TYPES[c.kind] for c in spec.columns}
+    return _bound(sql_text(spec.name, dialect), values).columns(**types)
+
+
+def run_query(engine: Engine | Connection, name: str, **params: Any) -> QueryResult:
+    """Run query ``name`` with ``params`` and return its columns and rows.
+
+    Read-only: nothing is written, whatever happens. On PostgreSQL, JIT compilation is
+    switched off for the transaction the query runs in (the caller's, if ``engine`` is a
+    connection).
+
+    Raises:
+        InvalidInput: an unknown query or a bad parameter; no SQL was run.
+        NotFound: ``category_id`` names no category.
+    """
+    spec = get_query(name)
+    values = bind_values(spec, params)
+    stmt = statement(spec, dialect_of(engine), values)
+    if isinstance(engine, Connection):
+        return _fetch(engine, spec, stmt, values)
+    with engine.connect() as conn:
+        return _fetch(conn, spec, stmt, values)
+
+
+def _fetch(
+    conn: Connection, spec: QuerySpec, stmt: TextualSelect, values: Mapping[str, Any]
+) -> QueryResult:
+    if values.get("category_id"):
+        _require_category(conn, values["category_id"])
+    if conn.dialect.name == "postgresql":
+        # the planner cannot estimate groups of computed months, overrates the cost and
+        # compiles the query with JIT: 0.5-1 s of compiling for a query that runs in less
+        _no_jit(conn)
+    result = conn.execute(stmt)
+    columns = tuple(result.keys())
+    if columns != spec.column_names:
+        raise RuntimeError(f"{spec.name}.sql returns {columns}, expected {spec.column_names}")
+    kinds = [c.kind for c in spec.columns]
+    rows = [tuple(_normalize(v, k) for v, k in zip(row, kinds, strict=True)) for row in result]
+    return QueryResult(columns, rows)
+
+
+def _no_jit(conn: Connection) -> None:
+    """Switch PostgreSQL's JIT off until the current transaction ends."""
+    conn.exec_driver_sql("set local jit = off")
+
+
+def _require_category(conn: Connection, category_id: int) -> None:
+    found = conn.execute(
+        text("select 1 from categories where category_id = :category_id"),
+        {"category_id": category_id},
+    ).first()
+    if found is None:
+        raise NotFound(f"no category with id {category_id}")
+
+
+def _normalize(value: Any, kind: str) -> Any:
+    # PostgreSQL and MariaDB return sums of integers as Decimal; SQLite returns int
+    if kind == "int" and isinstance(value, Decimal):
+        if value != value.to_integral_value():
+            raise RuntimeError(f"integer column holds a fraction: {value}")
+        return int(value)
+    return value
+
+
+def explain(engine: Engine, name: str, **params: Any) -> list[str]:
+    """The backend's plan for query ``name`` with ``params``, one line per row.
+
+    Raises:
+        InvalidInput: an unknown query or a bad parameter.
+    """
+    spec = get_query(name)
+    dialect = dialect_of(engine)
+    values = bind_values(spec, params)
+    prefix = {"sqlite": "explain query plan ", "mysql": "explain ", "postgresql": "explain "}
+    plan = _bound(prefix[dialect] + sql_text(name, dialect), values)
+    with engine.connect() as conn:
+        rows = conn.execute(plan).all()
+    return [" | ".join("" if v is None else str(v) for v in row) for row in rows]

@@ -1,0 +1,56 @@
+-- Products by units sold in recognized orders, most first, ties by lower id; with a
+-- category, only products in it or in its subcategories (0 means every category).
+with recursive category_scope (category_id) as (
+    select c.category_id
+    from categories as c
+    where (:category_id = 0 and c.parent_id is null)
+        or c.category_id = :category_id
+    union all
+    select child.category_id
+    from categories as child
+    inner join category_scope as s on child.parent_id = s.category_id
+),
+
+sold_items as (
+    select
+        oi.product_id,
+        oi.quantity,
+        oi.quantity * oi.unit_price_cents as line_cents
+    from orders as o
+    inner join order_items as oi on oi.order_id = o.order_id
+    inner join products as p on p.product_id = oi.product_id
+    inner join category_scope as cs on cs.category_id = p.category_id
+    where {recognized(o.status)}
+        and o.created_at >= :since
+        and o.created_at < :until
+),
+
+-- the top products are chosen before their names are joined: the sort sees ids and
+-- sums only, and no backend can turn the grouping into a per-product loop
+top_products as (
+    select
+        product_id,
+        sum(quantity) as units_sold,
+        sum(line_cents) as revenue_cents,
+        count(*) as order_count
+    from sold_items
+    group by product_id
+    order by
+        units_sold desc,
+        product_id
+    limit :limit
+)
+
+select
+    p.product_id,
+    p.sku,
+    p.name,
+    p.category_id,
+    t.units_sold,
+    t.revenue_cents,
+    t.order_count
+from top_products as t
+inner join products as p on p.product_id = t.product_id
+order by
+    t.units_sold desc,
+    p.product_id

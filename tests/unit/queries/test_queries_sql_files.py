@@ -1,0 +1,116 @@
+"""The query files and the registry agree, and the SQL is safe to hand to ``text()``."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from shopdb.errors import InvalidInput
+from shopdb.lifecycle import RECOGNIZED_STATUSES
+from shopdb.queries import QUERIES, sql_text
+from shopdb.queries.fragments import expand
+from shopdb.queries.runner import bind_values
+
+DIALECTS = ("sqlite", "mysql", "postgresql")
+SQL_DIR = resources.files("shopdb.queries").joinpath("sql")
+BIND = re.compile(r"(?<![:\w]):(\w+)")
+
+
+def sql_files() -> list[str]:
+    return sorted(p.name for p in SQL_DIR.iterdir() if p.name.endswith(".sql"))
+
+
+def test_every_query_has_a_file_and_every_file_a_query():
+    assert sorted(f"{name}.sql" for name in QUERIES) == sql_files()
+
+
+@pytest.mark.parametrize("file_name", sql_files())
+def test_no_comment_holds_a_colon_name(file_name):
+    # text() would read it as a bound parameter
+    for line in SQL_DIR.joinpath(file_name).read_text().splitlines():
+        _, _, comment = line.partition("--")
+        assert not BIND.search(comment), line
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_binds_are_exactly_the_checked_parameters(name, dialect):
+    sql = sql_text(name, dialect)
+    assert "{" not in sql and "}" not in sql
+    code = "\n".join(line.partition("--")[0] for line in sql.splitlines())
+    binds = set(BIND.findall(code))
+    values = bind_values(
+        QUERIES[name],
+        {"as_of": datetime(2024, 1, 1, tzinfo=UTC)} if QUERIES[name].param("as_of") else {},
+    )
+    assert binds == set(values)
+
+
+def test_recognized_statuses_come_from_the_lifecycle():
+    quoted = ", ".join(f"'{s}'" for s in RECOGNIZED_STATUSES)
+    assert expand("{recognized(o.status)}", "mysql") == f"o.status in ({quoted})"
+
+
+def test_month_fragments_differ_per_dialect():
+    assert expand("{month_index(x)}", "sqlite").startswith("(cast(strftime('%Y', x)")
+    assert expand("{month_index(x)}", "mysql") == "(year(x) * 12 + month(x) - 1)"
+    assert expand("{div(a, b)}", "mysql") == "((a) div (b))"
+    assert (
+        expand("{div({month_index(x)}, 12)}", "mysql")
+        == "(((year(x) * 12 + month(x) - 1)) div (12))"
+    )
+
+
+@pytest.mark.parametrize(
+    ("sql", "message"),
+    [
+        ("{nope(x)}", "unknown SQL fragment"),
+        ("{div(a)}", "takes 2 arguments"),
+        ("{div(a, (b)}", "unbalanced"),
+        ("{div(a, b) }", "not closed"),
+    ],
+)
+def test_broken_fragments_are_refused(sql, message):
+    with pytest.raises(ValueError, match=message):
+        expand(sql, "sqlite")
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"limit": 0}, "limit must be between 1 and"),
+        ({"limit": -5}, "limit must be between 1 and"),
+        ({"limit": True}, "bad value for limit"),
+        ({"since": "2024-13-01"}, "bad date for since"),
+        ({"until": "tomorrow"}, "bad date for until"),
+        ({"category_id": 0}, "must be a category id"),
+        ({"colour": "red"}, "has no parameter 'colour'"),
+    ],
+)
+def test_bad_parameters_raise_invalid_input(params, message):
+    with pytest.raises(InvalidInput, match=message):
+        bind_values(QUERIES["best_selling_products"], params)
+
+
+def test_until_is_inclusive_of_its_day():
+    values = bind_values(QUERIES["total_revenue"], {"since": "2024-01-01", "until": "2024-01-31"})
+    assert values == {
+        "since": datetime(2024, 1, 1, tzinfo=UTC),
+        "until": datetime(2024, 2, 1, tzinfo=UTC),
+    }
+
+
+def test_every_query_and_column_is_documented():
+    docs = (Path(__file__).resolve().parents[3] / "docs" / "queries.md").read_text()
+    for name, spec in QUERIES.items():
+        section = docs.split(f"### `{name}`\n", 1)
+        assert len(section) == 2, f"docs/queries.md has no section for {name}"
+        body = section[1].split("\n### ", 1)[0]
+        for column in spec.column_names:
+            assert f"| `{column}` |" in body, f"{name}.{column} is not documented"
+        for param in spec.params:
+            assert f"- `{param.name}`:" in body, f"{name} parameter {param.name} is not documented"
