@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import click
 from rich.console import Console
@@ -16,6 +17,7 @@ from shopdb.datagen.scale import expected_rows, parse_scale
 from shopdb.datagen.summary import ShopSummary, shop_summary
 from shopdb.db import admin
 from shopdb.errors import ConfigError, SchemaError
+from shopdb.report import write_report
 
 DEMO_SCALE = "0.01"
 
@@ -88,17 +90,31 @@ def generate_command(shop: ShopContext, /, reset: bool, **options: object) -> No
 
 
 @click.command("demo")
+@click.option(
+    "--report",
+    "report_path",
+    default="report.html",
+    show_default=True,
+    type=click.Path(dir_okay=False, writable=True),
+    help="Where to write the analytics report (HTML with charts).",
+)
 @pass_shop
-def demo_command(shop: ShopContext, /, **options: object) -> None:
-    """Build a small realistic shop (schema and data) in seconds and summarize it.
+def demo_command(shop: ShopContext, /, report_path: str, **options: object) -> None:
+    """Build a small realistic shop in seconds, summarize it and write its report.
 
-    Replaces any shopdb tables in the database (default: the SQLite file shopdb.sqlite3).
+    Replaces any shopdb tables in the database (default: the SQLite file shopdb.sqlite3),
+    generates a shop, prints what was built, writes the analytics report and prints its
+    headline figures.
     """
     params = _params(**options)  # type: ignore[arg-type]
     engine = shop.engine(create=True)
     _reset(engine)
     result = _run(engine, params, int(options["jobs"]))  # type: ignore[call-overload]
     _print_summary(shop_summary(engine), result, params)
+    headline = write_report(engine, Path(report_path))
+    click.echo(f"\nreport written to {report_path}")
+    for line in headline.lines():
+        click.echo(f"  {line}")
 
 
 def _reset(engine: Engine) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 from conftest_datagen import count, data_counts
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 
 from shopdb.cli import cli
 from shopdb.db.schema import generation_runs, users
@@ -84,9 +84,24 @@ def test_generate_with_reset_replaces_the_data(engine, db_url_text):
     assert count(engine, "users") == 100
 
 
-def test_demo_builds_and_summarizes_a_shop(empty_engine, db_url_text):
-    result = _run(db_url_text, "demo", "--scale", "0.001", "--end", "2025-06-01")
+def test_demo_builds_and_summarizes_a_shop(empty_engine, db_url_text, tmp_path):
+    report = tmp_path / "report.html"
+    result = _run(
+        db_url_text, "demo", "--scale", "0.001", "--end", "2025-06-01", "--report", str(report)
+    )
     assert result.exit_code == 0, result.output
     assert "revenue $" in result.output
     assert "orders from 2022-06-0" in result.output
     assert count(empty_engine, "orders") == 1_000
+    # the report's headline revenue is the plain sum over recognized orders
+    with empty_engine.connect() as conn:
+        revenue = conn.execute(
+            text(
+                "select sum(total_cents) from orders"
+                " where status in ('paid', 'shipped', 'delivered')"
+            )
+        ).scalar_one()
+    dollars = f"{int(revenue) // 100:,}.{int(revenue) % 100:02d}"
+    assert f"revenue            {dollars}" in result.output
+    assert report.read_text().startswith("<!DOCTYPE html>")
+    assert dollars in report.read_text()
