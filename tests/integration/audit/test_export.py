@@ -241,6 +241,8 @@ def test_unknown_format_writes_nothing(shop_engine, tmp_path):
 
 
 def test_failed_export_removes_the_directory_it_created(empty_engine, tmp_path):
+    with empty_engine.connect():  # an existing, empty database (SQLite: the file exists)
+        pass
     out = tmp_path / "new" / "out"
 
     result = CliRunner().invoke(
