@@ -15,6 +15,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
 from shopdb.db.schema import order_status_history, orders
+from shopdb.db.types import utcnow
 from shopdb.errors import InvalidTransition, NotFound
 from shopdb.lifecycle import can_transition
 
@@ -81,6 +82,23 @@ def change_status(conn: Connection, order: LockedOrder, target: str, now: dateti
         ).scalar_one()
         raise InvalidTransition(order.order_id, current, target)
     record_status(conn, order.order_id, order.status, target, now)
+
+
+def move_order(
+    conn: Connection, order_id: int, target: str, now: datetime | None
+) -> tuple[LockedOrder, datetime]:
+    """Lock an order, read the clock and move the order to ``target``; return both.
+
+    The clock is read under the lock, so the change is dated after the order's last one.
+
+    Raises:
+        NotFound: no such order.
+        InvalidTransition: the lifecycle forbids the change; nothing is written here.
+    """
+    order = lock_order(conn, order_id)
+    at = now or utcnow()
+    change_status(conn, order, target, at)
+    return order, at
 
 
 _INSERT_HISTORY = insert(order_status_history)

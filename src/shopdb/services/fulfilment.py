@@ -11,7 +11,7 @@ from sqlalchemy.engine import Connection, Engine
 from shopdb.db.schema import shipments
 from shopdb.db.types import utcnow
 from shopdb.errors import ConstraintViolation, Duplicate, InvalidInput
-from shopdb.services._status import change_status, lock_order, require_transition
+from shopdb.services._status import change_status, lock_order, move_order, require_transition
 from shopdb.services._tx import inserted_id, run_in_transaction
 
 DEFAULT_CARRIER = "postal"
@@ -41,11 +41,7 @@ def ship_order(
         raise InvalidInput("carrier (1-32 characters) and tracking number (1-64) are required")
 
     def body(conn: Connection) -> int:
-        order = lock_order(conn, order_id)
-        # the clock is read under the lock, so this change is dated after the last one
-        at = now or utcnow()
-        require_transition(order, "shipped")
-        change_status(conn, order, "shipped", at)
+        _, at = move_order(conn, order_id, "shipped", now)
         result = conn.execute(
             insert(shipments).values(
                 order_id=order_id, carrier=carrier, tracking_number=tracking, shipped_at=at

@@ -26,7 +26,7 @@ from shopdb.db.schema import (
 from shopdb.db.types import utcnow
 from shopdb.errors import InvalidInput, NotFound, OutOfStock
 from shopdb.lifecycle import INITIAL_STATUS
-from shopdb.services._status import change_status, lock_order, record_status, require_transition
+from shopdb.services._status import move_order, record_status
 from shopdb.services._tx import inserted_id, run_in_transaction
 
 
@@ -172,11 +172,7 @@ def cancel_order(engine: Engine, order_id: int, *, now: datetime | None = None) 
     """
 
     def body(conn: Connection) -> None:
-        order = lock_order(conn, order_id)
-        # the clock is read under the lock, so this change is dated after the last one
-        at = now or utcnow()
-        require_transition(order, "cancelled")
-        change_status(conn, order, "cancelled", at)
+        _, at = move_order(conn, order_id, "cancelled", now)
         items = conn.execute(
             select(order_items.c.product_id, order_items.c.quantity)
             .where(order_items.c.order_id == order_id)

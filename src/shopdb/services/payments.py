@@ -16,7 +16,13 @@ from sqlalchemy.engine import Connection, Engine
 from shopdb.db.schema import PAYMENT_METHODS, payments
 from shopdb.db.types import utcnow
 from shopdb.errors import ConstraintViolation, Duplicate, InvalidInput, PaymentMismatch
-from shopdb.services._status import LockedOrder, change_status, lock_order, require_transition
+from shopdb.services._status import (
+    LockedOrder,
+    change_status,
+    lock_order,
+    move_order,
+    require_transition,
+)
 from shopdb.services._tx import inserted_id, run_in_transaction
 from shopdb.services.orders import refund_captured
 
@@ -151,11 +157,7 @@ def refund_order(engine: Engine, order_id: int, *, now: datetime | None = None) 
     """
 
     def body(conn: Connection) -> int:
-        order = lock_order(conn, order_id)
-        # the clock is read under the lock, so this change is dated after the last one
-        at = now or utcnow()
-        require_transition(order, "refunded")
-        change_status(conn, order, "refunded", at)
+        _, at = move_order(conn, order_id, "refunded", now)
         return refund_captured(conn, order_id, at)
 
     return run_in_transaction(engine, body)
