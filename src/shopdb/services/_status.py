@@ -101,7 +101,8 @@ def move_order(
     return order, at
 
 
-_INSERT_HISTORY = insert(order_status_history)
+# inline: no RETURNING of the new history_id, which nothing reads
+_INSERT_HISTORY = insert(order_status_history).inline()
 
 
 def record_status(

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Select, bindparam, insert, select, update
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.sql.elements import BindParameter
 
 from shopdb.db.schema import (
     inventory,
@@ -59,12 +62,25 @@ def _validated(quantities: Mapping[int, int]) -> list[tuple[int, int]]:
     return sorted(quantities.items())
 
 
+@lru_cache(maxsize=64)
+def _buyer_and_prices(count: int) -> Select[Any]:
+    """The buyer's address and the prices of ``count`` products, in one round trip.
+
+    Every product row carries the user's columns: a missing user gives no row, a missing
+    product a row without product_id. One statement per basket size, with a bind
+    parameter per product (not an expanding IN): each compiles once and is then reused
+    as it is, here and as the database's prepared statement.
+    """
+    ids: list[BindParameter[int]] = [bindparam(f"b_id{i}") for i in range(count)]
+    return (
+        select(users.c.country_code, users.c.city, products.c.product_id, products.c.price_cents)
+        .select_from(users.outerjoin(products, products.c.product_id.in_(ids)))
+        .where(users.c.user_id == bindparam("b_user"))
+    )
+
+
 # Built once: executing a prebuilt statement reuses its memoized cache key and compiled
 # form, which keeps SQLAlchemy's per-call cost small next to the round trips.
-_USER = select(users.c.country_code, users.c.city).where(users.c.user_id == bindparam("b_user"))
-_PRICES = select(products.c.product_id, products.c.price_cents).where(
-    products.c.product_id.in_(bindparam("b_ids", expanding=True))
-)
 _INSERT_ORDER = insert(orders)
 _INSERT_ITEMS = insert(order_items)
 _INSERT_MOVEMENTS = insert(inventory_movements)
@@ -85,10 +101,7 @@ _STOCK = select(inventory.c.quantity_on_hand).where(
 
 
 def _place(conn: Connection, user_id: int, items: list[tuple[int, int]], at: datetime) -> int:
-    user = conn.execute(_USER, {"b_user": user_id}).one_or_none()
-    if user is None:
-        raise NotFound(f"user {user_id} does not exist")
-    prices = _prices(conn, [product_id for product_id, _ in items])
+    (country_code, city), prices = _address_and_prices(conn, user_id, items)
     total = sum(quantity * prices[product_id] for product_id, quantity in items)
     order_id = inserted_id(
         conn.execute(
@@ -99,8 +112,8 @@ def _place(conn: Connection, user_id: int, items: list[tuple[int, int]], at: dat
                 "created_at": at,
                 "updated_at": at,
                 "total_cents": total,
-                "ship_country_code": user.country_code,
-                "ship_city": user.city,
+                "ship_country_code": country_code,
+                "ship_city": city,
             },
         )
     )
@@ -119,13 +132,23 @@ def _place(conn: Connection, user_id: int, items: list[tuple[int, int]], at: dat
     return order_id
 
 
-def _prices(conn: Connection, product_ids: list[int]) -> dict[int, int]:
-    rows = conn.execute(_PRICES, {"b_ids": product_ids}).all()
-    prices = {int(pid): int(price) for pid, price in rows}
-    missing = [pid for pid in product_ids if pid not in prices]
+def _address_and_prices(
+    conn: Connection, user_id: int, items: list[tuple[int, int]]
+) -> tuple[tuple[str | None, str | None], dict[int, int]]:
+    """The user's country and city, and each product's price.
+
+    Raises:
+        NotFound: the user, or one of the products, does not exist.
+    """
+    params = {f"b_id{i}": product_id for i, (product_id, _) in enumerate(items)}
+    rows = conn.execute(_buyer_and_prices(len(items)), params | {"b_user": user_id}).all()
+    if not rows:
+        raise NotFound(f"user {user_id} does not exist")
+    prices = {int(r.product_id): int(r.price_cents) for r in rows if r.product_id is not None}
+    missing = [product_id for product_id, _ in items if product_id not in prices]
     if missing:
         raise NotFound(f"product {missing[0]} does not exist")
-    return prices
+    return (rows[0].country_code, rows[0].city), prices
 
 
 def _take_stock(conn: Connection, product_id: int, quantity: int, at: datetime) -> None:

@@ -1,8 +1,9 @@
 """The yardstick: the place-order transaction written directly on the DBAPI driver.
 
-Same statements as ``services.orders._place`` (user, prices, order, items, history, one
-conditional stock UPDATE per product in id order, sale movements), same row values, no
-SQLAlchemy and no retry loop: what the services' layering costs is measured against it.
+Same statements as ``services.orders._place`` (the buyer's address with the prices, order,
+items, history, one conditional stock UPDATE per product in id order, sale movements),
+same row values, no SQLAlchemy and no retry loop: what the services' layering costs is
+measured against it.
 """
 
 from __future__ import annotations
@@ -102,14 +103,17 @@ def _end(conn: Any, backend: str, *, commit: bool) -> None:
 def _write_order(
     cur: Any, q: Any, backend: str, user_id: int, items: list[tuple[int, int]], now: datetime
 ) -> int:
-    cur.execute(q("SELECT country_code, city FROM users WHERE user_id = ?"), (user_id,))
-    country, city = cur.fetchone()
-    ids = [p for p, _ in items]
-    marks = ", ".join("?" * len(ids))
+    marks = ", ".join("?" * len(items))
     cur.execute(
-        q(f"SELECT product_id, price_cents FROM products WHERE product_id IN ({marks})"), ids
+        q(
+            "SELECT u.country_code, u.city, p.product_id, p.price_cents FROM users u "
+            f"LEFT JOIN products p ON p.product_id IN ({marks}) WHERE u.user_id = ?"
+        ),
+        [p for p, _ in items] + [user_id],
     )
-    prices = dict(cur.fetchall())
+    rows = cur.fetchall()
+    country, city = rows[0][0], rows[0][1]
+    prices = {row[2]: row[3] for row in rows}
     total = sum(qty * prices[p] for p, qty in items)
     insert_order = (
         "INSERT INTO orders (user_id, status, created_at, updated_at, total_cents, "

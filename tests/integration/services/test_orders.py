@@ -59,10 +59,23 @@ def test_invalid_order_writes_nothing(shop: Shop) -> None:
     assert snapshot(shop.engine) == before
 
 
-def test_unknown_user_writes_nothing(shop: Shop) -> None:
+@pytest.mark.parametrize(
+    ("user", "products", "named"),
+    [
+        ("unknown", ["lamp"], "user 999 "),
+        ("unknown", ["unknown"], "user 999 "),
+        ("known", ["unknown"], "product 999 "),
+        ("known", ["lamp", "unknown"], "product 999 "),
+    ],
+)
+def test_unknown_user_or_product_is_named_and_writes_nothing(
+    shop: Shop, user: str, products: list[str], named: str
+) -> None:
+    ids = {"lamp": shop.lamp, "unknown": 999}
+    user_id = shop.user if user == "known" else 999
     before = snapshot(shop.engine)
-    with pytest.raises(NotFound, match="user 999"):
-        place_order(shop.engine, 999, {shop.lamp: 1})
+    with pytest.raises(NotFound, match=named):
+        place_order(shop.engine, user_id, {ids[p]: 1 for p in products})
     assert snapshot(shop.engine) == before
 
 
