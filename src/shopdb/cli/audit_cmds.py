@@ -12,16 +12,18 @@ from shopdb.cli.base import ShopContext, pass_shop
 from shopdb.db.dialects import DIALECT_NAMES
 from shopdb.export import FORMATS, export_database
 
-
-@click.command()
-@click.option(
+_table_or_json = click.option(
     "--format",
     "fmt",
     type=click.Choice(("table", "json")),
     default="table",
     show_default=True,
-    help="A table for people, or a JSON array of results for programs.",
+    help="A table for people, or JSON for programs.",
 )
+
+
+@click.command()
+@_table_or_json
 @pass_shop
 def check(shop: ShopContext, fmt: str) -> None:
     """Run the integrity audit; exit 1 and list the violations if any check fails."""
@@ -49,14 +51,7 @@ def _print_table(results: list[audit.CheckResult]) -> None:
 
 
 @click.command("checksum")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(("table", "json")),
-    default="table",
-    show_default=True,
-    help="A table for people, or JSON for programs.",
-)
+@_table_or_json
 @pass_shop
 def checksum_command(shop: ShopContext, fmt: str) -> None:
     """Print each data table's row count and content checksum (equal data, equal digest).
