@@ -7,7 +7,8 @@ printed in milliseconds, next to a same-run baseline (``select 1``: one round tr
 ``count(*)`` of orders: one scan). Each query's plan (``shopdb query NAME --explain``)
 goes to ``--plans DIR/<backend>-sf<SF>/<name>.txt``. After loading, the planner's
 statistics are refreshed (``ANALYZE``), as after any bulk load; ``--extra-indexes`` first
-adds the indexes proposed in docs/queries-bench.md, to measure them.
+adds the indexes proposed in docs/queries-bench.md, to measure them (``--extra-index N``:
+only the N-th).
 
     .venv/bin/python bench/bench_queries.py                      # SF 0.1 and 1, all backends
     .venv/bin/python bench/bench_queries.py --scale 0.01 --backend sqlite
@@ -122,14 +123,14 @@ EXTRA_INDEXES = [
 ]
 
 
-def prepare(url: URL, extra_indexes: bool) -> None:
-    """Add the proposed indexes if asked, then refresh the planner's statistics."""
+def prepare(url: URL, extra_indexes: list[int]) -> None:
+    """Add the proposed indexes asked for (1-based), then refresh the planner's statistics."""
     backend = url.get_backend_name()
     engine = make_engine(url)
     try:
         with engine.connect() as conn:
-            for sql in EXTRA_INDEXES if extra_indexes else []:
-                conn.execute(text(sql))
+            for number in extra_indexes:
+                conn.execute(text(EXTRA_INDEXES[number - 1]))
             conn.commit()
             for sql in ANALYZE[backend]:
                 result = conn.execute(text(sql))
@@ -218,11 +219,19 @@ def main() -> None:
     parser.add_argument("--plans", default="bench/plans")
     parser.add_argument("--data", choices=["generator", "synthetic"], default="generator")
     parser.add_argument(
-        "--extra-indexes", action="store_true", help="add the proposed indexes after loading"
+        "--extra-indexes", action="store_true", help="add all the proposed indexes after loading"
+    )
+    parser.add_argument(
+        "--extra-index",
+        type=int,
+        action="append",
+        choices=range(1, len(EXTRA_INDEXES) + 1),
+        help="add only the proposed index N (numbered as in docs/queries-bench.md); repeatable",
     )
     parser.add_argument("--orders", type=int, default=20000, help="orders for --data synthetic")
     args = parser.parse_args()
     scales = args.scale or ["0.1", "1"]
+    extra = list(range(1, len(EXTRA_INDEXES) + 1)) if args.extra_indexes else args.extra_index or []
     backends = args.backend or ["sqlite", "mysql", "postgresql"]
     with tempfile.TemporaryDirectory(prefix="analytics_bench_") as scratch:
         for scale in scales:
@@ -232,7 +241,7 @@ def main() -> None:
                 with database(backend, name, Path(scratch)) as url:
                     load_s = fill(url, scale, args)
                     print(f"# {backend} SF {scale}: loaded in {load_s:.1f} s", flush=True)
-                    prepare(url, args.extra_indexes)
+                    prepare(url, extra)
                     table[backend] = bench_one(url, args, scale)
             print(f"\n## SF {scale}: median (fastest) ms of {args.repeat} runs after a warm-up\n")
             print(report(table, backends), flush=True)
