@@ -9,6 +9,7 @@ from shopdb.cli import (
     audit_cmds,
     bench_cmds,
     data_cmds,
+    lake_cmds,
     order_cmds,
     query_cmds,
     schema_cmds,
@@ -21,5 +22,6 @@ audit_cmds.register(cli)
 query_cmds.register(cli)
 order_cmds.register(cli)
 bench_cmds.register(cli)
+lake_cmds.register(cli)
 
 __all__ = ["cli", "main"]

@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from shopdb.cli import report_cmds
+from shopdb.cli import lake_cmds, report_cmds
 from shopdb.cli.base import ShopContext, pass_shop
 from shopdb.errors import InvalidInput
 from shopdb.queries import QUERIES, explain, get_query, run_query, sql_text
@@ -40,6 +40,15 @@ from shopdb.queries.runner import bind_values
 )
 @click.option("--sql", "show_sql", is_flag=True, help="Print the SQL as run on this backend.")
 @click.option("--explain", "show_plan", is_flag=True, help="Print the backend's query plan.")
+@click.option(
+    "--engine",
+    type=click.Choice(lake_cmds.ENGINES),
+    default="db",
+    show_default=True,
+    help="Run on --db, or on the lake in --lake with DuckDB or Spark.",
+)
+@click.option("--lake", "lake_dir", metavar="DIR", help="The lake --engine duckdb|spark reads.")
+@click.option("--spark-master", metavar="URL", help="A Spark cluster's master (default local[*]).")
 @pass_shop
 def query(
     shop: ShopContext,
@@ -54,8 +63,15 @@ def query(
     limit: str | None,
     as_of: str | None,
     category_id: str | None,
+    engine: str,
+    lake_dir: str | None,
+    spark_master: str | None,
 ) -> None:
-    """Run the analytics query NAME and print its rows (see --list for names)."""
+    """Run the analytics query NAME and print its rows (see --list for names).
+
+    With --engine duckdb or spark the query runs on the lake in --lake instead of --db
+    (see 'shopdb lake'); the rows are the same.
+    """
     shorthands = {
         "since": since,
         "until": until,
@@ -72,15 +88,23 @@ def query(
     values = _parse_params(params, shorthands)
     if show_sql:
         bound = bind_values(spec, values)
-        dialect = _backend(shop)
+        dialect = engine if engine != "db" else _backend(shop)
         click.echo(sql_text(name, dialect))
         click.echo("-- bound values " + ", ".join(f"{k} = {v!r}" for k, v in bound.items()))
         return
-    engine = shop.engine()
-    if show_plan:
-        click.echo("\n".join(explain(engine, name, **values)))
+    if engine != "db":
+        if show_plan:
+            raise InvalidInput("--explain shows the database's plan: drop --engine")
+        result = lake_cmds.run_on_lake(engine, lake_dir, spark_master, name, values)
+        click.echo(render(result, fmt), nl=False)
         return
-    click.echo(render(run_query(engine, name, **values), fmt), nl=False)
+    if lake_dir is not None or spark_master is not None:
+        raise InvalidInput("--lake and --spark-master need --engine duckdb or spark")
+    db = shop.engine()
+    if show_plan:
+        click.echo("\n".join(explain(db, name, **values)))
+        return
+    click.echo(render(run_query(db, name, **values), fmt), nl=False)
 
 
 def _parse_params(params: tuple[str, ...], shorthands: dict[str, str | None]) -> dict[str, Any]:

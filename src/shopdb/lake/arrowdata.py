@@ -57,12 +57,15 @@ class _Digest:
 
     def __init__(self, schema: pa.Schema) -> None:
         self.schema = schema
-        self.hashes = [(hashlib.sha256(), hashlib.sha256()) for _ in schema]
+        # three streams per column (validity, numbers or lengths, string bytes), each
+        # hashed on its own, so where one batch ends and the next begins cannot matter
+        self.hashes = [(hashlib.sha256(), hashlib.sha256(), hashlib.sha256()) for _ in schema]
 
     def update(self, batch: pa.Table) -> None:
-        for (values_hash, extra_hash), column in zip(self.hashes, batch.columns, strict=True):
+        for hashes, column in zip(self.hashes, batch.columns, strict=True):
+            valid_hash, values_hash, bytes_hash = hashes
             array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
-            extra_hash.update(np.asarray(pc.is_valid(array)).tobytes())
+            valid_hash.update(np.asarray(pc.is_valid(array)).tobytes())
             if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
                 filled = pc.fill_null(array, "").cast(pa.large_string())
                 lengths = np.asarray(pc.binary_length(filled), dtype=np.int64)
@@ -71,15 +74,16 @@ class _Digest:
                 first = offsets[filled.offset]
                 last = offsets[filled.offset + len(filled)]
                 data = filled.buffers()[2]
-                values_hash.update(b"" if data is None else data.to_pybytes()[first:last])
+                bytes_hash.update(b"" if data is None else data.to_pybytes()[first:last])
             else:
                 numbers = pc.fill_null(array.cast(pa.int64()), 0)
                 values_hash.update(np.asarray(numbers, dtype=np.int64).tobytes())
 
     def hexdigest(self) -> str:
         total = hashlib.sha256()
-        for field, (values_hash, extra_hash) in zip(self.schema, self.hashes, strict=True):
-            total.update(f"{field.name}\t{values_hash.hexdigest()}\t{extra_hash.hexdigest()}\n".encode())
+        for field, hashes in zip(self.schema, self.hashes, strict=True):
+            line = "\t".join([field.name, *(h.hexdigest() for h in hashes)])
+            total.update(f"{line}\n".encode())
         return total.hexdigest()
 
 
@@ -116,6 +120,11 @@ class PartitionWriter:
         self.pending_rows += len(batch)
         self.row_count += len(batch)
         if self.pending_rows >= ROW_GROUP_ROWS:
+            self._flush()
+
+    def flush(self) -> None:
+        """Write the buffered rows as a row group now (fewer rows held in memory)."""
+        if self.pending:
             self._flush()
 
     def _flush(self) -> None:
