@@ -10,6 +10,7 @@ lake a full export would write (same rows, same digests), by construction tested
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -160,17 +161,30 @@ def _write_months(
     schema = lake_schema(table)
     writers: dict[str, PartitionWriter] = {}
     files = {m: partition_file(table.name, m, writing.number) for m in months}
-    for chunk in _read(conn, table, None if every_month else months):
-        batch = _arrow_batch(schema, chunk, with_month=True)
-        month_at = batch.column(batch.num_columns - 1)
-        batch = batch.remove_column(batch.num_columns - 1)
-        for month, rows in split_by_month(batch, months_of(month_at)).items():
-            if month not in writers:
-                writers[month] = writing.open(table, files[month])
-            writers[month].write(rows)
-        if progress is not None:
-            progress(table.name, len(chunk))
+    with closing(_read(conn, table, None if every_month else months)) as chunks:
+        for chunk in chunks:
+            _route(chunk, schema, files, writers, table, writing)
+            if progress is not None:
+                progress(table.name, len(chunk))
     return {m: writing.close(writers[m], files[m]) for m in months if m in writers}
+
+
+def _route(
+    chunk: Sequence[Any],
+    schema: pa.Schema,
+    files: dict[str, str],
+    writers: dict[str, PartitionWriter],
+    table: LakeTable,
+    writing: LakeWriting,
+) -> None:
+    """Send a chunk's rows to their months' writers, opening writers as months appear."""
+    batch = _arrow_batch(schema, chunk, with_month=True)
+    month_at = batch.column(batch.num_columns - 1)
+    batch = batch.remove_column(batch.num_columns - 1)
+    for month, rows in split_by_month(batch, months_of(month_at)).items():
+        if month not in writers:
+            writers[month] = writing.open(table, files[month])
+        writers[month].write(rows)
 
 
 def _read(
@@ -191,7 +205,11 @@ def _read(
             query = query.where(or_(*(_in_month(month_at, m) for m in months)))
     query = query.order_by(base.c[table.key])
     result = conn.execute(query, execution_options={"yield_per": CHUNK_ROWS})
-    yield from result.partitions()
+    try:
+        yield from result.partitions()
+    finally:
+        # a server-side cursor left open by an interrupted export would outlive it
+        result.close()
 
 
 def _in_month(column: Any, month: str) -> Any:
