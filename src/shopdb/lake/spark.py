@@ -89,13 +89,15 @@ def spark_session(
 class SparkLake:
     """The lake's tables as temporary views of a SparkSession.
 
+    With ``cache`` the tables are kept in Spark's memory (spilling to disk) once read.
+
     Raises (when made):
         LakeError: ``folder`` is not a readable lake (see ``reading.open_lake``).
     """
 
     dialect = "spark"
 
-    def __init__(self, session: SparkSession, folder: Path) -> None:
+    def __init__(self, session: SparkSession, folder: Path, *, cache: bool = False) -> None:
         self.session = session
         self.lake: OpenLake = open_lake(folder)
         for name, files in self.lake.files.items():
@@ -103,6 +105,10 @@ class SparkLake:
                 frame = session.read.parquet(*(str(f) for f in files))
             else:
                 frame = session.sql(empty_select(name, self.dialect))
+            if cache:
+                # the recursive CTEs (a calendar of months) scan their inputs once per
+                # step: from memory that is fast, from Parquet a job per step
+                frame = frame.cache()
             frame.createOrReplaceTempView(name)
 
     def fetch(
