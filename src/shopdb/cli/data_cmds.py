@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy.engine import Engine
 
+from shopdb.cli import lake_cmds
 from shopdb.cli.base import ShopContext, pass_shop
 from shopdb.datagen.generate import GenerationResult, generate, require_empty
 from shopdb.datagen.params import DEFAULT_YEARS, GenParams, make_params, parse_end
@@ -72,14 +73,28 @@ def _with_options(default_scale: str):  # type: ignore[no-untyped-def]
 
 @click.command("generate")
 @click.option("--reset", is_flag=True, help="Drop any shop data first (and create the schema).")
+@click.option(
+    "--to-lake",
+    "to_lake",
+    metavar="DIR",
+    help="Write the shop as a Parquet lake in the new folder DIR instead of into --db.",
+)
 @pass_shop
-def generate_command(shop: ShopContext, /, reset: bool, **options: object) -> None:
+def generate_command(
+    shop: ShopContext, /, reset: bool, to_lake: str | None, **options: object
+) -> None:
     """Fill an initialized, empty database with a generated shop.
 
     The same --seed, --scale and --end always give the same rows, on every backend and
     for any --jobs. An interrupted run deletes what it loaded and is recorded as failed.
+    With --to-lake the same rows go to a lake instead (no database is used).
     """
     params = _params(**options)  # type: ignore[arg-type]
+    if to_lake is not None:
+        if reset:
+            raise ConfigError("--reset applies to a database, not to --to-lake")
+        lake_cmds.generate_to_lake(params, Path(to_lake), int(options["jobs"]))  # type: ignore[call-overload]
+        return
     engine = shop.engine(create=reset)
     if reset:
         _reset(engine)

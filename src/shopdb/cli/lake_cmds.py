@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import os
 import tempfile
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import click
 
 from shopdb.cli.base import ShopContext, pass_shop
+from shopdb.datagen.params import GenParams
 from shopdb.errors import InvalidInput
 from shopdb.lake.duck import DuckLake
 from shopdb.lake.export import export_lake
+from shopdb.lake.generate import generate_lake
 from shopdb.lake.reading import run_lake_query
 from shopdb.lake.spark import DEFAULT_MASTER
 from shopdb.queries.formats import FORMATS, render
@@ -99,6 +101,17 @@ def run_on_lake(
     open_lake(Path(folder))  # a bad lake fails before Spark takes seconds to start
     with _spark(master or DEFAULT_MASTER) as session:
         return run_lake_query(SparkLake(session, Path(folder)), name, **values)
+
+
+def generate_to_lake(params: GenParams, folder: Path, jobs: int) -> None:
+    """Generate the shop of ``params`` into a new lake and print what was written."""
+    result = generate_lake(params, folder, jobs=jobs)
+    total = sum(result.rows.values())
+    click.echo(f"generated {params.describe()} into the lake {folder}")
+    for table, rows in result.rows.items():
+        click.echo(f"  {table:<22}{rows:>12,}")
+    rate = total / result.seconds if result.seconds else 0
+    click.echo(f"  {'total':<22}{total:>12,} rows in {result.seconds:.1f} s ({rate:,.0f} rows/s)")
 
 
 def register(group: click.Group) -> None:

@@ -23,7 +23,7 @@ from shopdb.queries.runner import QueryResult
 
 _BIND = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 
-_CONFIG = {
+_CONFIG: dict[str, str | bool | int | float | list[str]] = {
     "autoinstall_known_extensions": "false",
     "autoload_known_extensions": "false",
 }

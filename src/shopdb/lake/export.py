@@ -9,7 +9,7 @@ lake a full export would write (same rows, same digests), by construction tested
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -25,11 +25,16 @@ from shopdb.db.admin import require_schema
 from shopdb.db.schema import SCHEMA_VERSION, metadata
 from shopdb.db.snapshot import read_snapshot
 from shopdb.export.values import CHUNK_ROWS, export_columns
-from shopdb.lake.arrowdata import PartitionWriter, digest_of, lake_schema, months_of
-from shopdb.lake.arrowdata import split_by_month
+from shopdb.lake.arrowdata import PartitionWriter, digest_of, lake_schema, months_of, split_by_month
 from shopdb.lake.fingerprint import fingerprints
-from shopdb.lake.layout import LAKE_TABLES, LakeTable, Manifest, Partition, TableEntry
-from shopdb.lake.layout import partition_file
+from shopdb.lake.layout import (
+    LAKE_TABLES,
+    LakeTable,
+    Manifest,
+    Partition,
+    TableEntry,
+    partition_file,
+)
 from shopdb.lake.writing import LakeWriting
 from shopdb.queries.runner import dialect_of
 
@@ -70,7 +75,9 @@ def export_lake(
         previous = writing.previous
         if previous is not None and (full or previous.source.get("dialect") != dialect):
             previous = None
-        result = ExportResult(manifest=writing.new_manifest({"kind": "database", "dialect": dialect}))
+        result = ExportResult(
+            manifest=writing.new_manifest({"kind": "database", "dialect": dialect})
+        )
         with read_snapshot(engine) as conn:
             require_schema(conn)
             result.manifest.watermark = _watermark(conn)
@@ -189,7 +196,7 @@ def _route(
 
 def _read(
     conn: Connection, table: LakeTable, months: Sequence[str] | None
-) -> Iterator[Sequence[Row[Any]]]:
+) -> Generator[Sequence[Row[Any]], None, None]:
     """The table's rows in key order (with their month's timestamp if partitioned)."""
     base = table.table
     columns: list[Any] = list(export_columns(base))

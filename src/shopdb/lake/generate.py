@@ -25,8 +25,14 @@ from shopdb.datagen.params import GENERATOR_VERSION, GenParams
 from shopdb.datagen.pipeline import plan
 from shopdb.datagen.scale import format_scale
 from shopdb.lake.arrowdata import PartitionWriter, conform, months_of, split_by_month
-from shopdb.lake.layout import LAKE_TABLES, LakeError, LakeTable, Manifest, Partition
-from shopdb.lake.layout import partition_file
+from shopdb.lake.layout import (
+    LAKE_TABLES,
+    LakeError,
+    LakeTable,
+    Manifest,
+    Partition,
+    partition_file,
+)
 from shopdb.lake.writing import LakeWriting
 
 Progress = Callable[[str, int], None]
@@ -88,7 +94,9 @@ class LakeSink:
         """Close every file; the partitions of each table, by month."""
         out: dict[str, dict[str, Partition]] = {t.name: {} for t in LAKE_TABLES}
         for (name, month), writer in self.writers.items():
-            out[name][month] = self.writing.close(writer, partition_file(name, month, self.writing.number))
+            out[name][month] = self.writing.close(
+                writer, partition_file(name, month, self.writing.number)
+            )
         return out
 
 

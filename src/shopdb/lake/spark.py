@@ -71,7 +71,7 @@ def spark_session(
         .config("spark.sql.warehouse.dir", str(work_dir / "warehouse"))
         .config("spark.driver.extraJavaOptions", f"-Djava.io.tmpdir={work_dir / 'scratch'}")
         # the lake's tables are small next to what Spark's defaults are sized for
-        .config("spark.sql.shuffle.partitions", "8")
+        .config("spark.sql.shuffle.partitions", "4")
     )
     if master.startswith("local"):
         builder = builder.config("spark.driver.host", "127.0.0.1").config(

@@ -53,7 +53,9 @@ class LakeWriting:
             try:
                 fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
-                raise LakeError(f"another export is writing the lake at {str(self.lake)!r}") from None
+                raise LakeError(
+                    f"another export is writing the lake at {str(self.lake)!r}"
+                ) from None
             if (self.lake / MANIFEST).exists():
                 self.previous = read_manifest(self.lake, check_files=False)
                 self.number = self.previous.export_number + 1

@@ -19,7 +19,9 @@ from shopdb.queries.formats import render
 @pytest.fixture
 def lake(shop_engine: Engine, db_url_text: str, tmp_path: Path) -> Path:
     """The shop exported by the CLI."""
-    result = CliRunner().invoke(cli, ["--db", db_url_text, "lake", "export", "--out", str(tmp_path / "lake")])
+    result = CliRunner().invoke(
+        cli, ["--db", db_url_text, "lake", "export", "--out", str(tmp_path / "lake")]
+    )
     assert result.exit_code == 0, result.output
     assert result.output.startswith(f"lake {tmp_path / 'lake'}: export 1, ")
     return tmp_path / "lake"
@@ -31,17 +33,38 @@ def _run(*args: str) -> tuple[int, str]:
 
 
 def test_lake_sql_prints_like_query(lake: Path) -> None:
-    code, out = _run("lake", "sql", str(lake), "select status, count(*) as n from orders group by status order by status", "--format", "csv")
+    code, out = _run(
+        "lake",
+        "sql",
+        str(lake),
+        "select status, count(*) as n from orders group by status order by status",
+        "--format",
+        "csv",
+    )
     assert code == 0
     lines = out.splitlines()
     assert lines[0] == "status,n"
-    assert {line.split(",")[0] for line in lines[1:]} <= {"pending", "paid", "shipped", "delivered", "cancelled", "refunded"}
-    assert sum(int(line.split(",")[1]) for line in lines[1:]) == read_manifest(lake).tables["orders"].row_count
+    assert {line.split(",")[0] for line in lines[1:]} <= {
+        "pending",
+        "paid",
+        "shipped",
+        "delivered",
+        "cancelled",
+        "refunded",
+    }
+    assert (
+        sum(int(line.split(",")[1]) for line in lines[1:])
+        == read_manifest(lake).tables["orders"].row_count
+    )
 
 
-def test_query_on_duckdb_prints_the_databases_rows(shop_engine: Engine, db_url_text: str, lake: Path) -> None:
+def test_query_on_duckdb_prints_the_databases_rows(
+    shop_engine: Engine, db_url_text: str, lake: Path
+) -> None:
     expected = render(run_query(shop_engine, "monthly_revenue"), "json")
-    code, out = _run("query", "monthly_revenue", "--engine", "duckdb", "--lake", str(lake), "--format", "json")
+    code, out = _run(
+        "query", "monthly_revenue", "--engine", "duckdb", "--lake", str(lake), "--format", "json"
+    )
     assert code == 0
     assert out == expected
 
@@ -60,7 +83,9 @@ def test_a_folder_that_is_not_a_lake(tmp_path: Path) -> None:
     code, out = _run("lake", "sql", str(tmp_path), "select 1")
     assert code == 1
     assert out == f"Error: {str(tmp_path)!r} is not a lake: it has no manifest.json\n"
-    code, out = _run("query", "total_revenue", "--engine", "duckdb", "--lake", str(tmp_path / "none"))
+    code, out = _run(
+        "query", "total_revenue", "--engine", "duckdb", "--lake", str(tmp_path / "none")
+    )
     assert out == f"Error: {str(tmp_path / 'none')!r} is not a lake: no such folder\n"
 
 
@@ -94,7 +119,9 @@ def test_a_corrupt_partition_file(lake: Path) -> None:
     assert out.count("\n") == 1
 
 
-def test_export_refuses_a_folder_holding_other_files(db_url_text: str, shop_engine: Engine, tmp_path: Path) -> None:
+def test_export_refuses_a_folder_holding_other_files(
+    db_url_text: str, shop_engine: Engine, tmp_path: Path
+) -> None:
     target = tmp_path / "target"
     target.mkdir()
     (target / "notes.txt").write_text("mine")
@@ -106,8 +133,10 @@ def test_export_refuses_a_folder_holding_other_files(db_url_text: str, shop_engi
 
 def test_the_engine_options_need_each_other(lake: Path) -> None:
     code, out = _run("query", "total_revenue", "--engine", "duckdb")
+    assert code == 1
     assert out == "Error: --engine duckdb reads a lake: give --lake DIR\n"
     code, out = _run("query", "total_revenue", "--lake", str(lake))
+    assert code == 1
     assert out == "Error: --lake and --spark-master need --engine duckdb or spark\n"
 
 

@@ -23,8 +23,14 @@ from shopdb.services import place_order
 EARLY = datetime(2024, 3, 9, 12, 0, tzinfo=UTC)
 
 
-def _held_order(url: Any, user_id: int, product_id: int, holding: threading.Event,
-                release: threading.Event, placed: list[int]) -> None:
+def _held_order(
+    url: Any,
+    user_id: int,
+    product_id: int,
+    holding: threading.Event,
+    release: threading.Event,
+    placed: list[int],
+) -> None:
     engine = make_engine(url)
 
     @event.listens_for(engine, "before_cursor_execute")
