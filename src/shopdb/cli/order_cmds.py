@@ -12,8 +12,8 @@ from rich.console import Console
 from rich.table import Table
 
 from shopdb.cli.base import ShopContext, pass_shop
-from shopdb.db.schema import PAYMENT_METHODS
 from shopdb.errors import InvalidInput
+from shopdb.lifecycle import PAYMENT_METHODS
 from shopdb.services import (
     cancel_order,
     deliver_order,

@@ -9,7 +9,7 @@ from sqlalchemy import distinct, func, select
 from sqlalchemy.engine import Engine
 
 from shopdb.db.schema import DATA_TABLES, orders, payments
-from shopdb.lifecycle import RECOGNIZED_STATUSES
+from shopdb.lifecycle import PAYMENT_REFUNDED, RECOGNIZED_STATUSES
 
 
 @dataclass
@@ -51,7 +51,7 @@ def shop_summary(engine: Engine) -> ShopSummary:
         buyers = conn.execute(select(func.count(distinct(orders.c.user_id)))).scalar_one()
         refunded = conn.execute(
             select(func.coalesce(func.sum(payments.c.amount_cents), 0)).where(
-                payments.c.status == "refunded"
+                payments.c.status == PAYMENT_REFUNDED
             )
         ).scalar_one()
     return ShopSummary(
