@@ -9,6 +9,7 @@ from sqlalchemy import distinct, func, select
 from sqlalchemy.engine import Engine
 
 from shopdb.db.schema import DATA_TABLES, orders, payments
+from shopdb.db.snapshot import read_snapshot
 from shopdb.lifecycle import PAYMENT_REFUNDED, RECOGNIZED_STATUSES
 
 
@@ -33,7 +34,7 @@ class ShopSummary:
 
 def shop_summary(engine: Engine) -> ShopSummary:
     """Count every table and compute revenue, order statuses and customers (one snapshot)."""
-    with engine.begin() as conn:
+    with read_snapshot(engine) as conn:
         rows = {
             t.name: int(conn.execute(select(func.count()).select_from(t)).scalar_one())
             for t in DATA_TABLES
