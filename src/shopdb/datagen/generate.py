@@ -141,7 +141,7 @@ def require_empty(engine: Engine) -> None:
     if full:
         raise SchemaError(
             f"the database already holds shop data ({', '.join(full[:3])}"
-            f"{', ...' if len(full) > 3 else ''}): use --reset to replace it"
+            f"{', ...' if len(full) > 3 else ''}): generate with reset to replace it"
         )
 
 
