@@ -18,6 +18,7 @@ from shopdb.audit.catalog import CHECKS, Check
 from shopdb.db.admin import require_schema
 from shopdb.db.snapshot import read_snapshot
 from shopdb.errors import InvalidInput
+from shopdb.queries import fragments
 
 SAMPLE_SIZE = 5
 """How many violating rows a result keeps to show."""
@@ -76,11 +77,14 @@ def check_sql(name: str, dialect: str | None = None) -> str:
 @cache
 def _load_sql(name: str, dialect: str | None) -> str:
     folder = resources.files("shopdb.audit").joinpath("sql")
+    source = folder.joinpath(f"{name}.sql")
     if dialect is not None:
         variant = folder.joinpath(f"{name}.{dialect}.sql")
         if variant.is_file():
-            return variant.read_text(encoding="utf-8").strip().rstrip(";")
-    return folder.joinpath(f"{name}.sql").read_text(encoding="utf-8").strip().rstrip(";")
+            source = variant
+    sql = source.read_text(encoding="utf-8").strip().rstrip(";")
+    # the queries' dialect fragments ({day_index(...)} and the like), one home for both
+    return sql if dialect is None else fragments.expand(sql, dialect)
 
 
 def _select(names: Sequence[str] | None) -> list[Check]:

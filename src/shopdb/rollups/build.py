@@ -29,6 +29,7 @@ from shopdb.db.rollup_schema import (
     sales_daily,
 )
 from shopdb.queries import fragments
+from shopdb.services._tx import run_in_transaction
 
 REBUILD_ORDER = (
     "product_sales_daily",
@@ -85,8 +86,8 @@ def refresh(engine: Engine) -> int:
         engine = engine.execution_options(isolation_level="READ COMMITTED")
     folded = 0
     while True:
-        with engine.begin() as conn:
-            count = _fold_batch(conn)
+        # retried like a service: SQLite's busy writers, a deadlock on a server
+        count = run_in_transaction(engine, _fold_batch)
         folded += count
         if count < FOLD_BATCH:
             return folded
