@@ -151,7 +151,11 @@ def _sales_daily(n: int) -> dict[str, Any]:
 
 def _product_sales_daily(n: int) -> dict[str, Any]:
     return dict(
-        day_index=19_782 + n, product_id=1, month_index=24_290, order_count=1, units=2,
+        day_index=19_782 + n,
+        product_id=1,
+        month_index=24_290,
+        order_count=1,
+        units=2,
         revenue_cents=3998,
     )
 
@@ -161,9 +165,7 @@ def _product_sales_monthly(n: int) -> dict[str, Any]:
 
 
 def _customer_sales(n: int) -> dict[str, Any]:
-    return dict(
-        user_id=n, order_count=1, spend_cents=3998, first_order_at=T0, last_order_at=T0
-    )
+    return dict(user_id=n, order_count=1, spend_cents=3998, first_order_at=T0, last_order_at=T0)
 
 
 ROWS = {
