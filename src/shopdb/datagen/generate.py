@@ -29,10 +29,10 @@ from shopdb.datagen.scale import USER_CHUNK, format_scale
 from shopdb.datagen.stock import inventory_frame, open_ledger, restock_chunk
 from shopdb.datagen.timeline import Chunk
 from shopdb.db.admin import require_schema
-from shopdb.rollups.build import rebuild_all
 from shopdb.db.schema import DATA_TABLES, categories, generation_runs
 from shopdb.db.types import utcnow
 from shopdb.errors import SchemaError
+from shopdb.rollups.build import rebuild_all
 
 Progress = Callable[[str, int], None]
 """Called with a table name and the number of rows just loaded into it."""

@@ -1,9 +1,9 @@
 """Load a query's SQL, check its parameters, bind them and run it; or show its plan.
 
-A query's SQL lives in ``sql/<name>.sql``; ``sql/<name>.<dialect>.sql`` replaces it on
-one backend where no shared form exists. ``sql/<name>.rollup.sql`` answers it from the
-rollups where ``sources.py`` says it can. The few expressions the dialects disagree on
-are ``{fragments}`` (see ``fragments.py``), expanded here for the engine's backend.
+A query's SQL lives in ``sql/<name>.sql``, shared by the three backends;
+``sql/<name>.rollup.sql`` answers it from the rollups where ``sources.py`` says it can.
+The few expressions the dialects disagree on are ``{fragments}`` (see ``fragments.py``),
+expanded by ``sqlfiles.load_sql`` for the engine's backend.
 """
 
 from __future__ import annotations
@@ -13,8 +13,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from functools import cache
-from importlib import resources
 from typing import Any
 
 from sqlalchemy import TextClause, bindparam, text
@@ -22,13 +20,14 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.selectable import TextualSelect
 from sqlalchemy.types import Integer, String, TypeEngine
 
+from shopdb.db.backend import backend_name, backend_of
 from shopdb.db.types import UtcDateTime
 from shopdb.errors import InvalidInput, NotFound
-from shopdb.queries import fragments
 from shopdb.queries.catalog_more import MORE_QUERIES
 from shopdb.queries.catalog_seed import SEED_QUERIES
 from shopdb.queries.registry import QuerySpec
 from shopdb.queries.sources import rollup_values, use_rollup
+from shopdb.queries.sqlfiles import load_sql
 
 QUERIES: dict[str, QuerySpec] = {spec.name: spec for spec in (*SEED_QUERIES, *MORE_QUERIES)}
 """Every query by name, the seed's first."""
@@ -64,24 +63,10 @@ def get_query(name: str) -> QuerySpec:
     return spec
 
 
-def dialect_of(engine: Engine | Connection) -> str:
-    """``sqlite``, ``mysql`` or ``postgresql``: the name the SQL files use."""
-    name = engine.dialect.name
-    return "mysql" if name == "mariadb" else name
-
-
 def sql_text(name: str, dialect: str, *, rollup: bool = False) -> str:
     """The SQL of query ``name`` as it runs on ``dialect``, fragments expanded; with
     ``rollup``, its form that reads the rollups."""
-    return _expanded(f"{name}.rollup" if rollup else name, dialect)
-
-
-@cache
-def _expanded(stem: str, dialect: str) -> str:
-    folder = resources.files("shopdb.queries").joinpath("sql")
-    variant = folder.joinpath(f"{stem}.{dialect}.sql")
-    source = variant if variant.is_file() else folder.joinpath(f"{stem}.sql")
-    return fragments.expand(source.read_text(encoding="utf-8"), dialect).strip()
+    return load_sql("shopdb.queries", f"{name}.rollup" if rollup else name, dialect)
 
 
 def bind_values(spec: QuerySpec, given: Mapping[str, Any]) -> dict[str, Any]:
@@ -149,7 +134,7 @@ def run_query(
     spec = get_query(name)
     values = bind_values(spec, params)
     rollup = use_rollup(name, values, source)
-    stmt = statement(spec, dialect_of(engine), values, rollup=rollup)
+    stmt = statement(spec, backend_name(engine), values, rollup=rollup)
     if isinstance(engine, Connection):
         return _fetch(engine, spec, stmt, values)
     with engine.connect() as conn:
@@ -161,7 +146,7 @@ def _fetch(
 ) -> QueryResult:
     if values.get("category_id"):
         _require_category(conn, values["category_id"])
-    if conn.dialect.name == "postgresql":
+    if backend_of(conn).disables_jit:
         # the planner cannot estimate groups of computed months, overrates the cost and
         # compiles the query with JIT: 0.5-1 s of compiling for a query that runs in less
         _no_jit(conn)
@@ -204,13 +189,12 @@ def explain(engine: Engine, name: str, *, source: str = "auto", **params: Any) -
         InvalidInput: an unknown query, source or a bad parameter.
     """
     spec = get_query(name)
-    dialect = dialect_of(engine)
+    backend = backend_of(engine)
     values = bind_values(spec, params)
     rollup = use_rollup(name, values, source)
     if rollup:
         values = {**values, **rollup_values(values)}
-    prefix = {"sqlite": "explain query plan ", "mysql": "explain ", "postgresql": "explain "}
-    plan = _bound(prefix[dialect] + sql_text(name, dialect, rollup=rollup), values)
+    plan = _bound(backend.explain_prefix + sql_text(name, backend.name, rollup=rollup), values)
     with engine.connect() as conn:
         rows = conn.execute(plan).all()
     return [" | ".join("" if v is None else str(v) for v in row) for row in rows]

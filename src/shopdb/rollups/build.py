@@ -12,14 +12,14 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
-from importlib import resources
 from typing import Any
 
 from sqlalchemy import Table, delete, func, select, text
 from sqlalchemy.dialects import mysql, postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.sql.expression import Executable
 
+from shopdb.db.backend import MYSQL, POSTGRESQL, backend_name
 from shopdb.db.rollup_schema import (
     ROLLUP_TABLES,
     customer_sales,
@@ -28,7 +28,7 @@ from shopdb.db.rollup_schema import (
     rollup_deltas,
     sales_daily,
 )
-from shopdb.queries import fragments
+from shopdb.queries.sqlfiles import load_sql
 from shopdb.services._tx import run_in_transaction
 
 REBUILD_ORDER = (
@@ -43,16 +43,9 @@ FOLD_BATCH = 50_000
 """Most deltas folded in one transaction."""
 
 
-def _dialect(conn: Connection) -> str:
-    name = conn.dialect.name
-    return "mysql" if name == "mariadb" else name
-
-
-@cache
 def rebuild_sql(name: str, dialect: str) -> str:
     """The ``INSERT ... SELECT`` that rebuilds rollup ``name`` on ``dialect``."""
-    source = resources.files("shopdb.rollups").joinpath("sql", f"rebuild_{name}.sql")
-    return fragments.expand(source.read_text(encoding="utf-8"), dialect).strip()
+    return load_sql("shopdb.rollups", f"rebuild_{name}", dialect)
 
 
 def rebuild(conn: Connection) -> None:
@@ -63,7 +56,7 @@ def rebuild(conn: Connection) -> None:
     """
     for table in ROLLUP_TABLES:
         conn.execute(delete(table))
-    dialect = _dialect(conn)
+    dialect = backend_name(conn)
     for name in REBUILD_ORDER:
         conn.execute(text(rebuild_sql(name, dialect)))
 
@@ -81,7 +74,7 @@ def refresh(engine: Engine) -> int:
     RETURNING``, so exactly the rows it read) and adds them to the folded rows: a reader
     sees either both or neither. Services appending deltas meanwhile are not blocked.
     """
-    if engine.dialect.name in ("mysql", "mariadb"):
+    if backend_name(engine) == MYSQL:
         # no gap locks: the DELETE must not stop checkouts appending new deltas
         engine = engine.execution_options(isolation_level="READ COMMITTED")
     folded = 0
@@ -198,16 +191,16 @@ def _add(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
         return
     keys = [c.name for c in table.primary_key.columns]
     measures = [name for name in rows[0] if name not in keys and name != "month_index"]
-    name = conn.dialect.name
-    if name in ("postgresql", "sqlite"):
-        stmt = postgresql.insert(table) if name == "postgresql" else sqlite.insert(table)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=keys,
-            set_={m: table.c[m] + stmt.excluded[m] for m in measures},
-        )
-    else:
+    name = backend_name(conn)
+    stmt: Executable
+    if name == MYSQL:
         my = mysql.insert(table)
         stmt = my.on_duplicate_key_update({m: table.c[m] + my.inserted[m] for m in measures})
+    else:
+        ins = postgresql.insert(table) if name == POSTGRESQL else sqlite.insert(table)
+        stmt = ins.on_conflict_do_update(
+            index_elements=keys, set_={m: table.c[m] + ins.excluded[m] for m in measures}
+        )
     conn.execute(stmt, rows)
 
 

@@ -28,6 +28,7 @@ from sqlalchemy import Insert, bindparam, insert, literal, null, select, union_a
 from sqlalchemy.dialects import mysql, postgresql, sqlite
 from sqlalchemy.engine import Connection
 
+from shopdb.db.backend import POSTGRESQL, SQLITE, backend_name
 from shopdb.db.rollup_schema import customer_sales, rollup_deltas
 from shopdb.db.schema import order_items, orders
 from shopdb.db.types import Cents, Id, UtcDateTime
@@ -207,10 +208,10 @@ def _order_span(conn: Connection, user_id: int) -> tuple[datetime | None, dateti
 def _insert_zero_row(conn: Connection, user_id: int) -> None:
     """Insert the customer's empty row unless a concurrent transaction just did."""
     values = {"user_id": user_id, "order_count": 0, "spend_cents": 0}
-    name = conn.dialect.name
-    if name == "postgresql":
+    name = backend_name(conn)
+    if name == POSTGRESQL:
         conn.execute(postgresql.insert(customer_sales).values(values).on_conflict_do_nothing())
-    elif name == "sqlite":
+    elif name == SQLITE:
         conn.execute(sqlite.insert(customer_sales).values(values).on_conflict_do_nothing())
     else:
         stmt = mysql.insert(customer_sales).values(values)

@@ -30,12 +30,12 @@ from shopdb.errors import (
 from shopdb.services import (
     cancel_order,
     get_order,
+    observe_retries,
     pay_order,
     place_order,
     refund_order,
     restock,
 )
-from shopdb.services._tx import observe_retries
 from shopdb.workload.catalog import Catalog
 from shopdb.workload.stats import PhaseResult
 

@@ -99,11 +99,11 @@ def test_rollup_source_refuses_what_it_cannot_answer(generated: Engine) -> None:
 def test_rollups_agree_after_concurrent_payments_cancellations_and_refunds(
     backend: str, tmp_path: Path
 ) -> None:
-    with schema_engine(backend, tmp_path) as (engine, url):
+    with schema_engine(backend, tmp_path) as (engine, _url):
         generate(engine, make_params(6, 0.001, END, 2))
         mix = {"place": 30, "pay": 35, "cancel": 15, "refund": 15, "restock": 0, "lookup": 5}
         config = OltpConfig(4, 3.0, mix, compare=False, top_up=50, refresh_every_s=0.3)
-        report = run_oltp(engine, url, config)
+        report = run_oltp(engine, config)
 
         assert report.clean, [r.name for r in report.audit if not r.passed]
         mixed = report.phase("mixed")
