@@ -65,7 +65,9 @@ def test_csv_and_table_formats(shop):
 )
 def test_sql_prints_this_backends_sql_without_connecting(url, month):
     # nothing listens at these URLs: --sql must not connect
-    result = shopdb(url, "query", "monthly_revenue", "--sql", "--since", "2024-01-01")
+    result = shopdb(
+        url, "query", "monthly_revenue", "--source", "base", "--sql", "--since", "2024-01-01"
+    )
     assert result.exit_code == 0, result.output
     sql, _, bound = result.output.partition("-- bound values ")
     assert month in sql
