@@ -17,6 +17,7 @@ from shopdb.datagen.scale import expected_rows, parse_scale
 from shopdb.datagen.summary import ShopSummary, shop_summary
 from shopdb.db import admin
 from shopdb.errors import ConfigError, SchemaError
+from shopdb.money import money
 from shopdb.report import write_report
 
 DEMO_SCALE = "0.01"
@@ -162,9 +163,9 @@ def _print_summary(summary: ShopSummary, result: GenerationResult, params: GenPa
             f"{summary.buying_customers:,} of {summary.rows['users']:,} customers bought"
         )
     click.echo(
-        f"revenue ${summary.revenue_cents / 100:,.2f} (paid, shipped, delivered orders), "
-        f"average order ${summary.average_order_cents / 100:,.2f}, "
-        f"refunded ${summary.refunded_cents / 100:,.2f}"
+        f"revenue ${money(summary.revenue_cents)} (paid, shipped, delivered orders), "
+        f"average order ${money(summary.average_order_cents)}, "
+        f"refunded ${money(summary.refunded_cents)}"
     )
     statuses = ", ".join(f"{k} {v:,}" for k, v in sorted(summary.orders_by_status.items()))
     click.echo(f"orders by status: {statuses}")

@@ -42,7 +42,7 @@ def migrate(shop: ShopContext) -> None:
     engine = shop.engine()
     with engine.connect() as conn:
         admin.require_schema(conn)
-        before = migrations.current_revision(conn)
+        before = admin.schema_version(conn)
     migrations.upgrade(engine)
     head = migrations.head_revision()
     if before == head:

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 
 from shopdb.db.schema import orders
 from shopdb.db.types import utcnow
+from shopdb.money import money
 from shopdb.queries import QueryResult, run_query
 from shopdb.report import charts, page
 
@@ -36,12 +37,12 @@ class Headline:
     def lines(self) -> list[str]:
         """The figures as short lines for a terminal."""
         return [
-            f"revenue            {page.money(self.revenue_cents)}",
+            f"revenue            {money(self.revenue_cents)}",
             f"recognized orders  {self.order_count:,}",
-            f"average order      {page.money(self.aov_cents)}",
+            f"average order      {money(self.aov_cents)}",
             f"customers          {self.customer_count:,}",
             f"repeat customers   {page.percent(self.repeat_rate_bp)}",
-            f"unpaid orders      {self.unpaid_order_count:,} ({page.money(self.unpaid_cents)})",
+            f"unpaid orders      {self.unpaid_order_count:,} ({money(self.unpaid_cents)})",
             f"low-stock products {self.low_stock_count:,}",
         ]
 
