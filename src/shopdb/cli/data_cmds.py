@@ -17,7 +17,6 @@ from shopdb.datagen.scale import expected_rows, parse_scale
 from shopdb.datagen.summary import ShopSummary, shop_summary
 from shopdb.db import admin
 from shopdb.errors import ConfigError, SchemaError
-from shopdb.money import money
 from shopdb.report import write_report
 
 DEMO_SCALE = "0.01"
@@ -159,14 +158,8 @@ def _print_summary(summary: ShopSummary, result: GenerationResult, params: GenPa
     _print_result(result, params)
     if summary.first_order_at and summary.last_order_at:
         click.echo(
-            f"orders from {summary.first_order_at:%Y-%m-%d} to {summary.last_order_at:%Y-%m-%d}, "
-            f"{summary.buying_customers:,} of {summary.rows['users']:,} customers bought"
+            f"orders from {summary.first_order_at:%Y-%m-%d} to {summary.last_order_at:%Y-%m-%d}"
         )
-    click.echo(
-        f"revenue ${money(summary.revenue_cents)} (paid, shipped, delivered orders), "
-        f"average order ${money(summary.average_order_cents)}, "
-        f"refunded ${money(summary.refunded_cents)}"
-    )
     statuses = ", ".join(f"{k} {v:,}" for k, v in sorted(summary.orders_by_status.items()))
     click.echo(f"orders by status: {statuses}")
 
