@@ -10,11 +10,13 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from shopdb.datagen.scale import Scale, format_scale, scale_for
 from shopdb.errors import ConfigError
+
+if TYPE_CHECKING:
+    import numpy as np
 
 GENERATOR_VERSION = "1.0"
 """Bumped whenever the same parameters would give different rows."""
@@ -102,4 +104,7 @@ def epoch(day: date) -> int:
 
 def rng(params: GenParams, stream: int, index: int = 0) -> np.random.Generator:
     """The random generator for one stream and chunk of a run."""
+    # imported here: the CLI reads this module's defaults, and --help must not load NumPy
+    import numpy as np
+
     return np.random.default_rng(np.random.SeedSequence(params.seed, spawn_key=(stream, index)))
