@@ -8,6 +8,7 @@ same generator whatever the number of worker processes, so ``--jobs`` never chan
 from __future__ import annotations
 
 import calendar
+from importlib import metadata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
@@ -19,7 +20,11 @@ if TYPE_CHECKING:
     import numpy as np
 
 GENERATOR_VERSION = "1.0"
-"""Bumped whenever the same parameters would give different rows."""
+"""Bumped whenever the same parameters would give different rows (the golden digest test,
+tests/integration/datagen/test_golden_digest.py, fails on a change of rows without it)."""
+SHAPING_LIBRARIES = ("numpy", "faker")
+"""The libraries whose output is part of the rows: NumPy's random streams and
+distributions, Faker's name lists. Their versions are recorded with every run."""
 DEFAULT_YEARS = 3
 DAY = 86_400
 
@@ -100,6 +105,11 @@ def parse_end(raw: str) -> date:
 def epoch(day: date) -> int:
     """Midnight UTC of ``day`` as Unix seconds."""
     return int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp())
+
+
+def library_versions() -> str:
+    """The installed versions of ``SHAPING_LIBRARIES``, as ``numpy 2.1.3, faker 30.8.2``."""
+    return ", ".join(f"{name} {metadata.version(name)}" for name in SHAPING_LIBRARIES)
 
 
 def rng(params: GenParams, stream: int, index: int = 0) -> np.random.Generator:
