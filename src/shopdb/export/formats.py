@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pyarrow as pa
-import pyarrow.parquet as pq
 from sqlalchemy import Table
 from sqlalchemy.engine import Connection
 
@@ -18,6 +17,9 @@ from shopdb.db.rows import (
     renderers_for,
     utc_text,
 )
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 
 def write_csv(conn: Connection, table: Table, path: Path) -> int:
@@ -45,14 +47,15 @@ def _quote(value: str) -> str:
 
 _CSV: dict[str, Render] = {"int": str, "text": _quote, "timestamp": utc_text}
 
-_ARROW = {"int": pa.int64(), "text": pa.string(), "timestamp": pa.timestamp("us", tz="UTC")}
-
 
 def parquet_schema(table: Table) -> pa.Schema:
     """The Arrow schema of a table: int64, string and UTC microsecond timestamps."""
+    import pyarrow as pa  # imported here: a second of start-up that only Parquet needs
+
+    arrow = {"int": pa.int64(), "text": pa.string(), "timestamp": pa.timestamp("us", tz="UTC")}
     return pa.schema(
         [
-            pa.field(c.name, _ARROW[column_kind(c)], nullable=bool(c.nullable))
+            pa.field(c.name, arrow[column_kind(c)], nullable=bool(c.nullable))
             for c in data_columns(table)
         ]
     )
@@ -60,6 +63,9 @@ def parquet_schema(table: Table) -> pa.Schema:
 
 def write_parquet(conn: Connection, table: Table, path: Path) -> int:
     """Write ``table`` as Parquet, one row group per chunk; return the number of rows."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     schema = parquet_schema(table)
     count = 0
     with pq.ParquetWriter(path, schema) as writer:
