@@ -5,10 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
-from functools import cache
-from importlib import resources
 from typing import Any
 
 from sqlalchemy import text
@@ -16,8 +14,11 @@ from sqlalchemy.engine import Connection, Engine
 
 from shopdb.audit.catalog import CHECKS, Check
 from shopdb.db.admin import require_schema
+from shopdb.db.backend import MYSQL_TEMP_TABLE_BYTES, SQLITE, backend_name, backend_of
+from shopdb.db.rows import utc_text
 from shopdb.db.snapshot import read_snapshot
 from shopdb.errors import InvalidInput
+from shopdb.queries.sqlfiles import load_sql
 
 SAMPLE_SIZE = 5
 """How many violating rows a result keeps to show."""
@@ -68,19 +69,9 @@ def run_checks(bind: Engine | Connection, names: Sequence[str] | None = None) ->
             return [_run_one(conn, check) for check in checks]
 
 
-def check_sql(name: str, dialect: str | None = None) -> str:
-    """The query of check ``name``, the ``<name>.<dialect>.sql`` variant if one exists."""
-    return _load_sql(name, dialect)
-
-
-@cache
-def _load_sql(name: str, dialect: str | None) -> str:
-    folder = resources.files("shopdb.audit").joinpath("sql")
-    if dialect is not None:
-        variant = folder.joinpath(f"{name}.{dialect}.sql")
-        if variant.is_file():
-            return variant.read_text(encoding="utf-8").strip().rstrip(";")
-    return folder.joinpath(f"{name}.sql").read_text(encoding="utf-8").strip().rstrip(";")
+def check_sql(name: str, dialect: str = SQLITE) -> str:
+    """The query of check ``name`` as it runs on ``dialect``, fragments expanded."""
+    return load_sql("shopdb.audit", name, dialect)
 
 
 def _select(names: Sequence[str] | None) -> list[Check]:
@@ -93,10 +84,6 @@ def _select(names: Sequence[str] | None) -> list[Check]:
     return [check for check in CHECKS if check.name in names]
 
 
-MYSQL_TEMP_TABLE_BYTES = 256 * 1024 * 1024
-"""How large MariaDB may let an in-memory temporary table grow during the audit."""
-
-
 @contextmanager
 def _room_to_group(conn: Connection) -> Iterator[None]:
     """On MariaDB, let GROUP BY temporary tables stay in memory for this session.
@@ -104,7 +91,7 @@ def _room_to_group(conn: Connection) -> Iterator[None]:
     MariaDB's default (16 MiB) sends the grouping of a few hundred thousand rows to an
     on-disk table, several times slower; the limit is a ceiling, not an allocation.
     """
-    if _dialect_name(conn) != "mysql":
+    if not backend_of(conn).widens_temp_tables:
         yield
         return
     size = MYSQL_TEMP_TABLE_BYTES
@@ -116,7 +103,7 @@ def _room_to_group(conn: Connection) -> Iterator[None]:
 
 
 def _run_one(conn: Connection, check: Check) -> CheckResult:
-    sql = check_sql(check.name, _dialect_name(conn))
+    sql = check_sql(check.name, backend_name(conn))
     # the database stops after a few rows; only a failing check pays for a full count
     rows = conn.execute(text(f"select * from (\n{sql}\n) as v order by 1 limit {SAMPLE_SIZE + 1}"))
     sample = tuple({key: _plain(value) for key, value in row.items()} for row in rows.mappings())
@@ -126,18 +113,11 @@ def _run_one(conn: Connection, check: Check) -> CheckResult:
     return CheckResult(check.name, check.description, count, sample[:SAMPLE_SIZE])
 
 
-def _dialect_name(conn: Connection) -> str:
-    name = conn.dialect.name
-    return "mysql" if name == "mariadb" else name
-
-
 def _plain(value: Any) -> Any:
     """A sample value as the same plain Python value on every backend."""
     if isinstance(value, Decimal):  # MariaDB sums integers as DECIMAL
         return int(value) if value == value.to_integral_value() else str(value)
     if isinstance(value, datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(UTC).replace(tzinfo=None)
         # the text SQLite stores, so timestamps read the same everywhere
-        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+        return utc_text(value)
     return value

@@ -8,10 +8,13 @@ import click
 
 from shopdb.cli import lake_cmds, report_cmds
 from shopdb.cli.base import ShopContext, pass_shop
+from shopdb.db.backend import backend_name
 from shopdb.errors import InvalidInput
 from shopdb.queries import QUERIES, explain, get_query, run_query, sql_text
 from shopdb.queries.formats import FORMATS, render
 from shopdb.queries.runner import bind_values
+from shopdb.queries.server import undersized_settings
+from shopdb.queries.sources import SOURCES, rollup_values, use_rollup
 
 
 @click.command("query")
@@ -38,6 +41,13 @@ from shopdb.queries.runner import bind_values
     show_default=True,
     help="An aligned table, CSV, or JSON (an array of objects keyed by column).",
 )
+@click.option(
+    "--source",
+    type=click.Choice(SOURCES),
+    default="auto",
+    show_default=True,
+    help="Read the rollups, the base tables, or the rollups where they can answer.",
+)
 @click.option("--sql", "show_sql", is_flag=True, help="Print the SQL as run on this backend.")
 @click.option("--explain", "show_plan", is_flag=True, help="Print the backend's query plan.")
 @click.option(
@@ -56,6 +66,7 @@ def query(
     list_queries: bool,
     params: tuple[str, ...],
     fmt: str,
+    source: str,
     show_sql: bool,
     show_plan: bool,
     since: str | None,
@@ -88,8 +99,15 @@ def query(
     values = _parse_params(params, shorthands)
     if show_sql:
         bound = bind_values(spec, values)
-        dialect = engine if engine != "db" else _backend(shop)
-        click.echo(sql_text(name, dialect))
+        if engine != "db":
+            # the lake holds base tables only: the rollups are derived from them
+            click.echo(sql_text(name, engine))
+        else:
+            dialect = backend_name(shop.settings.database_url)
+            rollup = use_rollup(name, bound, source)
+            if rollup:
+                bound |= rollup_values(bound)
+            click.echo(sql_text(name, dialect, rollup=rollup))
         click.echo("-- bound values " + ", ".join(f"{k} = {v!r}" for k, v in bound.items()))
         return
     if engine != "db":
@@ -101,10 +119,14 @@ def query(
     if lake_dir is not None or spark_master is not None:
         raise InvalidInput("--lake and --spark-master need --engine duckdb or spark")
     db = shop.engine()
+    with db.connect() as conn:
+        note = undersized_settings(conn)
+    if note is not None:
+        click.echo(note, err=True)
     if show_plan:
-        click.echo("\n".join(explain(db, name, **values)))
+        click.echo("\n".join(explain(db, name, source=source, **values)))
         return
-    click.echo(render(run_query(db, name, **values), fmt), nl=False)
+    click.echo(render(run_query(db, name, source=source, **values), fmt), nl=False)
 
 
 def _parse_params(params: tuple[str, ...], shorthands: dict[str, str | None]) -> dict[str, Any]:
@@ -128,11 +150,6 @@ def _listing() -> str:
         if takes:
             lines.append(f"{'':{width}}  parameters: {takes}")
     return "\n".join(lines) + "\n"
-
-
-def _backend(shop: ShopContext) -> str:
-    name = shop.settings.database_url.get_backend_name()
-    return "mysql" if name == "mariadb" else name
 
 
 def register(group: click.Group) -> None:

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Integer
+from sqlalchemy import BigInteger, Column, DateTime, Integer, String
 from sqlalchemy.dialects import mysql
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
+
+from shopdb.db.backend import MYSQL, backend_name
 
 # SQLite makes only INTEGER PRIMARY KEY an alias of the rowid (and so auto-incrementing);
 # the server backends get 64-bit keys so SF 100 and beyond cannot overflow.
@@ -28,7 +30,7 @@ class UtcDateTime(TypeDecorator[datetime]):
     cache_ok = True
 
     def load_dialect_impl(self, dialect: Dialect) -> Any:
-        if dialect.name in ("mysql", "mariadb"):
+        if backend_name(dialect) == MYSQL:
             return dialect.type_descriptor(mysql.DATETIME(fsp=6))
         return dialect.type_descriptor(DateTime(timezone=False))
 
@@ -46,6 +48,18 @@ class UtcDateTime(TypeDecorator[datetime]):
             value = datetime.fromisoformat(value)
         stored: datetime = value
         return stored.replace(tzinfo=UTC)
+
+
+def max_length(column: Column[Any]) -> int:
+    """The most characters a text column holds, read from its type (``String(n)``).
+
+    Raises:
+        TypeError: the column is not a ``String`` with a length.
+    """
+    length = column.type.length if isinstance(column.type, String) else None
+    if length is None:
+        raise TypeError(f"{column} has no length")
+    return int(length)
 
 
 def utcnow() -> datetime:

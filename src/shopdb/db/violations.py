@@ -7,7 +7,8 @@ Each backend reports a broken constraint differently:
   foreign key (1451 parent still referenced, 1452 no parent), CHECK (4025, raised as
   ``OperationalError``), NOT NULL (1048 explicit NULL, 1364 column left out).
 - SQLite names CHECK constraints, gives ``table.column`` for UNIQUE, PRIMARY KEY and
-  NOT NULL, and nothing at all for a FOREIGN KEY; ``sqlite_fk`` works that one out.
+  NOT NULL, and nothing at all for a FOREIGN KEY; ``sqlite_fk`` asks SQLite's own
+  ``PRAGMA foreign_key_check``.
 
 Classify by the name, never by the exception class: the same violation is an
 ``IntegrityError`` on one backend and an ``OperationalError`` on another.
@@ -32,6 +33,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.schema import ColumnCollectionConstraint
 
 from shopdb.db import sqlite_fk
+from shopdb.db.backend import MYSQL, POSTGRESQL, SQLITE, backend_of_error
 from shopdb.db.schema import metadata
 from shopdb.errors import ConstraintViolation
 
@@ -58,12 +60,13 @@ def translate(
 
     Nothing is written: the lookups only read.
     """
-    module = type(exc.orig).__module__.split(".")[0]
-    if module == "psycopg":
+    backend = backend_of_error(exc)
+    name = backend.name if backend is not None else None
+    if name == POSTGRESQL:
         return _postgresql(exc)
-    if module == "pymysql":
+    if name == MYSQL:
         return _mysql(exc)
-    if module == "sqlite3":
+    if name == SQLITE:
         return _sqlite(exc, conn)
     return None
 
@@ -169,6 +172,10 @@ def _sqlite(exc: DBAPIError, conn: Connection | Engine | None) -> ConstraintViol
         found = sqlite_fk.diagnose(exc.statement or "", exc.params, conn)
         if found.name is not None:
             return violation_of(found.name, deleting=found.deleting)
+        if found.deleting and found.table:
+            return ConstraintViolation(
+                None, f"a {found.table} row that other rows refer to cannot be deleted or re-keyed"
+            )
         return ConstraintViolation(None, f"{found.table or 'a'} foreign key refused the write")
     return None
 

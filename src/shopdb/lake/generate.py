@@ -21,7 +21,7 @@ import pyarrow as pa
 from shopdb.datagen.convert import arrow_table
 from shopdb.datagen.frames import Frame
 from shopdb.datagen.generate import load_shop
-from shopdb.datagen.params import GENERATOR_VERSION, GenParams
+from shopdb.datagen.params import GENERATOR_VERSION, GenParams, library_versions
 from shopdb.datagen.pipeline import plan
 from shopdb.datagen.scale import format_scale
 from shopdb.lake.arrowdata import PartitionWriter, conform, months_of, split_by_month
@@ -165,6 +165,7 @@ def _run_frame(params: GenParams, started_at: datetime) -> Frame:
         "end_date": np.array([params.end.isoformat()], dtype=object),
         "years": np.array([params.years], dtype=np.int64),
         "generator_version": np.array([GENERATOR_VERSION], dtype=object),
+        "library_versions": np.array([library_versions()], dtype=object),
         "status": np.array(["complete"], dtype=object),
         "started_at": np.array([int(started_at.timestamp())], dtype=np.int64),
         "finished_at": np.array([now], dtype=np.int64),

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -21,17 +21,12 @@ from typing import Any, TypeVar
 from sqlalchemy.engine import Connection, CursorResult, Engine
 from sqlalchemy.exc import DBAPIError
 
+from shopdb.db.backend import backend_of_error
 from shopdb.db.engine import IMMEDIATE
 from shopdb.db.violations import translate
-from shopdb.errors import ConnectionLost, RetriesExhausted
+from shopdb.errors import ConnectionLost, Duplicate, RetriesExhausted
 
 T = TypeVar("T")
-
-# MariaDB/MySQL: 1213 deadlock, 1205 lock wait timeout, 1020 record changed since read
-# (raised under innodb_snapshot_isolation). PostgreSQL: serialization failure, deadlock.
-_MYSQL_TRANSIENT = frozenset({1213, 1205, 1020})
-_PG_TRANSIENT = frozenset({"40001", "40P01"})
-_SQLITE_TRANSIENT = ("database is locked", "database table is locked", "database is busy")
 
 
 @dataclass(frozen=True)
@@ -69,15 +64,8 @@ def observe_retries(callback: Callable[[BaseException], None]) -> Iterator[None]
 
 def is_transient(exc: DBAPIError) -> bool:
     """Whether the database rolled the transaction back and asks for it to be run again."""
-    orig = exc.orig
-    sqlstate = getattr(orig, "sqlstate", None)
-    if sqlstate is not None:
-        return sqlstate in _PG_TRANSIENT
-    args = getattr(orig, "args", ())
-    if args and isinstance(args[0], int):
-        return args[0] in _MYSQL_TRANSIENT
-    message = str(orig).lower()
-    return any(text in message for text in _SQLITE_TRANSIENT)
+    backend = backend_of_error(exc)
+    return backend is not None and backend.is_transient(exc)
 
 
 def run_in_transaction(
@@ -86,18 +74,22 @@ def run_in_transaction(
     *,
     write: bool = True,
     policy: RetryPolicy = DEFAULT_POLICY,
+    duplicates: Mapping[str, str] | None = None,
 ) -> T:
     """Run ``body`` in one transaction, committed if it returns, retried if transient.
 
     ``body`` must only touch the database through the connection it is given, so that
     running it again after a rollback repeats nothing. On SQLite, ``write`` begins with
     ``BEGIN IMMEDIATE`` so writers queue on the busy timeout instead of failing at
-    their first write.
+    their first write. ``duplicates`` maps a UNIQUE constraint's name to the message of
+    the ``Duplicate`` its violation becomes: the constraint decides, no SELECT beforehand.
 
     Raises:
         RetriesExhausted: every attempt hit a deadlock or serialization failure;
             nothing was written.
         ConnectionLost: the connection died during COMMIT; the outcome is unknown.
+        Duplicate: the write broke a UNIQUE constraint named in ``duplicates``; nothing
+            was written.
         ConstraintViolation: the database refused a write; it names the constraint.
         ShopError: whatever ``body`` raised; the transaction was rolled back.
     """
@@ -121,9 +113,12 @@ def run_in_transaction(
                 ) from exc
             if not (exc.connection_invalidated or is_transient(exc)):
                 violation = translate(exc)
-                if violation is not None:
-                    raise violation from exc
-                raise
+                if violation is None:
+                    raise
+                duplicate = (duplicates or {}).get(violation.constraint or "")
+                if duplicate is not None:
+                    raise Duplicate(duplicate) from None
+                raise violation from exc
             last = exc
             observer = _observer.get()
             if observer is not None:

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from sqlalchemy.engine import Engine
 
 from shopdb.cli import cli
+from shopdb.db.schema import SCHEMA_VERSION
 from shopdb.lake.layout import MANIFEST, LakeError, read_manifest
 from shopdb.lake.spark import require_java
 from shopdb.queries import run_query
@@ -91,13 +92,13 @@ def test_a_folder_that_is_not_a_lake(tmp_path: Path) -> None:
 
 def test_a_lake_of_another_schema_revision(lake: Path) -> None:
     manifest = json.loads((lake / MANIFEST).read_text())
-    manifest["schema_revision"] = "0002"
+    manifest["schema_revision"] = "0001"
     (lake / MANIFEST).write_text(json.dumps(manifest))
     code, out = _run("lake", "sql", str(lake), "select 1")
     assert code == 1
     assert out == (
-        f"Error: the lake at {str(lake)!r} was written for schema revision 0002, "
-        "this shopdb reads revision 0001\n"
+        f"Error: the lake at {str(lake)!r} was written for schema revision 0001, "
+        f"this shopdb reads revision {SCHEMA_VERSION}\n"
     )
 
 

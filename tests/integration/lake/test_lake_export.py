@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from shopdb.checksum import table_checksums
+from shopdb.db.schema import SCHEMA_VERSION
 from shopdb.db.schema import orders, products, users
 from shopdb.lake.export import export_lake
 from shopdb.lake.layout import MANIFEST, read_manifest
@@ -41,7 +42,7 @@ def test_the_lake_holds_the_databases_rows(shop_engine: Engine, tmp_path: Path) 
 
     assert lake_checksums(tmp_path / "lake") == table_checksums(shop_engine)
     manifest = read_manifest(tmp_path / "lake")
-    assert manifest.schema_revision == "0001"
+    assert manifest.schema_revision == SCHEMA_VERSION
     assert manifest.tables["orders"].row_count == table_checksums(shop_engine)["orders"].row_count
     months = sorted(manifest.tables["orders"].partitions)
     assert months[0] == "2023-07" and months[-1] == "2025-06"

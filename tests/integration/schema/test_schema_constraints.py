@@ -62,6 +62,8 @@ CHECK_BAD_VALUES: dict[str, dict[str, Any]] = {
     "ck_inventory_movements_reason_rules": {"reason": "sale", "quantity_delta": 5},
     "ck_generation_runs_status": {"status": "paused"},
     "ck_generation_runs_finished_at_iff_not_running": {"status": "running"},
+    "ck_customer_sales_order_count_nonnegative": {"order_count": -1},
+    "ck_customer_sales_first_order_iff_orders": {"order_count": 0},
 }
 
 # The deliberate ON DELETE rule of every foreign key (docs/schema.md says why).
@@ -194,7 +196,8 @@ def test_restrict_keeps_a_referenced_parent(conn: Connection, name: str) -> None
 
     violation = translate(raised.value, conn)
     assert violation is not None
-    assert violation.constraint == name
+    assert violation.constraint == _named_on(conn, name, parent)
+    assert "cannot be deleted or re-keyed" in str(violation)
     assert _count(conn, parent, parent_key == 1) == 1
     assert _count(conn, child) == (2 if child is parent else 1)
 
@@ -207,6 +210,20 @@ def test_cascade_deletes_the_children(conn: Connection, name: str) -> None:
 
     assert _count(conn, parent, parent_key == 1) == 0
     assert _count(conn, child) == 0
+
+
+def _named_on(conn: Connection, name: str, parent: Any) -> str | None:
+    """The key a refused DELETE names: SQLite names none, only the table, unless just one
+    RESTRICT key refers to it (sqlite_fk: shopdb never deletes a referenced row)."""
+    if conn.dialect.name != "sqlite":
+        return name
+    restricting = [n for n, rule in ON_DELETE.items() if rule == "RESTRICT" and _refers(n, parent)]
+    return name if restricting == [name] else None
+
+
+def _refers(name: str, parent: Any) -> bool:
+    table = next(t for t, n in _constraints(ForeignKeyConstraint) if n == name)
+    return _constraint(table, name).referred_table is parent
 
 
 def _child_and_parent(conn: Connection, name: str) -> tuple[Any, Any, Any]:
