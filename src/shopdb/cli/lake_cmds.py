@@ -7,20 +7,20 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from shopdb.cli.base import ShopContext, pass_shop
-from shopdb.datagen.params import GenParams
 from shopdb.errors import InvalidInput
-from shopdb.lake.duck import DuckLake
-from shopdb.lake.export import export_lake
-from shopdb.lake.generate import generate_lake
-from shopdb.lake.reading import run_lake_query
-from shopdb.lake.spark import DEFAULT_MASTER
 from shopdb.queries.formats import FORMATS, render
-from shopdb.queries.runner import QueryResult
+
+if TYPE_CHECKING:
+    from shopdb.datagen.params import GenParams
+    from shopdb.queries.runner import QueryResult
+
+# the lake's modules (pyarrow, DuckDB) are imported by the commands that use them, so
+# they add nothing to the start-up of every other command
 
 ENGINES = ("db", "duckdb", "spark")
 
@@ -41,6 +41,8 @@ def export_command(shop: ShopContext, out: str, full: bool) -> None:
 
     Everything is read in one snapshot. An interrupted export leaves the lake as it was.
     """
+    from shopdb.lake.export import export_lake
+
     result = export_lake(shop.engine(), Path(out), full=full)
     manifest = result.manifest
     rows = sum(t.row_count for t in manifest.tables.values())
@@ -64,6 +66,8 @@ def export_command(shop: ShopContext, out: str, full: bool) -> None:
 )
 def sql_command(folder: str, statement: str, fmt: str) -> None:
     """Run one read-only SELECT over the lake in DIR, in DuckDB; its tables are views."""
+    from shopdb.lake.duck import DuckLake
+
     with DuckLake(Path(folder)) as duck:
         click.echo(render(duck.sql(statement), fmt), nl=False)
 
@@ -92,11 +96,14 @@ def run_on_lake(
         raise InvalidInput(f"--engine {engine} reads a lake: give --lake DIR")
     if master is not None and engine != "spark":
         raise InvalidInput("--spark-master applies only to --engine spark")
+    from shopdb.lake.reading import open_lake, run_lake_query
+
     if engine == "duckdb":
+        from shopdb.lake.duck import DuckLake
+
         with DuckLake(Path(folder)) as duck:
             return run_lake_query(duck, name, **values)
-    from shopdb.lake.reading import open_lake
-    from shopdb.lake.spark import SparkLake
+    from shopdb.lake.spark import DEFAULT_MASTER, SparkLake
 
     open_lake(Path(folder))  # a bad lake fails before Spark takes seconds to start
     with _spark(master or DEFAULT_MASTER) as session:
@@ -105,6 +112,8 @@ def run_on_lake(
 
 def generate_to_lake(params: GenParams, folder: Path, jobs: int) -> None:
     """Generate the shop of ``params`` into a new lake and print what was written."""
+    from shopdb.lake.generate import generate_lake
+
     result = generate_lake(params, folder, jobs=jobs)
     total = sum(result.rows.values())
     click.echo(f"generated {params.describe()} into the lake {folder}")

@@ -22,9 +22,10 @@ from sqlalchemy import Row, and_, func, or_, select
 from sqlalchemy.engine import Connection, Engine
 
 from shopdb.db.admin import require_schema
+from shopdb.db.backend import backend_name
+from shopdb.db.rows import CHUNK_ROWS, data_columns
 from shopdb.db.schema import SCHEMA_VERSION, metadata
 from shopdb.db.snapshot import read_snapshot
-from shopdb.export.values import CHUNK_ROWS, export_columns
 from shopdb.lake.arrowdata import PartitionWriter, digest_of, lake_schema, months_of, split_by_month
 from shopdb.lake.fingerprint import fingerprints
 from shopdb.lake.layout import (
@@ -36,7 +37,6 @@ from shopdb.lake.layout import (
     partition_file,
 )
 from shopdb.lake.writing import LakeWriting
-from shopdb.queries.runner import dialect_of
 
 Progress = Callable[[str, int], None]
 
@@ -70,7 +70,7 @@ def export_lake(
     are untouched; new files written so far are removed.
     """
     started = perf_counter()
-    dialect = dialect_of(engine)
+    dialect = backend_name(engine)
     with LakeWriting(lake) as writing:
         previous = writing.previous
         if previous is not None and (full or previous.source.get("dialect") != dialect):
@@ -199,7 +199,7 @@ def _read(
 ) -> Generator[Sequence[Row[Any]], None, None]:
     """The table's rows in key order (with their month's timestamp if partitioned)."""
     base = table.table
-    columns: list[Any] = list(export_columns(base))
+    columns: list[Any] = list(data_columns(base))
     query = select(*columns)
     if table.month_of is not None:
         parent_name, column_name = table.month_of

@@ -15,7 +15,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from shopdb.checksum import TableChecksum, checksum_columns, render_rows
+from shopdb.checksum import TableChecksum, render_rows
+from shopdb.db.rows import data_columns
 from shopdb.db.schema import DATA_TABLES
 from shopdb.lake.arrowdata import lake_schema
 from shopdb.lake.layout import LAKE_TABLES
@@ -37,7 +38,7 @@ def lake_checksums(folder: Path) -> dict[str, TableChecksum]:
         files = lake.files[table.name]
         schema = lake_schema(spec)
         data = pa.concat_tables([pq.read_table(f, schema=schema) for f in files]) if files else None
-        columns = checksum_columns(table)
+        columns = data_columns(table)
         digest = hashlib.sha256(("\t".join(c.name for c in columns) + "\n").encode())
         count = 0
         if data is not None:

@@ -11,8 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from shopdb.checksum import table_checksums
-from shopdb.db.schema import SCHEMA_VERSION
-from shopdb.db.schema import orders, products, users
+from shopdb.db.schema import SCHEMA_VERSION, orders, products, users
 from shopdb.lake.export import export_lake
 from shopdb.lake.layout import MANIFEST, read_manifest
 from shopdb.lake.verify import lake_checksums
