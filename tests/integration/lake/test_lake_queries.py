@@ -78,7 +78,9 @@ def test_duckdb_gives_sqlites_rows_on_generated_data(
 ) -> None:
     folder, answers = generated_lake
     assert len(answers) == 20
-    assert [name for name, rows in answers.items() if not rows] == []
+    # a one-year shop has no order still pending at its end; the random shop's test
+    # above compares unpaid_orders on rows
+    assert [name for name, rows in answers.items() if not rows] in ([], ["unpaid_orders"])
     with DuckLake(folder) as duck:
         for name, rows in answers.items():
             assert run_lake_query(duck, name, **_params(name)).rows == rows, name
