@@ -7,6 +7,8 @@ error it prints one line and nothing is written.
 
 from __future__ import annotations
 
+from functools import partial
+
 import click
 from rich.console import Console
 from rich.table import Table
@@ -14,24 +16,21 @@ from rich.table import Table
 from shopdb.cli.base import ShopContext, pass_shop
 from shopdb.errors import InvalidInput
 from shopdb.lifecycle import PAYMENT_METHODS
+from shopdb.money import money
 from shopdb.services import (
+    OrderView,
     cancel_order,
+    checkout,
     deliver_order,
     get_order,
     pay_order,
-    place_order,
     refund_order,
-    restock,
+    restock_product,
     ship_order,
 )
-from shopdb.services.catalog import resolve_product
-from shopdb.services.order_view import OrderView
 
-
-def money(cents: int) -> str:
-    """Cents as a decimal amount, e.g. 123456 -> 1234.56."""
-    sign = "-" if cents < 0 else ""
-    return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"
+amount = partial(money, grouped=False)
+"""Cents as a decimal amount without grouping, e.g. 123456 -> 1234.56."""
 
 
 def parse_item(text: str) -> tuple[str, int]:
@@ -71,16 +70,10 @@ def order() -> None:
 def place(shop: ShopContext, user_id: int, items: tuple[str, ...]) -> None:
     """Place an order, taking its stock; prints the new order's id."""
     parsed = [parse_item(text) for text in items]
-    engine = shop.engine()
-    quantities: dict[int, int] = {}
-    for ref, quantity in parsed:
-        product_id = resolve_product(engine, ref)
-        quantities[product_id] = quantities.get(product_id, 0) + quantity
-    order_id = place_order(engine, user_id, quantities)
-    details = get_order(engine, order_id)
+    details = checkout(shop.engine(), user_id, parsed)
     click.echo(
-        f"placed order {order_id}: {len(details.items)} item(s), "
-        f"total {money(details.total_cents)} ({details.status})"
+        f"placed order {details.order_id}: {len(details.items)} item(s), "
+        f"total {amount(details.total_cents)} ({details.status})"
     )
 
 
@@ -106,12 +99,9 @@ def pay(
     declined: bool,
 ) -> None:
     """Pay a pending order (exact amount); it becomes paid."""
-    engine = shop.engine()
-    if amount_cents is None:
-        amount_cents = get_order(engine, order_id).total_cents
-    payment = pay_order(engine, order_id, amount_cents, method, key, approved=not declined)
+    payment = pay_order(shop.engine(), order_id, amount_cents, method, key, approved=not declined)
     click.echo(
-        f"payment {payment.payment_id} of order {order_id}: {money(payment.amount_cents)} "
+        f"payment {payment.payment_id} of order {order_id}: {amount(payment.amount_cents)} "
         f"by {payment.method}, {payment.status}"
     )
 
@@ -166,7 +156,7 @@ def _print_order(details: OrderView) -> None:
     console = Console(highlight=False)
     console.print(
         f"order {details.order_id}  user {details.user_id}  {details.status}  "
-        f"total {money(details.total_cents)}  placed {details.created_at:%Y-%m-%d %H:%M:%S}"
+        f"total {amount(details.total_cents)}  placed {details.created_at:%Y-%m-%d %H:%M:%S}"
     )
     items = Table("product", "sku", "name", "qty", "unit price", "line", title="items")
     for item in details.items:
@@ -175,15 +165,15 @@ def _print_order(details: OrderView) -> None:
             item.sku,
             item.name,
             str(item.quantity),
-            money(item.unit_price_cents),
-            money(item.line_cents),
+            amount(item.unit_price_cents),
+            amount(item.line_cents),
         )
     console.print(items)
     paid = Table("payment", "amount", "method", "status", "key", "at", "refunded", title="payments")
     for p in details.payments:
         paid.add_row(
             str(p.payment_id),
-            money(p.amount_cents),
+            amount(p.amount_cents),
             p.method,
             p.status,
             p.idempotency_key or "",
@@ -218,12 +208,8 @@ def product() -> None:
 @pass_shop
 def restock_command(shop: ShopContext, product_ref: str, quantity: int) -> None:
     """Add QUANTITY units to PRODUCT (an id or a SKU), recorded as a receipt."""
-    if quantity <= 0:
-        raise InvalidInput(f"a restock needs a positive quantity, got {quantity}")
-    engine = shop.engine()
-    product_id = resolve_product(engine, product_ref)
-    on_hand = restock(engine, product_id, quantity)
-    click.echo(f"product {product_id}: +{quantity}, {on_hand} on hand")
+    done = restock_product(shop.engine(), product_ref, quantity)
+    click.echo(f"product {done.product_id}: +{quantity}, {done.quantity_on_hand} on hand")
 
 
 def register(group: click.Group) -> None:

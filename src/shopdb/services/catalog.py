@@ -7,6 +7,7 @@ and so is every restock.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -15,7 +16,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from shopdb.db.schema import categories, inventory, inventory_movements, products
 from shopdb.db.types import utcnow
-from shopdb.errors import ConstraintViolation, Duplicate, InvalidInput, NotFound
+from shopdb.errors import InvalidInput, NotFound
 from shopdb.services._tx import inserted_id, run_in_transaction
 
 
@@ -36,12 +37,8 @@ def create_category(engine: Engine, name: str, *, parent_id: int | None = None) 
         result = conn.execute(insert(categories).values(name=cleaned, parent_id=parent_id))
         return inserted_id(result)
 
-    try:
-        return run_in_transaction(engine, body)
-    except ConstraintViolation as exc:
-        if exc.constraint != "uq_categories_parent_name":
-            raise
-        raise Duplicate(f"category {cleaned!r} already exists under that parent") from None
+    taken = {"uq_categories_parent_name": f"category {cleaned!r} already exists under that parent"}
+    return run_in_transaction(engine, body, duplicates=taken)
 
 
 def create_product(
@@ -73,8 +70,6 @@ def create_product(
     def body(conn: Connection) -> int:
         if not _row_exists(conn, categories.c.category_id, category_id):
             raise NotFound(f"category {category_id} does not exist")
-        if _row_exists(conn, products.c.sku, sku):
-            raise Duplicate(f"a product with SKU {sku!r} already exists")
         result = conn.execute(
             insert(products).values(
                 category_id=category_id,
@@ -95,12 +90,8 @@ def create_product(
             _record_receipt(conn, product_id, quantity, at)
         return product_id
 
-    try:
-        return run_in_transaction(engine, body)
-    except ConstraintViolation as exc:
-        if exc.constraint == "uq_products_sku":
-            raise Duplicate(f"a product with SKU {sku!r} already exists") from None
-        raise
+    taken = {"uq_products_sku": f"a product with SKU {sku!r} already exists"}
+    return run_in_transaction(engine, body, duplicates=taken)
 
 
 def change_price(engine: Engine, product_id: int, price_cents: int) -> None:
@@ -124,8 +115,36 @@ def change_price(engine: Engine, product_id: int, price_cents: int) -> None:
     run_in_transaction(engine, body)
 
 
-def restock(engine: Engine, product_id: int, quantity: int, *, now: datetime | None = None) -> int:
+ProductRef = int | str
+"""A product by id, or by what a user typed: a numeric id, else a SKU."""
+
+
+@dataclass(frozen=True)
+class Restocked:
+    """What a restock did: which product, and the units on hand after it."""
+
+    product_id: int
+    quantity_on_hand: int
+
+
+def restock(
+    engine: Engine, product: ProductRef, quantity: int, *, now: datetime | None = None
+) -> int:
     """Add units to a product's stock with a ``receipt`` movement; return the new stock.
+
+    ``product`` is an id, or text naming one (see ``resolve_product``).
+
+    Raises:
+        InvalidInput: a quantity that is not positive. NotFound: no such product.
+            Nothing is written on error.
+    """
+    return restock_product(engine, product, quantity, now=now).quantity_on_hand
+
+
+def restock_product(
+    engine: Engine, product: ProductRef, quantity: int, *, now: datetime | None = None
+) -> Restocked:
+    """``restock``, answering which product it was (for a product named by SKU).
 
     Raises:
         InvalidInput: a quantity that is not positive. NotFound: no such product.
@@ -135,7 +154,8 @@ def restock(engine: Engine, product_id: int, quantity: int, *, now: datetime | N
         raise InvalidInput(f"a restock needs a positive quantity, got {quantity}")
     at = now or utcnow()
 
-    def body(conn: Connection) -> int:
+    def body(conn: Connection) -> Restocked:
+        product_id = resolve_product(conn, product)
         result = conn.execute(
             update(inventory)
             .where(inventory.c.product_id == product_id)
@@ -144,37 +164,34 @@ def restock(engine: Engine, product_id: int, quantity: int, *, now: datetime | N
         if result.rowcount == 0:
             raise NotFound(f"product {product_id} does not exist")
         _record_receipt(conn, product_id, quantity, at)
-        return int(
-            conn.execute(
-                select(inventory.c.quantity_on_hand).where(inventory.c.product_id == product_id)
-            ).scalar_one()
-        )
+        on_hand = conn.execute(
+            select(inventory.c.quantity_on_hand).where(inventory.c.product_id == product_id)
+        ).scalar_one()
+        return Restocked(product_id, int(on_hand))
 
     return run_in_transaction(engine, body)
 
 
-def resolve_product(engine: Engine, ref: str) -> int:
-    """Turn what a user typed (a numeric id, else a SKU) into a product id.
+def resolve_product(conn: Connection, ref: ProductRef) -> int:
+    """The id of product ``ref``: an int is taken as it is (its existence is not checked
+    here); text is tried as a numeric id first, then as a SKU. A helper: it only reads.
 
     Raises:
-        NotFound: no product has that id or SKU.
+        NotFound: text that is neither a product's id nor its SKU.
     """
+    if isinstance(ref, int):
+        return ref
     text = ref.strip()
-
-    def body(conn: Connection) -> int | None:
-        if text.isdigit():
-            found = conn.execute(
-                select(products.c.product_id).where(products.c.product_id == int(text))
-            ).scalar()
-            if found is not None:
-                return int(found)
-        by_sku = conn.execute(select(products.c.product_id).where(products.c.sku == text)).scalar()
-        return None if by_sku is None else int(by_sku)
-
-    product_id = run_in_transaction(engine, body, write=False)
-    if product_id is None:
+    if text.isdigit():
+        found = conn.execute(
+            select(products.c.product_id).where(products.c.product_id == int(text))
+        ).scalar()
+        if found is not None:
+            return int(found)
+    by_sku = conn.execute(select(products.c.product_id).where(products.c.sku == text)).scalar()
+    if by_sku is None:
         raise NotFound(f"product {ref!r} does not exist (neither an id nor a SKU)")
-    return product_id
+    return int(by_sku)
 
 
 def _record_receipt(conn: Connection, product_id: int, quantity: int, at: datetime) -> None:
