@@ -71,7 +71,8 @@ def plan(params: GenParams) -> Plan:
         countries=tuple(c.code for c in COUNTRIES),
         cities=tuple(pools.city),
         price_cents=catalog.price_cents,
-        popularity_cdf=np.cumsum(catalog.popularity),
+        popularity=catalog.popularity,
+        links=catalog.links,
     )
     return Plan(params, catalog, pools, people, shared, chunks(params, counts))
 
