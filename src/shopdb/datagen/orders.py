@@ -18,6 +18,7 @@ from shopdb.datagen.catalog import shop_price
 from shopdb.datagen.complements import Links
 from shopdb.datagen.frames import AnyArray, Array, Frame, Labels, labels
 from shopdb.datagen.params import DAY, ORDERS, GenParams, rng
+from shopdb.datagen.people import LAPSE_DAYS
 from shopdb.datagen.popularity import Popularity
 from shopdb.datagen.timeline import Chunk, order_times
 
@@ -43,7 +44,10 @@ class Shared:
     params: GenParams
     counts: Array
     user_created: Array
-    user_cdf: AnyArray
+    loyal_cdf: AnyArray
+    """Prefix sums of loyal repeat buyers' propensities, in user order."""
+    lapsing_cdf: AnyArray
+    """The same for lapsing buyers, each scaled by ``exp((signed up - end) / LAPSE_DAYS)``."""
     first_buyers: Array
     """Users with a first order to place, sorted by when they mean to place it."""
     first_at: Array
@@ -132,12 +136,7 @@ def order_frames(shared: Shared, basket: Basket, status: Labels, updated: Array)
 
 def _customers(gen: np.random.Generator, shared: Shared, created: Array, chunk: Chunk) -> Array:
     """The customer of each order: new buyers' first orders, then repeat buyers."""
-    # among users signed up by then, pick repeat buyers by propensity: prefix sums make
-    # it one binary search per order
-    signed_up = np.searchsorted(shared.user_created, created, side="right")
-    total = shared.user_cdf[signed_up - 1]
-    pick = np.searchsorted(shared.user_cdf, gen.random(len(created)) * total, side="right")
-    user = np.minimum(pick, signed_up - 1).astype(np.int64)
+    user = _repeat_buyers(gen, shared, created)
     # new buyers whose first order falls in this chunk take the first free order at or
     # after that time (q_i = max(p_i, q_(i-1) + 1), computed as a running maximum)
     lo_s = shared.params.start_s + chunk.day_lo * DAY
@@ -149,6 +148,23 @@ def _customers(gen: np.random.Generator, shared: Shared, created: Array, chunk: 
     fits = slot < len(created)
     user[slot[fits]] = shared.first_buyers[lo:hi][fits]
     return user
+
+
+def _repeat_buyers(gen: np.random.Generator, shared: Shared, created: Array) -> Array:
+    """A repeat buyer per order, by propensity among the users signed up by then.
+
+    A lapsing buyer's weight decays as ``exp(-(t - signed up) / LAPSE_DAYS)``; the factor
+    ``exp(-t / LAPSE_DAYS)`` is the same for every user at time ``t``, so prefix sums
+    over users still make it one binary search per order, as for loyal buyers.
+    """
+    signed_up = np.searchsorted(shared.user_created, created, side="right") - 1
+    scale = np.exp((shared.params.end_s - created) / (LAPSE_DAYS * DAY))
+    loyal = shared.loyal_cdf[signed_up]
+    u = gen.random(len(created)) * (loyal + shared.lapsing_cdf[signed_up] * scale)
+    pick_loyal = np.searchsorted(shared.loyal_cdf, u, side="right")
+    pick_lapsing = np.searchsorted(shared.lapsing_cdf, (u - loyal) / scale, side="right")
+    user = np.where(u < loyal, pick_loyal, pick_lapsing)
+    return np.minimum(user, signed_up).astype(np.int64)
 
 
 def _basket_products(

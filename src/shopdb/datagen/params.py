@@ -16,7 +16,7 @@ import numpy as np
 from shopdb.datagen.scale import Scale, format_scale, scale_for
 from shopdb.errors import ConfigError
 
-GENERATOR_VERSION = "1.0"
+GENERATOR_VERSION = "2.0"
 """Bumped whenever the same parameters would give different rows."""
 DEFAULT_YEARS = 3
 DAY = 86_400

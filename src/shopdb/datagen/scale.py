@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from shopdb.errors import ConfigError
 
-USERS_PER_SF = 100_000
+USERS_PER_SF = 600_000
 ORDERS_PER_SF = 1_000_000
 PRODUCTS_PER_SF = 10_000
 PRODUCT_EXPONENT = 0.5

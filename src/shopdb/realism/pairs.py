@@ -33,13 +33,13 @@ class Pair:
 
 @cache
 def _complement_nouns() -> frozenset[frozenset[str]]:
-    pairs = set()
-    for anchors, complements in COMPLEMENT_RULES:
-        for a in anchors.split(","):
-            for c in complements.split(","):
-                if a != c:
-                    pairs.add(frozenset((a, c)))
-    return frozenset(pairs)
+    # a noun paired with itself (two novels, two comic collections) is a frozenset of one
+    return frozenset(
+        frozenset((a, c))
+        for anchors, complements in COMPLEMENT_RULES
+        for a in anchors.split(",")
+        for c in complements.split(",")
+    )
 
 
 @cache
