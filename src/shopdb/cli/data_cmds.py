@@ -17,6 +17,7 @@ from shopdb.datagen.scale import expected_rows, parse_scale
 from shopdb.datagen.summary import ShopSummary, shop_summary
 from shopdb.db import admin
 from shopdb.errors import ConfigError, SchemaError
+from shopdb.realism import EngineSource, realism_report
 from shopdb.report import write_report
 
 DEMO_SCALE = "0.01"
@@ -115,6 +116,7 @@ def demo_command(shop: ShopContext, /, report_path: str, **options: object) -> N
     click.echo(f"\nreport written to {report_path}")
     for line in headline.lines():
         click.echo(f"  {line}")
+    click.echo(f"\n{realism_report(EngineSource(engine)).summary()} (shopdb realism)")
 
 
 def _reset(engine: Engine) -> None:
