@@ -164,7 +164,7 @@ def _repeat_buyers(gen: np.random.Generator, shared: Shared, created: Array) -> 
     pick_loyal = np.searchsorted(shared.loyal_cdf, u, side="right")
     pick_lapsing = np.searchsorted(shared.lapsing_cdf, (u - loyal) / scale, side="right")
     user = np.where(u < loyal, pick_loyal, pick_lapsing)
-    return np.minimum(user, signed_up).astype(np.int64)
+    return np.asarray(np.minimum(user, signed_up), dtype=np.int64)
 
 
 def _basket_products(

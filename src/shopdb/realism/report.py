@@ -148,7 +148,9 @@ def format_report(report: RealismReport) -> list[str]:
     lines.append("strongest pairs (lift, orders together, complement per the catalogue):")
     for p in report.pairs:
         mark = "complement" if p.is_complement else "-"
-        lines.append(f"  {p.lift:>7.1f} {p.pair_orders:>5}  {mark:<10}  {p.product_a} + {p.product_b}")
+        lines.append(
+            f"  {p.lift:>7.1f} {p.pair_orders:>5}  {mark:<10}  {p.product_a} + {p.product_b}"
+        )
     lines.append("")
     lines.append(report.summary())
     return lines
