@@ -18,9 +18,9 @@ from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import Integer
 
+from shopdb.db.backend import backend_name
 from shopdb.db.types import UtcDateTime
 from shopdb.queries import fragments
-from shopdb.queries.runner import dialect_of
 
 QUERY_NAMES = (
     "daily_orders",
@@ -65,6 +65,6 @@ class EngineSource:
             bindparam(k, v, type_=UtcDateTime() if isinstance(v, datetime) else Integer())
             for k, v in values.items()
         ]
-        statement = text(sql_for(name, dialect_of(self.engine))).bindparams(*binds)
+        statement = text(sql_for(name, backend_name(self.engine))).bindparams(*binds)
         with self.engine.connect() as conn:
             return [tuple(row) for row in conn.execute(statement)]
