@@ -69,12 +69,17 @@ def draw_popularity(gen: np.random.Generator, params: GenParams, listed_at: Arra
 
 
 def _capped(weights: AnyArray) -> AnyArray:
-    """Weights normalised to sum to 1, none above ``BEST_SELLER_CAP`` (where possible)."""
+    """Weights normalised to sum to 1, none above ``BEST_SELLER_CAP`` (where possible).
+
+    The k largest are set to the cap and the rest scaled up by ``(1 - k x cap) / rest``;
+    k is the smallest count for which no scaled share exceeds the cap.
+    """
     share = weights / weights.sum()
     if np.count_nonzero(share) * BEST_SELLER_CAP <= 1.0:
-        return np.asarray(share)
-    # cap, renormalise, repeat: capping raises the others' shares a little each time
-    for _ in range(6):
-        share = np.minimum(share, BEST_SELLER_CAP)
-        share = share / share.sum()
-    return np.asarray(share)
+        return np.asarray(share)  # too few products listed for any cap to hold
+    ranked = np.sort(share)[::-1]
+    rest = np.concatenate([np.cumsum(ranked[::-1])[::-1], [0.0]])  # rest[k]: below the top k
+    k = np.arange(len(ranked))
+    scale = (1.0 - k * BEST_SELLER_CAP) / np.maximum(rest[:-1], 1e-300)
+    first = int(np.argmax(scale * ranked <= BEST_SELLER_CAP))
+    return np.asarray(np.minimum(share * scale[first], BEST_SELLER_CAP))
