@@ -12,6 +12,7 @@ from shopdb.cli import (
     order_cmds,
     query_cmds,
     realism_cmds,
+    rollup_cmds,
     schema_cmds,
 )
 from shopdb.cli.base import cli, main
@@ -23,5 +24,6 @@ query_cmds.register(cli)
 order_cmds.register(cli)
 bench_cmds.register(cli)
 realism_cmds.register(cli)
+rollup_cmds.register(cli)
 
 __all__ = ["cli", "main"]

@@ -85,7 +85,7 @@ class RealismReport:
 
 def realism_report(source: Source) -> RealismReport:
     """Run every realism query on ``source`` and measure the shop against the targets."""
-    daily = source.rows("daily_orders", epoch=EPOCH_AT)
+    daily = source.rows("daily_orders")
     values: Values = calendar_measures(daily, source.rows("hourly_orders"))
     order_count = sum(int(n) for _, n in daily)
     start, year_ago = _period(daily)

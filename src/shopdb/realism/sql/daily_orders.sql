@@ -1,6 +1,6 @@
--- Orders per day, the day counted from the bound epoch (day 0 is 1970-01-01, a Thursday).
+-- Orders per day, as whole days since 1970-01-01 (day 0, a Thursday).
 with order_days as (
-    select {days_between(:epoch, o.created_at)} as day_number
+    select {day_index(o.created_at)} as day_number
     from orders as o
 )
 
