@@ -7,7 +7,6 @@ import json
 import click
 
 from shopdb.cli.base import ShopContext, pass_shop
-from shopdb.realism import EngineSource, format_report, realism_report
 
 
 @click.command("realism")
@@ -27,6 +26,9 @@ def realism_command(shop: ShopContext, fmt: str) -> None:
     concentration and repeat rate, basket size, complement lift, prices per category,
     delivery times and payment failures. Exits 0 even when measures are off target.
     """
+    # imported here: NumPy at the top would slow every shopdb command's start
+    from shopdb.realism import EngineSource, format_report, realism_report
+
     report = realism_report(EngineSource(shop.engine()))
     if fmt == "json":
         click.echo(json.dumps(report.as_dict(), indent=2))
