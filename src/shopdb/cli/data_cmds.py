@@ -172,14 +172,8 @@ def _print_summary(summary: ShopSummary, result: GenerationResult, params: GenPa
     _print_result(result, params)
     if summary.first_order_at and summary.last_order_at:
         click.echo(
-            f"orders from {summary.first_order_at:%Y-%m-%d} to {summary.last_order_at:%Y-%m-%d}, "
-            f"{summary.buying_customers:,} of {summary.rows['users']:,} customers bought"
+            f"orders from {summary.first_order_at:%Y-%m-%d} to {summary.last_order_at:%Y-%m-%d}"
         )
-    click.echo(
-        f"revenue ${summary.revenue_cents / 100:,.2f} (paid, shipped, delivered orders), "
-        f"average order ${summary.average_order_cents / 100:,.2f}, "
-        f"refunded ${summary.refunded_cents / 100:,.2f}"
-    )
     statuses = ", ".join(f"{k} {v:,}" for k, v in sorted(summary.orders_by_status.items()))
     click.echo(f"orders by status: {statuses}")
 

@@ -44,7 +44,7 @@ def migrate(shop: ShopContext) -> None:
     with engine.connect() as conn:
         if admin.schema_version(conn) is None:
             admin.require_schema(conn)  # says what is missing
-        before = migrations.current_revision(conn)
+        before = admin.schema_version(conn)
     migrations.upgrade(engine)
     head = migrations.head_revision()
     if before == head:

@@ -8,9 +8,9 @@ same generator whatever the number of worker processes, so ``--jobs`` never chan
 from __future__ import annotations
 
 import calendar
-from importlib import metadata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from importlib import metadata
 from typing import TYPE_CHECKING
 
 from shopdb.datagen.scale import Scale, format_scale, scale_for

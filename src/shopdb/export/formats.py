@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Table
 from sqlalchemy.engine import Connection
 
-from shopdb.export.values import (
+from shopdb.db.rows import (
     Render,
     column_kind,
-    export_columns,
+    data_columns,
     read_chunks,
     render_chunk,
+    renderers_for,
     utc_text,
 )
 
@@ -28,9 +29,8 @@ def write_csv(conn: Connection, table: Table, path: Path) -> int:
     is an empty unquoted field, so an empty string (``""``) and NULL stay distinct:
     PostgreSQL's ``COPY ... (FORMAT csv, HEADER)`` reads it as it is.
     """
-    columns = export_columns(table)
-    renderers = [_CSV[column_kind(c)] for c in columns]
-    nullable = [bool(c.nullable) for c in columns]
+    columns = data_columns(table)
+    renderers, nullable = renderers_for(columns, _CSV)
     count = 0
     with path.open("w", encoding="utf-8", newline="") as out:
         out.write(",".join(c.name for c in columns) + "\n")
@@ -56,7 +56,7 @@ def parquet_schema(table: Table) -> pa.Schema:
     return pa.schema(
         [
             pa.field(c.name, arrow[column_kind(c)], nullable=bool(c.nullable))
-            for c in export_columns(table)
+            for c in data_columns(table)
         ]
     )
 
