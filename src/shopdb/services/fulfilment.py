@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection, Engine
 from shopdb.db.schema import shipments
 from shopdb.db.types import utcnow
 from shopdb.errors import ConstraintViolation, Duplicate, InvalidInput
+from shopdb.limits import check_id, check_text
 from shopdb.services._status import change_status, lock_order, move_order, require_transition
 from shopdb.services._tx import inserted_id, run_in_transaction
 
@@ -35,10 +36,13 @@ def ship_order(
         Duplicate: the tracking number belongs to another shipment.
         On error nothing is written.
     """
+    check_id("order", order_id)
     carrier = carrier.strip()
     tracking = (tracking_number or f"SD{uuid.uuid4().hex[:18].upper()}").strip()
     if not carrier or len(carrier) > 32 or not tracking or len(tracking) > 64:
         raise InvalidInput("carrier (1-32 characters) and tracking number (1-64) are required")
+    check_text("a carrier", carrier, 32)
+    check_text("a tracking number", tracking, 64)
 
     def body(conn: Connection) -> int:
         _, at = move_order(conn, order_id, "shipped", now)
@@ -64,6 +68,8 @@ def deliver_order(engine: Engine, order_id: int, *, now: datetime | None = None)
         NotFound: no such order. InvalidTransition: the order is not shipped.
         InvalidInput: ``now`` is before the shipment left. On error nothing is written.
     """
+
+    check_id("order", order_id)
 
     def body(conn: Connection) -> None:
         order = lock_order(conn, order_id)

@@ -18,6 +18,7 @@ from shopdb.db.schema import (
     shipments,
 )
 from shopdb.errors import NotFound
+from shopdb.limits import check_id
 from shopdb.services._tx import run_in_transaction
 
 
@@ -45,8 +46,9 @@ def get_order(engine: Engine, order_id: int) -> OrderDetails:
     """Read an order and its rows in one read-only transaction.
 
     Raises:
-        NotFound: no such order.
+        InvalidInput: an id out of range. NotFound: no such order.
     """
+    check_id("order", order_id)
     return run_in_transaction(engine, lambda conn: _read(conn, order_id), write=False)
 
 
