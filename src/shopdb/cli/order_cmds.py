@@ -52,6 +52,10 @@ def parse_item(text: str) -> tuple[str, int]:
     return product.strip(), quantity
 
 
+# "-5" is a (negative) number, not an unknown option: the service then says what is wrong
+NUMBERS = {"ignore_unknown_options": True}
+
+
 @click.group()
 def order() -> None:
     """Place orders and move them through their lifecycle."""
@@ -84,7 +88,7 @@ def place(shop: ShopContext, user_id: int, items: tuple[str, ...]) -> None:
     )
 
 
-@order.command("pay")
+@order.command("pay", context_settings=NUMBERS)
 @click.argument("order_id", type=int)
 @click.option(
     "--method",
@@ -110,13 +114,17 @@ def pay(
     if amount_cents is None:
         amount_cents = get_order(engine, order_id).total_cents
     payment = pay_order(engine, order_id, amount_cents, method, key, approved=not declined)
-    click.echo(
+    line = (
         f"payment {payment.payment_id} of order {order_id}: {money(payment.amount_cents)} "
         f"by {payment.method}, {payment.status}"
     )
+    if payment.status == "failed":
+        # recorded, but the order is not paid: a script must not carry on as if it were
+        raise click.ClickException(f"{line} (declined: the order stays pending)")
+    click.echo(line)
 
 
-@order.command("cancel")
+@order.command("cancel", context_settings=NUMBERS)
 @click.argument("order_id", type=int)
 @pass_shop
 def cancel(shop: ShopContext, order_id: int) -> None:
@@ -125,7 +133,7 @@ def cancel(shop: ShopContext, order_id: int) -> None:
     click.echo(f"order {order_id} cancelled")
 
 
-@order.command("ship")
+@order.command("ship", context_settings=NUMBERS)
 @click.argument("order_id", type=int)
 @click.option("--carrier", default="postal", show_default=True, help="Who carries the parcel.")
 @click.option("--tracking", help="Tracking number (default: a new unique one).")
@@ -136,7 +144,7 @@ def ship(shop: ShopContext, order_id: int, carrier: str, tracking: str | None) -
     click.echo(f"order {order_id} shipped by {carrier}")
 
 
-@order.command("deliver")
+@order.command("deliver", context_settings=NUMBERS)
 @click.argument("order_id", type=int)
 @pass_shop
 def deliver(shop: ShopContext, order_id: int) -> None:
@@ -145,7 +153,7 @@ def deliver(shop: ShopContext, order_id: int) -> None:
     click.echo(f"order {order_id} delivered")
 
 
-@order.command("refund")
+@order.command("refund", context_settings=NUMBERS)
 @click.argument("order_id", type=int)
 @pass_shop
 def refund(shop: ShopContext, order_id: int) -> None:
@@ -154,7 +162,7 @@ def refund(shop: ShopContext, order_id: int) -> None:
     click.echo(f"order {order_id} refunded ({count} payment(s))")
 
 
-@order.command("show")
+@order.command("show", context_settings=NUMBERS)
 @click.argument("order_id", type=int)
 @pass_shop
 def show(shop: ShopContext, order_id: int) -> None:
@@ -202,14 +210,12 @@ def product() -> None:
     """Manage products' stock."""
 
 
-@product.command("restock")
+@product.command("restock", context_settings=NUMBERS)
 @click.argument("product_ref", metavar="PRODUCT")
 @click.argument("quantity", type=int)
 @pass_shop
 def restock_command(shop: ShopContext, product_ref: str, quantity: int) -> None:
     """Add QUANTITY units to PRODUCT (an id or a SKU), recorded as a receipt."""
-    if quantity <= 0:
-        raise InvalidInput(f"a restock needs a positive quantity, got {quantity}")
     engine = shop.engine()
     product_id = resolve_product(engine, product_ref)
     on_hand = restock(engine, product_id, quantity)

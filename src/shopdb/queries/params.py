@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from shopdb.errors import InvalidInput
+from shopdb.limits import MAX_ID
 
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 LATEST = datetime(9999, 12, 31, tzinfo=UTC)
@@ -127,8 +128,10 @@ def _category(param: Param, raw: Any) -> int:
     if raw is None:
         return 0
     value = _whole(param, raw)
-    if value < 1:
-        raise InvalidInput(f"{param.name} must be a category id (1 or more), got {value}")
+    if not 1 <= value <= MAX_ID:
+        raise InvalidInput(
+            f"{param.name} must be a category id (1 to {MAX_ID}), got {value}"
+        )
     return value
 
 
