@@ -116,8 +116,3 @@ def url_password(raw: str) -> str | None:
     """The password written in a URL, if any (so no message repeats it)."""
     found = _PASSWORD.search(raw)
     return None if found is None else raw[found.end(1) : found.end() - 1]
-
-
-def backend_name(url: URL) -> str:
-    """Return ``sqlite``, ``mysql`` or ``postgresql`` for a URL."""
-    return url.get_backend_name()

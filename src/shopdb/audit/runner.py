@@ -7,8 +7,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
-from functools import cache
-from importlib import resources
 from typing import Any
 
 from sqlalchemy import text
@@ -16,8 +14,10 @@ from sqlalchemy.engine import Connection, Engine
 
 from shopdb.audit.catalog import CHECKS, Check
 from shopdb.db.admin import require_schema
+from shopdb.db.backend import MYSQL_TEMP_TABLE_BYTES, SQLITE, backend_name, backend_of
 from shopdb.db.snapshot import read_snapshot
 from shopdb.errors import InvalidInput
+from shopdb.queries.sqlfiles import load_sql
 
 SAMPLE_SIZE = 5
 """How many violating rows a result keeps to show."""
@@ -68,19 +68,9 @@ def run_checks(bind: Engine | Connection, names: Sequence[str] | None = None) ->
             return [_run_one(conn, check) for check in checks]
 
 
-def check_sql(name: str, dialect: str | None = None) -> str:
-    """The query of check ``name``, the ``<name>.<dialect>.sql`` variant if one exists."""
-    return _load_sql(name, dialect)
-
-
-@cache
-def _load_sql(name: str, dialect: str | None) -> str:
-    folder = resources.files("shopdb.audit").joinpath("sql")
-    if dialect is not None:
-        variant = folder.joinpath(f"{name}.{dialect}.sql")
-        if variant.is_file():
-            return variant.read_text(encoding="utf-8").strip().rstrip(";")
-    return folder.joinpath(f"{name}.sql").read_text(encoding="utf-8").strip().rstrip(";")
+def check_sql(name: str, dialect: str = SQLITE) -> str:
+    """The query of check ``name`` as it runs on ``dialect``, fragments expanded."""
+    return load_sql("shopdb.audit", name, dialect)
 
 
 def _select(names: Sequence[str] | None) -> list[Check]:
@@ -93,10 +83,6 @@ def _select(names: Sequence[str] | None) -> list[Check]:
     return [check for check in CHECKS if check.name in names]
 
 
-MYSQL_TEMP_TABLE_BYTES = 256 * 1024 * 1024
-"""How large MariaDB may let an in-memory temporary table grow during the audit."""
-
-
 @contextmanager
 def _room_to_group(conn: Connection) -> Iterator[None]:
     """On MariaDB, let GROUP BY temporary tables stay in memory for this session.
@@ -104,7 +90,7 @@ def _room_to_group(conn: Connection) -> Iterator[None]:
     MariaDB's default (16 MiB) sends the grouping of a few hundred thousand rows to an
     on-disk table, several times slower; the limit is a ceiling, not an allocation.
     """
-    if _dialect_name(conn) != "mysql":
+    if not backend_of(conn).widens_temp_tables:
         yield
         return
     size = MYSQL_TEMP_TABLE_BYTES
@@ -116,7 +102,7 @@ def _room_to_group(conn: Connection) -> Iterator[None]:
 
 
 def _run_one(conn: Connection, check: Check) -> CheckResult:
-    sql = check_sql(check.name, _dialect_name(conn))
+    sql = check_sql(check.name, backend_name(conn))
     # the database stops after a few rows; only a failing check pays for a full count
     rows = conn.execute(text(f"select * from (\n{sql}\n) as v order by 1 limit {SAMPLE_SIZE + 1}"))
     sample = tuple({key: _plain(value) for key, value in row.items()} for row in rows.mappings())
@@ -124,11 +110,6 @@ def _run_one(conn: Connection, check: Check) -> CheckResult:
     if count > SAMPLE_SIZE:
         count = conn.execute(text(f"select count(*) from (\n{sql}\n) as v")).scalar_one()
     return CheckResult(check.name, check.description, count, sample[:SAMPLE_SIZE])
-
-
-def _dialect_name(conn: Connection) -> str:
-    name = conn.dialect.name
-    return "mysql" if name == "mariadb" else name
 
 
 def _plain(value: Any) -> Any:

@@ -11,6 +11,7 @@ from shopdb.cli import (
     data_cmds,
     order_cmds,
     query_cmds,
+    rollup_cmds,
     schema_cmds,
 )
 from shopdb.cli.base import cli, main
@@ -21,5 +22,6 @@ audit_cmds.register(cli)
 query_cmds.register(cli)
 order_cmds.register(cli)
 bench_cmds.register(cli)
+rollup_cmds.register(cli)
 
 __all__ = ["cli", "main"]

@@ -9,7 +9,8 @@ from rich.console import Console
 from rich.table import Table
 
 from shopdb.cli.base import ShopContext, pass_shop
-from shopdb.db.engine import make_engine
+from shopdb.db.backend import backend_name
+from shopdb.db.engine import open_engine
 from shopdb.workload.clients import DEFAULT_MIX, KINDS, parse_mix
 from shopdb.workload.run import OltpConfig, OltpReport, run_oltp
 from shopdb.workload.seed import seed_shop
@@ -54,6 +55,20 @@ def bench() -> None:
     help="Restock products in play that have fewer than N units up to N, before the run "
     "and before each comparison slice.",
 )
+@click.option(
+    "--rollup-compare",
+    is_flag=True,
+    help="Also place and pay without rollup maintenance and with it, alternating, in "
+    "the same run (the rollups are rebuilt after).",
+)
+@click.option(
+    "--refresh-every",
+    type=float,
+    default=1.0,
+    show_default=True,
+    metavar="S",
+    help="Fold the rollups' change log every S seconds during the mixed phase (0: never).",
+)
 @pass_shop
 def oltp(
     shop: ShopContext,
@@ -64,25 +79,39 @@ def oltp(
     compare: bool,
     seed: int,
     top_up: int,
+    rollup_compare: bool,
+    refresh_every: float,
 ) -> None:
     """Run concurrent clients, print throughput and latency, then audit the database.
 
     Exits 1 when an error reached a client, an acknowledged order is missing or the
     audit finds a violation.
     """
-    config = OltpConfig(clients, duration, parse_mix(mix), hot_products, compare, seed, top_up)
-    shop.engine()  # fails early and clearly when the server is unreachable
-    url = shop.settings.database_url
+    config = OltpConfig(
+        clients,
+        duration,
+        parse_mix(mix),
+        hot_products,
+        compare,
+        seed,
+        top_up,
+        rollup_compare,
+        refresh_every,
+    )
     # no pre-ping round trip per checkout: a connection found dead before COMMIT is
     # retried by run_in_transaction anyway, and the bare-driver baseline pings nothing
-    engine = make_engine(
-        url, pool_size=clients + 2, max_overflow=2, pool_timeout=60, pool_pre_ping=False
+    engine = open_engine(
+        shop.settings,
+        pool_size=clients + 2,
+        max_overflow=2,
+        pool_timeout=60,
+        pool_pre_ping=False,
     )
     try:
-        report = run_oltp(engine, url, config)
+        report = run_oltp(engine, config)
     finally:
         engine.dispose()
-    _print(report, url.get_backend_name(), config)
+    _print(report, backend_name(engine), config)
     if not report.clean:
         raise click.exceptions.Exit(1)
 
@@ -91,6 +120,8 @@ def _print(report: OltpReport, backend: str, config: OltpConfig) -> None:
     console = Console(highlight=False)
     if report.topped_up:
         console.print(f"restocked products to {config.top_up} units {report.topped_up} times")
+    if report.folded:
+        console.print(f"folded {report.folded:,} rollup deltas while the clients ran")
     console.print(_figures(report, backend, config))
     for phase in report.phases:
         for kind, stats in phase.by_type.items():

@@ -7,11 +7,12 @@ import subprocess
 
 from sqlalchemy import Column, Table, UniqueConstraint
 
+from shopdb.db.rollup_schema import ROLLUP_TABLES
 from shopdb.db.schema import DATA_TABLES, generation_runs
 from shopdb.errors import ShopError
 
 FORMATS = ("mermaid", "dot", "svg")
-_TABLES: tuple[Table, ...] = (*DATA_TABLES, generation_runs)
+_TABLES: tuple[Table, ...] = (*DATA_TABLES, generation_runs, *ROLLUP_TABLES)
 
 
 def render(fmt: str) -> str:

@@ -13,9 +13,10 @@ from datetime import datetime
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection, Engine
 
-from shopdb.db.schema import PAYMENT_METHODS, payments
+from shopdb.db.schema import payments
 from shopdb.db.types import utcnow
 from shopdb.errors import ConstraintViolation, Duplicate, InvalidInput, PaymentMismatch
+from shopdb.lifecycle import PAYMENT_METHODS, payment_status
 from shopdb.limits import MAX_TOTAL_CENTS, check_id, check_range, check_text
 from shopdb.services._status import (
     LockedOrder,
@@ -46,7 +47,7 @@ class Payment:
 def pay_order(
     engine: Engine,
     order_id: int,
-    amount_cents: int,
+    amount_cents: int | None,
     method: str,
     idempotency_key: str | None = None,
     *,
@@ -55,7 +56,8 @@ def pay_order(
 ) -> Payment:
     """Record a payment of a pending order; when ``approved``, the order becomes ``paid``.
 
-    The amount must equal ``orders.total_cents``. With ``approved=False`` the attempt is
+    The amount must equal ``orders.total_cents``; None pays exactly that total, as read
+    under the order's row lock. With ``approved=False`` the attempt is
     stored as ``failed`` and the order stays ``pending``. A key already used for this
     order with the same amount, method and outcome returns the payment stored under it,
     whatever its status, and writes nothing.
@@ -82,12 +84,14 @@ def pay_order(
             if earlier is not None:
                 if earlier.order_id != order_id:
                     raise Duplicate(f"payment key {idempotency_key!r} was used for another order")
-                _require_same_request(earlier, amount_cents, method, approved)
+                amount = order.total_cents if amount_cents is None else amount_cents
+                _require_same_request(earlier, amount, method, approved)
                 return earlier
         require_transition(order, "paid")
-        if amount_cents != order.total_cents:
-            raise PaymentMismatch(order_id, order.total_cents, amount_cents)
-        return _record(conn, order, amount_cents, method, idempotency_key, approved, at)
+        amount = order.total_cents if amount_cents is None else amount_cents
+        if amount != order.total_cents:
+            raise PaymentMismatch(order_id, order.total_cents, amount)
+        return _record(conn, order, amount, method, idempotency_key, approved, at)
 
     try:
         return run_in_transaction(engine, body)
@@ -97,15 +101,18 @@ def pay_order(
         raise
 
 
-def _validate(order_id: int, amount_cents: int, method: str, key: str | None) -> None:
+def _validate(order_id: int, amount_cents: int | None, method: str, key: str | None) -> None:
     check_id("order", order_id)
     if method not in PAYMENT_METHODS:
         raise InvalidInput(
             f"unknown payment method {method!r}: use one of {', '.join(PAYMENT_METHODS)}"
         )
-    if isinstance(amount_cents, int) and amount_cents <= 0:
+    if amount_cents is None:
+        pass  # the order's total, read under its lock
+    elif isinstance(amount_cents, int) and amount_cents <= 0:
         raise InvalidInput(f"a payment must be positive, got {amount_cents} cents")
-    check_range("a payment in cents", amount_cents, 1, MAX_TOTAL_CENTS)
+    else:
+        check_range("a payment in cents", amount_cents, 1, MAX_TOTAL_CENTS)
     if key is not None:
         check_text("a payment key", key, MAX_KEY_LENGTH)
 
@@ -130,7 +137,7 @@ def _record(
     approved: bool,
     at: datetime,
 ) -> Payment:
-    status = "completed" if approved else "failed"
+    status = payment_status(approved)
     result = conn.execute(
         insert(payments).values(
             order_id=order.order_id,

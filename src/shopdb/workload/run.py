@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import math
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from sqlalchemy.engine import URL, Engine
+from sqlalchemy.engine import Engine
 
 from shopdb.audit import CheckResult, run_checks
 from shopdb.errors import InvalidInput
+from shopdb.rollups.build import rebuild_all, refresh
+from shopdb.rollups.maintain import MAINTAIN_OPTION
 from shopdb.workload.baseline import run_baseline
 from shopdb.workload.catalog import Catalog, load_catalog, top_up
 from shopdb.workload.clients import Ack, run_clients
@@ -35,6 +40,8 @@ class OltpConfig:
     compare: bool = True
     seed: int = 1
     top_up: int = 0
+    rollup_compare: bool = False
+    refresh_every_s: float = 1.0
 
     def __post_init__(self) -> None:
         """Refuse a run that could not end (``inf``) or would measure nothing (``nan``).
@@ -57,6 +64,7 @@ class OltpReport:
 
     phases: list[PhaseResult] = field(default_factory=list)
     topped_up: int = 0
+    folded: int = 0
     acknowledged: int = 0
     missing: list[int] = field(default_factory=list)
     audit: list[CheckResult] = field(default_factory=list)
@@ -75,7 +83,7 @@ class OltpReport:
         )
 
 
-def run_oltp(engine: Engine, url: URL, config: OltpConfig) -> OltpReport:
+def run_oltp(engine: Engine, config: OltpConfig) -> OltpReport:
     """Run the phases against a database that holds users and products, then check it.
 
     With ``top_up``, products in play are restocked to that floor before the run and
@@ -97,7 +105,7 @@ def run_oltp(engine: Engine, url: URL, config: OltpConfig) -> OltpReport:
         for round_no in range(COMPARE_ROUNDS):
             seed = config.seed * 100 + round_no
             _refill(engine, catalog, config, report)
-            part, got = run_baseline(url, catalog, config.clients, slice_s, seed=seed)
+            part, got = run_baseline(engine, catalog, config.clients, slice_s, seed=seed)
             base.merge(part)
             acks += got
             # each side starts from the same stock floor: neither sells the other's units
@@ -108,16 +116,19 @@ def run_oltp(engine: Engine, url: URL, config: OltpConfig) -> OltpReport:
             svc.merge(part)
             acks += got
         report.phases += [base, svc]
+    if config.rollup_compare:
+        acks += _compare_rollups(engine, catalog, config, report)
     if not config.compare or any(w for k, w in config.mix.items() if k != "place"):
-        mixed, got = run_clients(
-            engine,
-            catalog,
-            config.mix,
-            config.clients,
-            config.duration_s,
-            name="mixed",
-            seed=config.seed,
-        )
+        with _refresher(engine, config.refresh_every_s, report):
+            mixed, got = run_clients(
+                engine,
+                catalog,
+                config.mix,
+                config.clients,
+                config.duration_s,
+                name="mixed",
+                seed=config.seed,
+            )
         report.phases.append(mixed)
         acks += got
     report.acknowledged = len(acks)
@@ -126,10 +137,60 @@ def run_oltp(engine: Engine, url: URL, config: OltpConfig) -> OltpReport:
     return report
 
 
+PLACE_AND_PAY = {"place": 1, "pay": 1, "cancel": 0, "refund": 0, "restock": 0, "lookup": 0}
+
+
+def _compare_rollups(
+    engine: Engine, catalog: Catalog, config: OltpConfig, report: OltpReport
+) -> list[Ack]:
+    """Place and pay without rollup maintenance and with it, alternating; then rebuild
+    the rollups the unmaintained slices left stale, so the mixed phase and the audit
+    after it test maintenance from an exact start."""
+    slice_s = config.duration_s / COMPARE_ROUNDS
+    bare = engine.execution_options(**{MAINTAIN_OPTION: False})
+    off = PhaseResult("no-rollups", config.clients, config.duration_s)
+    on = PhaseResult("rollups", config.clients, config.duration_s)
+    acks: list[Ack] = []
+    for round_no in range(COMPARE_ROUNDS):
+        seed = config.seed * 100 + round_no + 50
+        for target, phase in ((bare, off), (engine, on)):
+            _refill(engine, catalog, config, report)
+            part, got = run_clients(
+                target, catalog, PLACE_AND_PAY, config.clients, slice_s, seed=seed
+            )
+            phase.merge(part)
+            acks += got
+    report.phases += [off, on]
+    rebuild_all(engine)
+    return acks
+
+
+@contextmanager
+def _refresher(engine: Engine, every_s: float, report: OltpReport) -> Iterator[None]:
+    """Fold the rollups' change log every ``every_s`` seconds while the clients run, so
+    the audit also covers folds racing the services (0: no folding)."""
+    stop = threading.Event()
+
+    def loop() -> None:
+        while not stop.wait(every_s):
+            report.folded += refresh(engine)
+
+    thread = threading.Thread(target=loop) if every_s > 0 else None
+    if thread is not None:
+        thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        if thread is not None:
+            thread.join()
+            report.folded += refresh(engine)
+
+
 def _refill(engine: Engine, catalog: Catalog, config: OltpConfig, report: OltpReport) -> None:
     if config.top_up > 0:
         report.topped_up += top_up(engine, catalog, config.top_up)
 
 
 def _zero_rest() -> dict[str, int]:
-    return {"pay": 0, "cancel": 0, "restock": 0, "lookup": 0}
+    return {"pay": 0, "cancel": 0, "refund": 0, "restock": 0, "lookup": 0}

@@ -57,7 +57,7 @@ def _structure(conn: Connection) -> dict[str, Any]:
 
 
 def test_head_revision_is_the_version_init_records() -> None:
-    assert migrate.head_revision() == SCHEMA_VERSION == "0002"
+    assert migrate.head_revision() == SCHEMA_VERSION == "0002"  # after 0003: see 0002_bounds
 
 
 def test_upgrade_builds_the_schema_init_builds_and_downgrade_removes_it(

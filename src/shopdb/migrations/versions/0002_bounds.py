@@ -1,7 +1,7 @@
 """Bounds: no value past the 64-bit-safe limits, no REAL in an integer column on SQLite,
 no trailing space in a key MariaDB's PAD SPACE would compare differently.
 
-The bounds are ``shopdb.limits`` as it was at 0002, frozen here as literals. SQLite cannot
+The bounds are ``shopdb.limits`` as it was when written, frozen here as literals. SQLite cannot
 add a constraint to a table, so there each table is rebuilt (create the new table, copy
 the rows, drop the old one, rename, recreate its indexes) with ``PRAGMA foreign_keys``
 off, which ``shopdb.db.migrate`` arranges; one transaction, like the rest of the upgrade.
@@ -9,7 +9,7 @@ A row that breaks a new rule makes the upgrade fail and change nothing on SQLite
 PostgreSQL (MariaDB commits each ALTER TABLE: the constraints added before it stay).
 
 Revision ID: 0002
-Revises: 0001
+Revises: 0003 (revision ids name branches, not order: 0002 follows 0003)
 Create Date: 2026-12-01
 """
 
@@ -22,7 +22,7 @@ from alembic import op
 from sqlalchemy.engine import Connection
 
 revision = "0002"
-down_revision = "0001"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
@@ -46,7 +46,8 @@ CHECKS: tuple[tuple[str, str, str], ...] = (
     ),
 )
 
-# SQLite only: every integer column that is no key (primary, foreign) nor computed, at 0001
+# SQLite only: every integer column of the shop tables that is no key (primary, foreign) nor
+# computed (the rollup tables of 0003 are derived data, rebuilt from these)
 INTEGER_COLUMNS: dict[str, tuple[tuple[str, bool], ...]] = {
     "products": (("price_cents", False),),
     "inventory": (("quantity_on_hand", False), ("reorder_level", False)),
