@@ -34,7 +34,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
-from shopdb.db.schema import metadata
+from shopdb.db.schema import DATA_TABLES, generation_runs, metadata
 from shopdb.db.violations import translate
 from shopdb.limits import MAX_PRICE_CENTS, MAX_QUANTITY, MAX_STOCK, MAX_TOTAL_CENTS
 
@@ -258,10 +258,11 @@ def _count(conn: Connection, table: Any, *where: Any) -> int:
 
 
 def _integer_columns() -> list[tuple[str, str]]:
-    """Integer columns that are no key: a key's value must match an integer key."""
+    """Integer columns of the shop's tables that are no key (a key's value must match
+    an integer key); the rollups are derived data, rebuilt from these."""
     return sorted(
         (table.name, column.name)
-        for table in metadata.tables.values()
+        for table in (*DATA_TABLES, generation_runs)
         for column in table.columns
         if isinstance(column.type, Integer)
         and not (column.primary_key or column.foreign_keys or column.computed is not None)
