@@ -5,7 +5,8 @@ Every value is checked here and bound to the statement, never pasted into SQL.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import calendar
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -147,6 +148,20 @@ SINCE = Param("since", "since", "first day counted, YYYY-MM-DD; default: all his
 UNTIL = Param("until", "until", "last day counted, inclusive, YYYY-MM-DD; default: all history")
 AS_OF = Param("as_of", "as_of", "the moment ages and recent windows end at; default: now")
 CATEGORY = Param("category_id", "category", "only this category and its subcategories")
+
+
+def year_before(values: Mapping[str, Any]) -> dict[str, Any]:
+    """``since`` and ``until`` moved one calendar year back (29 February to the 28th): the
+    period a year-over-year query compares the range with, read even outside the range."""
+    return {
+        "since_year_before": _one_year_back(values["since"]),
+        "until_year_before": _one_year_back(values["until"]),
+    }
+
+
+def _one_year_back(moment: datetime) -> datetime:
+    day = min(moment.day, calendar.monthrange(moment.year - 1, moment.month)[1])
+    return moment.replace(year=moment.year - 1, day=day)
 
 
 def limit(default: int = 10) -> Param:
