@@ -74,4 +74,7 @@ def test_commands_that_need_a_database_refuse_a_bad_url_in_one_masked_line(
     result = CliRunner().invoke(cli, ["--db", BAD, *args])
 
     assert result.exit_code == 1
-    assert result.output == "Error: malformed database URL 'mysql://root:***@127.0.0.1:abc/shop': bad port 'abc'\n"
+    assert (
+        result.output
+        == "Error: malformed database URL 'mysql://root:***@127.0.0.1:abc/shop': bad port 'abc'\n"
+    )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import click
 
@@ -81,9 +80,7 @@ def checksum_command(shop: ShopContext, fmt: str) -> None:
     required=True,
     help="Directory to write into (created if missing).",
 )
-@click.option(
-    "--force", is_flag=True, help="Replace files of the same names (else refused)."
-)
+@click.option("--force", is_flag=True, help="Replace files of the same names (else refused).")
 @click.option(
     "--dialect",
     type=click.Choice(NAMES),

@@ -101,9 +101,7 @@ def _confirm_replace(engine: Engine, yes: bool) -> None:
     what = f"{', '.join(full[:3])}{', ...' if len(full) > 3 else ''}"
     where = engine.url.render_as_string(hide_password=True)
     if not sys.stdin.isatty():
-        raise click.ClickException(
-            f"{where} holds shop data ({what}): pass --yes to replace it"
-        )
+        raise click.ClickException(f"{where} holds shop data ({what}): pass --yes to replace it")
     click.confirm(f"Replace the shop data ({what}) in {where}?", abort=True)
 
 

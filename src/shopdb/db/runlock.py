@@ -70,19 +70,20 @@ def _acquire(engine: Engine, name: str, doing: str) -> Iterator[None]:
             os.close(fd)
         return
     with engine.connect() as conn:
+        key: dict[str, object]
         if backend == "postgresql":
-            number = zlib.crc32(name.encode())
-            got = conn.execute(text("select pg_try_advisory_lock(:n)"), {"n": number}).scalar()
-            release = text("select pg_advisory_unlock(:n)"), {"n": number}
+            key = {"n": zlib.crc32(name.encode())}
+            got = conn.execute(text("select pg_try_advisory_lock(:n)"), key).scalar()
+            release = text("select pg_advisory_unlock(:n)")
         else:
-            label = f"shopdb.{engine.url.database}.{name}"[:64]
-            got = conn.execute(text("select get_lock(:n, 0)"), {"n": label}).scalar()
-            release = text("select release_lock(:n)"), {"n": label}
+            key = {"n": f"shopdb.{engine.url.database}.{name}"[:64]}
+            got = conn.execute(text("select get_lock(:n, 0)"), key).scalar()
+            release = text("select release_lock(:n)")
         conn.commit()
         if not got:
             raise busy
         try:
             yield
         finally:
-            conn.execute(*release)
+            conn.execute(release, key)
             conn.commit()

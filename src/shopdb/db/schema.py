@@ -15,10 +15,10 @@ from sqlalchemy import (
     Computed,
     ForeignKey,
     Index,
+    Integer,
     MetaData,
     String,
     Table,
-    Integer,
     UniqueConstraint,
     text,
 )
@@ -307,7 +307,6 @@ alembic_version = Table(
     Column("version_num", String(32), primary_key=True),
     **_MYSQL,
 )
-
 
 
 def _integers_only() -> None:

@@ -130,9 +130,7 @@ def _category(param: Param, raw: Any) -> int:
         return 0
     value = _whole(param, raw)
     if not 1 <= value <= MAX_ID:
-        raise InvalidInput(
-            f"{param.name} must be a category id (1 to {MAX_ID}), got {value}"
-        )
+        raise InvalidInput(f"{param.name} must be a category id (1 to {MAX_ID}), got {value}")
     return value
 
 

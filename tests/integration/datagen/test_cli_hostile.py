@@ -53,7 +53,9 @@ def test_existing_shop_data_is_not_replaced_without_yes(
     assert canonical_digest(shop) == before
 
 
-def test_demo_with_yes_replaces_existing_data(shop: Engine, db_url_text: str, tmp_path: Path) -> None:
+def test_demo_with_yes_replaces_existing_data(
+    shop: Engine, db_url_text: str, tmp_path: Path
+) -> None:
     code, out = _run(
         db_url_text, "demo", "--scale", "0.001", "--yes", "--report", str(tmp_path / "r.html")
     )
@@ -77,7 +79,13 @@ def test_demo_checks_its_report_path_before_changing_anything(
     before = canonical_digest(shop)
 
     code, out = _run(
-        db_url_text, "demo", "--scale", "0.001", "--yes", "--report", report.replace("{tmp}", str(tmp_path))
+        db_url_text,
+        "demo",
+        "--scale",
+        "0.001",
+        "--yes",
+        "--report",
+        report.replace("{tmp}", str(tmp_path)),
     )
 
     _one_line_error(code, out, words)

@@ -47,16 +47,27 @@ def two_years(
             conn.execute(
                 insert(products),
                 [
-                    {"product_id": p, "category_id": 1 if p == 10 else 2, "sku": f"P{p}",
-                     "name": f"P{p}", "price_cents": price, "created_at": at("2023-01-01 00:00")}
+                    {
+                        "product_id": p,
+                        "category_id": 1 if p == 10 else 2,
+                        "sku": f"P{p}",
+                        "name": f"P{p}",
+                        "price_cents": price,
+                        "created_at": at("2023-01-01 00:00"),
+                    }
                     for p, price in PRICES.items()
                 ],
             )
             conn.execute(
                 insert(users),
                 [
-                    {"user_id": u, "email": f"u{u}@example.com", "first_name": "U",
-                     "last_name": str(u), "created_at": at("2023-01-01 00:00")}
+                    {
+                        "user_id": u,
+                        "email": f"u{u}@example.com",
+                        "first_name": "U",
+                        "last_name": str(u),
+                        "created_at": at("2023-01-01 00:00"),
+                    }
                     for u in (1, 2, 3)
                 ],
             )

@@ -22,8 +22,8 @@ from schema_rows import (
 from sqlalchemy import (
     CheckConstraint,
     Computed,
-    Integer,
     ForeignKeyConstraint,
+    Integer,
     PrimaryKeyConstraint,
     UniqueConstraint,
     delete,
@@ -186,7 +186,9 @@ def test_foreign_key_refuses_a_missing_parent(conn: Connection, table: str, name
 @pytest.mark.parametrize(("table", "name"), _constraints(CheckConstraint))
 def test_check_constraint_refuses_a_bad_value(conn: Connection, table: str, name: str) -> None:
     if name.endswith("_integer") and conn.dialect.name != "sqlite":
-        pytest.skip("typeof CHECKs are SQLite's: test_no_integer_column_holds_a_real covers servers")
+        pytest.skip(
+            "typeof CHECKs are SQLite's: test_no_integer_column_holds_a_real covers servers"
+        )
     row = valid_row(table, 1, **CHECK_BAD_VALUES[name])
     ensure_parents(conn, table_named(table), row)
     before = snapshot(conn, table_named(table))

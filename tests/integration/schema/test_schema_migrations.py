@@ -8,19 +8,16 @@ from tempfile import TemporaryDirectory
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
-from schema_rows import insert_with_parents, snapshot, table_named, valid_row
-
-from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from click.testing import CliRunner
+from schema_rows import insert_with_parents, snapshot, table_named, valid_row
 from sqlalchemy import func, insert, inspect, select, text, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
 from dbservers import schema_engine
 from shopdb.cli import cli
-
 from shopdb.db import migrate
 from shopdb.db.admin import existing_shop_tables, init_schema
 from shopdb.db.schema import DATA_TABLES, SCHEMA_VERSION, inventory, metadata, users
@@ -111,7 +108,9 @@ def test_migrate_upgrades_a_0001_database_in_place_with_its_rows(
             "inventory_movements",
         ):
             insert_with_parents(conn, table_named(name), valid_row(name, 1))
-        insert_with_parents(conn, table_named("categories"), valid_row("categories", 2, parent_id=1))
+        insert_with_parents(
+            conn, table_named("categories"), valid_row("categories", 2, parent_id=1)
+        )
         before = {t.name: snapshot(conn, t) for t in DATA_TABLES}
     assert all(before.values())
 
@@ -125,7 +124,9 @@ def test_migrate_upgrades_a_0001_database_in_place_with_its_rows(
         assert _structure(conn) == _structure_of_init(conn.dialect.name)
         # the new rules hold for the migrated tables
         with pytest.raises(DBAPIError) as raised, conn.begin_nested():
-            conn.execute(update(inventory).values(quantity_on_hand=inventory.c.quantity_on_hand + 2**62))
+            conn.execute(
+                update(inventory).values(quantity_on_hand=inventory.c.quantity_on_hand + 2**62)
+            )
         assert "quantity_on_hand" in str(translate(raised.value, conn))
 
 
@@ -135,7 +136,10 @@ _INIT_STRUCTURES: dict[str, Any] = {}
 def _structure_of_init(backend: str) -> Any:
     """The structure ``init`` builds on ``backend``, in a scratch database."""
     if backend not in _INIT_STRUCTURES:
-        with TemporaryDirectory() as folder, schema_engine(backend, Path(folder)) as (engine, _):
-            with engine.connect() as conn:
-                _INIT_STRUCTURES[backend] = _structure(conn)
+        with (
+            TemporaryDirectory() as folder,
+            schema_engine(backend, Path(folder)) as (engine, _),
+            engine.connect() as conn,
+        ):
+            _INIT_STRUCTURES[backend] = _structure(conn)
     return _INIT_STRUCTURES[backend]

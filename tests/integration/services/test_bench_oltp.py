@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from click.testing import CliRunner
 from sqlalchemy.engine import Engine
 

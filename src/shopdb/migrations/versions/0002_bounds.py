@@ -38,7 +38,11 @@ CHECKS: tuple[tuple[str, str, str], ...] = (
     ("order_items", "ck_order_items_unit_price_cents_max", "unit_price_cents <= 1000000000"),
     ("payments", "ck_payments_amount_cents_max", "amount_cents <= 100000000000000000"),
     ("payments", "ck_payments_idempotency_key_no_trailing_space", "idempotency_key not like '% '"),
-    ("shipments", "ck_shipments_tracking_number_no_trailing_space", "tracking_number not like '% '"),
+    (
+        "shipments",
+        "ck_shipments_tracking_number_no_trailing_space",
+        "tracking_number not like '% '",
+    ),
     (
         "inventory_movements",
         "ck_inventory_movements_quantity_delta_bounded",
@@ -80,7 +84,11 @@ def upgrade() -> None:
         return
     for table, checks in _sqlite_checks().items():
         clauses = "".join(f",\n\tCONSTRAINT {name} CHECK ({cond})" for name, cond in checks)
-        _rebuild(conn, table, lambda sql, extra=clauses: _before_last_paren(sql, extra))
+
+        def with_checks(sql: str, extra: str = clauses) -> str:
+            return _before_last_paren(sql, extra)
+
+        _rebuild(conn, table, with_checks)
 
 
 def downgrade() -> None:
@@ -125,7 +133,9 @@ def _rebuild(conn: Connection, table: str, change: Callable[[str], str]) -> None
     index_sql = list(indexes)
     # hidden 0: stored columns (2 and 3 are generated ones, which cannot be inserted)
     columns = [
-        f'"{row[1]}"' for row in conn.exec_driver_sql(f'pragma table_xinfo("{table}")') if row[6] == 0
+        f'"{row[1]}"'
+        for row in conn.exec_driver_sql(f'pragma table_xinfo("{table}")')
+        if row[6] == 0
     ]
     temporary = f"_shopdb_rebuild_{table}"
     created, count = re.subn(
