@@ -176,6 +176,8 @@ def restock_product(
     """
     if isinstance(product, int):
         check_id("product", product)
+    if isinstance(quantity, int) and not isinstance(quantity, bool) and quantity <= 0:
+        raise InvalidInput(f"a restock needs a positive quantity, got {quantity}")
     check_range("a restock quantity", quantity, 1, MAX_STOCK)
     at = now or utcnow()
 

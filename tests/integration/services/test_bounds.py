@@ -207,7 +207,7 @@ def test_out_of_stock_reports_what_the_locking_read_saw(shop: Shop) -> None:
     [
         (["product", "restock", "LAMP-1", str(INT64_MAX)], "must be at most"),
         (["product", "restock", "LAMP-1", str(HUGE)], "must be at most"),
-        (["product", "restock", "LAMP-1", "-5"], "must be positive"),
+        (["product", "restock", "LAMP-1", "-5"], "needs a positive quantity, got -5"),
         (["product", "restock", str(HUGE), "1"], "does not exist"),
         (["order", "show", str(HUGE)], "id must be between"),
         (["order", "pay", str(HUGE)], "id must be between"),

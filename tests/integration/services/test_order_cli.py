@@ -54,7 +54,7 @@ def test_bad_input_is_one_line_and_writes_nothing(shop: Shop, db_url_text: str) 
         (["order", "place", "--user", "99", "--item", "LAMP-1:1"], "user 99 does not exist"),
         (["order", "cancel", "7"], "order 7 does not exist"),
         (["order", "show", "7"], "order 7 does not exist"),
-        (["product", "restock", "LAMP-1", "0"], "must be positive"),
+        (["product", "restock", "LAMP-1", "0"], "positive quantity"),
     ]
     for args, message in cases:
         code, out = _run(db_url_text, *args)
