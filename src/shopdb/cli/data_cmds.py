@@ -6,6 +6,7 @@ import os
 import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
@@ -14,19 +15,19 @@ from sqlalchemy.engine import Engine
 
 from shopdb.cli.base import ShopContext, pass_shop
 from shopdb.cli.signals import terminate_as_interrupt
-from shopdb.datagen.generate import (
-    GenerationResult,
-    generate,
-    generation_lock,
-    require_empty,
-    shop_data_tables,
-)
 from shopdb.datagen.params import DEFAULT_YEARS, GenParams, make_params, parse_end
 from shopdb.datagen.scale import expected_rows, parse_scale
-from shopdb.datagen.summary import ShopSummary, shop_summary
 from shopdb.db import admin
 from shopdb.errors import ConfigError, SchemaError
-from shopdb.report import check_report_targets, write_report
+from shopdb.outputs import check_file_target
+
+if TYPE_CHECKING:
+    from shopdb.datagen.generate import GenerationResult
+    from shopdb.datagen.summary import ShopSummary
+
+# The generator (NumPy, Faker) and the report (matplotlib) are imported inside the
+# commands that use them: at the top they would cost every shopdb command, --help
+# included, seconds of start-up.
 
 DEMO_SCALE = "0.01"
 MAX_JOBS_PER_CORE = 2
@@ -95,6 +96,8 @@ def _params(scale: str, seed: int, end: str | None, years: int, jobs: int) -> Ge
 
 def _confirm_replace(engine: Engine, yes: bool) -> None:
     """Refuse (or ask, at a terminal) before shop data is replaced."""
+    from shopdb.datagen.generate import shop_data_tables
+
     full = shop_data_tables(engine)
     if not full or yes:
         return
@@ -123,6 +126,8 @@ def generate_command(shop: ShopContext, /, reset: bool, yes: bool, **options: ob
     for any --jobs. An interrupted run (Ctrl-C or SIGTERM) deletes what it loaded and is
     recorded as failed. --reset asks before replacing shop data, unless --yes.
     """
+    from shopdb.datagen.generate import generation_lock, require_empty
+
     params = _params(**options)  # type: ignore[arg-type]
     engine = shop.engine(create=reset)
     with generation_lock(engine):
@@ -152,8 +157,13 @@ def demo_command(shop: ShopContext, /, report_path: str, yes: bool, **options: o
     built, writes the analytics report and prints its headline figures. The report's
     path is checked before anything changes.
     """
+    from shopdb.datagen.generate import generation_lock
+    from shopdb.datagen.summary import shop_summary
+    from shopdb.realism import EngineSource, realism_report
+    from shopdb.report import write_report
+
     params = _params(**options)  # type: ignore[arg-type]
-    check_report_targets(report_path)
+    check_file_target(report_path, "report file")
     engine = shop.engine(create=True)
     with generation_lock(engine):
         _confirm_replace(engine, yes)
@@ -164,6 +174,7 @@ def demo_command(shop: ShopContext, /, report_path: str, yes: bool, **options: o
     click.echo(f"\nreport written to {report_path}")
     for line in headline.lines():
         click.echo(f"  {line}")
+    click.echo(f"\n{realism_report(EngineSource(engine)).summary()} (shopdb realism)")
 
 
 def _reset(engine: Engine) -> None:
@@ -171,6 +182,8 @@ def _reset(engine: Engine) -> None:
 
 
 def _run(engine: Engine, params: GenParams, jobs: int) -> GenerationResult:
+    from shopdb.datagen.generate import generate
+
     console = Console(stderr=True)
     columns = (
         TextColumn("{task.description:<22}"),
@@ -209,14 +222,8 @@ def _print_summary(summary: ShopSummary, result: GenerationResult, params: GenPa
     _print_result(result, params)
     if summary.first_order_at and summary.last_order_at:
         click.echo(
-            f"orders from {summary.first_order_at:%Y-%m-%d} to {summary.last_order_at:%Y-%m-%d}, "
-            f"{summary.buying_customers:,} of {summary.rows['users']:,} customers bought"
+            f"orders from {summary.first_order_at:%Y-%m-%d} to {summary.last_order_at:%Y-%m-%d}"
         )
-    click.echo(
-        f"revenue ${summary.revenue_cents / 100:,.2f} (paid, shipped, delivered orders), "
-        f"average order ${summary.average_order_cents / 100:,.2f}, "
-        f"refunded ${summary.refunded_cents / 100:,.2f}"
-    )
     statuses = ", ".join(f"{k} {v:,}" for k, v in sorted(summary.orders_by_status.items()))
     click.echo(f"orders by status: {statuses}")
 

@@ -6,7 +6,6 @@ import click
 
 from shopdb.cli.base import ShopContext, pass_shop
 from shopdb.queries.params import AS_OF
-from shopdb.report import check_report_targets, write_report
 
 
 @click.command("report")
@@ -35,6 +34,8 @@ def report(shop: ShopContext, out_path: str, png_dir: str | None, as_of: str | N
 
     The targets are checked before any query runs; an unwritable one is one line.
     """
+    from shopdb.report import check_report_targets, write_report  # matplotlib: seconds
+
     moment = AS_OF.convert(as_of) if as_of is not None else None
     check_report_targets(out_path, png_dir)
     head = write_report(shop.engine(), out_path, png_dir, as_of=moment)

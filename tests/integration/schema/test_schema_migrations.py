@@ -19,7 +19,7 @@ from sqlalchemy.exc import DBAPIError
 from dbservers import schema_engine
 from shopdb.cli import cli
 from shopdb.db import migrate
-from shopdb.db.admin import existing_shop_tables, init_schema
+from shopdb.db.admin import existing_shop_tables, init_schema, schema_version
 from shopdb.db.schema import DATA_TABLES, SCHEMA_VERSION, inventory, metadata, users
 from shopdb.db.violations import translate
 
@@ -54,7 +54,8 @@ def _structure(conn: Connection) -> dict[str, Any]:
 
 
 def test_head_revision_is_the_version_init_records() -> None:
-    assert migrate.head_revision() == SCHEMA_VERSION == "0002"  # after 0003: see 0002_bounds
+    # 0002 follows 0003 and 0002t: revision ids name branches (see 0002_bounds)
+    assert migrate.head_revision() == SCHEMA_VERSION == "0002"
 
 
 def test_upgrade_builds_the_schema_init_builds_and_downgrade_removes_it(
@@ -63,7 +64,7 @@ def test_upgrade_builds_the_schema_init_builds_and_downgrade_removes_it(
     migrate.upgrade(empty_engine)
     with empty_engine.connect() as conn:
         migrated = _structure(conn)
-        assert migrate.current_revision(conn) == SCHEMA_VERSION
+        assert schema_version(conn) == SCHEMA_VERSION
     migrate.downgrade(empty_engine, "base")
     with empty_engine.begin() as conn:
         assert existing_shop_tables(conn) == ["alembic_version"]
@@ -87,7 +88,7 @@ def test_a_database_made_by_init_is_at_head_and_matches_the_metadata(engine: Eng
     migrate.upgrade(engine)
 
     with engine.connect() as conn:
-        assert migrate.current_revision(conn) == SCHEMA_VERSION
+        assert schema_version(conn) == SCHEMA_VERSION
         assert _structure(conn) == before
         assert conn.execute(select(func.count()).select_from(users)).scalar_one() == 1
         context = MigrationContext.configure(conn, opts={"compare_type": True})

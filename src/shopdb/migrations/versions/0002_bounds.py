@@ -9,7 +9,7 @@ A row that breaks a new rule makes the upgrade fail and change nothing on SQLite
 PostgreSQL (MariaDB commits each ALTER TABLE: the constraints added before it stay).
 
 Revision ID: 0002
-Revises: 0003 (revision ids name branches, not order: 0002 follows 0003)
+Revises: 0002t (revision ids name branches, not order: 0002 follows 0003 and 0002t)
 Create Date: 2026-12-01
 """
 
@@ -22,7 +22,7 @@ from alembic import op
 from sqlalchemy.engine import Connection
 
 revision = "0002"
-down_revision = "0003"
+down_revision = "0002t"
 branch_labels = None
 depends_on = None
 
