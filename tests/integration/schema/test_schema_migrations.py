@@ -120,7 +120,7 @@ def test_migrate_upgrades_a_0001_database_in_place_with_its_rows(
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("migrated schema from revision 0001 to 0002 in ")
     with empty_engine.begin() as conn:
-        assert migrate.current_revision(conn) == SCHEMA_VERSION
+        assert schema_version(conn) == SCHEMA_VERSION
         assert {t.name: snapshot(conn, t) for t in DATA_TABLES} == before
         assert _structure(conn) == _structure_of_init(conn.dialect.name)
         # the new rules hold for the migrated tables
