@@ -19,6 +19,7 @@ import argparse
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -78,18 +79,17 @@ def main() -> None:
         times, rows = [], []
         for engine in engines:
             seconds, result = _best(
-                lambda e=engine: run_query(e, name, source="base", **params), args.repeat
+                partial(run_query, engine, name, source="base", **params), args.repeat
             )
             times.append(seconds)
             rows.append(result.rows)
-        seconds, result = _best(lambda: run_lake_query(duck, name, **params), args.repeat)
+        seconds, result = _best(partial(run_lake_query, duck, name, **params), args.repeat)
         duck_time = seconds
         times.append(seconds)
         rows.append(result.rows)
         if spark_lake is not None:
             if name in on_spark:
-                lake = spark_lake
-                seconds, result = _best(lambda: run_lake_query(lake, name, **params), 1)
+                seconds, result = _best(partial(run_lake_query, spark_lake, name, **params), 1)
                 times.append(seconds)
                 rows.append(result.rows)
             else:
@@ -98,7 +98,7 @@ def main() -> None:
         fastest = min(times[: len(engines)]) if engines else float("nan")
         ratio = f"{fastest / duck_time:.1f}" if engines and name in ITEM_SCANS else ""
         cells = [f"{t:12.3f}" for t in times]
-        print(f"{name:<30}  " + "  ".join(cells) + f"  {str(same):>12}  {ratio:>12}", flush=True)
+        print(f"{name:<30}  " + "  ".join(cells) + f"  {same!s:>12}  {ratio:>12}", flush=True)
     duck.close()
     for engine in engines:
         engine.dispose()
