@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy.engine import Engine
 
+from shopdb.cli import lake_cmds
 from shopdb.cli.base import ShopContext, pass_shop
 from shopdb.cli.signals import terminate_as_interrupt
 from shopdb.datagen.params import DEFAULT_YEARS, GenParams, make_params, parse_end
@@ -118,17 +119,31 @@ def _with_options(default_scale: str):  # type: ignore[no-untyped-def]
 
 @click.command("generate")
 @click.option("--reset", is_flag=True, help="Drop any shop data first (and create the schema).")
+@click.option(
+    "--to-lake",
+    "to_lake",
+    metavar="DIR",
+    help="Write the shop as a Parquet lake in the new folder DIR instead of into --db.",
+)
 @pass_shop
-def generate_command(shop: ShopContext, /, reset: bool, yes: bool, **options: object) -> None:
+def generate_command(
+    shop: ShopContext, /, reset: bool, yes: bool, to_lake: str | None, **options: object
+) -> None:
     """Fill an initialized, empty database with a generated shop.
 
     The same --seed, --scale and --end always give the same rows, on every backend and
     for any --jobs. An interrupted run (Ctrl-C or SIGTERM) deletes what it loaded and is
     recorded as failed. --reset asks before replacing shop data, unless --yes.
+    With --to-lake the same rows go to a lake instead (no database is used).
     """
     from shopdb.datagen.generate import generation_lock, require_empty
 
     params = _params(**options)  # type: ignore[arg-type]
+    if to_lake is not None:
+        if reset:
+            raise ConfigError("--reset applies to a database, not to --to-lake")
+        lake_cmds.generate_to_lake(params, Path(to_lake), int(options["jobs"]))  # type: ignore[call-overload]
+        return
     engine = shop.engine(create=reset)
     with generation_lock(engine):
         if reset:
