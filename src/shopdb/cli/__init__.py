@@ -9,8 +9,10 @@ from shopdb.cli import (
     audit_cmds,
     bench_cmds,
     data_cmds,
+    lake_cmds,
     order_cmds,
     query_cmds,
+    realism_cmds,
     rollup_cmds,
     schema_cmds,
 )
@@ -22,6 +24,8 @@ audit_cmds.register(cli)
 query_cmds.register(cli)
 order_cmds.register(cli)
 bench_cmds.register(cli)
+realism_cmds.register(cli)
 rollup_cmds.register(cli)
+lake_cmds.register(cli)
 
 __all__ = ["cli", "main"]
