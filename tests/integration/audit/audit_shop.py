@@ -103,7 +103,6 @@ def shop_rows() -> dict[str, list[dict[str, Any]]]:
             "status": "complete",
             "started_at": T0,
             "finished_at": T0 + HOUR,
-            "library_versions": "numpy 2.0.0, faker 30.0.0",
         }
     ]
     return rows
