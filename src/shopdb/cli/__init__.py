@@ -6,6 +6,7 @@ Each command group lives in its own module and registers itself on ``cli`` here.
 from __future__ import annotations
 
 from shopdb.cli import (
+    api_cmds,
     audit_cmds,
     bench_cmds,
     data_cmds,
@@ -21,5 +22,6 @@ audit_cmds.register(cli)
 query_cmds.register(cli)
 order_cmds.register(cli)
 bench_cmds.register(cli)
+api_cmds.register(cli)
 
 __all__ = ["cli", "main"]

@@ -50,6 +50,16 @@ def get_order(engine: Engine, order_id: int) -> OrderDetails:
     return run_in_transaction(engine, lambda conn: _read(conn, order_id), write=False)
 
 
+def read_order(conn: Connection, order_id: int) -> OrderDetails:
+    """``get_order`` inside the caller's transaction (the API renders a write's response
+    in the write's own transaction, to store it with its Idempotency-Key).
+
+    Raises:
+        NotFound: no such order.
+    """
+    return _read(conn, order_id)
+
+
 def _read(conn: Connection, order_id: int) -> OrderDetails:
     head = conn.execute(
         select(
