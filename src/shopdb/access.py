@@ -59,6 +59,15 @@ def has_scope(role: str, scope: str) -> bool:
     return scope in ROLE_SCOPES.get(role, frozenset())
 
 
+def mask_email(email: str) -> str:
+    """``ann.lee@example.com`` -> ``a***@example.com``: the domain stays, the person goes.
+
+    What a role without ``customers:email`` sees wherever an email is shown.
+    """
+    local, _, domain = email.partition("@")
+    return f"{local[:1]}***@{domain}"
+
+
 def roles_with(scope: str) -> tuple[str, ...]:
     """The roles that hold ``scope``, in ``ROLES`` order."""
     return tuple(role for role in ROLES if has_scope(role, scope))

@@ -66,6 +66,7 @@ def create_app(settings: Settings, config: ApiConfig | None = None) -> FastAPI:
             settings, pool_size=api.analytics_slots, max_overflow=0
         )
         app.state.analytics_limiter = anyio.CapacityLimiter(api.analytics_slots)
+        app.state.analytics_slots = anyio.Semaphore(api.analytics_slots)
         try:
             yield
         finally:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from shopdb.api.routes import categories, keys, orders, payments, products, users
+from shopdb.api.routes import analytics, categories, events, keys, orders, payments, products, users
 
 ROUTERS: tuple[APIRouter, ...] = (
     users.router,
@@ -12,5 +12,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     products.router,
     orders.router,
     payments.router,
+    analytics.router,
+    events.router,
     keys.router,
 )

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel
 
+from shopdb.access import mask_email
 from shopdb.api.schemas.common import Body, Id, Timestamp, text
 
 
@@ -47,12 +48,6 @@ class UserPublic(BaseModel):
         if not show_email:
             values["email"] = mask_email(str(values["email"]))
         return cls(**values)
-
-
-def mask_email(email: str) -> str:
-    """``ann.lee@example.com`` -> ``a***@example.com``: the domain stays, the person goes."""
-    local, _, domain = email.partition("@")
-    return f"{local[:1]}***@{domain}"
 
 
 class CategoryCreate(Body):
