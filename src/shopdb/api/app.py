@@ -10,11 +10,9 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 import anyio
 from fastapi import Depends, FastAPI
-from sqlalchemy.engine import Engine
 
 from shopdb import __version__
 from shopdb.api import docs, problems
@@ -24,33 +22,9 @@ from shopdb.api.pagination import Cursors
 from shopdb.api.responses import COMMON, problem_openapi
 from shopdb.api.routes import ROUTERS
 from shopdb.config import Settings, load_settings
-from shopdb.db.engine import check_connection, make_engine
-from shopdb.errors import SchemaError
+from shopdb.db.engine import check_connection, open_engine
 
 OPENAPI_URL = "/v1/openapi.json"
-
-
-def open_engine(settings: Settings, **kwargs: Any) -> Engine:
-    """Open and check the engine for ``settings``, as the CLI does.
-
-    A stand-in with the name and behaviour of ``shopdb.db.engine.open_engine`` until that
-    one reaches this branch: refuse a missing SQLite file, make the engine, connect once.
-
-    Raises:
-        SchemaError: a SQLite file that does not exist. ConnectError: the server cannot
-            be reached or refuses the connection.
-    """
-    url = settings.database_url
-    file = url.database if url.get_backend_name() == "sqlite" else None
-    if file not in (None, "", ":memory:") and not os.path.exists(str(file)):
-        raise SchemaError(f"no SQLite database at {file}: run 'shopdb init' or 'shopdb demo' first")
-    engine = make_engine(url, **kwargs)
-    try:
-        check_connection(engine)
-    except BaseException:
-        engine.dispose()
-        raise
-    return engine
 
 
 def create_app(settings: Settings, config: ApiConfig | None = None) -> FastAPI:

@@ -20,6 +20,8 @@ from typing import Any
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
+from shopdb.db.backend import MYSQL, POSTGRESQL, backend_name
+
 _SQLITE_STEPS = 1000
 
 
@@ -29,11 +31,11 @@ def statement_timeout(conn: Connection, seconds: float) -> Iterator[None]:
 
     PostgreSQL needs a transaction to be open on ``conn`` (the setting is ``LOCAL``).
     """
-    name = conn.dialect.name
-    if name == "postgresql":
+    name = backend_name(conn)
+    if name == POSTGRESQL:
         conn.exec_driver_sql(f"SET LOCAL statement_timeout = {max(1, int(seconds * 1000))}")
         yield
-    elif name in ("mysql", "mariadb"):
+    elif name == MYSQL:
         variable = "max_statement_time" if _is_mariadb(conn) else "max_execution_time"
         value = f"{seconds:.6f}" if variable == "max_statement_time" else str(int(seconds * 1000))
         conn.exec_driver_sql(f"SET SESSION {variable} = {value}")
