@@ -35,6 +35,7 @@ from shopdb.errors import (
     RetriesExhausted,
     SchemaError,
     ShopError,
+    StaleVersion,
 )
 from shopdb.services._tx import is_transient
 
@@ -52,6 +53,7 @@ _SHOP_ERRORS: dict[type[ShopError], tuple[int, str, str]] = {
     Duplicate: (409, "duplicate", "Already exists"),
     ConstraintViolation: (409, "constraint-violation", "Constraint violated"),
     PaymentMismatch: (409, "payment-mismatch", "Payment does not match the order"),
+    StaleVersion: (412, "precondition-failed", "Precondition failed"),
     RetriesExhausted: (503, "busy", "Database busy"),
     ConnectionLost: (503, "connection-lost", "Connection lost while committing"),
     ConnectError: (503, "unavailable", "Database unavailable"),

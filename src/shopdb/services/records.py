@@ -17,6 +17,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from shopdb.db.schema import categories, inventory, products, users
+from shopdb.db.violations import violations_as_errors
 from shopdb.errors import ConstraintViolation, Duplicate, InvalidInput, NotFound, StaleVersion
 from shopdb.services._tx import run_in_transaction
 from shopdb.services.browse import CATEGORY_COLUMNS, PRODUCT_COLUMNS, USER_COLUMNS
@@ -159,7 +160,11 @@ def rename_category(engine: Engine, category_id: int, name: str) -> dict[str, An
 
 def _delete(engine: Engine, table: Any, key: Any, value: int, what: str) -> None:
     def body(conn: Connection) -> None:
-        if conn.execute(delete(table).where(key == value)).rowcount == 0:
+        # translated while the transaction is open: SQLite names the refusing foreign key
+        # only by looking at the rows that still refer to the one deleted
+        with violations_as_errors(conn):
+            deleted = conn.execute(delete(table).where(key == value)).rowcount
+        if deleted == 0:
             raise NotFound(f"{what} {value} does not exist")
 
     run_in_transaction(engine, body)
