@@ -50,7 +50,13 @@ def create_shop(engine: Engine) -> Shop:
     user = register_user(engine, "ann.lee@example.com", "Ann", "Lee", country_code="FR", now=T0)
     other = register_user(engine, "bob@example.com", "Bob", "Ray", now=T0)
     lamp = create_product(
-        engine, category_id=category, sku="LAMP-1", name="Lamp", price_cents=1000, quantity=5, now=T0
+        engine,
+        category_id=category,
+        sku="LAMP-1",
+        name="Lamp",
+        price_cents=1000,
+        quantity=5,
+        now=T0,
     )
     mug = create_product(
         engine, category_id=category, sku="MUG-1", name="Mug", price_cents=250, quantity=2, now=T0

@@ -26,7 +26,9 @@ def test_get_product_carries_an_etag_and_patch_needs_it(client: TestClient, shop
     assert client.get(url, headers=shop.auth()).headers["ETag"] == changed.headers["ETag"]
 
     after_change = snapshot(shop.engine)
-    stale = client.patch(url, json={"name": "Old"}, headers={**shop.auth("clerk"), "If-Match": etag})
+    stale = client.patch(
+        url, json={"name": "Old"}, headers={**shop.auth("clerk"), "If-Match": etag}
+    )
     assert stale.status_code == 412
     assert stale.headers["content-type"] == "application/problem+json"
     assert snapshot(shop.engine) == after_change
@@ -36,7 +38,9 @@ def test_a_stale_etag_from_another_product_is_refused(client: TestClient, shop: 
     other = client.get(f"/v1/products/{shop.mug}", headers=shop.auth()).headers["ETag"]
     before = snapshot(shop.engine)
     response = client.patch(
-        f"/v1/products/{shop.lamp}", json={"price_cents": 1}, headers={**shop.auth(), "If-Match": other}
+        f"/v1/products/{shop.lamp}",
+        json={"price_cents": 1},
+        headers={**shop.auth(), "If-Match": other},
     )
     assert response.status_code == 412
     assert snapshot(shop.engine) == before
@@ -46,14 +50,18 @@ def test_a_taken_sku_is_a_409_naming_it(client: TestClient, shop: Shop) -> None:
     etag = client.get(f"/v1/products/{shop.lamp}", headers=shop.auth()).headers["ETag"]
     before = snapshot(shop.engine)
     response = client.patch(
-        f"/v1/products/{shop.lamp}", json={"sku": "MUG-1"}, headers={**shop.auth(), "If-Match": etag}
+        f"/v1/products/{shop.lamp}",
+        json={"sku": "MUG-1"},
+        headers={**shop.auth(), "If-Match": etag},
     )
     assert response.status_code == 409
     assert "MUG-1" in response.json()["detail"]
     assert snapshot(shop.engine) == before
 
 
-def test_products_filter_by_category_price_text_and_low_stock(client: TestClient, shop: Shop) -> None:
+def test_products_filter_by_category_price_text_and_low_stock(
+    client: TestClient, shop: Shop
+) -> None:
     def ids(query: str) -> list[int]:
         response = client.get(f"/v1/products?{query}", headers=shop.auth("analyst"))
         assert response.status_code == 200, response.text
@@ -73,7 +81,13 @@ def test_products_filter_by_category_price_text_and_low_stock(client: TestClient
 def test_create_read_and_delete_a_product_never_ordered(client: TestClient, shop: Shop) -> None:
     created = client.post(
         "/v1/products",
-        json={"category_id": shop.category, "sku": "NEW-1", "name": "New", "price_cents": 5, "quantity": 3},
+        json={
+            "category_id": shop.category,
+            "sku": "NEW-1",
+            "name": "New",
+            "price_cents": 5,
+            "quantity": 3,
+        },
         headers=shop.auth("clerk"),
     )
     assert created.status_code == 201
@@ -126,7 +140,12 @@ def test_users_register_update_and_a_duplicate_email_is_a_409(
 ) -> None:
     created = client.post(
         "/v1/users",
-        json={"email": " New@Example.COM ", "first_name": "New", "last_name": "One", "country_code": "de"},
+        json={
+            "email": " New@Example.COM ",
+            "first_name": "New",
+            "last_name": "One",
+            "country_code": "de",
+        },
         headers=shop.auth("clerk"),
     )
     assert created.status_code == 201
@@ -140,7 +159,9 @@ def test_users_register_update_and_a_duplicate_email_is_a_409(
     assert duplicate.status_code == 409
     assert snapshot(shop.engine) == before
 
-    changed = client.patch(created.headers["Location"], json={"city": "Bonn"}, headers=shop.auth("clerk"))
+    changed = client.patch(
+        created.headers["Location"], json={"city": "Bonn"}, headers=shop.auth("clerk")
+    )
     assert changed.json()["city"] == "Bonn"
 
 
@@ -156,14 +177,20 @@ def test_categories_create_rename_and_refuse_deleting_one_with_products(
     client: TestClient, shop: Shop
 ) -> None:
     child = client.post(
-        "/v1/categories", json={"name": "Lamps", "parent_id": shop.category}, headers=shop.auth("clerk")
+        "/v1/categories",
+        json={"name": "Lamps", "parent_id": shop.category},
+        headers=shop.auth("clerk"),
     )
     assert child.status_code == 201
     twin = client.post(
-        "/v1/categories", json={"name": "Lamps", "parent_id": shop.category}, headers=shop.auth("clerk")
+        "/v1/categories",
+        json={"name": "Lamps", "parent_id": shop.category},
+        headers=shop.auth("clerk"),
     )
     assert twin.status_code == 409
-    renamed = client.patch(child.headers["Location"], json={"name": "Lights"}, headers=shop.auth("clerk"))
+    renamed = client.patch(
+        child.headers["Location"], json={"name": "Lights"}, headers=shop.auth("clerk")
+    )
     assert renamed.json()["name"] == "Lights"
     tops = client.get("/v1/categories?parent_id=0", headers=shop.auth()).json()["data"]
     assert [c["name"] for c in tops] == ["Home"]

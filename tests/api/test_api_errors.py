@@ -24,11 +24,31 @@ def _assert_problem(response: Any, status: int) -> dict[str, Any]:
 BAD_ORDERS = [
     pytest.param({"user_id": 1, "items": []}, "/items", id="empty-items"),
     pytest.param({"user_id": 1}, "/items", id="no-items"),
-    pytest.param({"user_id": 2**64, "items": [{"product_id": 1, "quantity": 1}]}, "/user_id", id="int-beyond-64-bits"),
-    pytest.param({"user_id": 1, "items": [{"product_id": 1, "quantity": 0}]}, "/items/0/quantity", id="zero-quantity"),
-    pytest.param({"user_id": 1, "items": [{"product_id": 1, "quantity": "2"}]}, "/items/0/quantity", id="quantity-as-text"),
-    pytest.param({"user_id": 1, "items": [{"product_id": 1, "quantity": 1, "x": 1}]}, "/items/0/x", id="unknown-field"),
-    pytest.param({"user_id": 1, "items": [{"product_id": 1, "quantity": 1}] * 101}, "/items", id="too-many-items"),
+    pytest.param(
+        {"user_id": 2**64, "items": [{"product_id": 1, "quantity": 1}]},
+        "/user_id",
+        id="int-beyond-64-bits",
+    ),
+    pytest.param(
+        {"user_id": 1, "items": [{"product_id": 1, "quantity": 0}]},
+        "/items/0/quantity",
+        id="zero-quantity",
+    ),
+    pytest.param(
+        {"user_id": 1, "items": [{"product_id": 1, "quantity": "2"}]},
+        "/items/0/quantity",
+        id="quantity-as-text",
+    ),
+    pytest.param(
+        {"user_id": 1, "items": [{"product_id": 1, "quantity": 1, "x": 1}]},
+        "/items/0/x",
+        id="unknown-field",
+    ),
+    pytest.param(
+        {"user_id": 1, "items": [{"product_id": 1, "quantity": 1}] * 101},
+        "/items",
+        id="too-many-items",
+    ),
 ]
 
 
@@ -80,14 +100,26 @@ def test_a_bad_user_is_a_422_and_writes_nothing(
 def test_overlong_and_nul_product_fields_are_422s(client: TestClient, shop: Shop) -> None:
     before = snapshot(shop.engine)
     base = {"category_id": shop.category, "sku": "NEW-1", "name": "New", "price_cents": 100}
-    for change in ({"sku": "S" * 65}, {"name": "n\x00"}, {"price_cents": 2**63}, {"price_cents": -1}):
-        _assert_problem(client.post("/v1/products", json={**base, **change}, headers=shop.auth()), 422)
+    for change in (
+        {"sku": "S" * 65},
+        {"name": "n\x00"},
+        {"price_cents": 2**63},
+        {"price_cents": -1},
+    ):
+        _assert_problem(
+            client.post("/v1/products", json={**base, **change}, headers=shop.auth()), 422
+        )
     assert snapshot(shop.engine) == before
 
 
 @pytest.mark.parametrize(
     "url",
-    ["/v1/orders?colour=red", "/v1/products?limt=5", "/v1/orders/1?expand=items&x=1", "/v1/events?since=1"],
+    [
+        "/v1/orders?colour=red",
+        "/v1/products?limt=5",
+        "/v1/orders/1?expand=items&x=1",
+        "/v1/events?since=1",
+    ],
 )
 def test_an_unknown_query_parameter_is_a_422(client: TestClient, shop: Shop, url: str) -> None:
     problem = _assert_problem(client.get(url, headers=shop.auth()), 422)

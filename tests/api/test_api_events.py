@@ -42,7 +42,9 @@ def test_following_the_feed_gives_every_event_once(client: TestClient, shop: Sho
     later, cursor = _follow(client, shop, cursor)
     nothing, _ = _follow(client, shop, cursor)
 
-    kinds = sorted((e["type"], e.get("to_status") or e.get("reason") or e.get("status")) for e in later)
+    kinds = sorted(
+        (e["type"], e.get("to_status") or e.get("reason") or e.get("status")) for e in later
+    )
     assert kinds == [
         ("order.status_changed", "paid"),
         ("order.status_changed", "pending"),
@@ -76,7 +78,9 @@ def test_an_event_committed_after_a_later_numbered_one_is_still_delivered_once(
             release.wait(30)
 
     early: list[int] = []
-    holder = threading.Thread(target=lambda: early.append(place_order(slow, shop.user, {shop.lamp: 1})))
+    holder = threading.Thread(
+        target=lambda: early.append(place_order(slow, shop.user, {shop.lamp: 1}))
+    )
     holder.start()
     try:
         assert held.wait(30)
@@ -98,5 +102,9 @@ def test_an_event_committed_after_a_later_numbered_one_is_still_delivered_once(
     assert third == []
     ids = [e["event_id"] for e in first + second]
     assert len(ids) == len(set(ids))
-    status_ids = sorted(int(e["event_id"].split("-")[1]) for e in first + second if e["type"] == "order.status_changed")
+    status_ids = sorted(
+        int(e["event_id"].split("-")[1])
+        for e in first + second
+        if e["type"] == "order.status_changed"
+    )
     assert f"status-{status_ids[0]}" in [e["event_id"] for e in second]  # the lower id came second

@@ -32,12 +32,16 @@ def test_the_same_key_with_another_body_is_a_422_and_writes_nothing(
 ) -> None:
     headers = {**shop.auth("clerk"), "Idempotency-Key": "k-2"}
     client.post(
-        "/v1/orders", json={"user_id": shop.user, "items": [{"product_id": shop.lamp, "quantity": 1}]}, headers=headers
+        "/v1/orders",
+        json={"user_id": shop.user, "items": [{"product_id": shop.lamp, "quantity": 1}]},
+        headers=headers,
     )
     before = snapshot(shop.engine)
 
     other = client.post(
-        "/v1/orders", json={"user_id": shop.user, "items": [{"product_id": shop.lamp, "quantity": 3}]}, headers=headers
+        "/v1/orders",
+        json={"user_id": shop.user, "items": [{"product_id": shop.lamp, "quantity": 3}]},
+        headers=headers,
     )
 
     assert other.status_code == 422
@@ -60,22 +64,30 @@ def test_a_failed_write_stores_no_key_so_a_retry_runs_again(client: TestClient, 
 def test_payments_refunds_and_restocks_replay(client: TestClient, shop: Shop) -> None:
     clerk = shop.auth("clerk")
     order_id = client.post(
-        "/v1/orders", json={"user_id": shop.user, "items": [{"product_id": shop.lamp, "quantity": 1}]}, headers=clerk
+        "/v1/orders",
+        json={"user_id": shop.user, "items": [{"product_id": shop.lamp, "quantity": 1}]},
+        headers=clerk,
     ).json()["order_id"]
     for _ in range(2):
         paid = client.post(
-            f"/v1/orders/{order_id}/payments", json={"method": "card"}, headers={**clerk, "Idempotency-Key": "pay-1"}
+            f"/v1/orders/{order_id}/payments",
+            json={"method": "card"},
+            headers={**clerk, "Idempotency-Key": "pay-1"},
         )
         assert paid.status_code == 201
     assert count_rows(shop.engine, payments) == 1
     assert paid.headers["Idempotent-Replayed"] == "true"
     for _ in range(2):
-        refunded = client.post(f"/v1/orders/{order_id}/refund", headers={**clerk, "Idempotency-Key": "refund-1"})
+        refunded = client.post(
+            f"/v1/orders/{order_id}/refund", headers={**clerk, "Idempotency-Key": "refund-1"}
+        )
         assert refunded.status_code == 200, refunded.text
     assert refunded.json()["status"] == "refunded"
     for _ in range(2):
         restocked = client.post(
-            f"/v1/products/{shop.mug}/restock", json={"quantity": 4}, headers={**clerk, "Idempotency-Key": "rs-1"}
+            f"/v1/products/{shop.mug}/restock",
+            json={"quantity": 4},
+            headers={**clerk, "Idempotency-Key": "rs-1"},
         )
     assert restocked.json()["quantity_on_hand"] == 6
     assert stock_of(shop.engine, shop.mug) == 6
@@ -85,7 +97,9 @@ def test_a_malformed_key_is_a_422(client: TestClient, shop: Shop) -> None:
     before = snapshot(shop.engine)
     for key in ("x" * 65, "has space", ""):
         response = client.post(
-            f"/v1/products/{shop.mug}/restock", json={"quantity": 1}, headers={**shop.auth(), "Idempotency-Key": key}
+            f"/v1/products/{shop.mug}/restock",
+            json={"quantity": 1},
+            headers={**shop.auth(), "Idempotency-Key": key},
         )
         assert response.status_code == 422, key
     assert snapshot(shop.engine) == before

@@ -26,7 +26,13 @@ def test_placing_an_order_returns_201_a_location_and_the_order(
     assert order["status"] == "pending"
     assert order["total_cents"] == 2000
     assert order["items"] == [
-        {"product_id": shop.lamp, "sku": "LAMP-1", "name": "Lamp", "quantity": 2, "unit_price_cents": 1000}
+        {
+            "product_id": shop.lamp,
+            "sku": "LAMP-1",
+            "name": "Lamp",
+            "quantity": 2,
+            "unit_price_cents": 1000,
+        }
     ]
     assert stock_of(shop.engine, shop.lamp) == 3
     fetched = client.get(response.headers["Location"], headers=shop.auth("analyst"))
@@ -40,7 +46,9 @@ def test_out_of_stock_is_a_409_with_its_facts_and_writes_nothing(
     before = snapshot(shop.engine)
 
     response = _place(
-        client, shop, [{"product_id": shop.lamp, "quantity": 1}, {"product_id": shop.mug, "quantity": 3}]
+        client,
+        shop,
+        [{"product_id": shop.lamp, "quantity": 1}, {"product_id": shop.mug, "quantity": 3}],
     )
 
     assert response.status_code == 409
@@ -52,7 +60,9 @@ def test_out_of_stock_is_a_409_with_its_facts_and_writes_nothing(
     assert snapshot(shop.engine) == before
 
 
-def test_unknown_user_or_product_is_a_404_and_writes_nothing(client: TestClient, shop: Shop) -> None:
+def test_unknown_user_or_product_is_a_404_and_writes_nothing(
+    client: TestClient, shop: Shop
+) -> None:
     before = snapshot(shop.engine)
     unknown_user = client.post(
         "/v1/orders",
@@ -75,7 +85,9 @@ def test_the_whole_lifecycle_pay_ship_deliver_refund(client: TestClient, shop: S
     assert paid.status_code == 201
     assert (paid.json()["amount_cents"], paid.json()["status"]) == (500, "completed")
     shipped = client.post(
-        f"/v1/orders/{order_id}/ship", json={"carrier": "DHL", "tracking_number": "T-1"}, headers=clerk
+        f"/v1/orders/{order_id}/ship",
+        json={"carrier": "DHL", "tracking_number": "T-1"},
+        headers=clerk,
     )
     assert shipped.status_code == 200
     assert shipped.json()["status"] == "shipped"
@@ -88,7 +100,11 @@ def test_the_whole_lifecycle_pay_ship_deliver_refund(client: TestClient, shop: S
 
     history = client.get(f"/v1/orders/{order_id}?expand=history,payments", headers=clerk).json()
     assert [h["to_status"] for h in history["history"]] == [
-        "pending", "paid", "shipped", "delivered", "refunded"
+        "pending",
+        "paid",
+        "shipped",
+        "delivered",
+        "refunded",
     ]
     assert [p["status"] for p in history["payments"]] == ["refunded"]
     assert count_rows(shop.engine, shipments, shipments.c.order_id == order_id) == 1
@@ -115,7 +131,9 @@ def test_cancel_returns_the_stock_and_a_second_cancel_is_a_409_naming_both_statu
     order_id = _place(client, shop, [{"product_id": shop.lamp, "quantity": 4}]).json()["order_id"]
     clerk = shop.auth("clerk")
 
-    assert client.post(f"/v1/orders/{order_id}/cancel", headers=clerk).json()["status"] == "cancelled"
+    assert (
+        client.post(f"/v1/orders/{order_id}/cancel", headers=clerk).json()["status"] == "cancelled"
+    )
     assert stock_of(shop.engine, shop.lamp) == 5
     before = snapshot(shop.engine)
     again = client.post(f"/v1/orders/{order_id}/cancel", headers=clerk)
@@ -161,7 +179,8 @@ def test_restock_adds_units_with_a_receipt(client: TestClient, shop: Shop) -> No
     assert stock_of(shop.engine, shop.mug) == 10
     ledger = client.get(f"/v1/products/{shop.mug}/movements", headers=shop.auth("analyst")).json()
     assert [(m["reason"], m["quantity_delta"]) for m in ledger["data"]] == [
-        ("receipt", 2), ("receipt", 8)
+        ("receipt", 2),
+        ("receipt", 8),
     ]
 
 

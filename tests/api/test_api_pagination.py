@@ -32,7 +32,9 @@ def _walk(client: TestClient, shop: Shop, url: str) -> tuple[list[dict[str, Any]
 
 def test_pages_cover_every_row_once_in_key_order(client: TestClient, shop: Shop) -> None:
     for n in range(7):
-        create_product(shop.engine, category_id=shop.category, sku=f"P-{n}", name=f"P{n}", price_cents=n)
+        create_product(
+            shop.engine, category_id=shop.category, sku=f"P-{n}", name=f"P{n}", price_cents=n
+        )
 
     rows, pages = _walk(client, shop, "/v1/products?limit=3&max_price_cents=100")
 
@@ -54,7 +56,7 @@ def test_a_tampered_forged_or_foreign_cursor_is_a_400(client: TestClient, shop: 
 
 
 def test_limit_defaults_to_50_and_caps_at_200(client: TestClient, shop: Shop) -> None:
-    for n in range(55):
+    for _ in range(55):
         restock(shop.engine, shop.lamp, 1)
     url = f"/v1/products/{shop.lamp}/movements"
     assert len(client.get(url, headers=shop.auth()).json()["data"]) == 50
@@ -68,7 +70,10 @@ def test_walking_orders_while_others_are_placed_skips_none_and_repeats_none(
     restock(shop.engine, shop.lamp, 500)
     for _ in range(40):
         place_order(shop.engine, shop.user, {shop.lamp: 1})
-    existing = {r["order_id"] for r in client.get("/v1/orders?limit=200", headers=shop.auth()).json()["data"]}
+    existing = {
+        r["order_id"]
+        for r in client.get("/v1/orders?limit=200", headers=shop.auth()).json()["data"]
+    }
     stop = threading.Event()
 
     def keep_ordering() -> None:

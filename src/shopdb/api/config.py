@@ -25,6 +25,7 @@ class ApiConfig:
         analytics_slots: analytics queries that may run at once, each on its own
             connection from a pool of that size and its own thread, none of them taken
             from the order endpoints.
+        analytics_wait_s: how long a query may queue for a slot before a 503.
         event_gap_ttl_s: how long the event feed waits for a missing id to commit: longer
             than any shopdb transaction stays open.
     """
@@ -32,6 +33,7 @@ class ApiConfig:
     secret: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
     analytics_timeout_s: float = 10.0
     analytics_slots: int = 2
+    analytics_wait_s: float = 5.0
     event_gap_ttl_s: float = 600.0
 
 

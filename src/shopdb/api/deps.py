@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.dependencies.models import Dependant
+from fastapi.routing import iter_route_contexts
 from sqlalchemy.engine import Engine
 
 from shopdb.access import ROLE_SCOPES, SCOPES, has_scope
@@ -102,6 +103,16 @@ def declared_scope(dependant: Dependant) -> str | None:
         if found is not None:
             return found
     return None
+
+
+def api_routes(app: FastAPI) -> list[tuple[str, str, Dependant]]:
+    """Every (method, path, dependant) the app routes, included routers flattened."""
+    found = []
+    for context in iter_route_contexts(app.routes):
+        dependant = getattr(context, "dependant", None)
+        if isinstance(dependant, Dependant) and context.path and context.methods:
+            found += [(method, str(context.path), dependant) for method in sorted(context.methods)]
+    return found
 
 
 def query_names(dependant: Dependant) -> frozenset[str]:

@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel, ConfigDict
 
+from shopdb.api.deps import api_routes, declared_scope
 from shopdb.api.problems import PROBLEM
 
 
@@ -57,8 +58,22 @@ def problem_openapi(app: FastAPI) -> dict[str, Any]:
         routes=app.routes,
         openapi_version=app.openapi_version,
     )
-    for path in schema.get("paths", {}).values():
-        for operation in path.values():
+    scopes = {
+        (path, method.lower()): declared_scope(dependant)
+        for method, path, dependant in api_routes(app)
+    }
+    schema.setdefault("components", {})["securitySchemes"] = {
+        "apiKey": {"type": "http", "scheme": "bearer", "description": "shopdb api-key create"}
+    }
+    for url, path in schema.get("paths", {}).items():
+        for method, operation in path.items():
+            scope = scopes.get((url, method))
+            if scope is not None:
+                operation["security"] = [{"apiKey": []}]
+                operation["x-scope"] = scope
+                operation["description"] = (
+                    operation.get("description", "") + f"\n\nScope: `{scope}`"
+                ).strip()
             for code, response in operation.get("responses", {}).items():
                 content = response.get("content", {})
                 if code.isdigit() and int(code) >= 400 and "application/json" in content:

@@ -136,8 +136,7 @@ async def _bounded(request: Request, name: str, params: dict[str, str]) -> Query
     state = request.app.state
     timeout = state.api_config.analytics_timeout_s
     try:
-        # queue for a slot no longer than a query may run; then 503 like a slow query
-        with anyio.fail_after(timeout):
+        with anyio.fail_after(state.api_config.analytics_wait_s):
             await state.analytics_slots.acquire()
     except TimeoutError:
         raise ApiProblem(
