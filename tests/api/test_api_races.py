@@ -79,19 +79,24 @@ def test_concurrent_payments_with_one_key_record_one_payment(server: str, shop: 
     assert_audit_clean(shop.engine)
 
 
+def _cancel_or_ship(shop: Shop, order_id: int) -> Callable[[httpx.Client], httpx.Response]:
+    actions = iter(["cancel", "ship"])
+    lock = threading.Lock()
+
+    def act(client: httpx.Client) -> httpx.Response:
+        with lock:
+            action = next(actions)
+        return client.post(f"/v1/orders/{order_id}/{action}", headers=shop.auth("clerk"))
+
+    return act
+
+
 def test_concurrent_cancel_and_ship_one_wins_one_is_a_409(server: str, shop: Shop) -> None:
     for _ in range(3):
         order_id = place_order(shop.engine, shop.user, {shop.lamp: 1})
         pay_order(shop.engine, order_id, 1000, "card")
-        actions = iter(["cancel", "ship"])
-        lock = threading.Lock()
 
-        def act(client: httpx.Client) -> httpx.Response:
-            with lock:
-                action = next(actions)
-            return client.post(f"/v1/orders/{order_id}/{action}", headers=shop.auth("clerk"))
-
-        responses = _together(2, act, server)
+        responses = _together(2, _cancel_or_ship(shop, order_id), server)
 
         assert sorted(r.status_code for r in responses) == [200, 409]
     assert_audit_clean(shop.engine)

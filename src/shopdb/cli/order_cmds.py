@@ -12,20 +12,19 @@ from rich.console import Console
 from rich.table import Table
 
 from shopdb.cli.base import ShopContext, pass_shop
-from shopdb.db.schema import PAYMENT_METHODS
 from shopdb.errors import InvalidInput
+from shopdb.lifecycle import PAYMENT_METHODS
 from shopdb.services import (
+    OrderView,
     cancel_order,
+    checkout,
     deliver_order,
     get_order,
     pay_order,
-    place_order,
     refund_order,
-    restock,
+    restock_product,
     ship_order,
 )
-from shopdb.services.catalog import resolve_product
-from shopdb.services.order_view import OrderDetails
 
 
 def money(cents: int) -> str:
@@ -71,15 +70,9 @@ def order() -> None:
 def place(shop: ShopContext, user_id: int, items: tuple[str, ...]) -> None:
     """Place an order, taking its stock; prints the new order's id."""
     parsed = [parse_item(text) for text in items]
-    engine = shop.engine()
-    quantities: dict[int, int] = {}
-    for ref, quantity in parsed:
-        product_id = resolve_product(engine, ref)
-        quantities[product_id] = quantities.get(product_id, 0) + quantity
-    order_id = place_order(engine, user_id, quantities)
-    details = get_order(engine, order_id)
+    details = checkout(shop.engine(), user_id, parsed)
     click.echo(
-        f"placed order {order_id}: {len(details.items)} item(s), "
+        f"placed order {details.order_id}: {len(details.items)} item(s), "
         f"total {money(details.total_cents)} ({details.status})"
     )
 
@@ -106,10 +99,7 @@ def pay(
     declined: bool,
 ) -> None:
     """Pay a pending order (exact amount); it becomes paid."""
-    engine = shop.engine()
-    if amount_cents is None:
-        amount_cents = get_order(engine, order_id).total_cents
-    payment = pay_order(engine, order_id, amount_cents, method, key, approved=not declined)
+    payment = pay_order(shop.engine(), order_id, amount_cents, method, key, approved=not declined)
     click.echo(
         f"payment {payment.payment_id} of order {order_id}: {money(payment.amount_cents)} "
         f"by {payment.method}, {payment.status}"
@@ -162,38 +152,48 @@ def show(shop: ShopContext, order_id: int) -> None:
     _print_order(get_order(shop.engine(), order_id))
 
 
-def _print_order(details: OrderDetails) -> None:
+def _print_order(details: OrderView) -> None:
     console = Console(highlight=False)
     console.print(
         f"order {details.order_id}  user {details.user_id}  {details.status}  "
         f"total {money(details.total_cents)}  placed {details.created_at:%Y-%m-%d %H:%M:%S}"
     )
     items = Table("product", "sku", "name", "qty", "unit price", "line", title="items")
-    for product_id, sku, name, qty, price in details.items:
-        items.add_row(str(product_id), sku, name, str(qty), money(price), money(qty * price))
+    for item in details.items:
+        items.add_row(
+            str(item.product_id),
+            item.sku,
+            item.name,
+            str(item.quantity),
+            money(item.unit_price_cents),
+            money(item.line_cents),
+        )
     console.print(items)
     paid = Table("payment", "amount", "method", "status", "key", "at", "refunded", title="payments")
-    for pid, amount, method, status, key, at, refunded_at in details.payments:
+    for p in details.payments:
         paid.add_row(
-            str(pid),
-            money(amount),
-            method,
-            status,
-            key or "",
-            f"{at:%Y-%m-%d %H:%M:%S}",
-            "" if refunded_at is None else f"{refunded_at:%Y-%m-%d %H:%M:%S}",
+            str(p.payment_id),
+            money(p.amount_cents),
+            p.method,
+            p.status,
+            p.idempotency_key or "",
+            f"{p.created_at:%Y-%m-%d %H:%M:%S}",
+            "" if p.refunded_at is None else f"{p.refunded_at:%Y-%m-%d %H:%M:%S}",
         )
     console.print(paid)
-    if details.shipment is not None:
-        carrier, tracking, shipped_at, delivered_at = details.shipment
-        delivered = "not yet" if delivered_at is None else f"{delivered_at:%Y-%m-%d %H:%M:%S}"
+    shipment = details.shipment
+    if shipment is not None:
+        at = shipment.delivered_at
+        delivered = "not yet" if at is None else f"{at:%Y-%m-%d %H:%M:%S}"
         console.print(
-            f"shipment: {carrier} {tracking}, shipped {shipped_at:%Y-%m-%d %H:%M:%S}, "
-            f"delivered {delivered}"
+            f"shipment: {shipment.carrier} {shipment.tracking_number}, "
+            f"shipped {shipment.shipped_at:%Y-%m-%d %H:%M:%S}, delivered {delivered}"
         )
     history = Table("from", "to", "at", title="status history")
-    for from_status, to_status, at in details.history:
-        history.add_row(from_status or "-", to_status, f"{at:%Y-%m-%d %H:%M:%S.%f}")
+    for change in details.history:
+        history.add_row(
+            change.from_status or "-", change.to_status, f"{change.changed_at:%Y-%m-%d %H:%M:%S.%f}"
+        )
     console.print(history)
 
 
@@ -208,12 +208,8 @@ def product() -> None:
 @pass_shop
 def restock_command(shop: ShopContext, product_ref: str, quantity: int) -> None:
     """Add QUANTITY units to PRODUCT (an id or a SKU), recorded as a receipt."""
-    if quantity <= 0:
-        raise InvalidInput(f"a restock needs a positive quantity, got {quantity}")
-    engine = shop.engine()
-    product_id = resolve_product(engine, product_ref)
-    on_hand = restock(engine, product_id, quantity)
-    click.echo(f"product {product_id}: +{quantity}, {on_hand} on hand")
+    done = restock_product(shop.engine(), product_ref, quantity)
+    click.echo(f"product {done.product_id}: +{quantity}, {done.quantity_on_hand} on hand")
 
 
 def register(group: click.Group) -> None:

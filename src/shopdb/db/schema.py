@@ -27,6 +27,15 @@ from sqlalchemy import (
 from shopdb.access import ROLES
 from shopdb.db.clock import utc_now
 from shopdb.db.types import Cents, Id, UtcDateTime
+from shopdb.lifecycle import (
+    INITIAL_STATUS,
+    MOVEMENT_REASONS,
+    ORDER_STATUSES,
+    PAYMENT_METHODS,
+    PAYMENT_REFUNDED,
+    PAYMENT_STATUSES,
+    RUN_STATUSES,
+)
 
 SCHEMA_VERSION = "0004"
 """The schema's revision, stored in ``alembic_version``: the newest Alembic revision in
@@ -40,20 +49,15 @@ NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
 }
 
-ORDER_STATUSES = ("pending", "paid", "shipped", "delivered", "cancelled", "refunded")
-PAYMENT_METHODS = ("card", "paypal", "bank_transfer", "gift_card")
-PAYMENT_STATUSES = ("completed", "failed", "refunded")
-MOVEMENT_REASONS = ("receipt", "sale", "return", "adjustment")
-RUN_STATUSES = ("running", "complete", "failed")
-
 metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 # InnoDB for foreign keys and transactions; utf8mb4 for every name a user may have.
-_MYSQL: dict[str, Any] = {
+MYSQL_TABLE_OPTIONS: dict[str, Any] = {
     "mysql_engine": "InnoDB",
     "mysql_charset": "utf8mb4",
     "mysql_collate": "utf8mb4_bin",
 }
+_MYSQL = MYSQL_TABLE_OPTIONS
 # UTC whatever the session's time zone, in the form bound values take (see clock.py)
 _NOW = utc_now()
 
@@ -132,7 +136,7 @@ orders = Table(
     metadata,
     Column("order_id", Id, primary_key=True),
     Column("user_id", Id, ForeignKey("users.user_id", ondelete="RESTRICT"), nullable=False),
-    Column("status", String(16), nullable=False, server_default=text("'pending'")),
+    Column("status", String(16), nullable=False, server_default=text(f"'{INITIAL_STATUS}'")),
     Column("created_at", UtcDateTime, nullable=False, server_default=_NOW),
     Column("total_cents", Cents, nullable=False),
     Column("updated_at", UtcDateTime, nullable=True),
@@ -163,7 +167,8 @@ order_items = Table(
     UniqueConstraint("order_id", "product_id"),
     CheckConstraint("quantity > 0", name="quantity_positive"),
     CheckConstraint("unit_price_cents >= 0", name="unit_price_cents_nonnegative"),
-    Index(None, "product_id"),
+    # covering: per-product sales read the index alone (0003, docs/schema.md)
+    Index(None, "product_id", "order_id", "quantity", "unit_price_cents"),
     **_MYSQL,
 )
 
@@ -185,7 +190,8 @@ payments = Table(
     CheckConstraint(_one_of("status", PAYMENT_STATUSES), name="status"),
     # not "iff": a row giving only the contract's columns may say 'refunded' without a time
     CheckConstraint(
-        "refunded_at is null or status = 'refunded'", name="refunded_at_only_if_refunded"
+        f"refunded_at is null or status = '{PAYMENT_REFUNDED}'",
+        name="refunded_at_only_if_refunded",
     ),
     Index(None, "order_id", "status"),
     **_MYSQL,
@@ -322,3 +328,6 @@ DATA_TABLES = (
     shipments,
     inventory_movements,
 )
+
+# the rollup tables live on the same MetaData (imported last: they use the options above)
+from shopdb.db import rollup_schema as _rollup_schema  # noqa: E402, F401

@@ -4,8 +4,12 @@ A query file writes ``{name(arg, ...)}`` where the three dialects disagree; ever
 else is plain SQL shared by all three. The set is kept small on purpose:
 
 - ``{recognized(status)}``: the status is one of ``RECOGNIZED_STATUSES``.
+- ``{allowed_transition(from, to)}``: the change ``from -> to`` is one the order
+  lifecycle allows (``TRANSITIONS``).
 - ``{month_index(ts)}``: the UTC month of a timestamp as ``year * 12 + month - 1``, an
   integer, so months compare, subtract and join with plain arithmetic.
+- ``{day_index(ts)}``: the UTC day of a timestamp as whole days since 1970-01-01, the
+  key of the daily rollups.
 - ``{month_label(index)}``: a month index back to ``YYYY-MM`` text.
 - ``{div(a, b)}``: integer division truncating toward zero (MariaDB's ``/`` gives a
   decimal, PostgreSQL's ``/`` on numeric keeps the fraction).
@@ -22,7 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from shopdb.lifecycle import RECOGNIZED_STATUSES
+from shopdb.lifecycle import RECOGNIZED_STATUSES, TRANSITIONS
 
 _Expander = Callable[[list[str]], str]
 
@@ -30,6 +34,16 @@ _Expander = Callable[[list[str]], str]
 def _recognized(args: list[str]) -> str:
     statuses = ", ".join(f"'{s}'" for s in RECOGNIZED_STATUSES)
     return f"{args[0]} in ({statuses})"
+
+
+def _allowed_transition(args: list[str]) -> str:
+    source, target = args
+    pairs = [
+        f"({source} = '{a}' and {target} = '{b}')"
+        for a, targets in TRANSITIONS.items()
+        for b in sorted(targets)
+    ]
+    return "(" + "\n or ".join(pairs) + ")"
 
 
 def _round_div(dialect: str) -> _Expander:
@@ -62,6 +76,8 @@ _DIALECT_FRAGMENTS: dict[str, dict[str, _Expander]] = {
             f" + cast(strftime('%m', {a[0]}) as integer) - 1)"
         ),
         "month_label": lambda a: f"printf('%04d-%02d', ({a[0]}) / 12, ({a[0]}) % 12 + 1)",
+        # the stored text starts with YYYY-MM-DD; julianday of a date is n + 0.5
+        "day_index": lambda a: f"cast(julianday(substr({a[0]}, 1, 10)) - 2440587.5 as integer)",
         # strftime('%s') rounds to milliseconds, so whole seconds come from the text's
         # first 19 characters and the microseconds from characters 21-26: exact at a
         # day's edge, like the other two
@@ -74,6 +90,7 @@ _DIALECT_FRAGMENTS: dict[str, dict[str, _Expander]] = {
     },
     "mysql": {
         "month_index": lambda a: f"(year({a[0]}) * 12 + month({a[0]}) - 1)",
+        "day_index": lambda a: f"(to_days({a[0]}) - 719528)",
         "month_label": lambda a: (
             f"concat(lpad(({a[0]}) div 12, 4, '0'), '-', lpad(({a[0]}) % 12 + 1, 2, '0'))"
         ),
@@ -84,6 +101,7 @@ _DIALECT_FRAGMENTS: dict[str, dict[str, _Expander]] = {
             f"(cast(extract(year from {a[0]}) as integer) * 12"
             f" + cast(extract(month from {a[0]}) as integer) - 1)"
         ),
+        "day_index": lambda a: f"(cast({a[0]} as date) - date '1970-01-01')",
         "month_label": lambda a: (
             f"(lpad(cast(({a[0]}) / 12 as text), 4, '0') || '-'"
             f" || lpad(cast(({a[0]}) % 12 + 1 as text), 2, '0'))"
@@ -93,9 +111,25 @@ _DIALECT_FRAGMENTS: dict[str, dict[str, _Expander]] = {
 }
 
 FRAGMENT_NAMES = frozenset(
-    {"recognized", "month_index", "month_label", "div", "round_div", "ratio_bp", "days_between"}
+    {
+        "recognized",
+        "allowed_transition",
+        "month_index",
+        "day_index",
+        "month_label",
+        "div",
+        "round_div",
+        "ratio_bp",
+        "days_between",
+    }
 )
-_ARITY = {"recognized": 1, "month_index": 1, "month_label": 1, "days_between": 2}
+_ARITY = {
+    "recognized": 1,
+    "month_index": 1,
+    "day_index": 1,
+    "month_label": 1,
+    "days_between": 2,
+}
 _START = re.compile(r"\{(\w+)\(")
 
 
@@ -109,6 +143,7 @@ def expand(sql: str, dialect: str) -> str:
     fragments = {
         **_DIALECT_FRAGMENTS[dialect],
         "recognized": _recognized,
+        "allowed_transition": _allowed_transition,
         "div": _DIV[dialect],
         "round_div": _round_div(dialect),
         "ratio_bp": _ratio_bp(dialect),

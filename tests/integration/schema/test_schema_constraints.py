@@ -64,6 +64,8 @@ CHECK_BAD_VALUES: dict[str, dict[str, Any]] = {
     "ck_api_keys_role": {"role": "root"},
     "ck_idempotency_keys_status_code_success": {"status_code": 500},
     "ck_generation_runs_finished_at_iff_not_running": {"status": "running"},
+    "ck_customer_sales_order_count_nonnegative": {"order_count": -1},
+    "ck_customer_sales_first_order_iff_orders": {"order_count": 0},
 }
 
 # The deliberate ON DELETE rule of every foreign key (docs/schema.md says why).

@@ -65,7 +65,7 @@ def _expand(raw: str | None, default: frozenset[str]) -> frozenset[str]:
 
 def _render_order(status: int) -> Any:
     def render(conn: Connection, order_id: Any) -> tuple[int, str, str | None]:
-        order = OrderPublic.from_details(read_order(conn, int(order_id)), frozenset(EXPANSIONS))
+        order = OrderPublic.from_view(read_order(conn, int(order_id)), frozenset(EXPANSIONS))
         return status, order.model_dump_json(), f"/v1/orders/{order_id}"
 
     return render
@@ -100,9 +100,7 @@ def list_all(
         max_total_cents=max_total_cents,
     )
     if parts:
-        data = [
-            OrderPublic.from_details(get_order(engine, r["order_id"]), parts) for r in found.rows
-        ]
+        data = [OrderPublic.from_view(get_order(engine, r["order_id"]), parts) for r in found.rows]
     else:
         data = [OrderPublic(**r) for r in found.rows]
     cursor = next_page(request, response, "orders", found.last_key, found.has_more)
@@ -151,7 +149,7 @@ def read(
     expand: ExpandQuery = None,
 ) -> OrderPublic:
     """One order with its items (and, with ``expand``, payments, history, shipment)."""
-    return OrderPublic.from_details(get_order(engine, order_id), _expand(expand, _SINGLE) | _SINGLE)
+    return OrderPublic.from_view(get_order(engine, order_id), _expand(expand, _SINGLE) | _SINGLE)
 
 
 @router.post(
@@ -172,10 +170,7 @@ def pay(
     payment = body or PaymentCreate()
 
     def write() -> Payment:
-        amount = payment.amount_cents
-        if amount is None:
-            amount = get_order(engine, order_id).total_cents
-        return pay_order(engine, order_id, amount, payment.method, idempotency_key)
+        return pay_order(engine, order_id, payment.amount_cents, payment.method, idempotency_key)
 
     def render(_conn: Connection, paid: Any) -> tuple[int, str, str | None]:
         public = PaymentPublic(**vars(paid))
@@ -186,7 +181,7 @@ def pay(
 
 def _action(order_id: int, run: Any, engine: Any) -> OrderPublic:
     run(engine, order_id)
-    return OrderPublic.from_details(get_order(engine, order_id), frozenset(EXPANSIONS))
+    return OrderPublic.from_view(get_order(engine, order_id), frozenset(EXPANSIONS))
 
 
 @router.post("/orders/{order_id}/cancel", responses=with_errors(404, 409))
@@ -207,7 +202,7 @@ def ship(
     """Ship a paid order (creates its shipment)."""
     how = body or ShipRequest()
     ship_order(engine, order_id, carrier=how.carrier, tracking_number=how.tracking_number)
-    return OrderPublic.from_details(get_order(engine, order_id), frozenset(EXPANSIONS))
+    return OrderPublic.from_view(get_order(engine, order_id), frozenset(EXPANSIONS))
 
 
 @router.post("/orders/{order_id}/deliver", responses=with_errors(404, 409, 422))

@@ -7,8 +7,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field
 
 from shopdb.api.schemas.common import MAX_ITEMS, Body, Id, PositiveCents, Quantity, Timestamp, text
-from shopdb.db.schema import ORDER_STATUSES, PAYMENT_METHODS
-from shopdb.services.order_view import OrderDetails
+from shopdb.lifecycle import ORDER_STATUSES, PAYMENT_METHODS
+from shopdb.services.order_view import OrderView
 
 PaymentMethod = Literal["card", "paypal", "bank_transfer", "gift_card"]
 OrderStatus = Literal["pending", "paid", "shipped", "delivered", "cancelled", "refunded"]
@@ -103,46 +103,24 @@ class OrderPublic(BaseModel):
     shipment: ShipmentPublic | None = None
 
     @classmethod
-    def from_details(cls, d: OrderDetails, expand: frozenset[str]) -> OrderPublic:
-        """From the order view, with the parts named in ``expand``."""
+    def from_view(cls, view: OrderView, expand: frozenset[str]) -> OrderPublic:
+        """From the service's order view, with the parts named in ``expand``."""
         order = cls(
-            order_id=d.order_id,
-            user_id=d.user_id,
-            status=d.status,
-            total_cents=d.total_cents,
-            created_at=d.created_at,
-            updated_at=d.updated_at,
+            order_id=view.order_id,
+            user_id=view.user_id,
+            status=view.status,
+            total_cents=view.total_cents,
+            created_at=view.created_at,
+            updated_at=view.updated_at,
         )
         if "items" in expand:
-            order.items = [
-                OrderItem(product_id=p, sku=s, name=n, quantity=q, unit_price_cents=u)
-                for p, s, n, q, u in d.items
-            ]
+            order.items = [OrderItem(**vars(item)) for item in view.items]
         if "payments" in expand:
             order.payments = [
-                PaymentPublic(
-                    payment_id=pid,
-                    order_id=d.order_id,
-                    amount_cents=amount,
-                    method=method,
-                    status=status,
-                    idempotency_key=key,
-                    created_at=at,
-                    refunded_at=refunded,
-                )
-                for pid, amount, method, status, key, at, refunded in d.payments
+                PaymentPublic(order_id=view.order_id, **vars(p)) for p in view.payments
             ]
         if "history" in expand:
-            order.history = [
-                StatusChange(from_status=f, to_status=t, changed_at=at) for f, t, at in d.history
-            ]
-        if "shipment" in expand and d.shipment is not None:
-            carrier, tracking, shipped, delivered = d.shipment
-            order.shipment = ShipmentPublic(
-                order_id=d.order_id,
-                carrier=carrier,
-                tracking_number=tracking,
-                shipped_at=shipped,
-                delivered_at=delivered,
-            )
+            order.history = [StatusChange(**vars(h)) for h in view.history]
+        if "shipment" in expand and view.shipment is not None:
+            order.shipment = ShipmentPublic(order_id=view.order_id, **vars(view.shipment))
         return order
