@@ -43,7 +43,7 @@ def serving(db_url: URL, **env: str) -> Iterator[str]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180
         while True:
             if process.poll() is not None:
                 raise RuntimeError(
@@ -55,7 +55,7 @@ def serving(db_url: URL, **env: str) -> Iterator[str]:
             except httpx.TransportError:
                 pass
             if time.monotonic() > deadline:
-                raise RuntimeError("shopdb serve did not become ready in 60 s")
+                raise RuntimeError("shopdb serve did not become ready in 180 s")
             time.sleep(0.1)
         yield base
     finally:

@@ -67,7 +67,7 @@ def test_limit_defaults_to_50_and_caps_at_200(client: TestClient, shop: Shop) ->
 def test_walking_orders_while_others_are_placed_skips_none_and_repeats_none(
     client: TestClient, shop: Shop
 ) -> None:
-    restock(shop.engine, shop.lamp, 500)
+    restock(shop.engine, shop.lamp, 1000)
     for _ in range(40):
         place_order(shop.engine, shop.user, {shop.lamp: 1})
     existing = {
@@ -77,7 +77,9 @@ def test_walking_orders_while_others_are_placed_skips_none_and_repeats_none(
     stop = threading.Event()
 
     def keep_ordering() -> None:
-        while not stop.is_set():
+        for _ in range(900):  # bounded by the stock: the walk, not the writer, ends first
+            if stop.is_set():
+                return
             place_order(shop.engine, shop.other_user, {shop.lamp: 1})
 
     writer = threading.Thread(target=keep_ordering)

@@ -29,7 +29,12 @@ from shopdb.api.openapi import openapi_document
 
 pytestmark = pytest.mark.slow
 EXAMPLES = 6
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
 # revoking keys would revoke the test's own key, and the rest would only see 401s
 SKIPPED = {("DELETE", "/v1/api-keys/{api_key_id}")}
 
