@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import os
 import random
-import statistics
 import sys
 import threading
 import time
@@ -31,18 +30,18 @@ from typing import Any
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "api"))
-from server import serving  # noqa: E402
+from server import serving
 
-from shopdb.api.schemas.catalog import ProductListed  # noqa: E402
-from shopdb.api.schemas.common import ListPage  # noqa: E402
-from shopdb.api.schemas.orders import EXPANSIONS, OrderPublic  # noqa: E402
-from shopdb.config import load_settings  # noqa: E402
-from shopdb.db.engine import open_engine  # noqa: E402
-from shopdb.services import get_order, place_order  # noqa: E402
-from shopdb.services.api_keys import authenticate, create_api_key  # noqa: E402
-from shopdb.services.browse import list_products  # noqa: E402
-from shopdb.workload.catalog import load_catalog  # noqa: E402
-from shopdb.workload.clients import DEFAULT_MIX, parse_mix, run_clients  # noqa: E402
+from shopdb.api.schemas.catalog import ProductListed
+from shopdb.api.schemas.common import ListPage
+from shopdb.api.schemas.orders import EXPANSIONS, OrderPublic
+from shopdb.config import load_settings
+from shopdb.db.engine import open_engine
+from shopdb.services import get_order, place_order
+from shopdb.services.api_keys import authenticate, create_api_key
+from shopdb.services.browse import list_products
+from shopdb.workload.catalog import load_catalog
+from shopdb.workload.clients import DEFAULT_MIX, parse_mix, run_clients
 
 MIX = parse_mix(DEFAULT_MIX)
 
@@ -168,9 +167,8 @@ def main() -> int:
     engine = open_engine(settings)
     catalog = load_catalog(engine)
     key = create_api_key(engine, "clerk", "bench_api")[1]
-    print(
-        f"bench_api on {settings.database_url.get_backend_name()}: {clients} clients, {seconds:g} s per phase"
-    )
+    backend = settings.database_url.get_backend_name()
+    print(f"bench_api on {backend}: {clients} clients, {seconds:g} s per phase")
 
     direct, _acks = run_clients(engine, catalog, MIX, clients, seconds, name="services")
     direct_latencies = [t for s in direct.by_type.values() for t in s.latencies_s]
@@ -180,12 +178,12 @@ def main() -> int:
         http_rate = http["count"] / seconds
         server_errors = sum(1 for s in http["statuses"] if s >= 500)
         print("\n1. the bench oltp mix          tx/s      p50 ms   p99 ms   5xx")
-        print(
-            f"   services directly      {direct_rate:9.0f}  {_pct(direct_latencies, 0.5):8.2f} {_pct(direct_latencies, 0.99):8.2f}   {direct.errors:3d}"
-        )
-        print(
-            f"   through HTTP           {http_rate:9.0f}  {_pct(http['latencies'], 0.5):8.2f} {_pct(http['latencies'], 0.99):8.2f}   {server_errors:3d}"
-        )
+        for label, rate, times, bad in (
+            ("services directly", direct_rate, direct_latencies, direct.errors),
+            ("through HTTP", http_rate, http["latencies"], server_errors),
+        ):
+            p50, p99 = _pct(times, 0.5), _pct(times, 0.99)
+            print(f"   {label:<22} {rate:9.0f}  {p50:8.2f} {p99:8.2f}   {bad:3d}")
         print(f"   HTTP / direct          {http_rate / direct_rate:9.0%}")
 
         order_id = place_order(engine, catalog.user_ids[0], catalog.basket(random.Random(1)))
@@ -227,9 +225,7 @@ def main() -> int:
     print(f"   total over HTTP         {total_us:8.0f}")
     print(f"   database                {database_us:8.0f}  (get_order + the key lookup)")
     print(f"   serialization           {serial_us:8.0f}  (OrderPublic from the view, to JSON)")
-    print(
-        f"   framework               {framework_us:8.0f}  (HTTP, routing, validation, uvicorn: the rest)"
-    )
+    print(f"   framework               {framework_us:8.0f}  (HTTP, routing, validation: the rest)")
     print(f"   (a products page of 50: {page_us:.0f} µs of serialization)")
     engine.dispose()
     return 0 if server_errors == 0 else 1
