@@ -11,7 +11,7 @@ from shopdb.access import ROLE_SCOPES, ROLES, SCOPES, has_scope
 from shopdb.api.app import create_app
 from shopdb.api.deps import api_routes, declared_scope
 from shopdb.config import load_settings
-from shopdb.services.api_keys import revoke_api_key
+from shopdb.services.api_keys import create_api_key, revoke_api_key
 
 
 def _v1_routes() -> list[tuple[str, str, Dependant]]:
@@ -35,17 +35,23 @@ def test_the_scope_table_gives_admin_everything_and_analysts_no_writes() -> None
     assert {"keys:admin", "shop:delete", "audit:read"} & ROLE_SCOPES["clerk"] == set()
 
 
-def _url(path: str, shop: Shop) -> str:
-    values = {"name": "total_revenue", "product_id": str(shop.mug), "user_id": str(shop.other_user)}
+def _url(path: str, shop: Shop, spare_key: int) -> str:
+    values = {
+        "name": "total_revenue",
+        "product_id": str(shop.mug),
+        "user_id": str(shop.other_user),
+        "api_key_id": str(spare_key),  # revoking a key the matrix does not use
+    }
     return re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), "1"), path)
 
 
 def test_every_route_for_every_role_and_no_key(client: TestClient, shop: Shop) -> None:
     wrong: list[str] = []
+    spare = create_api_key(shop.engine, "analyst", "spare")[0].api_key_id
     for method, path, dependant in _v1_routes():
         scope = declared_scope(dependant)
         assert scope is not None
-        url = _url(path, shop)
+        url = _url(path, shop, spare)
         body = {} if method in ("POST", "PATCH") else None
         anonymous = client.request(method, url, json=body)
         if anonymous.status_code != 401 or "WWW-Authenticate" not in anonymous.headers:

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from shopdb.api.routes import analytics, categories, events, keys, orders, payments, products, users
+from shopdb.api.routes import (
+    analytics,
+    audit,
+    categories,
+    events,
+    keys,
+    orders,
+    payments,
+    products,
+    users,
+)
 
 ROUTERS: tuple[APIRouter, ...] = (
     users.router,
@@ -15,4 +25,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     analytics.router,
     events.router,
     keys.router,
+    audit.router,
 )
