@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from click.testing import CliRunner
 from conftest_datagen import count, data_counts
@@ -81,7 +83,7 @@ def test_generate_with_reset_replaces_the_data(engine, db_url_text):
     assert result.exit_code == 0, result.output
     assert "orders" in result.output
     assert count(engine, "orders") == 1_000
-    assert count(engine, "users") == 100
+    assert count(engine, "users") == 600
 
 
 def test_demo_builds_and_summarizes_a_shop(empty_engine, db_url_text, tmp_path):
@@ -90,8 +92,9 @@ def test_demo_builds_and_summarizes_a_shop(empty_engine, db_url_text, tmp_path):
         db_url_text, "demo", "--scale", "0.001", "--end", "2025-06-01", "--report", str(report)
     )
     assert result.exit_code == 0, result.output
-    assert "revenue $" in result.output
     assert "orders from 2022-06-0" in result.output
+    # revenue, order value and customers are said once, by the catalogue's queries
+    assert "revenue $" not in result.output and "customers bought" not in result.output
     assert count(empty_engine, "orders") == 1_000
     # the report's headline revenue is the plain sum over recognized orders
     with empty_engine.connect() as conn:
@@ -103,5 +106,15 @@ def test_demo_builds_and_summarizes_a_shop(empty_engine, db_url_text, tmp_path):
         ).scalar_one()
     dollars = f"{int(revenue) // 100:,}.{int(revenue) % 100:02d}"
     assert f"revenue            {dollars}" in result.output
+    with empty_engine.connect() as conn:
+        refunded = conn.execute(
+            text("select count(*) from orders where status = 'refunded'")
+        ).scalar_one()
+    assert f"refunded orders    {refunded:,} (" in result.output
     assert report.read_text().startswith("<!DOCTYPE html>")
     assert dollars in report.read_text()
+    # and the realism report's one line, last
+    assert re.fullmatch(
+        r"realism: \d+ of 24 measures within target( \(off: [a-z_0-9, ]+\))? \(shopdb realism\)",
+        result.output.splitlines()[-1],
+    )
