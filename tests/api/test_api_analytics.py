@@ -46,16 +46,20 @@ def test_the_declared_parameters_are_every_parameter_of_the_catalogue() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(QUERIES))
+@pytest.mark.parametrize("source", ["auto", "base"])
 def test_rows_are_exactly_what_the_cli_prints(
-    client: TestClient, sold: Shop, db_url: URL, name: str
+    client: TestClient, sold: Shop, db_url: URL, name: str, source: str
 ) -> None:
     params = _params(name)
     args = ["--db", db_url.render_as_string(hide_password=False), "query", name, "--format", "json"]
+    args += ["--source", source]
     args += [f"--param={k}={v}" for k, v in params.items()]
     printed = CliRunner().invoke(cli, args)
     assert printed.exit_code == 0, printed.output
 
-    response = client.get(f"/v1/analytics/{name}", params=params, headers=sold.auth("admin"))
+    response = client.get(
+        f"/v1/analytics/{name}", params={**params, "source": source}, headers=sold.auth("admin")
+    )
 
     assert response.status_code == 200, response.text
     assert response.json() == {"data": json.loads(printed.stdout)}

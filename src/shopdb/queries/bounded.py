@@ -12,7 +12,9 @@ from shopdb.errors import QueryTimeout
 from shopdb.queries.runner import QueryResult, run_query
 
 
-def run_bounded(engine: Engine, name: str, timeout_s: float, **params: Any) -> QueryResult:
+def run_bounded(
+    engine: Engine, name: str, timeout_s: float, *, source: str = "auto", **params: Any
+) -> QueryResult:
     """``run_query`` in one read-only transaction, cancelled after ``timeout_s`` seconds.
 
     Raises:
@@ -22,7 +24,7 @@ def run_bounded(engine: Engine, name: str, timeout_s: float, **params: Any) -> Q
     with engine.connect() as conn, conn.begin():
         try:
             with statement_timeout(conn, timeout_s):
-                return run_query(conn, name, **params)
+                return run_query(conn, name, source=source, **params)
         except DBAPIError as exc:
             if is_timeout(exc):
                 raise QueryTimeout(

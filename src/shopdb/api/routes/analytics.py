@@ -11,7 +11,7 @@ connections or threads.
 from __future__ import annotations
 
 import dataclasses
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import anyio
 from fastapi import APIRouter, Header, Path, Query, Request, Response
@@ -109,6 +109,10 @@ async def run(
     category_id: ParamText = None,
     min_orders: ParamText = None,
     window_days: ParamText = None,
+    source: Annotated[
+        Literal["auto", "rollup", "base"],
+        Query(description="auto: the rollups where they answer; base: orders and items"),
+    ] = "auto",
 ) -> Response:
     """A query's rows; ``Accept: text/csv`` for CSV. 422 for a parameter it does not take."""
     if name not in QUERIES:
@@ -124,7 +128,7 @@ async def run(
     }
     params = {k: v for k, v in given.items() if v is not None}
     get_query(name)
-    result = await _bounded(request, name, params)
+    result = await _bounded(request, name, source, params)
     if not principal.can("customers:email") and "email" in result.columns:
         result = _masked(result)
     if accept is not None and "text/csv" in accept:
@@ -132,7 +136,7 @@ async def run(
     return Response('{"data": ' + to_json(result) + "}\n", media_type="application/json")
 
 
-async def _bounded(request: Request, name: str, params: dict[str, str]) -> QueryResult:
+async def _bounded(request: Request, name: str, source: str, params: dict[str, str]) -> QueryResult:
     state = request.app.state
     timeout = state.api_config.analytics_timeout_s
     try:
@@ -148,7 +152,7 @@ async def _bounded(request: Request, name: str, params: dict[str, str]) -> Query
         ) from None
     try:
         return await anyio.to_thread.run_sync(
-            lambda: run_bounded(state.analytics_engine, name, timeout, **params),
+            lambda: run_bounded(state.analytics_engine, name, timeout, source=source, **params),
             limiter=state.analytics_limiter,
         )
     finally:
