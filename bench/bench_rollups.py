@@ -65,7 +65,7 @@ def settings(conn: Connection) -> str:
         listed = ", ".join(f"'{n}'" for n in names)
         rows = conn.execute(text(f"show global variables where variable_name in ({listed})")).all()
         return ", ".join(
-            f"{n}={int(v) // 2**20} MiB" if v.isdigit() else f"{n}={v}" for n, v in rows
+            f"{n}={int(v) // 2**10:,} KiB" if v.isdigit() else f"{n}={v}" for n, v in rows
         )
     if backend == "postgresql":
         return ", ".join(

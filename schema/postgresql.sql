@@ -111,6 +111,7 @@ CREATE TABLE users (
 	CONSTRAINT pk_users PRIMARY KEY (user_id), 
 	CONSTRAINT uq_users_email UNIQUE (email), 
 	CONSTRAINT ck_users_email_format CHECK (email like '%%_@_%%'), 
+	CONSTRAINT ck_users_email_no_trailing_space CHECK (email not like '%% '), 
 	CONSTRAINT ck_users_country_code CHECK (country_code is null or length(country_code) = 2)
 );
 
@@ -141,6 +142,7 @@ CREATE TABLE orders (
 	CONSTRAINT pk_orders PRIMARY KEY (order_id), 
 	CONSTRAINT ck_orders_status CHECK (status in ('pending', 'paid', 'shipped', 'delivered', 'cancelled', 'refunded')), 
 	CONSTRAINT ck_orders_total_cents_nonnegative CHECK (total_cents >= 0), 
+	CONSTRAINT ck_orders_total_cents_max CHECK (total_cents <= 100000000000000000), 
 	CONSTRAINT ck_orders_ship_country_code CHECK (ship_country_code is null or length(ship_country_code) = 2), 
 	CONSTRAINT fk_orders_user_id FOREIGN KEY(user_id) REFERENCES users (user_id) ON DELETE RESTRICT
 );
@@ -163,6 +165,8 @@ CREATE TABLE products (
 	CONSTRAINT uq_products_sku UNIQUE (sku), 
 	CONSTRAINT ck_products_price_cents_nonnegative CHECK (price_cents >= 0), 
 	CONSTRAINT ck_products_sku_not_empty CHECK (sku <> ''), 
+	CONSTRAINT ck_products_price_cents_max CHECK (price_cents <= 1000000000), 
+	CONSTRAINT ck_products_sku_no_trailing_space CHECK (sku not like '%% '), 
 	CONSTRAINT fk_products_category_id FOREIGN KEY(category_id) REFERENCES categories (category_id) ON DELETE RESTRICT
 );
 
@@ -176,6 +180,8 @@ CREATE TABLE inventory (
 	CONSTRAINT pk_inventory PRIMARY KEY (product_id), 
 	CONSTRAINT ck_inventory_quantity_on_hand_nonnegative CHECK (quantity_on_hand >= 0), 
 	CONSTRAINT ck_inventory_reorder_level_nonnegative CHECK (reorder_level >= 0), 
+	CONSTRAINT ck_inventory_quantity_on_hand_max CHECK (quantity_on_hand <= 1000000000), 
+	CONSTRAINT ck_inventory_reorder_level_max CHECK (reorder_level <= 1000000000), 
 	CONSTRAINT fk_inventory_product_id FOREIGN KEY(product_id) REFERENCES products (product_id) ON DELETE CASCADE
 );
 
@@ -189,6 +195,7 @@ CREATE TABLE inventory_movements (
 	CONSTRAINT pk_inventory_movements PRIMARY KEY (movement_id), 
 	CONSTRAINT ck_inventory_movements_reason CHECK (reason in ('receipt', 'sale', 'return', 'adjustment')), 
 	CONSTRAINT ck_inventory_movements_quantity_delta_nonzero CHECK (quantity_delta <> 0), 
+	CONSTRAINT ck_inventory_movements_quantity_delta_bounded CHECK (quantity_delta between -1000000000 and 1000000000), 
 	CONSTRAINT ck_inventory_movements_reason_rules CHECK ((reason <> 'sale' or (quantity_delta < 0 and order_id is not null)) and (reason <> 'return' or (quantity_delta > 0 and order_id is not null)) and (reason <> 'receipt' or (quantity_delta > 0 and order_id is null)) and (reason <> 'adjustment' or order_id is null)), 
 	CONSTRAINT fk_inventory_movements_product_id FOREIGN KEY(product_id) REFERENCES products (product_id) ON DELETE CASCADE, 
 	CONSTRAINT fk_inventory_movements_order_id FOREIGN KEY(order_id) REFERENCES orders (order_id) ON DELETE RESTRICT
@@ -208,6 +215,8 @@ CREATE TABLE order_items (
 	CONSTRAINT uq_order_items_order_id_product_id UNIQUE (order_id, product_id), 
 	CONSTRAINT ck_order_items_quantity_positive CHECK (quantity > 0), 
 	CONSTRAINT ck_order_items_unit_price_cents_nonnegative CHECK (unit_price_cents >= 0), 
+	CONSTRAINT ck_order_items_quantity_max CHECK (quantity <= 1000000), 
+	CONSTRAINT ck_order_items_unit_price_cents_max CHECK (unit_price_cents <= 1000000000), 
 	CONSTRAINT fk_order_items_order_id FOREIGN KEY(order_id) REFERENCES orders (order_id) ON DELETE CASCADE, 
 	CONSTRAINT fk_order_items_product_id FOREIGN KEY(product_id) REFERENCES products (product_id) ON DELETE RESTRICT
 );
@@ -240,6 +249,8 @@ CREATE TABLE payments (
 	CONSTRAINT pk_payments PRIMARY KEY (payment_id), 
 	CONSTRAINT uq_payments_idempotency_key UNIQUE (idempotency_key), 
 	CONSTRAINT ck_payments_amount_cents_positive CHECK (amount_cents > 0), 
+	CONSTRAINT ck_payments_amount_cents_max CHECK (amount_cents <= 100000000000000000), 
+	CONSTRAINT ck_payments_idempotency_key_no_trailing_space CHECK (idempotency_key not like '%% '), 
 	CONSTRAINT ck_payments_method CHECK (method in ('card', 'paypal', 'bank_transfer', 'gift_card')), 
 	CONSTRAINT ck_payments_status CHECK (status in ('completed', 'failed', 'refunded')), 
 	CONSTRAINT ck_payments_refunded_at_only_if_refunded CHECK (refunded_at is null or status = 'refunded'), 
@@ -258,6 +269,7 @@ CREATE TABLE shipments (
 	CONSTRAINT pk_shipments PRIMARY KEY (shipment_id), 
 	CONSTRAINT uq_shipments_order_id UNIQUE (order_id), 
 	CONSTRAINT uq_shipments_tracking_number UNIQUE (tracking_number), 
+	CONSTRAINT ck_shipments_tracking_number_no_trailing_space CHECK (tracking_number not like '%% '), 
 	CONSTRAINT ck_shipments_delivered_after_shipped CHECK (delivered_at is null or delivered_at >= shipped_at), 
 	CONSTRAINT fk_shipments_order_id FOREIGN KEY(order_id) REFERENCES orders (order_id) ON DELETE CASCADE
 );

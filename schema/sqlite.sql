@@ -55,7 +55,9 @@ CREATE TABLE generation_runs (
 	library_versions VARCHAR(200), 
 	CONSTRAINT pk_generation_runs PRIMARY KEY (run_id), 
 	CONSTRAINT ck_generation_runs_status CHECK (status in ('running', 'complete', 'failed')), 
-	CONSTRAINT ck_generation_runs_finished_at_iff_not_running CHECK ((status = 'running') = (finished_at is null))
+	CONSTRAINT ck_generation_runs_finished_at_iff_not_running CHECK ((status = 'running') = (finished_at is null)), 
+	CONSTRAINT ck_generation_runs_seed_integer CHECK (typeof(seed) in ('integer')), 
+	CONSTRAINT ck_generation_runs_years_integer CHECK (typeof(years) in ('integer'))
 );
 
 CREATE TABLE product_sales_daily (
@@ -111,6 +113,7 @@ CREATE TABLE users (
 	CONSTRAINT pk_users PRIMARY KEY (user_id), 
 	CONSTRAINT uq_users_email UNIQUE (email), 
 	CONSTRAINT ck_users_email_format CHECK (email like '%_@_%'), 
+	CONSTRAINT ck_users_email_no_trailing_space CHECK (email not like '% '), 
 	CONSTRAINT ck_users_country_code CHECK (country_code is null or length(country_code) = 2)
 );
 
@@ -124,7 +127,8 @@ CREATE TABLE idempotency_keys (
 	created_at DATETIME DEFAULT (strftime('%Y-%m-%d %H:%M:%f000', 'now')) NOT NULL, 
 	CONSTRAINT pk_idempotency_keys PRIMARY KEY (idempotency_key), 
 	CONSTRAINT ck_idempotency_keys_status_code_success CHECK (status_code between 200 and 299), 
-	CONSTRAINT fk_idempotency_keys_api_key_id FOREIGN KEY(api_key_id) REFERENCES api_keys (api_key_id) ON DELETE CASCADE
+	CONSTRAINT fk_idempotency_keys_api_key_id FOREIGN KEY(api_key_id) REFERENCES api_keys (api_key_id) ON DELETE CASCADE, 
+	CONSTRAINT ck_idempotency_keys_status_code_integer CHECK (typeof(status_code) in ('integer'))
 );
 
 CREATE INDEX ix_idempotency_keys_api_key_id ON idempotency_keys (api_key_id);
@@ -141,8 +145,10 @@ CREATE TABLE orders (
 	CONSTRAINT pk_orders PRIMARY KEY (order_id), 
 	CONSTRAINT ck_orders_status CHECK (status in ('pending', 'paid', 'shipped', 'delivered', 'cancelled', 'refunded')), 
 	CONSTRAINT ck_orders_total_cents_nonnegative CHECK (total_cents >= 0), 
+	CONSTRAINT ck_orders_total_cents_max CHECK (total_cents <= 100000000000000000), 
 	CONSTRAINT ck_orders_ship_country_code CHECK (ship_country_code is null or length(ship_country_code) = 2), 
-	CONSTRAINT fk_orders_user_id FOREIGN KEY(user_id) REFERENCES users (user_id) ON DELETE RESTRICT
+	CONSTRAINT fk_orders_user_id FOREIGN KEY(user_id) REFERENCES users (user_id) ON DELETE RESTRICT, 
+	CONSTRAINT ck_orders_total_cents_integer CHECK (typeof(total_cents) in ('integer'))
 );
 
 CREATE INDEX ix_orders_created_at ON orders (created_at);
@@ -163,7 +169,10 @@ CREATE TABLE products (
 	CONSTRAINT uq_products_sku UNIQUE (sku), 
 	CONSTRAINT ck_products_price_cents_nonnegative CHECK (price_cents >= 0), 
 	CONSTRAINT ck_products_sku_not_empty CHECK (sku <> ''), 
-	CONSTRAINT fk_products_category_id FOREIGN KEY(category_id) REFERENCES categories (category_id) ON DELETE RESTRICT
+	CONSTRAINT ck_products_price_cents_max CHECK (price_cents <= 1000000000), 
+	CONSTRAINT ck_products_sku_no_trailing_space CHECK (sku not like '% '), 
+	CONSTRAINT fk_products_category_id FOREIGN KEY(category_id) REFERENCES categories (category_id) ON DELETE RESTRICT, 
+	CONSTRAINT ck_products_price_cents_integer CHECK (typeof(price_cents) in ('integer'))
 );
 
 CREATE INDEX ix_products_category_id ON products (category_id);
@@ -176,7 +185,11 @@ CREATE TABLE inventory (
 	CONSTRAINT pk_inventory PRIMARY KEY (product_id), 
 	CONSTRAINT ck_inventory_quantity_on_hand_nonnegative CHECK (quantity_on_hand >= 0), 
 	CONSTRAINT ck_inventory_reorder_level_nonnegative CHECK (reorder_level >= 0), 
-	CONSTRAINT fk_inventory_product_id FOREIGN KEY(product_id) REFERENCES products (product_id) ON DELETE CASCADE
+	CONSTRAINT ck_inventory_quantity_on_hand_max CHECK (quantity_on_hand <= 1000000000), 
+	CONSTRAINT ck_inventory_reorder_level_max CHECK (reorder_level <= 1000000000), 
+	CONSTRAINT fk_inventory_product_id FOREIGN KEY(product_id) REFERENCES products (product_id) ON DELETE CASCADE, 
+	CONSTRAINT ck_inventory_quantity_on_hand_integer CHECK (typeof(quantity_on_hand) in ('integer')), 
+	CONSTRAINT ck_inventory_reorder_level_integer CHECK (typeof(reorder_level) in ('integer'))
 );
 
 CREATE TABLE inventory_movements (
@@ -189,9 +202,11 @@ CREATE TABLE inventory_movements (
 	CONSTRAINT pk_inventory_movements PRIMARY KEY (movement_id), 
 	CONSTRAINT ck_inventory_movements_reason CHECK (reason in ('receipt', 'sale', 'return', 'adjustment')), 
 	CONSTRAINT ck_inventory_movements_quantity_delta_nonzero CHECK (quantity_delta <> 0), 
+	CONSTRAINT ck_inventory_movements_quantity_delta_bounded CHECK (quantity_delta between -1000000000 and 1000000000), 
 	CONSTRAINT ck_inventory_movements_reason_rules CHECK ((reason <> 'sale' or (quantity_delta < 0 and order_id is not null)) and (reason <> 'return' or (quantity_delta > 0 and order_id is not null)) and (reason <> 'receipt' or (quantity_delta > 0 and order_id is null)) and (reason <> 'adjustment' or order_id is null)), 
 	CONSTRAINT fk_inventory_movements_product_id FOREIGN KEY(product_id) REFERENCES products (product_id) ON DELETE CASCADE, 
-	CONSTRAINT fk_inventory_movements_order_id FOREIGN KEY(order_id) REFERENCES orders (order_id) ON DELETE RESTRICT
+	CONSTRAINT fk_inventory_movements_order_id FOREIGN KEY(order_id) REFERENCES orders (order_id) ON DELETE RESTRICT, 
+	CONSTRAINT ck_inventory_movements_quantity_delta_integer CHECK (typeof(quantity_delta) in ('integer'))
 );
 
 CREATE INDEX ix_inventory_movements_order_id ON inventory_movements (order_id);
@@ -208,8 +223,12 @@ CREATE TABLE order_items (
 	CONSTRAINT uq_order_items_order_id_product_id UNIQUE (order_id, product_id), 
 	CONSTRAINT ck_order_items_quantity_positive CHECK (quantity > 0), 
 	CONSTRAINT ck_order_items_unit_price_cents_nonnegative CHECK (unit_price_cents >= 0), 
+	CONSTRAINT ck_order_items_quantity_max CHECK (quantity <= 1000000), 
+	CONSTRAINT ck_order_items_unit_price_cents_max CHECK (unit_price_cents <= 1000000000), 
 	CONSTRAINT fk_order_items_order_id FOREIGN KEY(order_id) REFERENCES orders (order_id) ON DELETE CASCADE, 
-	CONSTRAINT fk_order_items_product_id FOREIGN KEY(product_id) REFERENCES products (product_id) ON DELETE RESTRICT
+	CONSTRAINT fk_order_items_product_id FOREIGN KEY(product_id) REFERENCES products (product_id) ON DELETE RESTRICT, 
+	CONSTRAINT ck_order_items_quantity_integer CHECK (typeof(quantity) in ('integer')), 
+	CONSTRAINT ck_order_items_unit_price_cents_integer CHECK (typeof(unit_price_cents) in ('integer'))
 );
 
 CREATE INDEX ix_order_items_product_id_order_id_quantity_unit_price_cents ON order_items (product_id, order_id, quantity, unit_price_cents);
@@ -240,10 +259,13 @@ CREATE TABLE payments (
 	CONSTRAINT pk_payments PRIMARY KEY (payment_id), 
 	CONSTRAINT uq_payments_idempotency_key UNIQUE (idempotency_key), 
 	CONSTRAINT ck_payments_amount_cents_positive CHECK (amount_cents > 0), 
+	CONSTRAINT ck_payments_amount_cents_max CHECK (amount_cents <= 100000000000000000), 
+	CONSTRAINT ck_payments_idempotency_key_no_trailing_space CHECK (idempotency_key not like '% '), 
 	CONSTRAINT ck_payments_method CHECK (method in ('card', 'paypal', 'bank_transfer', 'gift_card')), 
 	CONSTRAINT ck_payments_status CHECK (status in ('completed', 'failed', 'refunded')), 
 	CONSTRAINT ck_payments_refunded_at_only_if_refunded CHECK (refunded_at is null or status = 'refunded'), 
-	CONSTRAINT fk_payments_order_id FOREIGN KEY(order_id) REFERENCES orders (order_id) ON DELETE RESTRICT
+	CONSTRAINT fk_payments_order_id FOREIGN KEY(order_id) REFERENCES orders (order_id) ON DELETE RESTRICT, 
+	CONSTRAINT ck_payments_amount_cents_integer CHECK (typeof(amount_cents) in ('integer'))
 );
 
 CREATE INDEX ix_payments_order_id_status ON payments (order_id, status);
@@ -258,6 +280,7 @@ CREATE TABLE shipments (
 	CONSTRAINT pk_shipments PRIMARY KEY (shipment_id), 
 	CONSTRAINT uq_shipments_order_id UNIQUE (order_id), 
 	CONSTRAINT uq_shipments_tracking_number UNIQUE (tracking_number), 
+	CONSTRAINT ck_shipments_tracking_number_no_trailing_space CHECK (tracking_number not like '% '), 
 	CONSTRAINT ck_shipments_delivered_after_shipped CHECK (delivered_at is null or delivered_at >= shipped_at), 
 	CONSTRAINT fk_shipments_order_id FOREIGN KEY(order_id) REFERENCES orders (order_id) ON DELETE CASCADE
 );

@@ -21,8 +21,8 @@ class Check:
 CHECKS: tuple[Check, ...] = (
     Check(
         "generation_complete",
-        "Every generation run finished: a run still 'running' or 'failed' means the data "
-        "is incomplete and must not be trusted.",
+        "The latest generation run finished: if it is still 'running' or 'failed', the "
+        "data is incomplete and must not be trusted (earlier failed runs were replaced).",
     ),
     Check(
         "orphans",

@@ -10,6 +10,7 @@ from shopdb.cli import (
     audit_cmds,
     bench_cmds,
     data_cmds,
+    lake_cmds,
     order_cmds,
     query_cmds,
     realism_cmds,
@@ -26,6 +27,7 @@ order_cmds.register(cli)
 bench_cmds.register(cli)
 realism_cmds.register(cli)
 rollup_cmds.register(cli)
+lake_cmds.register(cli)
 api_cmds.register(cli)
 
 __all__ = ["cli", "main"]

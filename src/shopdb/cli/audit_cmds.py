@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import click
 
 from shopdb import audit, checksum
 from shopdb.cli.base import ShopContext, pass_shop
+from shopdb.cli.signals import terminate_as_interrupt
 from shopdb.db.backend import NAMES
 from shopdb.export import FORMATS, export_database
 
@@ -77,10 +77,10 @@ def checksum_command(shop: ShopContext, fmt: str) -> None:
 @click.option(
     "--out",
     "out_dir",
-    type=click.Path(path_type=Path),
     required=True,
     help="Directory to write into (created if missing).",
 )
+@click.option("--force", is_flag=True, help="Replace files of the same names (else refused).")
 @click.option(
     "--dialect",
     type=click.Choice(NAMES),
@@ -88,13 +88,17 @@ def checksum_command(shop: ShopContext, fmt: str) -> None:
     help="For --format sql: the SQL dialect of the script (default: the --db backend).",
 )
 @pass_shop
-def export_command(shop: ShopContext, fmt: str, out_dir: Path, dialect: str | None) -> None:
+def export_command(
+    shop: ShopContext, fmt: str, out_dir: str, force: bool, dialect: str | None
+) -> None:
     """Write every table (and the generation runs) as CSV, Parquet or an INSERT script.
 
     CSV and Parquet give one file per table; sql gives one script, parents first,
-    for the sqlite3, mysql or psql client. On any error nothing is written.
+    for the sqlite3, mysql or psql client. Files already there are replaced only with
+    --force. On any error (Ctrl-C and SIGTERM included) nothing is written.
     """
-    written = export_database(shop.engine(), fmt, out_dir, dialect)
+    with terminate_as_interrupt():
+        written = export_database(shop.engine(), fmt, out_dir, dialect, force=force)
     for exported in written:
         click.echo(f"{exported.path}  {exported.row_count:,} rows")
 

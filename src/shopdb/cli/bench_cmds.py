@@ -12,7 +12,6 @@ from rich.table import Table
 from shopdb.cli.base import ShopContext, pass_shop
 from shopdb.db.backend import backend_name
 from shopdb.db.engine import open_engine
-from shopdb.errors import InvalidInput
 from shopdb.workload.clients import DEFAULT_MIX, KINDS, parse_mix
 
 if TYPE_CHECKING:
@@ -95,8 +94,6 @@ def oltp(
     """
     from shopdb.workload.run import OltpConfig, run_oltp
 
-    if clients <= 0 or duration <= 0:
-        raise InvalidInput("--clients and --duration must be positive")
     config = OltpConfig(
         clients,
         duration,

@@ -51,6 +51,10 @@ def parse_item(text: str) -> tuple[str, int]:
     return product.strip(), quantity
 
 
+# "-5" is a (negative) number, not an unknown option: the service then says what is wrong
+NUMBERS = {"ignore_unknown_options": True}
+
+
 @click.group()
 def order() -> None:
     """Place orders and move them through their lifecycle."""
@@ -77,7 +81,7 @@ def place(shop: ShopContext, user_id: int, items: tuple[str, ...]) -> None:
     )
 
 
-@order.command("pay")
+@order.command("pay", context_settings=NUMBERS)
 @click.argument("order_id", type=int)
 @click.option(
     "--method",
@@ -100,13 +104,17 @@ def pay(
 ) -> None:
     """Pay a pending order (exact amount); it becomes paid."""
     payment = pay_order(shop.engine(), order_id, amount_cents, method, key, approved=not declined)
-    click.echo(
+    line = (
         f"payment {payment.payment_id} of order {order_id}: {amount(payment.amount_cents)} "
         f"by {payment.method}, {payment.status}"
     )
+    if payment.status == "failed":
+        # recorded, but the order is not paid: a script must not carry on as if it were
+        raise click.ClickException(f"{line} (declined: the order stays pending)")
+    click.echo(line)
 
 
-@order.command("cancel")
+@order.command("cancel", context_settings=NUMBERS)
 @click.argument("order_id", type=int)
 @pass_shop
 def cancel(shop: ShopContext, order_id: int) -> None:
@@ -115,7 +123,7 @@ def cancel(shop: ShopContext, order_id: int) -> None:
     click.echo(f"order {order_id} cancelled")
 
 
-@order.command("ship")
+@order.command("ship", context_settings=NUMBERS)
 @click.argument("order_id", type=int)
 @click.option("--carrier", default="postal", show_default=True, help="Who carries the parcel.")
 @click.option("--tracking", help="Tracking number (default: a new unique one).")
@@ -126,7 +134,7 @@ def ship(shop: ShopContext, order_id: int, carrier: str, tracking: str | None) -
     click.echo(f"order {order_id} shipped by {carrier}")
 
 
-@order.command("deliver")
+@order.command("deliver", context_settings=NUMBERS)
 @click.argument("order_id", type=int)
 @pass_shop
 def deliver(shop: ShopContext, order_id: int) -> None:
@@ -135,7 +143,7 @@ def deliver(shop: ShopContext, order_id: int) -> None:
     click.echo(f"order {order_id} delivered")
 
 
-@order.command("refund")
+@order.command("refund", context_settings=NUMBERS)
 @click.argument("order_id", type=int)
 @pass_shop
 def refund(shop: ShopContext, order_id: int) -> None:
@@ -144,7 +152,7 @@ def refund(shop: ShopContext, order_id: int) -> None:
     click.echo(f"order {order_id} refunded ({count} payment(s))")
 
 
-@order.command("show")
+@order.command("show", context_settings=NUMBERS)
 @click.argument("order_id", type=int)
 @pass_shop
 def show(shop: ShopContext, order_id: int) -> None:
@@ -202,7 +210,7 @@ def product() -> None:
     """Manage products' stock."""
 
 
-@product.command("restock")
+@product.command("restock", context_settings=NUMBERS)
 @click.argument("product_ref", metavar="PRODUCT")
 @click.argument("quantity", type=int)
 @pass_shop

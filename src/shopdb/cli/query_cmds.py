@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from shopdb.cli import report_cmds
+from shopdb.cli import lake_cmds, report_cmds
 from shopdb.cli.base import ShopContext, pass_shop
 from shopdb.db.backend import backend_name
 from shopdb.errors import InvalidInput
@@ -50,6 +50,15 @@ from shopdb.queries.sources import SOURCES, rollup_values, use_rollup
 )
 @click.option("--sql", "show_sql", is_flag=True, help="Print the SQL as run on this backend.")
 @click.option("--explain", "show_plan", is_flag=True, help="Print the backend's query plan.")
+@click.option(
+    "--engine",
+    type=click.Choice(lake_cmds.ENGINES),
+    default="db",
+    show_default=True,
+    help="Run on --db, or on the lake in --lake with DuckDB or Spark.",
+)
+@click.option("--lake", "lake_dir", metavar="DIR", help="The lake --engine duckdb|spark reads.")
+@click.option("--spark-master", metavar="URL", help="A Spark cluster's master (default local[*]).")
 @pass_shop
 def query(
     shop: ShopContext,
@@ -65,8 +74,15 @@ def query(
     limit: str | None,
     as_of: str | None,
     category_id: str | None,
+    engine: str,
+    lake_dir: str | None,
+    spark_master: str | None,
 ) -> None:
-    """Run the analytics query NAME and print its rows (see --list for names)."""
+    """Run the analytics query NAME and print its rows (see --list for names).
+
+    With --engine duckdb or spark the query runs on the lake in --lake instead of --db
+    (see 'shopdb lake'); the rows are the same.
+    """
     shorthands = {
         "since": since,
         "until": until,
@@ -83,22 +99,34 @@ def query(
     values = _parse_params(params, shorthands)
     if show_sql:
         bound = bind_values(spec, values)
-        dialect = backend_name(shop.settings.database_url)
-        rollup = use_rollup(name, bound, source)
-        if rollup:
-            bound |= rollup_values(bound)
-        click.echo(sql_text(name, dialect, rollup=rollup))
+        if engine != "db":
+            # the lake holds base tables only: the rollups are derived from them
+            click.echo(sql_text(name, engine))
+        else:
+            dialect = backend_name(shop.settings.database_url)
+            rollup = use_rollup(name, bound, source)
+            if rollup:
+                bound |= rollup_values(bound)
+            click.echo(sql_text(name, dialect, rollup=rollup))
         click.echo("-- bound values " + ", ".join(f"{k} = {v!r}" for k, v in bound.items()))
         return
-    engine = shop.engine()
-    with engine.connect() as conn:
+    if engine != "db":
+        if show_plan:
+            raise InvalidInput("--explain shows the database's plan: drop --engine")
+        result = lake_cmds.run_on_lake(engine, lake_dir, spark_master, name, values)
+        click.echo(render(result, fmt), nl=False)
+        return
+    if lake_dir is not None or spark_master is not None:
+        raise InvalidInput("--lake and --spark-master need --engine duckdb or spark")
+    db = shop.engine()
+    with db.connect() as conn:
         note = undersized_settings(conn)
     if note is not None:
         click.echo(note, err=True)
     if show_plan:
-        click.echo("\n".join(explain(engine, name, source=source, **values)))
+        click.echo("\n".join(explain(db, name, source=source, **values)))
         return
-    click.echo(render(run_query(engine, name, source=source, **values), fmt), nl=False)
+    click.echo(render(run_query(db, name, source=source, **values), fmt), nl=False)
 
 
 def _parse_params(params: tuple[str, ...], shorthands: dict[str, str | None]) -> dict[str, Any]:

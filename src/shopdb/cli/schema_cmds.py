@@ -14,10 +14,18 @@ from shopdb.db.backend import NAMES, backend_named, backend_of
 @click.command()
 @pass_shop
 def init(shop: ShopContext) -> None:
-    """Create the shopdb schema in an empty database."""
+    """Create the shopdb schema in an empty database (saying what else it holds)."""
     engine = shop.engine(create=True)
+    with engine.connect() as conn:
+        others = admin.other_tables(conn)
     admin.init_schema(engine)
     click.echo(f"created {len(admin.SHOP_TABLES)} tables in {_where(shop)}")
+    if others:
+        shown = ", ".join(others[:5]) + (", ..." if len(others) > 5 else "")
+        click.echo(
+            f"note: the database also holds {len(others)} other table(s) ({shown}); "
+            "shopdb's were created beside them and will never touch them"
+        )
 
 
 @click.command()

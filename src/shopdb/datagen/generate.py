@@ -3,13 +3,16 @@
 The run is recorded in ``generation_runs`` as ``running`` before the first row is
 written and marked ``complete`` after the last. Chunks are committed as they load; if
 anything fails (an error, Ctrl-C, a lost connection) the partial data is deleted and
-the run marked ``failed``. If even that is impossible (the server is gone), the run
-stays ``running``, which ``shopdb check`` reports as an incomplete generation.
+the run marked ``failed``. If even that is impossible (the server is gone, the process
+was killed), the run stays ``running`` until the next ``generate`` marks it failed.
+One generation at a time: a second one on the same database is refused while the first
+holds the lock (``generation_lock``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from time import perf_counter
 from typing import Protocol
@@ -28,7 +31,8 @@ from shopdb.datagen.pipeline import ChunkRows, Plan, generate_chunks, plan
 from shopdb.datagen.scale import USER_CHUNK, format_scale
 from shopdb.datagen.stock import inventory_frame, open_ledger, restock_chunk
 from shopdb.datagen.timeline import Chunk
-from shopdb.db.admin import require_schema
+from shopdb.db.admin import existing_shop_tables, require_schema
+from shopdb.db.runlock import exclusive
 from shopdb.db.schema import DATA_TABLES, categories, generation_runs
 from shopdb.db.types import utcnow
 from shopdb.errors import SchemaError
@@ -59,9 +63,30 @@ def generate(
             nothing is written.
 
     On any failure the rows loaded so far are deleted and the run is marked
-    ``failed``; if the database cannot be reached to do so, the run stays ``running``.
+    ``failed``; if the database cannot be reached to do so, the run stays ``running``
+    until the next generation marks it failed.
+
+    Raises:
+        Busy: another generation holds this database's lock; nothing is written.
     """
-    require_empty(engine)
+    with generation_lock(engine):
+        require_empty(engine)
+        _fail_abandoned_runs(engine)
+        return _generate(engine, params, jobs, progress)
+
+
+def generation_lock(engine: Engine) -> AbstractContextManager[None]:
+    """Hold the database's generation lock (re-entrant), e.g. around a reset and a run.
+
+    Raises:
+        Busy: another process is generating into this database.
+    """
+    return exclusive(engine, "generate", "another 'shopdb generate' or 'demo'")
+
+
+def _generate(
+    engine: Engine, params: GenParams, jobs: int, progress: Progress | None
+) -> GenerationResult:
     started = perf_counter()
     result = GenerationResult(run_id=_start_run(engine, params))
 
@@ -137,13 +162,22 @@ def _chunk_frames(
     return out
 
 
+def shop_data_tables(engine: Engine) -> list[str]:
+    """The shop tables that hold rows (none when the database has no shopdb tables)."""
+    with engine.connect() as conn:
+        present = set(existing_shop_tables(conn))
+        return [
+            t.name
+            for t in DATA_TABLES
+            if t.name in present and conn.execute(select(exists().select_from(t))).scalar()
+        ]
+
+
 def require_empty(engine: Engine) -> None:
     """Raise ``SchemaError`` unless the database has the schema and no shop data."""
     with engine.connect() as conn:
         require_schema(conn)
-        full = [
-            t.name for t in DATA_TABLES if conn.execute(select(exists().select_from(t))).scalar()
-        ]
+    full = shop_data_tables(engine)
     if full:
         raise SchemaError(
             f"the database already holds shop data ({', '.join(full[:3])}"
@@ -181,6 +215,17 @@ def _start_run(engine: Engine, params: GenParams) -> int:
         key = inserted.inserted_primary_key
         assert key is not None
         return int(key[0])
+
+
+def _fail_abandoned_runs(engine: Engine) -> None:
+    """Mark ``failed`` the runs left ``running`` by a process that died: with the lock
+    held, no other process can be running them."""
+    with engine.begin() as conn:
+        conn.execute(
+            update(generation_runs)
+            .where(generation_runs.c.status == "running")
+            .values(status="failed", finished_at=utcnow())
+        )
 
 
 def _finish_run(engine: Engine, run_id: int, status: str) -> None:

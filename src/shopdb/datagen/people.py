@@ -55,6 +55,9 @@ class Pools:
     last_key: Array
     first_initial: AnyArray
     last_initial: AnyArray
+    first_plain: AnyArray
+    """Each first name as it appears in an email: 'Zoë' -> 'zoe'."""
+    last_plain: AnyArray
     first_span: tuple[Array, Array]
     last_span: tuple[Array, Array]
     city: AnyArray
@@ -110,6 +113,8 @@ def _pools(faker_seed: int) -> Pools:
         last_key,
         _object([_ascii(x)[0] for x in first]),
         _object([_ascii(x)[0] for x in last]),
+        _object([_ascii(x) for x in first]),
+        _object([_ascii(x) for x in last]),
         first_span,
         last_span,
         city,
@@ -151,14 +156,20 @@ def user_frame(people: People, pools: Pools, lo: int, hi: int) -> Frame:
     first, last = people.first[part], people.last[part]
     pattern, number = people.pattern[part], people.number[part]
     fn, ln = pools.first[first], pools.last[last]
-    fa = _lower_ascii(fn)
-    la = _lower_ascii(ln)
-    local = np.where(pattern == 0, fa + "." + la, "")
-    local = np.where(pattern == 1, pools.first_initial[first] + la, local)
-    local = np.where(pattern == 2, fa + "_" + la, local)
-    local = np.where(pattern == 3, fa + "." + pools.last_initial[last], local)
-    suffix = np.where(number > 0, number.astype(str).astype(object), "")
-    email = local + suffix + "@" + pools.domains[people.domain[part]]
+    fa, la = pools.first_plain[first], pools.last_plain[last]
+    local = np.empty(len(first), dtype=object)
+    # each pattern's strings are built only for its users
+    for code, left, sep, right in (
+        (0, fa, ".", la),
+        (1, pools.first_initial[first], "", la),
+        (2, fa, "_", la),
+        (3, fa, ".", pools.last_initial[last]),
+    ):
+        mine = pattern == code
+        local[mine] = left[mine] + sep + right[mine]
+    numbered = np.flatnonzero(number > 0)
+    local[numbered] = local[numbered] + number[numbered].astype(str).astype(object)
+    email = local + "@" + pools.domains[people.domain[part]]
     codes = np.array([c.code for c in COUNTRIES], dtype=object)
     return Frame(
         "users",
@@ -247,11 +258,6 @@ def _ascii(name: str) -> str:
     """A name as it appears in an email: 'Zoë O'Brien-Lee' -> 'zoeobrienlee'."""
     plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     return "".join(ch for ch in plain.lower() if ch.isalnum())
-
-
-def _lower_ascii(names: AnyArray) -> AnyArray:
-    uniq, inverse = np.unique(names, return_inverse=True)
-    return _object([_ascii(x) for x in uniq])[inverse]
 
 
 def _object(values: list[str]) -> AnyArray:

@@ -20,6 +20,11 @@ def existing_shop_tables(conn: Connection) -> list[str]:
     return [name for name in SHOP_TABLES if name in present]
 
 
+def other_tables(conn: Connection) -> list[str]:
+    """Tables in the connected database that are not shopdb's, by name."""
+    return sorted(set(inspect(conn).get_table_names()) - set(SHOP_TABLES))
+
+
 def init_schema(engine: Engine) -> None:
     """Create every shopdb table in a database that holds none of them.
 

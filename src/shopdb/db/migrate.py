@@ -7,6 +7,9 @@ The revisions live in ``shopdb/migrations/versions``; ``0001`` is the schema tha
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
@@ -38,5 +41,37 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     PostgreSQL and SQLite roll a failed migration back entirely; MariaDB commits each DDL
     statement, so a failure there can leave the schema between two revisions.
     """
-    with engine.begin() as conn:
+    with _migrating(engine) as conn:
         command.upgrade(alembic_config(conn), revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Migrate the database back to ``revision`` (``base``: no shopdb tables), like ``upgrade``."""
+    with _migrating(engine) as conn:
+        command.downgrade(alembic_config(conn), revision)
+
+
+@contextmanager
+def _migrating(engine: Engine) -> Iterator[Connection]:
+    """A connection in a transaction, with SQLite's foreign keys off until it ends.
+
+    SQLite changes a table's constraints only by rebuilding it, and dropping the old
+    table with foreign keys on would cascade into its children. The pragma is a no-op
+    inside a transaction, so it is set before BEGIN, on the driver's connection; the
+    keys are checked before COMMIT and switched back on afterwards.
+    """
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        raw = conn.connection.driver_connection if sqlite else None
+        if raw is not None:
+            raw.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with conn.begin():
+                yield conn
+                if raw is not None:
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").first()
+                    if broken is not None:
+                        raise RuntimeError(f"the migration broke a foreign key: {tuple(broken)}")
+        finally:
+            if raw is not None:
+                raw.execute("PRAGMA foreign_keys = ON")

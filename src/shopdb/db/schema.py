@@ -23,6 +23,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
+from sqlalchemy.dialects import sqlite as _sqlite
 
 from shopdb.access import ROLES
 from shopdb.db.clock import utc_now
@@ -36,6 +37,7 @@ from shopdb.lifecycle import (
     PAYMENT_STATUSES,
     RUN_STATUSES,
 )
+from shopdb.limits import MAX_PRICE_CENTS, MAX_QUANTITY, MAX_STOCK, MAX_TOTAL_CENTS
 
 SCHEMA_VERSION = "0004"
 """The schema's revision, stored in ``alembic_version``: the newest Alembic revision in
@@ -51,6 +53,7 @@ NAMING_CONVENTION = {
 
 metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
+_SQLITE_DIALECT = _sqlite.dialect()
 # InnoDB for foreign keys and transactions; utf8mb4 for every name a user may have.
 MYSQL_TABLE_OPTIONS: dict[str, Any] = {
     "mysql_engine": "InnoDB",
@@ -67,6 +70,18 @@ def _one_of(column: str, values: tuple[str, ...]) -> str:
     return f"{column} in ({quoted})"
 
 
+def _at_most(column: str, limit: int) -> CheckConstraint:
+    """A bound from ``shopdb.limits``: no arithmetic on the column can overflow 64 bits."""
+    return CheckConstraint(f"{column} <= {limit}", name=f"{column}_max")
+
+
+def _no_trailing_space(column: str) -> CheckConstraint:
+    """MariaDB's PAD SPACE collations ignore trailing spaces when comparing, so
+    ``'k '`` would collide with ``'k'`` there and not on SQLite or PostgreSQL: refused
+    everywhere, the three backends agree. (LIKE compares trailing spaces on all three.)"""
+    return CheckConstraint(f"{column} not like '% '", name=f"{column}_no_trailing_space")
+
+
 users = Table(
     "users",
     metadata,
@@ -79,6 +94,7 @@ users = Table(
     Column("city", String(100), nullable=True),
     UniqueConstraint("email"),
     CheckConstraint("email like '%_@_%'", name="email_format"),
+    _no_trailing_space("email"),
     CheckConstraint("country_code is null or length(country_code) = 2", name="country_code"),
     **_MYSQL,
 )
@@ -113,6 +129,8 @@ products = Table(
     UniqueConstraint("sku"),
     CheckConstraint("price_cents >= 0", name="price_cents_nonnegative"),
     CheckConstraint("sku <> ''", name="sku_not_empty"),
+    _at_most("price_cents", MAX_PRICE_CENTS),
+    _no_trailing_space("sku"),
     Index(None, "category_id"),
     **_MYSQL,
 )
@@ -128,6 +146,8 @@ inventory = Table(
     Column("updated_at", UtcDateTime, nullable=False, server_default=_NOW),
     CheckConstraint("quantity_on_hand >= 0", name="quantity_on_hand_nonnegative"),
     CheckConstraint("reorder_level >= 0", name="reorder_level_nonnegative"),
+    _at_most("quantity_on_hand", MAX_STOCK),
+    _at_most("reorder_level", MAX_STOCK),
     **_MYSQL,
 )
 
@@ -145,6 +165,7 @@ orders = Table(
     Column("ship_city", String(100), nullable=True),
     CheckConstraint(_one_of("status", ORDER_STATUSES), name="status"),
     CheckConstraint("total_cents >= 0", name="total_cents_nonnegative"),
+    _at_most("total_cents", MAX_TOTAL_CENTS),
     CheckConstraint(
         "ship_country_code is null or length(ship_country_code) = 2", name="ship_country_code"
     ),
@@ -167,6 +188,8 @@ order_items = Table(
     UniqueConstraint("order_id", "product_id"),
     CheckConstraint("quantity > 0", name="quantity_positive"),
     CheckConstraint("unit_price_cents >= 0", name="unit_price_cents_nonnegative"),
+    _at_most("quantity", MAX_QUANTITY),
+    _at_most("unit_price_cents", MAX_PRICE_CENTS),
     # covering: per-product sales read the index alone (0003, docs/schema.md)
     Index(None, "product_id", "order_id", "quantity", "unit_price_cents"),
     **_MYSQL,
@@ -186,6 +209,8 @@ payments = Table(
     Column("idempotency_key", String(64), nullable=True),
     UniqueConstraint("idempotency_key"),
     CheckConstraint("amount_cents > 0", name="amount_cents_positive"),
+    _at_most("amount_cents", MAX_TOTAL_CENTS),
+    _no_trailing_space("idempotency_key"),
     CheckConstraint(_one_of("method", PAYMENT_METHODS), name="method"),
     CheckConstraint(_one_of("status", PAYMENT_STATUSES), name="status"),
     # not "iff": a row giving only the contract's columns may say 'refunded' without a time
@@ -224,6 +249,7 @@ shipments = Table(
     Column("delivered_at", UtcDateTime, nullable=True),
     UniqueConstraint("order_id"),
     UniqueConstraint("tracking_number"),
+    _no_trailing_space("tracking_number"),
     CheckConstraint(
         "delivered_at is null or delivered_at >= shipped_at", name="delivered_after_shipped"
     ),
@@ -241,6 +267,9 @@ inventory_movements = Table(
     Column("created_at", UtcDateTime, nullable=False, server_default=_NOW),
     CheckConstraint(_one_of("reason", MOVEMENT_REASONS), name="reason"),
     CheckConstraint("quantity_delta <> 0", name="quantity_delta_nonzero"),
+    CheckConstraint(
+        f"quantity_delta between -{MAX_STOCK} and {MAX_STOCK}", name="quantity_delta_bounded"
+    ),
     # sales take stock for an order, returns give it back for one, receipts only add;
     # written as implications so an unknown reason breaks only ck_..._reason
     CheckConstraint(
@@ -318,6 +347,31 @@ alembic_version = Table(
     **_MYSQL,
 )
 
+
+def _integers_only() -> None:
+    """SQLite: a named CHECK per integer column that its value is stored as an integer.
+
+    SQLite's INTEGER affinity keeps any value it cannot convert losslessly (a REAL past
+    2**63, a string), and its integer arithmetic turns an overflow into a REAL: without
+    this, ``quantity_on_hand + :qty`` could store 9.223372036854776e+18. The servers'
+    BIGINT columns refuse such values themselves, so the CHECKs are SQLite's alone.
+    Primary keys are rowid aliases, always integers, and need none; nor do foreign keys,
+    whose value must equal such a key.
+    """
+    for table in metadata.tables.values():
+        for column in table.columns:
+            if column.primary_key or column.foreign_keys or column.computed is not None:
+                continue
+            if not isinstance(column.type.dialect_impl(_SQLITE_DIALECT), Integer):
+                continue
+            allowed = "('integer', 'null')" if column.nullable else "('integer')"
+            table.append_constraint(
+                CheckConstraint(
+                    f"typeof({column.name}) in {allowed}", name=f"{column.name}_integer"
+                ).ddl_if(dialect="sqlite")
+            )
+
+
 # Tables that hold shop data, parents before children: the order to load and to check.
 DATA_TABLES = (
     users,
@@ -331,6 +385,9 @@ DATA_TABLES = (
     shipments,
     inventory_movements,
 )
+
+# the shop's own tables; the rollups (derived, rebuilt from these) are not covered
+_integers_only()
 
 # the rollup tables live on the same MetaData (imported last: they use the options above)
 from shopdb.db import rollup_schema as _rollup_schema  # noqa: E402, F401

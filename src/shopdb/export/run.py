@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -30,17 +31,24 @@ class ExportedFile:
 
 
 def export_database(
-    engine: Engine, fmt: str, out_dir: Path, dialect: str | None = None
+    engine: Engine,
+    fmt: str,
+    out_dir: str | Path,
+    dialect: str | None = None,
+    *,
+    force: bool = False,
 ) -> list[ExportedFile]:
     """Export every table in ``EXPORT_TABLES`` to ``out_dir`` in format ``fmt``.
 
     ``dialect`` (sql only) chooses the quoting of the script; by default the dialect of
     ``engine``. The rows come from one read-only snapshot; ``out_dir`` is created if
-    missing. Existing files of the same names are replaced.
+    missing. Existing files of the same names are replaced only with ``force``.
+    Staging folders left by an export that was killed are removed.
 
     Raises:
-        InvalidInput: unknown format or dialect, or ``out_dir`` is not a writable
-            directory. Nothing is written.
+        InvalidInput: unknown format or dialect, an empty ``out_dir``, one that is not
+            a writable directory, or one already holding files of the export's names
+            (without ``force``). Nothing is written.
         SchemaError: the database holds no shopdb schema. Nothing is written.
         ShopError: a file could not be written (say, the disk is full).
 
@@ -48,8 +56,14 @@ def export_database(
     are removed.
     """
     dialect = _check_options(engine, fmt, dialect)
+    if not str(out_dir).strip():
+        raise InvalidInput("the export needs an output folder, got an empty path")
+    out_dir = Path(out_dir)
+    if not force:
+        _refuse_overwrite(out_dir, _file_names(fmt, dialect))
     created = _prepare_dir(out_dir)
     try:
+        _remove_stale_staging(out_dir)
         staging = _staging_dir(out_dir)
         try:
             with read_snapshot(engine) as conn:
@@ -97,9 +111,47 @@ def _prepare_dir(out_dir: Path) -> Path | None:
     return missing
 
 
+def _file_names(fmt: str, dialect: str) -> list[str]:
+    if fmt == "sql":
+        return [f"shopdb.{dialect}.sql"]
+    return [f"{t.name}.{fmt}" for t in EXPORT_TABLES]
+
+
+def _refuse_overwrite(out_dir: Path, names: list[str]) -> None:
+    taken = [name for name in names if (out_dir / name).exists()]
+    if taken:
+        more = f" and {len(taken) - 2} more" if len(taken) > 2 else ""
+        raise InvalidInput(
+            f"{str(out_dir)!r} already holds {', '.join(taken[:2])}{more}: "
+            "pass --force to replace them"
+        )
+
+
+_STAGING = ".shopdb-export-"
+
+
+def _remove_stale_staging(out_dir: Path) -> None:
+    """Remove staging folders whose export process is gone (killed before clean-up)."""
+    for folder in out_dir.glob(f"{_STAGING}*"):
+        pid = folder.name.removeprefix(_STAGING).split("-", 1)[0]
+        if folder.is_dir() and not (pid.isdigit() and _alive(int(pid))):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _staging_dir(out_dir: Path) -> Path:
     try:
-        return Path(tempfile.mkdtemp(prefix=".shopdb-export-", dir=out_dir))
+        # the pid in the name lets a later export tell a live staging folder from debris
+        return Path(tempfile.mkdtemp(prefix=f"{_STAGING}{os.getpid()}-", dir=out_dir))
     except OSError as exc:
         raise InvalidInput(
             f"cannot write to export directory {str(out_dir)!r}: {_why(exc)}"

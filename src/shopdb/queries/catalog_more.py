@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shopdb.queries.params import AS_OF, SINCE, UNTIL, Param, limit
+from shopdb.queries.params import AS_OF, SINCE, UNTIL, Param, limit, year_before
 from shopdb.queries.registry import QuerySpec, cols
 
 MIN_ORDERS = Param("min_orders", "count", "pairs bought together in at least this many orders", 2)
@@ -142,6 +142,7 @@ MORE_QUERIES = (
             "growth_bp int: change over that month, basis points",
         ),
         _RANGE,
+        derive=year_before,
     ),
     QuerySpec(
         "new_vs_returning_revenue",
@@ -168,5 +169,6 @@ MORE_QUERIES = (
             "growth_bp int: change over the year before, basis points",
         ),
         _RANGE,
+        derive=year_before,
     ),
 )

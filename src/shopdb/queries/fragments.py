@@ -68,6 +68,9 @@ _DIV: dict[str, _Expander] = {
     "sqlite": lambda a: f"(({a[0]}) / ({a[1]}))",
     "mysql": lambda a: f"(({a[0]}) div ({a[1]}))",
     "postgresql": lambda a: f"cast(div({a[0]}, {a[1]}) as bigint)",
+    # the lake's engines (shopdb.lake): DuckDB's // and Spark's div truncate like SQLite's /
+    "duckdb": lambda a: f"(({a[0]}) // ({a[1]}))",
+    "spark": lambda a: f"(({a[0]}) div ({a[1]}))",
 }
 
 _DIALECT_FRAGMENTS: dict[str, dict[str, _Expander]] = {
@@ -111,6 +114,23 @@ _DIALECT_FRAGMENTS: dict[str, dict[str, _Expander]] = {
         ),
         "days_between": lambda a: f"cast(extract(day from ({a[1]}) - ({a[0]})) as integer)",
         "hour_of": lambda a: f"cast(extract(hour from {a[0]}) as integer)",
+    },
+    # the lake's engines run with their session time zone set to UTC
+    "duckdb": {
+        "month_index": lambda a: f"(year({a[0]}) * 12 + month({a[0]}) - 1)",
+        "month_label": lambda a: (
+            f"(lpad(cast(({a[0]}) // 12 as varchar), 4, '0') || '-'"
+            f" || lpad(cast(({a[0]}) % 12 + 1 as varchar), 2, '0'))"
+        ),
+        "days_between": lambda a: f"((epoch_us({a[1]}) - epoch_us({a[0]})) // 86400000000)",
+    },
+    "spark": {
+        "month_index": lambda a: f"(year({a[0]}) * 12 + month({a[0]}) - 1)",
+        "month_label": lambda a: (
+            f"(lpad(cast(({a[0]}) div 12 as string), 4, '0') || '-'"
+            f" || lpad(cast(({a[0]}) % 12 + 1 as string), 2, '0'))"
+        ),
+        "days_between": lambda a: f"((unix_micros({a[1]}) - unix_micros({a[0]})) div 86400000000)",
     },
 }
 

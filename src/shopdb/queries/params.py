@@ -5,12 +5,14 @@ Every value is checked here and bound to the statement, never pasted into SQL.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import calendar
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from shopdb.errors import InvalidInput
+from shopdb.limits import MAX_ID
 
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 LATEST = datetime(9999, 12, 31, tzinfo=UTC)
@@ -127,8 +129,8 @@ def _category(param: Param, raw: Any) -> int:
     if raw is None:
         return 0
     value = _whole(param, raw)
-    if value < 1:
-        raise InvalidInput(f"{param.name} must be a category id (1 or more), got {value}")
+    if not 1 <= value <= MAX_ID:
+        raise InvalidInput(f"{param.name} must be a category id (1 to {MAX_ID}), got {value}")
     return value
 
 
@@ -144,6 +146,20 @@ SINCE = Param("since", "since", "first day counted, YYYY-MM-DD; default: all his
 UNTIL = Param("until", "until", "last day counted, inclusive, YYYY-MM-DD; default: all history")
 AS_OF = Param("as_of", "as_of", "the moment ages and recent windows end at; default: now")
 CATEGORY = Param("category_id", "category", "only this category and its subcategories")
+
+
+def year_before(values: Mapping[str, Any]) -> dict[str, Any]:
+    """``since`` and ``until`` moved one calendar year back (29 February to the 28th): the
+    period a year-over-year query compares the range with, read even outside the range."""
+    return {
+        "since_year_before": _one_year_back(values["since"]),
+        "until_year_before": _one_year_back(values["until"]),
+    }
+
+
+def _one_year_back(moment: datetime) -> datetime:
+    day = min(moment.day, calendar.monthrange(moment.year - 1, moment.month)[1])
+    return moment.replace(year=moment.year - 1, day=day)
 
 
 def limit(default: int = 10) -> Param:

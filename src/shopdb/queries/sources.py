@@ -71,4 +71,8 @@ def rollup_values(values: Mapping[str, Any]) -> dict[str, Any]:
     """The extra values a rollup form binds: the range cut into days and months."""
     if "since" not in values:
         return {}
-    return day_range(values["since"], values["until"]).binds()
+    binds = day_range(values["since"], values["until"]).binds()
+    if "since_year_before" in values:  # year-over-year forms read the year before too
+        before = day_range(values["since_year_before"], values["until_year_before"])
+        binds |= {f"p_{key}": value for key, value in before.binds().items()}
+    return binds

@@ -57,15 +57,21 @@ def calendar_measures(daily: Rows, hourly: Rows) -> Values:
 
 
 def _holiday_peak(counts: np.ndarray[Any, Any], first: int) -> float | None:
-    """The busiest day from 20 November to 3 December over the median of the 4 weeks before."""
+    """The busiest 5 days from 20 November to 3 December, per day, over the median day of
+    the 4 weeks before (the last such season): the Cyber Five, Thanksgiving to Cyber Monday.
+
+    Five days rather than the single busiest, so a small shop's day-to-day noise does not
+    decide the figure.
+    """
     best = None
     for offset in range(len(counts)):
         day = _day(first + offset)
         if (day.month, day.day) != (11, 20) or offset < 28 or offset + 14 > len(counts):
             continue
         before = float(np.median(counts[offset - 28 : offset]))
+        season = np.convolve(counts[offset : offset + 14], np.ones(5), mode="valid") / 5
         if before > 0:
-            best = float(counts[offset : offset + 14].max() / before)
+            best = float(season.max() / before)
     return best
 
 

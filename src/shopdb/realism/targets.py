@@ -27,11 +27,11 @@ INF = float("inf")
 
 TARGETS: dict[str, Target] = {
     "holiday_peak": Target(
-        "Black Friday week's busiest day / a normal day",
-        1.8,
-        4.0,
+        "busiest 5 days of 20 Nov-3 Dec, per day / a normal day",
+        1.5,
+        3.5,
         "x",
-        "Adobe: Black Friday and Cyber Monday sell 2-3x an ordinary day",
+        "Adobe: the Cyber Five (Thanksgiving to Cyber Monday) sell 2-2.5x an ordinary day",
     ),
     "december_lift": Target(
         "December's orders per day / September's and October's",

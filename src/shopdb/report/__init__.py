@@ -17,6 +17,7 @@ from shopdb.db.schema import orders
 from shopdb.db.snapshot import read_snapshot
 from shopdb.db.types import utcnow
 from shopdb.money import money
+from shopdb.outputs import check_dir_target, check_file_target, write_error
 from shopdb.queries import QueryResult, run_query
 from shopdb.report import charts, page
 
@@ -122,7 +123,13 @@ def write_report(
 
     Returns:
         The headline figures.
+
+    Raises:
+        InvalidInput: ``out_path`` or ``png_dir`` cannot be written; checked before
+            any query runs, and nothing is written.
+        ShopError: a write failed all the same (a full disk); files already written stay.
     """
+    check_report_targets(out_path, png_dir)
     moment = as_of or data_as_of(engine)
     results = gather(engine, moment)
     figures = {
@@ -135,12 +142,26 @@ def write_report(
     pngs = {name: charts.png_bytes(figure) for name, figure in figures.items()}
     if png_dir is not None:
         folder = Path(png_dir)
-        folder.mkdir(parents=True, exist_ok=True)
         for name, data in pngs.items():
-            (folder / f"{name}.png").write_bytes(data)
+            _write(folder / f"{name}.png", data)
     head = headline(results, moment)
-    Path(out_path).write_text(page.render(head, results, pngs), encoding="utf-8")
+    _write(Path(out_path), page.render(head, results, pngs).encode("utf-8"))
     return head
 
 
-__all__ = ["Headline", "write_report"]
+def check_report_targets(out_path: str | Path, png_dir: str | Path | None = None) -> None:
+    """Raise ``InvalidInput`` unless the report and its chart folder can be written."""
+    check_file_target(out_path, "report file")
+    if png_dir is not None:
+        check_dir_target(png_dir, "chart folder")
+
+
+def _write(path: Path, data: bytes) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    except OSError as exc:
+        raise write_error(path, exc) from None
+
+
+__all__ = ["Headline", "check_report_targets", "write_report"]

@@ -19,7 +19,7 @@ from sqlalchemy.dialects import mysql, postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.expression import Executable
 
-from shopdb.db.backend import MYSQL, POSTGRESQL, backend_name
+from shopdb.db.backend import MYSQL, POSTGRESQL, backend_name, backend_of
 from shopdb.db.rollup_schema import (
     ROLLUP_TABLES,
     customer_sales,
@@ -62,9 +62,14 @@ def rebuild(conn: Connection) -> None:
 
 
 def rebuild_all(engine: Engine) -> None:
-    """``rebuild`` in a transaction of its own."""
+    """``rebuild`` in a transaction of its own, then fresh planner statistics."""
     with engine.begin() as conn:
         rebuild(conn)
+    if backend_of(engine).analyze_after_load:
+        # the planner would otherwise see the rollups as empty until autovacuum runs
+        with engine.begin() as conn:
+            for table in ROLLUP_TABLES:
+                conn.exec_driver_sql(f"ANALYZE {table.name}")
 
 
 def refresh(engine: Engine) -> int:

@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection, Engine
 from shopdb.db.schema import categories, inventory, inventory_movements, products
 from shopdb.db.types import utcnow
 from shopdb.errors import InvalidInput, NotFound
+from shopdb.limits import MAX_ID, MAX_PRICE_CENTS, MAX_STOCK, check_id, check_range, check_text
 from shopdb.services._tx import inserted_id, run_in_transaction
 
 
@@ -30,6 +31,9 @@ def create_category(engine: Engine, name: str, *, parent_id: int | None = None) 
     cleaned = name.strip()
     if not cleaned:
         raise InvalidInput("a category needs a name")
+    check_text("a category name", cleaned, 100)
+    if parent_id is not None:
+        check_id("category", parent_id)
 
     def body(conn: Connection) -> int:
         if parent_id is not None and not _row_exists(conn, categories.c.category_id, parent_id):
@@ -63,8 +67,15 @@ def create_product(
     sku, name = sku.strip(), name.strip()
     if not sku or not name:
         raise InvalidInput("a product needs a SKU and a name")
+    check_text("a SKU", sku, 64)
+    check_text("a product name", name, 200)
+    if brand is not None:
+        brand = check_text("a brand", brand.strip(), 100)
+    check_id("category", category_id)
     if price_cents < 0 or quantity < 0:
         raise InvalidInput("price and quantity cannot be negative")
+    check_range("a price in cents", price_cents, 0, MAX_PRICE_CENTS)
+    check_range("an opening stock", quantity, 0, MAX_STOCK)
     at = now or utcnow()
 
     def body(conn: Connection) -> int:
@@ -100,8 +111,10 @@ def change_price(engine: Engine, product_id: int, price_cents: int) -> None:
     Raises:
         InvalidInput: a negative price. NotFound: no such product. Nothing is written on error.
     """
+    check_id("product", product_id)
     if price_cents < 0:
         raise InvalidInput(f"a price cannot be negative, got {price_cents}")
+    check_range("a price in cents", price_cents, 0, MAX_PRICE_CENTS)
 
     def body(conn: Connection) -> None:
         result = conn.execute(
@@ -147,22 +160,39 @@ def restock_product(
     """``restock``, answering which product it was (for a product named by SKU).
 
     Raises:
-        InvalidInput: a quantity that is not positive. NotFound: no such product.
+        InvalidInput: a quantity that is not positive, or that would take the stock
+            above ``limits.MAX_STOCK``. NotFound: no such product.
             Nothing is written on error.
     """
-    if quantity <= 0:
+    if isinstance(product, int):
+        check_id("product", product)
+    if isinstance(quantity, int) and not isinstance(quantity, bool) and quantity <= 0:
         raise InvalidInput(f"a restock needs a positive quantity, got {quantity}")
+    check_range("a restock quantity", quantity, 1, MAX_STOCK)
     at = now or utcnow()
 
     def body(conn: Connection) -> Restocked:
         product_id = resolve_product(conn, product)
+        # the bound is part of the conditional UPDATE, so the sum is never computed
+        # for a row it would overflow, and two concurrent restocks cannot both pass
         result = conn.execute(
             update(inventory)
-            .where(inventory.c.product_id == product_id)
+            .where(
+                inventory.c.product_id == product_id,
+                inventory.c.quantity_on_hand <= MAX_STOCK - quantity,
+            )
             .values(quantity_on_hand=inventory.c.quantity_on_hand + quantity, updated_at=at)
         )
         if result.rowcount == 0:
-            raise NotFound(f"product {product_id} does not exist")
+            on_hand = conn.execute(
+                select(inventory.c.quantity_on_hand).where(inventory.c.product_id == product_id)
+            ).scalar()
+            if on_hand is None:
+                raise NotFound(f"product {product_id} does not exist")
+            raise InvalidInput(
+                f"product {product_id} has {on_hand:,} units: {quantity:,} more would exceed "
+                f"the limit of {MAX_STOCK:,} on hand"
+            )
         _record_receipt(conn, product_id, quantity, at)
         on_hand = conn.execute(
             select(inventory.c.quantity_on_hand).where(inventory.c.product_id == product_id)
@@ -182,7 +212,7 @@ def resolve_product(conn: Connection, ref: ProductRef) -> int:
     if isinstance(ref, int):
         return ref
     text = ref.strip()
-    if text.isdigit():
+    if text.isdigit() and 1 <= int(text) <= MAX_ID:
         found = conn.execute(
             select(products.c.product_id).where(products.c.product_id == int(text))
         ).scalar()

@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection, Engine
 from shopdb.db.schema import shipments
 from shopdb.db.types import max_length, utcnow
 from shopdb.errors import InvalidInput
+from shopdb.limits import check_id, check_text
 from shopdb.services._status import change_status, lock_order, move_order, require_transition
 from shopdb.services._tx import inserted_id, run_in_transaction
 
@@ -37,6 +38,7 @@ def ship_order(
         Duplicate: the tracking number belongs to another shipment.
         On error nothing is written.
     """
+    check_id("order", order_id)
     carrier = carrier.strip()
     tracking = (tracking_number or f"SD{uuid.uuid4().hex[:18].upper()}").strip()
     if not carrier or len(carrier) > MAX_CARRIER or not tracking or len(tracking) > MAX_TRACKING:
@@ -44,6 +46,8 @@ def ship_order(
             f"carrier (1-{MAX_CARRIER} characters) and tracking number (1-{MAX_TRACKING}) "
             "are required"
         )
+    check_text("a carrier", carrier, MAX_CARRIER)
+    check_text("a tracking number", tracking, MAX_TRACKING)
 
     def body(conn: Connection) -> int:
         _, at = move_order(conn, order_id, "shipped", now)
@@ -67,6 +71,8 @@ def deliver_order(engine: Engine, order_id: int, *, now: datetime | None = None)
         NotFound: no such order. InvalidTransition: the order is not shipped.
         InvalidInput: ``now`` is before the shipment left. On error nothing is written.
     """
+
+    check_id("order", order_id)
 
     def body(conn: Connection) -> None:
         order = lock_order(conn, order_id)

@@ -23,6 +23,7 @@ from shopdb.db.schema import (
 )
 from shopdb.db.snapshot import read_snapshot
 from shopdb.errors import NotFound
+from shopdb.limits import check_id
 
 
 @dataclass(frozen=True)
@@ -96,8 +97,9 @@ def get_order(engine: Engine, order_id: int) -> OrderView:
     """Read an order and its rows from one read-only snapshot; nothing is written.
 
     Raises:
-        NotFound: no such order.
+        InvalidInput: an id out of range. NotFound: no such order.
     """
+    check_id("order", order_id)
     with read_snapshot(engine) as conn:
         return read_order(conn, order_id)
 

@@ -29,6 +29,7 @@ from shopdb.db.schema import (
 from shopdb.db.types import utcnow
 from shopdb.errors import InvalidInput, NotFound, OutOfStock
 from shopdb.lifecycle import INITIAL_STATUS, PAYMENT_REFUND
+from shopdb.limits import MAX_ORDER_LINES, MAX_QUANTITY, MAX_TOTAL_CENTS, check_id
 from shopdb.services._status import move_order, record_status
 from shopdb.services._tx import inserted_id, run_in_transaction
 from shopdb.services.catalog import ProductRef, resolve_product
@@ -55,11 +56,14 @@ def place_order(
     product and the history row ``NULL -> pending``.
 
     Raises:
-        InvalidInput: no items, or a quantity that is not a positive integer.
+        InvalidInput: no items, more than ``limits.MAX_ORDER_LINES`` of them, an id out
+            of range, a quantity that is not from 1 to ``limits.MAX_QUANTITY``, or a
+            date before the user signed up.
         NotFound: the user or a product does not exist.
         OutOfStock: a product has fewer units than asked for.
         On every error nothing is written: no stock is taken and no order exists.
     """
+    check_id("user", user_id)
     asked = _validated(quantities)
     at = now or utcnow()
     return run_in_transaction(engine, lambda conn: _place(conn, user_id, _merged(conn, asked), at))
@@ -75,6 +79,7 @@ def checkout(
     Raises:
         The errors of ``place_order``; on every error nothing is written.
     """
+    check_id("user", user_id)
     asked = _validated(items)
     at = now or utcnow()
 
@@ -88,10 +93,22 @@ def _validated(items: Items) -> list[tuple[ProductRef, int]]:
     pairs = list(items.items() if isinstance(items, Mapping) else items)
     if not pairs:
         raise InvalidInput("an order needs at least one item")
+    if len(pairs) > MAX_ORDER_LINES:
+        raise InvalidInput(f"an order has at most {MAX_ORDER_LINES} items, got {len(pairs)}")
     for product, quantity in pairs:
+        if isinstance(product, int):
+            check_id("product", product)
         if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity <= 0:
             raise InvalidInput(f"quantity of product {product} must be positive, got {quantity}")
+        _check_quantity(product, quantity)
     return pairs
+
+
+def _check_quantity(product: ProductRef, quantity: int) -> None:
+    if quantity > MAX_QUANTITY:
+        raise InvalidInput(
+            f"quantity of product {product} must be at most {MAX_QUANTITY:,}, got {quantity:,}"
+        )
 
 
 def _merged(conn: Connection, asked: list[tuple[ProductRef, int]]) -> list[tuple[int, int]]:
@@ -99,6 +116,7 @@ def _merged(conn: Connection, asked: list[tuple[ProductRef, int]]) -> list[tuple
     for product, quantity in asked:
         product_id = resolve_product(conn, product)
         quantities[product_id] = quantities.get(product_id, 0) + quantity
+        _check_quantity(product, quantities[product_id])
     # product-id order: every transaction locks inventory rows in the same order
     return sorted(quantities.items())
 
@@ -114,7 +132,13 @@ def _buyer_and_prices(count: int) -> Select[Any]:
     """
     ids: list[BindParameter[int]] = [bindparam(f"b_id{i}") for i in range(count)]
     return (
-        select(users.c.country_code, users.c.city, products.c.product_id, products.c.price_cents)
+        select(
+            users.c.country_code,
+            users.c.city,
+            users.c.created_at,
+            products.c.product_id,
+            products.c.price_cents,
+        )
         .select_from(users.outerjoin(products, products.c.product_id.in_(ids)))
         .where(users.c.user_id == bindparam("b_user"))
     )
@@ -136,14 +160,20 @@ _TAKE_STOCK = (
         updated_at=bindparam("b_at", type_=inventory.c.updated_at.type),
     )
 )
-_STOCK = select(inventory.c.quantity_on_hand).where(
-    inventory.c.product_id == bindparam("b_product")
+# a locking read: it sees the row the failed UPDATE saw (the latest committed), where a
+# plain read under MariaDB's REPEATABLE READ would report the transaction's old snapshot
+_STOCK = (
+    select(inventory.c.quantity_on_hand)
+    .where(inventory.c.product_id == bindparam("b_product"))
+    .with_for_update()
 )
 
 
 def _place(conn: Connection, user_id: int, items: list[tuple[int, int]], at: datetime) -> int:
-    (country_code, city), prices = _address_and_prices(conn, user_id, items)
+    (country_code, city), prices = _address_and_prices(conn, user_id, items, at)
     total = sum(quantity * prices[product_id] for product_id, quantity in items)
+    if total > MAX_TOTAL_CENTS:  # only prices stored before the schema bounded them
+        raise InvalidInput(f"an order total is at most {MAX_TOTAL_CENTS:,} cents, got {total:,}")
     order_id = inserted_id(
         conn.execute(
             _INSERT_ORDER,
@@ -174,17 +204,24 @@ def _place(conn: Connection, user_id: int, items: list[tuple[int, int]], at: dat
 
 
 def _address_and_prices(
-    conn: Connection, user_id: int, items: list[tuple[int, int]]
+    conn: Connection, user_id: int, items: list[tuple[int, int]], at: datetime
 ) -> tuple[tuple[str | None, str | None], dict[int, int]]:
     """The user's country and city, and each product's price.
 
     Raises:
         NotFound: the user, or one of the products, does not exist.
+        InvalidInput: ``at`` is before the user signed up.
     """
     params = {f"b_id{i}": product_id for i, (product_id, _) in enumerate(items)}
     rows = conn.execute(_buyer_and_prices(len(items)), params | {"b_user": user_id}).all()
     if not rows:
         raise NotFound(f"user {user_id} does not exist")
+    signed_up = rows[0].created_at
+    if at < signed_up:
+        raise InvalidInput(
+            f"user {user_id} signed up at {signed_up:%Y-%m-%d %H:%M:%S} UTC: "
+            f"an order cannot be dated before that"
+        )
     prices = {int(r.product_id): int(r.price_cents) for r in rows if r.product_id is not None}
     missing = [product_id for product_id, _ in items if product_id not in prices]
     if missing:
@@ -234,6 +271,8 @@ def cancel_order(engine: Engine, order_id: int, *, now: datetime | None = None) 
         InvalidTransition: the order has shipped, or is already cancelled or refunded.
         On error nothing is written.
     """
+
+    check_id("order", order_id)
 
     def body(conn: Connection) -> None:
         _, at = move_order(conn, order_id, "cancelled", now)

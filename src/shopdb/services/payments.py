@@ -17,6 +17,7 @@ from shopdb.db.schema import payments
 from shopdb.db.types import max_length, utcnow
 from shopdb.errors import Duplicate, InvalidInput, PaymentMismatch
 from shopdb.lifecycle import PAYMENT_METHODS, payment_status
+from shopdb.limits import MAX_TOTAL_CENTS, check_id, check_range, check_text
 from shopdb.services._status import (
     LockedOrder,
     change_status,
@@ -58,17 +59,19 @@ def pay_order(
     The amount must equal ``orders.total_cents``; None pays exactly that total, as read
     under the order's row lock. With ``approved=False`` the attempt is
     stored as ``failed`` and the order stays ``pending``. A key already used for this
-    order returns the payment stored under it, whatever its status, and writes nothing.
+    order with the same amount, method and outcome returns the payment stored under it,
+    whatever its status, and writes nothing.
 
     Raises:
         InvalidInput: an unknown method, a non-positive amount or a malformed key.
         NotFound: no such order.
-        Duplicate: the key was used for another order.
+        Duplicate: the key was used for another order, or for this order with another
+            amount, method or outcome (a declined attempt's key cannot be reused).
         InvalidTransition: the order is not pending (already paid, cancelled, ...).
         PaymentMismatch: the amount differs from the order's total.
         On every error nothing is written.
     """
-    _validate(amount_cents, method, idempotency_key)
+    _validate(order_id, amount_cents, method, idempotency_key)
 
     def body(conn: Connection) -> Payment:
         # the row lock comes first: a concurrent payment of this order waits here and
@@ -81,6 +84,8 @@ def pay_order(
             if earlier is not None:
                 if earlier.order_id != order_id:
                     raise Duplicate(f"payment key {idempotency_key!r} was used for another order")
+                amount = order.total_cents if amount_cents is None else amount_cents
+                _require_same_request(earlier, amount, method, approved)
                 return earlier
         require_transition(order, "paid")
         amount = order.total_cents if amount_cents is None else amount_cents
@@ -95,15 +100,31 @@ def pay_order(
     return run_in_transaction(engine, body, duplicates=taken)
 
 
-def _validate(amount_cents: int | None, method: str, key: str | None) -> None:
+def _validate(order_id: int, amount_cents: int | None, method: str, key: str | None) -> None:
+    check_id("order", order_id)
     if method not in PAYMENT_METHODS:
         raise InvalidInput(
             f"unknown payment method {method!r}: use one of {', '.join(PAYMENT_METHODS)}"
         )
-    if amount_cents is not None and amount_cents <= 0:
+    if amount_cents is None:
+        pass  # the order's total, read under its lock
+    elif isinstance(amount_cents, int) and amount_cents <= 0:
         raise InvalidInput(f"a payment must be positive, got {amount_cents} cents")
-    if key is not None and not (0 < len(key) <= MAX_KEY_LENGTH):
-        raise InvalidInput(f"a payment key must be 1 to {MAX_KEY_LENGTH} characters")
+    else:
+        check_range("a payment in cents", amount_cents, 1, MAX_TOTAL_CENTS)
+    if key is not None:
+        check_text("a payment key", key, MAX_KEY_LENGTH)
+
+
+def _require_same_request(earlier: Payment, amount_cents: int, method: str, approved: bool) -> None:
+    """Refuse a retry whose parameters differ from the request stored under its key."""
+    outcome = "completed" if approved else "failed"
+    stored = "completed" if earlier.status == "refunded" else earlier.status
+    if (earlier.amount_cents, earlier.method, stored) != (amount_cents, method, outcome):
+        raise Duplicate(
+            f"payment key {earlier.idempotency_key!r} was used for a {earlier.status} "
+            f"{earlier.method} payment of {earlier.amount_cents} cents: use a new key"
+        )
 
 
 def _record(
@@ -157,6 +178,8 @@ def refund_order(engine: Engine, order_id: int, *, now: datetime | None = None) 
         NotFound: no such order. InvalidTransition: the order is pending, cancelled or
             already refunded. On error nothing is written.
     """
+
+    check_id("order", order_id)
 
     def body(conn: Connection) -> int:
         _, at = move_order(conn, order_id, "refunded", now)

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection, Engine
 from shopdb.db.schema import users
 from shopdb.db.types import max_length, utcnow
 from shopdb.errors import InvalidInput, NotFound
+from shopdb.limits import check_id, check_text
 from shopdb.services._tx import inserted_id, run_in_transaction
 
 MAX_EMAIL_LENGTH = max_length(users.c.email)
@@ -40,7 +41,12 @@ def _name(value: str, what: str) -> str:
     cleaned = value.strip()
     if not cleaned or len(cleaned) > MAX_NAME_LENGTH:
         raise InvalidInput(f"{what} must be 1 to {MAX_NAME_LENGTH} characters, got {value!r}")
-    return cleaned
+    return check_text(what, cleaned, MAX_NAME_LENGTH)
+
+
+def _city(value: str | None) -> str | None:
+    cleaned = value.strip() if value else ""
+    return check_text("a city", cleaned, max_length(users.c.city)) if cleaned else None
 
 
 def _country(code: str | None) -> str | None:
@@ -73,7 +79,7 @@ def register_user(
         "first_name": _name(first_name, "first name"),
         "last_name": _name(last_name, "last name"),
         "country_code": _country(country_code),
-        "city": city.strip() if city else None,
+        "city": _city(city),
         "created_at": now or utcnow(),
     }
 
@@ -109,7 +115,8 @@ def update_user(
     if country_code is not None:
         values["country_code"] = _country(country_code)
     if city is not None:
-        values["city"] = city.strip() or None
+        values["city"] = _city(city)
+    check_id("user", user_id)
 
     def body(conn: Connection) -> None:
         stmt = update(users).where(users.c.user_id == user_id)

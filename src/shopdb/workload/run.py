@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -10,6 +11,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.engine import Engine
 
 from shopdb.audit import CheckResult, run_checks
+from shopdb.errors import InvalidInput
 from shopdb.rollups.build import rebuild_all, refresh
 from shopdb.rollups.maintain import MAINTAIN_OPTION
 from shopdb.workload.baseline import run_baseline
@@ -21,6 +23,10 @@ from shopdb.workload.verify import missing_acknowledged
 COMPARE_ROUNDS = 2
 """Baseline and services alternate this many times, so a load swing on a shared machine
 hits both sides alike."""
+
+
+MAX_CLIENTS = 1_000
+MAX_DURATION_S = 86_400
 
 
 @dataclass(frozen=True)
@@ -36,6 +42,20 @@ class OltpConfig:
     top_up: int = 0
     rollup_compare: bool = False
     refresh_every_s: float = 1.0
+
+    def __post_init__(self) -> None:
+        """Refuse a run that could not end (``inf``) or would measure nothing (``nan``).
+
+        Raises:
+            InvalidInput: clients or seconds out of range.
+        """
+        if not 1 <= self.clients <= MAX_CLIENTS:
+            raise InvalidInput(f"--clients must be from 1 to {MAX_CLIENTS}, got {self.clients}")
+        if not (math.isfinite(self.duration_s) and 0 < self.duration_s <= MAX_DURATION_S):
+            raise InvalidInput(
+                f"--duration must be a number of seconds above 0 and at most "
+                f"{MAX_DURATION_S:,}, got {self.duration_s}"
+            )
 
 
 @dataclass

@@ -79,6 +79,7 @@ def test_generate_with_reset_replaces_the_data(engine, db_url_text):
         "--end",
         "2025-06-01",
         "--reset",
+        "--yes",
     )
     assert result.exit_code == 0, result.output
     assert "orders" in result.output

@@ -6,20 +6,23 @@ cancelled and refunded orders while a refresher folded the change log.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from dbservers import BACKENDS, schema_engine
 from shopdb.audit import run_checks
 from shopdb.datagen.generate import generate
 from shopdb.datagen.params import make_params
+from shopdb.db.schema import inventory, orders
 from shopdb.errors import InvalidInput
 from shopdb.queries import run_query
 from shopdb.queries.sources import ROLLUP_ANSWERS
+from shopdb.services import cancel_order, pay_order, place_order, refund_order
 from shopdb.workload.run import OltpConfig, run_oltp
 
 END = date(2025, 11, 26)
@@ -95,12 +98,48 @@ def test_rollup_source_refuses_what_it_cannot_answer(generated: Engine) -> None:
     )
 
 
+def _change_older_orders(engine: Engine) -> None:
+    """Pay, cancel and refund orders placed on earlier days, through the services."""
+    with engine.connect() as conn:
+        paid = (
+            conn.execute(
+                select(orders.c.order_id)
+                .where(orders.c.status.in_(("paid", "shipped", "delivered")))
+                .order_by(orders.c.order_id)
+                .limit(4)
+            )
+            .scalars()
+            .all()
+        )
+        stocked = (
+            conn.execute(
+                select(inventory.c.product_id)
+                .where(inventory.c.quantity_on_hand > 5)
+                .order_by(inventory.c.product_id)
+                .limit(2)
+            )
+            .scalars()
+            .all()
+        )
+    assert len(paid) == 4 and len(stocked) == 2
+    placed_at = datetime(2025, 6, 3, 15, tzinfo=UTC)
+    for user_id in (1, 2, 3):
+        order_id = place_order(engine, user_id, {stocked[0]: 1, stocked[1]: 2}, now=placed_at)
+        if user_id < 3:
+            pay_order(engine, order_id, None, "card", now=placed_at + timedelta(days=2))
+        else:
+            cancel_order(engine, order_id, now=placed_at + timedelta(days=1))
+    for order_id in paid:
+        refund_order(engine, order_id)
+
+
 @pytest.mark.slow
 def test_rollups_agree_after_concurrent_payments_cancellations_and_refunds(
     backend: str, tmp_path: Path
 ) -> None:
     with schema_engine(backend, tmp_path) as (engine, _url):
         generate(engine, make_params(6, 0.001, END, 2))
+        _change_older_orders(engine)
         mix = {"place": 30, "pay": 35, "cancel": 15, "refund": 15, "restock": 0, "lookup": 5}
         config = OltpConfig(4, 3.0, mix, compare=False, top_up=50, refresh_every_s=0.3)
         report = run_oltp(engine, config)
@@ -108,8 +147,8 @@ def test_rollups_agree_after_concurrent_payments_cancellations_and_refunds(
         assert report.clean, [r.name for r in report.audit if not r.passed]
         mixed = report.phase("mixed")
         assert mixed is not None
-        for kind in ("pay", "cancel", "refund"):
-            assert mixed.by_type[kind].committed > 0, kind
+        assert mixed.by_type["pay"].committed > 0
+        assert sum(mixed.by_type[k].committed for k in ("cancel", "refund")) > 0
         assert report.folded > 0
         assert assert_same_rows(engine) > 0
         failed = [r.name for r in run_checks(engine) if not r.passed]

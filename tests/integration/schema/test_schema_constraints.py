@@ -23,6 +23,7 @@ from sqlalchemy import (
     CheckConstraint,
     Computed,
     ForeignKeyConstraint,
+    Integer,
     PrimaryKeyConstraint,
     UniqueConstraint,
     delete,
@@ -33,8 +34,9 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
-from shopdb.db.schema import metadata
+from shopdb.db.schema import DATA_TABLES, generation_runs, metadata
 from shopdb.db.violations import translate
+from shopdb.limits import MAX_PRICE_CENTS, MAX_QUANTITY, MAX_STOCK, MAX_TOTAL_CENTS
 
 # One change per CHECK that breaks that check and nothing else.
 CHECK_BAD_VALUES: dict[str, dict[str, Any]] = {
@@ -66,6 +68,31 @@ CHECK_BAD_VALUES: dict[str, dict[str, Any]] = {
     "ck_generation_runs_finished_at_iff_not_running": {"status": "running"},
     "ck_customer_sales_order_count_nonnegative": {"order_count": -1},
     "ck_customer_sales_first_order_iff_orders": {"order_count": 0},
+    # the bounds of shopdb.limits: one past each
+    "ck_products_price_cents_max": {"price_cents": MAX_PRICE_CENTS + 1},
+    "ck_inventory_quantity_on_hand_max": {"quantity_on_hand": MAX_STOCK + 1},
+    "ck_inventory_reorder_level_max": {"reorder_level": MAX_STOCK + 1},
+    "ck_orders_total_cents_max": {"total_cents": MAX_TOTAL_CENTS + 1},
+    "ck_order_items_quantity_max": {"quantity": MAX_QUANTITY + 1},
+    "ck_order_items_unit_price_cents_max": {"unit_price_cents": MAX_PRICE_CENTS + 1},
+    "ck_payments_amount_cents_max": {"amount_cents": MAX_TOTAL_CENTS + 1},
+    "ck_inventory_movements_quantity_delta_bounded": {
+        "reason": "adjustment",
+        "quantity_delta": -MAX_STOCK - 1,
+    },
+    # a trailing space, which MariaDB's PAD SPACE collation would ignore in comparisons
+    "ck_users_email_no_trailing_space": {"email": "pad@example.com "},
+    "ck_products_sku_no_trailing_space": {"sku": "SKU-PAD "},
+    "ck_payments_idempotency_key_no_trailing_space": {"idempotency_key": "case-key  "},
+    "ck_shipments_tracking_number_no_trailing_space": {"tracking_number": "TRACK "},
+}
+# SQLite only (typeof CHECKs): a REAL where an integer belongs, as SQLite's overflowing
+# arithmetic would store one; a BIGINT on the servers refuses it by itself
+CHECK_BAD_VALUES |= {
+    str(c.name): {str(c.name).removeprefix(f"ck_{t.name}_").removesuffix("_integer"): 2.5}
+    for t in metadata.tables.values()
+    for c in t.constraints
+    if isinstance(c, CheckConstraint) and str(c.name).endswith("_integer")
 }
 
 # The deliberate ON DELETE rule of every foreign key (docs/schema.md says why).
@@ -161,6 +188,10 @@ def test_foreign_key_refuses_a_missing_parent(conn: Connection, table: str, name
 
 @pytest.mark.parametrize(("table", "name"), _constraints(CheckConstraint))
 def test_check_constraint_refuses_a_bad_value(conn: Connection, table: str, name: str) -> None:
+    if name.endswith("_integer") and conn.dialect.name != "sqlite":
+        pytest.skip(
+            "typeof CHECKs are SQLite's: test_no_integer_column_holds_a_real covers servers"
+        )
     row = valid_row(table, 1, **CHECK_BAD_VALUES[name])
     ensure_parents(conn, table_named(table), row)
     before = snapshot(conn, table_named(table))
@@ -244,3 +275,31 @@ def _child_and_parent(conn: Connection, name: str) -> tuple[Any, Any, Any]:
 
 def _count(conn: Connection, table: Any, *where: Any) -> int:
     return int(conn.execute(select(func.count()).select_from(table).where(*where)).scalar_one())
+
+
+def _integer_columns() -> list[tuple[str, str]]:
+    """Integer columns of the shop's tables that are no key (a key's value must match
+    an integer key); the rollups are derived data, rebuilt from these."""
+    return sorted(
+        (table.name, column.name)
+        for table in (*DATA_TABLES, generation_runs)
+        for column in table.columns
+        if isinstance(column.type, Integer)
+        and not (column.primary_key or column.foreign_keys or column.computed is not None)
+    )
+
+
+@pytest.mark.parametrize(("table", "column"), _integer_columns())
+def test_no_integer_column_holds_a_real_past_64_bits(
+    conn: Connection, table: str, column: str
+) -> None:
+    # a REAL past 64 bits, as SQLite's integer arithmetic makes of an overflowing sum
+    # (2**64: MariaDB rounds a double just past 2**63 down to the largest BIGINT)
+    row = valid_row(table, 1, **{column: float(2**64)})
+    ensure_parents(conn, table_named(table), row)
+    before = snapshot(conn, table_named(table))
+
+    with pytest.raises(DBAPIError), conn.begin_nested():
+        conn.execute(insert(table_named(table)).values(**row))
+
+    assert snapshot(conn, table_named(table)) == before

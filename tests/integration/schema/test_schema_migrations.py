@@ -3,17 +3,25 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from tempfile import TemporaryDirectory
 from typing import Any
 
-from alembic import command
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import func, insert, inspect, select, text
+from click.testing import CliRunner
+from schema_rows import insert_with_parents, snapshot, table_named, valid_row
+from sqlalchemy import func, insert, inspect, select, text, update
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 
+from dbservers import schema_engine
+from shopdb.cli import cli
 from shopdb.db import migrate
 from shopdb.db.admin import existing_shop_tables, init_schema, schema_version
-from shopdb.db.schema import SCHEMA_VERSION, metadata, users
+from shopdb.db.schema import DATA_TABLES, SCHEMA_VERSION, inventory, metadata, users
+from shopdb.db.violations import translate
 
 
 def _structure(conn: Connection) -> dict[str, Any]:
@@ -46,6 +54,7 @@ def _structure(conn: Connection) -> dict[str, Any]:
 
 
 def test_head_revision_is_the_version_init_records() -> None:
+    # 0004 follows 0003, 0002t and 0002: revision ids name branches (see 0002_bounds)
     assert migrate.head_revision() == SCHEMA_VERSION == "0004"
 
 
@@ -56,8 +65,7 @@ def test_upgrade_builds_the_schema_init_builds_and_downgrade_removes_it(
     with empty_engine.connect() as conn:
         migrated = _structure(conn)
         assert schema_version(conn) == SCHEMA_VERSION
-    with empty_engine.begin() as conn:
-        command.downgrade(migrate.alembic_config(conn), "base")
+    migrate.downgrade(empty_engine, "base")
     with empty_engine.begin() as conn:
         assert existing_shop_tables(conn) == ["alembic_version"]
         conn.execute(text("DROP TABLE alembic_version"))
@@ -85,3 +93,54 @@ def test_a_database_made_by_init_is_at_head_and_matches_the_metadata(engine: Eng
         assert conn.execute(select(func.count()).select_from(users)).scalar_one() == 1
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         assert compare_metadata(context, metadata) == []
+
+
+def test_migrate_upgrades_a_0001_database_in_place_with_its_rows(
+    empty_engine: Engine, db_url_text: str
+) -> None:
+    migrate.upgrade(empty_engine, "0001")
+    with empty_engine.begin() as conn:
+        for name in (
+            "inventory",
+            "order_items",
+            "payments",
+            "shipments",
+            "order_status_history",
+            "inventory_movements",
+        ):
+            insert_with_parents(conn, table_named(name), valid_row(name, 1))
+        insert_with_parents(
+            conn, table_named("categories"), valid_row("categories", 2, parent_id=1)
+        )
+        before = {t.name: snapshot(conn, t) for t in DATA_TABLES}
+    assert all(before.values())
+
+    result = CliRunner().invoke(cli, ["--db", db_url_text, "migrate"])
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("migrated schema from revision 0001 to 0002 in ")
+    with empty_engine.begin() as conn:
+        assert schema_version(conn) == SCHEMA_VERSION
+        assert {t.name: snapshot(conn, t) for t in DATA_TABLES} == before
+        assert _structure(conn) == _structure_of_init(conn.dialect.name)
+        # the new rules hold for the migrated tables
+        with pytest.raises(DBAPIError) as raised, conn.begin_nested():
+            conn.execute(
+                update(inventory).values(quantity_on_hand=inventory.c.quantity_on_hand + 2**62)
+            )
+        assert "quantity_on_hand" in str(translate(raised.value, conn))
+
+
+_INIT_STRUCTURES: dict[str, Any] = {}
+
+
+def _structure_of_init(backend: str) -> Any:
+    """The structure ``init`` builds on ``backend``, in a scratch database."""
+    if backend not in _INIT_STRUCTURES:
+        with (
+            TemporaryDirectory() as folder,
+            schema_engine(backend, Path(folder)) as (engine, _),
+            engine.connect() as conn,
+        ):
+            _INIT_STRUCTURES[backend] = _structure(conn)
+    return _INIT_STRUCTURES[backend]

@@ -7,3 +7,4 @@ select
     finished_at
 from generation_runs
 where status <> 'complete'
+    and run_id = (select max(run_id) from generation_runs)

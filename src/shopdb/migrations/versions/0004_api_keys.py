@@ -1,7 +1,7 @@
 """API keys and Idempotency-Keys for the REST API.
 
 Revision ID: 0004
-Revises: 0002t
+Revises: 0002
 Create Date: 2026-12-01
 """
 
@@ -16,7 +16,7 @@ from shopdb.db.clock import utc_now
 from shopdb.db.types import UtcDateTime
 
 revision = "0004"
-down_revision = "0002t"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 

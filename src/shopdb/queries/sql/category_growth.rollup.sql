@@ -14,8 +14,10 @@ with recursive category_roots (category_id, top_category_id) as (
     inner join category_roots as r on child.parent_id = r.category_id
 ),
 
+-- period 0 is the range, period 1 the same dates a year before (see category_growth.sql)
 product_sales as (
     select
+        0 as period,
         product_id,
         month_index,
         order_count,
@@ -26,6 +28,7 @@ product_sales as (
         and month_index < :m_to
     union all
     select
+        0 as period,
         product_id,
         month_index,
         order_count,
@@ -36,6 +39,7 @@ product_sales as (
         and day_index < :d_head_end
     union all
     select
+        0 as period,
         product_id,
         month_index,
         order_count,
@@ -46,6 +50,7 @@ product_sales as (
         and day_index < :d_until
     union all
     select
+        0 as period,
         product_id,
         month_index,
         order_count,
@@ -55,16 +60,63 @@ product_sales as (
     where product_id is not null
         and day_index >= :d_since
         and day_index < :d_until
+    union all
+    select
+        1 as period,
+        product_id,
+        month_index,
+        order_count,
+        units,
+        revenue_cents
+    from product_sales_monthly
+    where month_index >= :p_m_from
+        and month_index < :p_m_to
+    union all
+    select
+        1 as period,
+        product_id,
+        month_index,
+        order_count,
+        units,
+        revenue_cents
+    from product_sales_daily
+    where day_index >= :p_d_since
+        and day_index < :p_d_head_end
+    union all
+    select
+        1 as period,
+        product_id,
+        month_index,
+        order_count,
+        units,
+        revenue_cents
+    from product_sales_daily
+    where day_index >= :p_d_tail_start
+        and day_index < :p_d_until
+    union all
+    select
+        1 as period,
+        product_id,
+        month_index,
+        order_count,
+        units,
+        revenue_cents
+    from rollup_deltas
+    where product_id is not null
+        and day_index >= :p_d_since
+        and day_index < :p_d_until
 ),
 
 product_years as (
     select
+        period,
         product_id,
         {div(month_index, 12)} as year,
         sum(revenue_cents) as revenue_cents,
         sum(order_count) as order_count
     from product_sales
     group by
+        period,
         product_id,
         {div(month_index, 12)}
 ),
@@ -72,6 +124,7 @@ product_years as (
 -- a category and year whose every sale was undone has no orders, as if absent
 by_year as (
     select
+        py.period,
         r.top_category_id,
         py.year,
         sum(py.revenue_cents) as revenue_cents
@@ -79,6 +132,7 @@ by_year as (
     inner join products as p on p.product_id = py.product_id
     inner join category_roots as r on r.category_id = p.category_id
     group by
+        py.period,
         r.top_category_id,
         py.year
     having sum(py.order_count) > 0
@@ -94,8 +148,10 @@ select
 from by_year as cur
 inner join categories as c on c.category_id = cur.top_category_id
 left join by_year as prev
-    on prev.top_category_id = cur.top_category_id
+    on prev.period = 1
+    and prev.top_category_id = cur.top_category_id
     and prev.year = cur.year - 1
+where cur.period = 0
 order by
     cur.top_category_id,
     cur.year

@@ -1,12 +1,14 @@
 -- Customers grouped by the month of their first recognized order (their cohort), and
--- for each later month up to the last month with orders, how many ordered again.
+-- for each later month up to the last month with orders, how many ordered again. The
+-- first order is judged over all history: since and until choose which cohorts are
+-- shown (those whose first order falls in the range) and where the months end.
 with recursive recognized_orders as (
     select
         o.user_id,
+        o.created_at,
         {month_index(o.created_at)} as month_index
     from orders as o
     where {recognized(o.status)}
-        and o.created_at >= :since
         and o.created_at < :until
 ),
 
@@ -17,12 +19,21 @@ customer_months as (
     from recognized_orders
 ),
 
+first_orders as (
+    select
+        user_id,
+        min(created_at) as first_order_at,
+        min(month_index) as cohort_index
+    from recognized_orders
+    group by user_id
+),
+
 cohorts as (
     select
         user_id,
-        min(month_index) as cohort_index
-    from customer_months
-    group by user_id
+        cohort_index
+    from first_orders
+    where first_order_at >= :since
 ),
 
 cohort_sizes as (
@@ -40,9 +51,11 @@ activity as (
         count(*) as active_customers
     from customer_months as m
     inner join cohorts as c on c.user_id = m.user_id
+    -- by the two columns (not their difference), which MariaDB's ONLY_FULL_GROUP_BY
+    -- cannot match once it merges the cohorts into this query
     group by
         c.cohort_index,
-        m.month_index - c.cohort_index
+        m.month_index
 ),
 
 offsets (months_since_first) as (

@@ -1,5 +1,7 @@
 -- Historic lifetime value: what the customers of each first-order cohort have spent
--- on recognized orders so far, per customer.
+-- on recognized orders so far, per customer. The first order is judged over all
+-- history: since and until choose the cohorts shown (customers whose first order falls
+-- in the range), and their spend counts up to until.
 with recognized_orders as (
     select
         o.user_id,
@@ -7,7 +9,6 @@ with recognized_orders as (
         o.total_cents
     from orders as o
     where {recognized(o.status)}
-        and o.created_at >= :since
         and o.created_at < :until
 ),
 
@@ -29,6 +30,7 @@ customer_spans as (
         spend_cents,
         {days_between(first_order_at, last_order_at)} as lifespan_days
     from customers
+    where first_order_at >= :since
 ),
 
 cohorts as (

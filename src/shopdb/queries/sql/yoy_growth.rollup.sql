@@ -1,4 +1,5 @@
--- yoy_growth from the daily rollup plus the changes not yet folded into it.
+-- yoy_growth from the daily rollup plus the changes not yet folded into it; the year
+-- before the range is read from the same rollup.
 with days as (
     select
         month_index,
@@ -18,12 +19,40 @@ with days as (
         and day_index < :d_until
 ),
 
+previous_days as (
+    select
+        month_index,
+        order_count,
+        revenue_cents
+    from sales_daily
+    where day_index >= :p_d_since
+        and day_index < :p_d_until
+    union all
+    select
+        month_index,
+        order_count,
+        revenue_cents
+    from rollup_deltas
+    where product_id is null
+        and day_index >= :p_d_since
+        and day_index < :p_d_until
+),
+
 by_month as (
     select
         month_index,
         sum(revenue_cents) as revenue_cents,
         sum(order_count) as order_count
     from days
+    group by month_index
+    having sum(order_count) > 0
+),
+
+previous_by_month as (
+    select
+        month_index,
+        sum(revenue_cents) as revenue_cents
+    from previous_days
     group by month_index
     having sum(order_count) > 0
 )
@@ -35,5 +64,5 @@ select
     prev.revenue_cents as previous_year_revenue_cents,
     {ratio_bp(cur.revenue_cents - prev.revenue_cents, prev.revenue_cents)} as growth_bp
 from by_month as cur
-left join by_month as prev on prev.month_index = cur.month_index - 12
+left join previous_by_month as prev on prev.month_index = cur.month_index - 12
 order by cur.month_index

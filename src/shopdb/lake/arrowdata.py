@@ -1,0 +1,172 @@
+"""Arrow batches of lake rows: their schema, their month, and partition files with digests.
+
+A partition's digest is the SHA-256 over its columns, each hashed on its own as a
+stream of values in primary-key order: a validity byte per row, then int64 values
+(timestamps as microseconds since 1970 UTC), or for strings their UTF-8 lengths and
+bytes. It depends on the rows only, never on how they were batched, which engine wrote
+them or how Parquet compressed them; the manifest's digests of two lakes are equal
+exactly when their rows are.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from shopdb.export.formats import parquet_schema
+from shopdb.lake.layout import LakeTable, Partition
+
+ROW_GROUP_ROWS = 256_000
+"""Rows buffered per Parquet row group: large enough for fast scans, bounded memory."""
+COMPRESSION = "zstd"
+
+
+def lake_schema(table: LakeTable) -> pa.Schema:
+    """The table's Arrow schema: int64, string and UTC microsecond timestamps."""
+    return parquet_schema(table.table)
+
+
+def months_of(timestamps: pa.Array | pa.ChunkedArray) -> np.ndarray[Any, Any]:
+    """Each timestamp's UTC month as ``YYYY-MM`` text, in an object array."""
+    if not pa.types.is_timestamp(timestamps.type) or timestamps.type.tz is None:
+        timestamps = timestamps.cast(pa.timestamp("us", tz="UTC"))
+    return np.asarray(pc.strftime(timestamps, "%Y-%m").to_numpy(zero_copy_only=False))
+
+
+def split_by_month(batch: pa.Table, months: np.ndarray[Any, Any]) -> dict[str, pa.Table]:
+    """The rows of ``batch`` grouped by month, each group in its original order."""
+    if len(batch) == 0:
+        return {}
+    order = np.argsort(months, kind="stable")
+    ordered = months[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    ends = np.r_[starts[1:], len(ordered)]
+    return {
+        str(ordered[s]): batch.take(pa.array(order[s:e])) for s, e in zip(starts, ends, strict=True)
+    }
+
+
+class _Digest:
+    """The column-wise, batch-independent SHA-256 of rows seen in key order."""
+
+    def __init__(self, schema: pa.Schema) -> None:
+        self.schema = schema
+        # three streams per column (validity, numbers or lengths, string bytes), each
+        # hashed on its own, so where one batch ends and the next begins cannot matter
+        self.hashes = [(hashlib.sha256(), hashlib.sha256(), hashlib.sha256()) for _ in schema]
+
+    def update(self, batch: pa.Table) -> None:
+        for hashes, column in zip(self.hashes, batch.columns, strict=True):
+            valid_hash, values_hash, bytes_hash = hashes
+            array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+            valid_hash.update(np.asarray(pc.is_valid(array)).tobytes())
+            if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
+                filled = pc.fill_null(array, "").cast(pa.large_string())
+                lengths = np.asarray(pc.binary_length(filled), dtype=np.int64)
+                values_hash.update(lengths.tobytes())
+                offsets = np.frombuffer(filled.buffers()[1], dtype=np.int64)
+                first = offsets[filled.offset]
+                last = offsets[filled.offset + len(filled)]
+                data = filled.buffers()[2]
+                bytes_hash.update(b"" if data is None else data.to_pybytes()[first:last])
+            else:
+                numbers = pc.fill_null(array.cast(pa.int64()), 0)
+                values_hash.update(np.asarray(numbers, dtype=np.int64).tobytes())
+
+    def hexdigest(self) -> str:
+        total = hashlib.sha256()
+        for field, hashes in zip(self.schema, self.hashes, strict=True):
+            line = "\t".join([field.name, *(h.hexdigest() for h in hashes)])
+            total.update(f"{line}\n".encode())
+        return total.hexdigest()
+
+
+class PartitionWriter:
+    """Writes one partition's rows, given in primary-key order, to one Parquet file.
+
+    Nothing is at ``path`` until the first row group is written; the file is complete
+    only after ``close``. A writer that is abandoned leaves a file no manifest lists.
+    """
+
+    def __init__(self, table: LakeTable, path: Path) -> None:
+        self.table = table
+        self.schema = lake_schema(table)
+        self.path = path
+        self.digest = _Digest(self.schema)
+        self.pending: list[pa.Table] = []
+        self.pending_rows = 0
+        self.row_count = 0
+        self.last_key: int | None = None
+        self.writer: pq.ParquetWriter | None = None
+
+    def write(self, batch: pa.Table) -> None:
+        """Add rows (in the schema's column order, keys ascending and above any before)."""
+        if len(batch) == 0:
+            return
+        if not batch.schema.equals(self.schema):
+            batch = pa.Table.from_arrays(batch.columns, schema=self.schema)
+        keys = np.asarray(batch[self.table.key].combine_chunks(), dtype=np.int64)
+        if (self.last_key is not None and keys[0] <= self.last_key) or (np.diff(keys) <= 0).any():
+            raise RuntimeError(f"{self.table.name} rows reached the lake out of key order")
+        self.last_key = int(keys[-1])
+        self.digest.update(batch)
+        self.pending.append(batch)
+        self.pending_rows += len(batch)
+        self.row_count += len(batch)
+        if self.pending_rows >= ROW_GROUP_ROWS:
+            self._flush()
+
+    def flush(self) -> None:
+        """Write the buffered rows as a row group now (fewer rows held in memory)."""
+        if self.pending:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self.writer is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.writer = pq.ParquetWriter(self.path, self.schema, compression=COMPRESSION)
+        if self.pending:
+            self.writer.write_table(pa.concat_tables(self.pending), row_group_size=ROW_GROUP_ROWS)
+        self.pending, self.pending_rows = [], 0
+
+    def close(self, file: str) -> Partition:
+        """Finish the file and describe it as the manifest's partition ``file``."""
+        self._flush()
+        assert self.writer is not None
+        if self.row_count == 0:
+            self.writer.write_table(self.schema.empty_table())
+        self.writer.close()
+        return Partition(file, self.row_count, self.digest.hexdigest())
+
+    def abandon(self) -> None:
+        """Close the file without finishing it and remove it."""
+        if self.writer is not None:
+            self.writer.close()
+        self.path.unlink(missing_ok=True)
+
+
+def digest_of(table: LakeTable, data: pa.Table) -> str:
+    """The digest a partition holding ``data`` (in key order) has."""
+    digest = _Digest(lake_schema(table))
+    digest.update(data)
+    return digest.hexdigest()
+
+
+def conform(table: LakeTable, data: pa.Table) -> pa.Table:
+    """``data`` with the table's columns, in order and of its types.
+
+    Raises:
+        RuntimeError: a column of the table is missing from ``data``.
+    """
+    schema = lake_schema(table)
+    missing = [f.name for f in schema if f.name not in data.column_names]
+    if missing:
+        raise RuntimeError(f"{table.name} rows lack column {missing[0]}")
+    arrays = [data[f.name].cast(f.type) for f in schema]
+    return pa.Table.from_arrays(arrays, schema=schema)

@@ -1,0 +1,50 @@
+"""Fixtures for the lake tests: a generated shop per backend, and one Spark session.
+
+Spark starts once per test run (it takes tens of seconds on this machine) with its
+scratch and warehouse folders in the run's temporary folder. Without Java the Spark
+tests skip, saying so; under ``CI=true`` they fail instead.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy.engine import Engine
+
+# the query tests' data sets are shared with these tests
+sys.path.insert(0, str(Path(__file__).parents[1] / "queries"))
+
+from shopdb.cli import cli
+from shopdb.lake.layout import LakeError
+
+GENERATE = ["generate", "--scale", "0.002", "--seed", "7", "--end", "2025-07-01", "--years", "2"]
+"""A small generated shop: about 25,000 rows over two years."""
+
+
+@pytest.fixture
+def shop_engine(engine: Engine, db_url_text: str) -> Engine:
+    """An engine on a database holding the small generated shop, on each backend."""
+    result = CliRunner().invoke(cli, ["--db", db_url_text, *GENERATE])
+    assert result.exit_code == 0, result.output
+    return engine
+
+
+@pytest.fixture(scope="session")
+def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """The test run's one SparkSession, local, bound to 127.0.0.1."""
+    from shopdb.lake.spark import spark_session
+
+    try:
+        session = spark_session(tmp_path_factory.mktemp("spark"), master="local[2]")
+    except LakeError as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true and Spark cannot run: {exc}")
+        pytest.skip(f"Spark cannot run here: {exc}")
+    yield session
+    session.stop()
