@@ -3,6 +3,19 @@ CREATE TABLE alembic_version (
 	CONSTRAINT pk_alembic_version PRIMARY KEY (version_num)
 );
 
+CREATE TABLE api_keys (
+	api_key_id BIGSERIAL NOT NULL, 
+	role VARCHAR(16) NOT NULL, 
+	label VARCHAR(100), 
+	key_prefix VARCHAR(16) NOT NULL, 
+	key_hash VARCHAR(64) NOT NULL, 
+	created_at TIMESTAMP WITHOUT TIME ZONE DEFAULT timezone('UTC', now()) NOT NULL, 
+	revoked_at TIMESTAMP WITHOUT TIME ZONE, 
+	CONSTRAINT pk_api_keys PRIMARY KEY (api_key_id), 
+	CONSTRAINT uq_api_keys_key_hash UNIQUE (key_hash), 
+	CONSTRAINT ck_api_keys_role CHECK (role in ('admin', 'clerk', 'analyst'))
+);
+
 CREATE TABLE categories (
 	category_id BIGSERIAL NOT NULL, 
 	name VARCHAR(100) NOT NULL, 
@@ -101,6 +114,21 @@ CREATE TABLE users (
 	CONSTRAINT ck_users_email_no_trailing_space CHECK (email not like '%% '), 
 	CONSTRAINT ck_users_country_code CHECK (country_code is null or length(country_code) = 2)
 );
+
+CREATE TABLE idempotency_keys (
+	idempotency_key VARCHAR(64) NOT NULL, 
+	api_key_id BIGINT, 
+	request_hash VARCHAR(64) NOT NULL, 
+	status_code INTEGER NOT NULL, 
+	response_body TEXT NOT NULL, 
+	location VARCHAR(200), 
+	created_at TIMESTAMP WITHOUT TIME ZONE DEFAULT timezone('UTC', now()) NOT NULL, 
+	CONSTRAINT pk_idempotency_keys PRIMARY KEY (idempotency_key), 
+	CONSTRAINT ck_idempotency_keys_status_code_success CHECK (status_code between 200 and 299), 
+	CONSTRAINT fk_idempotency_keys_api_key_id FOREIGN KEY(api_key_id) REFERENCES api_keys (api_key_id) ON DELETE CASCADE
+);
+
+CREATE INDEX ix_idempotency_keys_api_key_id ON idempotency_keys (api_key_id);
 
 CREATE TABLE orders (
 	order_id BIGSERIAL NOT NULL, 
@@ -246,4 +274,4 @@ CREATE TABLE shipments (
 	CONSTRAINT fk_shipments_order_id FOREIGN KEY(order_id) REFERENCES orders (order_id) ON DELETE CASCADE
 );
 
-INSERT INTO alembic_version (version_num) VALUES ('0002');
+INSERT INTO alembic_version (version_num) VALUES ('0004');

@@ -77,3 +77,11 @@ class RetriesExhausted(ShopError):
 
 class ConnectionLost(ShopError):
     """The connection died while committing, so whether the transaction took effect is unknown."""
+
+
+class QueryTimeout(ShopError):
+    """A query ran longer than its statement timeout and was cancelled; nothing was written."""
+
+
+class StaleVersion(ShopError):
+    """A conditional update named a version of a row that is no longer the current one."""

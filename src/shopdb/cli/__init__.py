@@ -6,6 +6,7 @@ Each command group lives in its own module and registers itself on ``cli`` here.
 from __future__ import annotations
 
 from shopdb.cli import (
+    api_cmds,
     audit_cmds,
     bench_cmds,
     data_cmds,
@@ -27,5 +28,6 @@ bench_cmds.register(cli)
 realism_cmds.register(cli)
 rollup_cmds.register(cli)
 lake_cmds.register(cli)
+api_cmds.register(cli)
 
 __all__ = ["cli", "main"]

@@ -8,11 +8,17 @@ import subprocess
 from sqlalchemy import Column, Table, UniqueConstraint
 
 from shopdb.db.rollup_schema import ROLLUP_TABLES
-from shopdb.db.schema import DATA_TABLES, generation_runs
+from shopdb.db.schema import DATA_TABLES, api_keys, generation_runs, idempotency_keys
 from shopdb.errors import ShopError
 
 FORMATS = ("mermaid", "dot", "svg")
-_TABLES: tuple[Table, ...] = (*DATA_TABLES, generation_runs, *ROLLUP_TABLES)
+_TABLES: tuple[Table, ...] = (
+    *DATA_TABLES,
+    generation_runs,
+    *ROLLUP_TABLES,
+    api_keys,
+    idempotency_keys,
+)
 
 
 def render(fmt: str) -> str:

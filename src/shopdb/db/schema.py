@@ -19,11 +19,13 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    Text,
     UniqueConstraint,
     text,
 )
 from sqlalchemy.dialects import sqlite as _sqlite
 
+from shopdb.access import ROLES
 from shopdb.db.clock import utc_now
 from shopdb.db.types import Cents, Id, UtcDateTime
 from shopdb.lifecycle import (
@@ -37,7 +39,7 @@ from shopdb.lifecycle import (
 )
 from shopdb.limits import MAX_PRICE_CENTS, MAX_QUANTITY, MAX_STOCK, MAX_TOTAL_CENTS
 
-SCHEMA_VERSION = "0002"
+SCHEMA_VERSION = "0004"
 """The schema's revision, stored in ``alembic_version``: the newest Alembic revision in
 ``shopdb/migrations/versions`` (a test keeps the two equal)."""
 
@@ -301,6 +303,40 @@ generation_runs = Table(
     CheckConstraint(
         "(status = 'running') = (finished_at is null)", name="finished_at_iff_not_running"
     ),
+    **_MYSQL,
+)
+
+# API keys: only a hash of each key is stored; a revoked key keeps its row for the record.
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("api_key_id", Id, primary_key=True),
+    Column("role", String(16), nullable=False),
+    Column("label", String(100), nullable=True),
+    # the key's first characters, enough to recognise it in a list, never to use it
+    Column("key_prefix", String(16), nullable=False),
+    Column("key_hash", String(64), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False, server_default=_NOW),
+    Column("revoked_at", UtcDateTime, nullable=True),
+    UniqueConstraint("key_hash"),
+    CheckConstraint(_one_of("role", ROLES), name="role"),
+    **_MYSQL,
+)
+
+# An Idempotency-Key and the response it got, written in the transaction of the write it
+# names, so a committed write always has its key and a replay writes nothing.
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("idempotency_key", String(64), primary_key=True),
+    Column("api_key_id", Id, ForeignKey("api_keys.api_key_id", ondelete="CASCADE"), nullable=True),
+    Column("request_hash", String(64), nullable=False),
+    Column("status_code", Integer, nullable=False),
+    Column("response_body", Text, nullable=False),
+    Column("location", String(200), nullable=True),
+    Column("created_at", UtcDateTime, nullable=False, server_default=_NOW),
+    CheckConstraint("status_code between 200 and 299", name="status_code_success"),
+    Index(None, "api_key_id"),
     **_MYSQL,
 )
 

@@ -47,6 +47,9 @@ _observer: ContextVar[Callable[[BaseException], None] | None] = ContextVar(
     "shopdb_retry_observer", default=None
 )
 _rng = random.Random()
+_before_commit: ContextVar[Callable[[Connection, Any], None] | None] = ContextVar(
+    "shopdb_before_commit", default=None
+)
 
 
 @contextmanager
@@ -60,6 +63,21 @@ def observe_retries(callback: Callable[[BaseException], None]) -> Iterator[None]
         yield
     finally:
         _observer.reset(token)
+
+
+@contextmanager
+def before_commit(hook: Callable[[Connection, Any], None]) -> Iterator[None]:
+    """Call ``hook(conn, result)`` in each write transaction of this context, before COMMIT.
+
+    The API records an Idempotency-Key this way, in the transaction of the write it
+    names: if the hook raises, the write is rolled back with it. The hook runs again
+    when a transaction is retried. Contexts are per thread.
+    """
+    token = _before_commit.set(hook)
+    try:
+        yield
+    finally:
+        _before_commit.reset(token)
 
 
 def is_transient(exc: DBAPIError) -> bool:
@@ -102,6 +120,9 @@ def run_in_transaction(
                     conn.execution_options(**{IMMEDIATE: True})
                 with conn.begin() as trans:
                     result = body(conn)
+                    hook = _before_commit.get() if write else None
+                    if hook is not None:
+                        hook(conn, result)
                     committing = True
                     trans.commit()
                 return result

@@ -120,6 +120,30 @@ def _generation_runs(n: int) -> dict[str, Any]:
     )
 
 
+def _api_keys(n: int) -> dict[str, Any]:
+    return dict(
+        api_key_id=n,
+        role="clerk",
+        label=f"key {n}",
+        key_prefix="shopdb_abcde",
+        key_hash=f"{n:064x}",
+        created_at=T0,
+        revoked_at=None,
+    )
+
+
+def _idempotency_keys(n: int) -> dict[str, Any]:
+    return dict(
+        idempotency_key=f"idem-{n}",
+        api_key_id=1,
+        request_hash=f"{n:064x}",
+        status_code=201,
+        response_body="{}",
+        location=None,
+        created_at=T0,
+    )
+
+
 def _alembic_version(n: int) -> dict[str, Any]:
     return dict(version_num=f"test-{n}")
 
@@ -180,6 +204,8 @@ ROWS = {
     "shipments": _shipments,
     "inventory_movements": _inventory_movements,
     "generation_runs": _generation_runs,
+    "api_keys": _api_keys,
+    "idempotency_keys": _idempotency_keys,
     "alembic_version": _alembic_version,
     "rollup_deltas": _rollup_deltas,
     "sales_daily": _sales_daily,

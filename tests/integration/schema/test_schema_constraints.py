@@ -63,6 +63,8 @@ CHECK_BAD_VALUES: dict[str, dict[str, Any]] = {
     "ck_inventory_movements_quantity_delta_nonzero": {"reason": "adjustment", "quantity_delta": 0},
     "ck_inventory_movements_reason_rules": {"reason": "sale", "quantity_delta": 5},
     "ck_generation_runs_status": {"status": "paused"},
+    "ck_api_keys_role": {"role": "root"},
+    "ck_idempotency_keys_status_code_success": {"status_code": 500},
     "ck_generation_runs_finished_at_iff_not_running": {"status": "running"},
     "ck_customer_sales_order_count_nonnegative": {"order_count": -1},
     "ck_customer_sales_first_order_iff_orders": {"order_count": 0},
@@ -106,6 +108,7 @@ ON_DELETE = {
     "fk_shipments_order_id": "CASCADE",
     "fk_inventory_movements_product_id": "CASCADE",
     "fk_inventory_movements_order_id": "RESTRICT",
+    "fk_idempotency_keys_api_key_id": "CASCADE",
 }
 # a child row that refers to an order must be a movement that may do so
 _CHILD_CHANGES = {"fk_inventory_movements_order_id": {"reason": "sale", "quantity_delta": -1}}

@@ -54,8 +54,8 @@ def _structure(conn: Connection) -> dict[str, Any]:
 
 
 def test_head_revision_is_the_version_init_records() -> None:
-    # 0002 follows 0003 and 0002t: revision ids name branches (see 0002_bounds)
-    assert migrate.head_revision() == SCHEMA_VERSION == "0002"
+    # 0004 follows 0003, 0002t and 0002: revision ids name branches (see 0002_bounds)
+    assert migrate.head_revision() == SCHEMA_VERSION == "0004"
 
 
 def test_upgrade_builds_the_schema_init_builds_and_downgrade_removes_it(

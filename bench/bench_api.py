@@ -1,0 +1,235 @@
+"""The REST API against the services it calls, measured in the same run on one database.
+
+Usage: python bench/bench_api.py DB_URL [SECONDS] [CLIENTS]
+
+The database must hold a shop (``shopdb bench seed`` or ``shopdb generate``). Prints:
+
+1. the ``bench oltp`` mix (place 45, pay 40, cancel 5, restock 5, lookup 5) for SECONDS
+   with CLIENTS threads calling the services directly, then the same mix through HTTP
+   against ``shopdb serve`` (one uvicorn worker) on 127.0.0.1: throughput, p50/p99
+   latency, 5xx count, and HTTP as a share of direct;
+2. ``GET /v1/orders/{id}`` and the first page of ``/v1/products`` against
+   ``get_order`` and ``list_products``, one client, sequentially;
+3. the cost of one ``GET /v1/orders/{id}`` split into database (the service call and the
+   key lookup), serialization (building and dumping the response model) and framework
+   (the rest: HTTP, routing, validation, dependencies, uvicorn), measured in process.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "api"))
+from server import serving
+
+from shopdb.api.schemas.catalog import ProductListed
+from shopdb.api.schemas.common import ListPage
+from shopdb.api.schemas.orders import EXPANSIONS, OrderPublic
+from shopdb.config import load_settings
+from shopdb.db.engine import open_engine
+from shopdb.services import get_order, place_order
+from shopdb.services.api_keys import authenticate, create_api_key
+from shopdb.services.browse import list_products
+from shopdb.workload.catalog import load_catalog
+from shopdb.workload.clients import DEFAULT_MIX, parse_mix, run_clients
+
+MIX = parse_mix(DEFAULT_MIX)
+
+
+class _Http:
+    """One client thread's calls of the mix, through HTTP."""
+
+    def __init__(self, base: str, key: str, catalog: Any, shared: dict[str, Any], seed: int):
+        self.http = httpx.Client(base_url=base, headers={"Authorization": f"Bearer {key}"})
+        self.catalog, self.shared, self.rng = catalog, shared, random.Random(seed)
+
+    def place(self) -> int:
+        basket = self.catalog.basket(self.rng)
+        body = {
+            "user_id": self.rng.choice(self.catalog.user_ids),
+            "items": [{"product_id": p, "quantity": q} for p, q in basket.items()],
+        }
+        response = self.http.post("/v1/orders", json=body)
+        if response.status_code == 201:
+            with self.shared["lock"]:
+                self.shared["payable"].append(response.json()["order_id"])
+                self.shared["recent"].append(response.json()["order_id"])
+        return response.status_code
+
+    def pay(self) -> int | None:
+        with self.shared["lock"]:
+            if not self.shared["payable"]:
+                return None
+            order_id = self.shared["payable"].pop()
+        key = f"bench-{uuid.uuid4().hex}"
+        return self.http.post(
+            f"/v1/orders/{order_id}/payments", headers={"Idempotency-Key": key}
+        ).status_code
+
+    def _recent(self) -> int | None:
+        with self.shared["lock"]:
+            recent = self.shared["recent"]
+            return recent[self.rng.randrange(len(recent))] if recent else None
+
+    def cancel(self) -> int | None:
+        order_id = self._recent()
+        return (
+            None
+            if order_id is None
+            else self.http.post(f"/v1/orders/{order_id}/cancel").status_code
+        )
+
+    def restock(self) -> int:
+        product = self.rng.choice(self.catalog.product_ids)
+        quantity = self.rng.randint(20, 100)
+        return self.http.post(
+            f"/v1/products/{product}/restock", json={"quantity": quantity}
+        ).status_code
+
+    def lookup(self) -> int | None:
+        order_id = self._recent()
+        return None if order_id is None else self.http.get(f"/v1/orders/{order_id}").status_code
+
+    def refund(self) -> None:
+        return None
+
+
+def _http_phase(base: str, key: str, catalog: Any, clients: int, seconds: float) -> dict[str, Any]:
+    shared: dict[str, Any] = {"lock": threading.Lock(), "payable": [], "recent": []}
+    latencies: list[float] = []
+    statuses: list[int] = []
+    lock = threading.Lock()
+    deadline = time.perf_counter() + seconds
+    kinds = [k for k, w in MIX.items() if w > 0]
+    weights = [MIX[k] for k in kinds]
+
+    def loop(i: int) -> None:
+        client = _Http(base, key, catalog, shared, i)
+        mine: list[tuple[float, int]] = []
+        while time.perf_counter() < deadline:
+            call: Callable[[], int | None] = getattr(client, client.rng.choices(kinds, weights)[0])
+            started = time.perf_counter()
+            status = call()
+            if status is not None:
+                mine.append((time.perf_counter() - started, status))
+        client.http.close()
+        with lock:
+            latencies.extend(t for t, _ in mine)
+            statuses.extend(s for _, s in mine)
+
+    threads = [threading.Thread(target=loop, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return {"count": len(latencies), "latencies": latencies, "statuses": statuses}
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000 if ordered else 0.0
+
+
+def _rate(call: Callable[[], Any], seconds: float) -> float:
+    count, deadline = 0, time.perf_counter() + seconds
+    while time.perf_counter() < deadline:
+        call()
+        count += 1
+    return count / seconds
+
+
+def _per_call(call: Callable[[], Any], repeat: int) -> float:
+    started = time.perf_counter()
+    for _ in range(repeat):
+        call()
+    return (time.perf_counter() - started) / repeat * 1e6
+
+
+def main() -> int:
+    """Run the three measurements and print them."""
+    if len(sys.argv) not in (2, 3, 4):
+        print(__doc__.strip().splitlines()[2], file=sys.stderr)
+        return 2
+    url = sys.argv[1]
+    seconds = float(sys.argv[2]) if len(sys.argv) > 2 else 10.0
+    clients = int(sys.argv[3]) if len(sys.argv) > 3 else 8
+    settings = load_settings(os.environ, url)
+    engine = open_engine(settings)
+    catalog = load_catalog(engine)
+    key = create_api_key(engine, "clerk", "bench_api")[1]
+    backend = settings.database_url.get_backend_name()
+    print(f"bench_api on {backend}: {clients} clients, {seconds:g} s per phase")
+
+    direct, _acks = run_clients(engine, catalog, MIX, clients, seconds, name="services")
+    direct_latencies = [t for s in direct.by_type.values() for t in s.latencies_s]
+    direct_rate = len(direct_latencies) / seconds
+    with serving(settings.database_url) as base:
+        http = _http_phase(base, key, catalog, clients, seconds)
+        http_rate = http["count"] / seconds
+        server_errors = sum(1 for s in http["statuses"] if s >= 500)
+        print("\n1. the bench oltp mix          tx/s      p50 ms   p99 ms   5xx")
+        for label, rate, times, bad in (
+            ("services directly", direct_rate, direct_latencies, direct.errors),
+            ("through HTTP", http_rate, http["latencies"], server_errors),
+        ):
+            p50, p99 = _pct(times, 0.5), _pct(times, 0.99)
+            print(f"   {label:<22} {rate:9.0f}  {p50:8.2f} {p99:8.2f}   {bad:3d}")
+        print(f"   HTTP / direct          {http_rate / direct_rate:9.0%}")
+
+        order_id = place_order(engine, catalog.user_ids[0], catalog.basket(random.Random(1)))
+        with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {key}"}) as client:
+            point = seconds / 2
+            rows = [
+                (
+                    "GET /v1/orders/{id}",
+                    lambda: client.get(f"/v1/orders/{order_id}"),
+                    lambda: get_order(engine, order_id),
+                ),
+                (
+                    "GET /v1/products",
+                    lambda: client.get("/v1/products"),
+                    lambda: list_products(engine, limit=50),
+                ),
+            ]
+            print("\n2. one client, sequential     HTTP/s  direct/s  HTTP/direct")
+            for name, over_http, direct_call in rows:
+                a, b = _rate(over_http, point), _rate(direct_call, point)
+                print(f"   {name:<24} {a:8.0f}  {b:8.0f}  {a / b:9.0%}")
+            total_us = 1e6 / _rate(lambda: client.get(f"/v1/orders/{order_id}"), point)
+
+    everything = frozenset(EXPANSIONS)
+    database_us = _per_call(lambda: get_order(engine, order_id), 300) + _per_call(
+        lambda: authenticate(engine, key), 300
+    )
+    view = get_order(engine, order_id)
+    serial_us = _per_call(lambda: OrderPublic.from_view(view, everything).model_dump_json(), 3000)
+    page = list_products(engine, limit=50)
+    page_us = _per_call(
+        lambda: ListPage[ProductListed](
+            data=[ProductListed(**r) for r in page.rows], has_more=True, next_cursor="x"
+        ).model_dump_json(),
+        300,
+    )
+    framework_us = max(0.0, total_us - database_us - serial_us)
+    print("\n3. GET /v1/orders/{id}, per request (µs)")
+    print(f"   total over HTTP         {total_us:8.0f}")
+    print(f"   database                {database_us:8.0f}  (get_order + the key lookup)")
+    print(f"   serialization           {serial_us:8.0f}  (OrderPublic from the view, to JSON)")
+    print(f"   framework               {framework_us:8.0f}  (HTTP, routing, validation: the rest)")
+    print(f"   (a products page of 50: {page_us:.0f} µs of serialization)")
+    engine.dispose()
+    return 0 if server_errors == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

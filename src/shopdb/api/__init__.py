@@ -1,0 +1,1 @@
+"""The REST API: FastAPI on uvicorn, a thin layer over the services and queries."""

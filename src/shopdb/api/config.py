@@ -1,0 +1,59 @@
+"""The API's own settings, next to the shared ``Settings``: loaded at the edge, passed in."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from shopdb.errors import ConfigError
+
+ENV_SECRET = "SHOPDB_API_SECRET"
+ENV_ANALYTICS_TIMEOUT = "SHOPDB_API_ANALYTICS_TIMEOUT_S"
+ENV_ANALYTICS_SLOTS = "SHOPDB_API_ANALYTICS_SLOTS"
+
+
+@dataclass(frozen=True)
+class ApiConfig:
+    """How the API signs cursors and bounds analytics.
+
+    Attributes:
+        secret: signs pagination and event cursors; every worker of one server needs the
+            same one (``shopdb serve`` hands its workers one), else a cursor from one
+            worker is refused by the next.
+        analytics_timeout_s: the statement timeout of an analytics query (then 503).
+        analytics_slots: analytics queries that may run at once, each on its own
+            connection from a pool of that size and its own thread, none of them taken
+            from the order endpoints.
+        analytics_wait_s: how long a query may queue for a slot before a 503.
+        event_gap_ttl_s: how long the event feed waits for a missing id to commit: longer
+            than any shopdb transaction stays open.
+    """
+
+    secret: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
+    analytics_timeout_s: float = 10.0
+    analytics_slots: int = 2
+    analytics_wait_s: float = 5.0
+    event_gap_ttl_s: float = 600.0
+
+
+def load_api_config(environ: Mapping[str, str]) -> ApiConfig:
+    """Read the API's settings from ``environ``; what is unset keeps its default.
+
+    Raises:
+        ConfigError: a malformed number.
+    """
+    defaults = ApiConfig()
+    secret = environ.get(ENV_SECRET)
+    try:
+        timeout = float(environ.get(ENV_ANALYTICS_TIMEOUT, defaults.analytics_timeout_s))
+        slots = int(environ.get(ENV_ANALYTICS_SLOTS, defaults.analytics_slots))
+    except ValueError as exc:
+        raise ConfigError(f"malformed API setting: {exc}") from None
+    if timeout <= 0 or slots < 1:
+        raise ConfigError("the analytics timeout must be positive and the slots at least 1")
+    return ApiConfig(
+        secret=secret.encode("utf-8") if secret else defaults.secret,
+        analytics_timeout_s=timeout,
+        analytics_slots=slots,
+    )

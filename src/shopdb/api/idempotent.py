@@ -1,0 +1,102 @@
+"""Running a write under an optional ``Idempotency-Key`` and answering with its response.
+
+Without a key the write runs and its response is rendered in a read afterwards. With
+one: a stored response for the key is replayed (``Idempotent-Replayed: true``) when the
+request is the same, refused with 422 when it differs, and otherwise the write runs with
+the response stored under the key in its own transaction (``services.idempotency``).
+A write that fails stores nothing, so repeating it with the key tries again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import Header, Request, Response
+from pydantic import BaseModel
+from sqlalchemy.engine import Engine
+
+from shopdb.api.deps import Principal
+from shopdb.api.problems import ApiProblem
+from shopdb.errors import ShopError
+from shopdb.services._tx import run_in_transaction
+from shopdb.services.idempotency import (
+    Render,
+    StoredResponse,
+    check_key,
+    find_response,
+    fingerprint,
+    recording,
+)
+
+REPLAYED = "Idempotent-Replayed"
+
+IdempotencyKeyHeader = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        max_length=64,
+        description="1-64 printable ASCII characters; a repeat with the same key and body "
+        "replays the first response and writes nothing",
+    ),
+]
+
+
+def _response(status: int, body: str, location: str | None, replayed: bool) -> Response:
+    headers = {REPLAYED: "true" if replayed else "false"}
+    if location is not None:
+        headers["Location"] = location
+    return Response(body, status_code=status, headers=headers, media_type="application/json")
+
+
+def _replay(stored: StoredResponse, request_hash: str) -> Response:
+    if stored.request_hash != request_hash:
+        raise ApiProblem(
+            422,
+            "idempotency-key-reused",
+            "Idempotency-Key reused",
+            "this Idempotency-Key was used for a different request; use a new key",
+            header="Idempotency-Key",
+        )
+    return _response(stored.status_code, stored.body, stored.location, replayed=True)
+
+
+def run_idempotent(
+    request: Request,
+    engine: Engine,
+    principal: Principal,
+    key: str | None,
+    payload: BaseModel | None,
+    write: Callable[[], Any],
+    render: Render,
+) -> Response:
+    """Run ``write`` (one service call) once per key; answer with ``render``'s response."""
+    if key is None:
+        result = write()
+        status, body, location = run_in_transaction(
+            engine, lambda conn: render(conn, result), write=False
+        )
+        return _response(status, body, location, replayed=False)
+    key = check_key(key)
+    body_json = None if payload is None else payload.model_dump(mode="json", exclude_unset=True)
+    request_hash = fingerprint(request.method, request.url.path, body_json)
+    stored = find_response(engine, key)
+    if stored is not None:
+        return _replay(stored, request_hash)
+    rendered: list[tuple[int, str, str | None]] = []
+
+    def capture(conn: Any, result: Any) -> tuple[int, str, str | None]:
+        rendered[:] = [render(conn, result)]
+        return rendered[0]
+
+    try:
+        with recording(key, request_hash, principal.api_key_id, capture):
+            write()
+    except ShopError:
+        # a concurrent request with this key may have committed first: answer as it did
+        stored = find_response(engine, key)
+        if stored is not None:
+            return _replay(stored, request_hash)
+        raise
+    status, body, location = rendered[0]
+    return _response(status, body, location, replayed=False)

@@ -1,0 +1,82 @@
+"""The error responses routes declare in the OpenAPI document, all problem+json."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from pydantic import BaseModel, ConfigDict
+
+from shopdb.api.deps import api_routes, declared_scope
+from shopdb.api.problems import PROBLEM
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details; members beyond these four carry the error's facts."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str
+    title: str
+    status: int
+    detail: str
+
+
+_DESCRIPTIONS = {
+    400: "bad cursor",
+    401: "no API key, or an unknown or revoked one",
+    403: "the key's role lacks the route's scope",
+    404: "no such resource",
+    409: "conflicts with the stored data (stock, status, uniqueness, a constraint)",
+    412: "If-Match names a version that is no longer current",
+    422: "invalid input",
+    428: "If-Match is required",
+    503: "the database is busy or unavailable, or a query timed out; see Retry-After",
+}
+
+
+def with_errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """The ``responses`` of a route that may answer with these problem statuses."""
+    return {code: {"model": Problem, "description": _DESCRIPTIONS[code]} for code in codes}
+
+
+COMMON = with_errors(401, 403, 422, 503)
+"""Every ``/v1`` route: authentication, scope, validation, database."""
+ERRORS = with_errors(404)
+PAGE_ERRORS = with_errors(400)
+
+
+def problem_openapi(app: FastAPI) -> dict[str, Any]:
+    """The OpenAPI document, error responses declared as ``application/problem+json``."""
+    if app.openapi_schema is not None:
+        return app.openapi_schema
+    schema = get_openapi(
+        title=app.title,
+        version=app.version,
+        summary=app.summary,
+        routes=app.routes,
+        openapi_version=app.openapi_version,
+    )
+    scopes = {
+        (path, method.lower()): declared_scope(dependant)
+        for method, path, dependant in api_routes(app)
+    }
+    schema.setdefault("components", {})["securitySchemes"] = {
+        "apiKey": {"type": "http", "scheme": "bearer", "description": "shopdb api-key create"}
+    }
+    for url, path in schema.get("paths", {}).items():
+        for method, operation in path.items():
+            scope = scopes.get((url, method))
+            if scope is not None:
+                operation["security"] = [{"apiKey": []}]
+                operation["x-scope"] = scope
+                operation["description"] = (
+                    operation.get("description", "") + f"\n\nScope: `{scope}`"
+                ).strip()
+            for code, response in operation.get("responses", {}).items():
+                content = response.get("content", {})
+                if code.isdigit() and int(code) >= 400 and "application/json" in content:
+                    content[PROBLEM] = content.pop("application/json")
+    app.openapi_schema = schema
+    return schema

@@ -1,0 +1,67 @@
+"""``shopdb api-key create|list|revoke`` and the audit over HTTP."""
+
+from __future__ import annotations
+
+from api_support import Shop, TestClient
+from click.testing import CliRunner
+from sqlalchemy import select
+from sqlalchemy.engine import URL
+
+from shopdb.cli import cli
+from shopdb.db.schema import api_keys
+from shopdb.services.api_keys import hash_key
+
+
+def _run(db_url: URL, *args: str) -> str:
+    result = CliRunner().invoke(cli, ["--db", db_url.render_as_string(hide_password=False), *args])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_create_prints_the_key_alone_last_and_stores_only_its_hash(
+    client: TestClient, shop: Shop, db_url: URL
+) -> None:
+    printed = _run(db_url, "api-key", "create", "--role", "analyst", "--label", "BI team")
+    key = printed.rstrip("\n").splitlines()[-1]
+
+    assert key.startswith("shopdb_") and " " not in key and len(key) == 50
+    with shop.engine.connect() as conn:
+        stored = conn.execute(select(api_keys).where(api_keys.c.label == "BI team")).one()
+    assert stored.key_hash == hash_key(key)
+    assert key not in repr(tuple(stored))
+    assert (
+        client.get("/v1/analytics", headers={"Authorization": f"Bearer {key}"}).status_code == 200
+    )
+
+    listing = _run(db_url, "api-key", "list")
+    assert "BI team" in listing and key not in listing and key[:12] in listing
+
+    revoked = _run(db_url, "api-key", "revoke", str(stored.api_key_id))
+    assert "revoked" in revoked
+    assert (
+        client.get("/v1/analytics", headers={"Authorization": f"Bearer {key}"}).status_code == 401
+    )
+
+
+def test_an_unknown_role_is_refused(db_url: URL, shop: Shop) -> None:
+    result = CliRunner().invoke(
+        cli,
+        [
+            "--db",
+            db_url.render_as_string(hide_password=False),
+            "api-key",
+            "create",
+            "--role",
+            "root",
+        ],
+    )
+    assert result.exit_code != 0
+    assert "root" in result.output
+
+
+def test_the_audit_over_http_is_clean_and_for_admins_only(client: TestClient, shop: Shop) -> None:
+    report = client.get("/v1/audit", headers=shop.auth("admin"))
+    assert report.status_code == 200
+    assert report.json()["passed"] is True
+    assert len(report.json()["data"]) > 5
+    assert client.get("/v1/audit", headers=shop.auth("clerk")).status_code == 403
