@@ -12,6 +12,7 @@ from shopdb.cli import (
     order_cmds,
     query_cmds,
     schema_cmds,
+    staff_cmds,
 )
 from shopdb.cli.base import cli, main
 
@@ -21,5 +22,6 @@ audit_cmds.register(cli)
 query_cmds.register(cli)
 order_cmds.register(cli)
 bench_cmds.register(cli)
+staff_cmds.register(cli)
 
 __all__ = ["cli", "main"]

@@ -25,7 +25,7 @@ from sqlalchemy import (
 from shopdb.db.clock import utc_now
 from shopdb.db.types import Cents, Id, UtcDateTime
 
-SCHEMA_VERSION = "0001"
+SCHEMA_VERSION = "0005"
 """The schema's revision, stored in ``alembic_version``: the newest Alembic revision in
 ``shopdb/migrations/versions`` (a test keeps the two equal)."""
 
@@ -42,6 +42,7 @@ PAYMENT_METHODS = ("card", "paypal", "bank_transfer", "gift_card")
 PAYMENT_STATUSES = ("completed", "failed", "refunded")
 MOVEMENT_REASONS = ("receipt", "sale", "return", "adjustment")
 RUN_STATUSES = ("running", "complete", "failed")
+STAFF_ROLES = ("admin", "clerk", "analyst")
 
 metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
@@ -262,6 +263,38 @@ generation_runs = Table(
     CheckConstraint(
         "(status = 'running') = (finished_at is null)", name="finished_at_iff_not_running"
     ),
+    **_MYSQL,
+)
+
+# Back-office accounts for the dashboard (``shopdb staff``); only a password hash is kept.
+staff_accounts = Table(
+    "staff_accounts",
+    metadata,
+    Column("staff_id", Id, primary_key=True),
+    Column("email", String(254), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("password_hash", String(255), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False, server_default=_NOW),
+    Column("disabled_at", UtcDateTime, nullable=True),
+    UniqueConstraint("email"),
+    CheckConstraint("email like '%_@_%'", name="email_format"),
+    CheckConstraint(_one_of("role", STAFF_ROLES), name="role"),
+    **_MYSQL,
+)
+
+# One row per dashboard form submission that changed something: a form carries a fresh
+# key, so a second submission of the same form finds its key taken and changes nothing.
+staff_action_keys = Table(
+    "staff_action_keys",
+    metadata,
+    Column("action_key", String(64), primary_key=True),
+    Column(
+        "staff_id", Id, ForeignKey("staff_accounts.staff_id", ondelete="CASCADE"), nullable=False
+    ),
+    Column("action", String(32), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False, server_default=_NOW),
+    CheckConstraint("action_key <> ''", name="action_key_not_empty"),
+    Index(None, "staff_id"),
     **_MYSQL,
 )
 

@@ -23,11 +23,14 @@ from sqlalchemy.types import Integer, String, TypeEngine
 from shopdb.db.types import UtcDateTime
 from shopdb.errors import InvalidInput, NotFound
 from shopdb.queries import fragments
+from shopdb.queries.catalog_dashboard import DASHBOARD_QUERIES
 from shopdb.queries.catalog_more import MORE_QUERIES
 from shopdb.queries.catalog_seed import SEED_QUERIES
 from shopdb.queries.registry import QuerySpec
 
-QUERIES: dict[str, QuerySpec] = {spec.name: spec for spec in (*SEED_QUERIES, *MORE_QUERIES)}
+QUERIES: dict[str, QuerySpec] = {
+    spec.name: spec for spec in (*SEED_QUERIES, *MORE_QUERIES, *DASHBOARD_QUERIES)
+}
 """Every query by name, the seed's first."""
 
 _RESULT_TYPES: dict[str, TypeEngine[Any]] = {
