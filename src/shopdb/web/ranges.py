@@ -18,6 +18,7 @@ PRESETS = {
     "7d": "Last 7 days",
     "30d": "Last 30 days",
     "90d": "Last 90 days",
+    "365d": "Last 365 days",
     "mtd": "This month",
     "last_month": "Last month",
     "ytd": "This year",
@@ -94,7 +95,7 @@ def preset_range(preset: str, today: date) -> DayRange:
     Raises:
         InvalidInput: an unknown preset (``custom`` needs explicit days).
     """
-    if preset in ("7d", "30d", "90d"):
+    if preset in ("7d", "30d", "90d", "365d"):
         days = int(preset.removesuffix("d"))
         return DayRange(today - timedelta(days=days - 1), today)
     if preset == "mtd":
@@ -130,14 +131,14 @@ def _year_back(day: date) -> date:
         return day.replace(year=day.year - 1, day=28)
 
 
-def read_view(params: Mapping[str, str], today: date) -> View:
+def read_view(params: Mapping[str, str], today: date, default: str = DEFAULT_PRESET) -> View:
     """The view the query string asks for; defaults: last 30 days against the 30 before.
 
     Raises:
         InvalidInput: an unknown preset or comparison, a malformed day, ``from`` after
             ``to``, or a custom range longer than ``MAX_DAYS``.
     """
-    preset = params.get("range") or DEFAULT_PRESET
+    preset = params.get("range") or default
     comparison = params.get("compare") or "previous"
     if preset == "custom" or ("from" in params and "range" not in params):
         preset = "custom"
