@@ -34,10 +34,10 @@ from typing import Any
 from sqlalchemy.engine import URL, Connection, CursorResult, Engine
 
 from shopdb.config import parse_database_url
+from shopdb.db.backend import backend_of
 from shopdb.db.engine import make_engine
-from shopdb.services import place_order
-from shopdb.services._tx import run_in_transaction
-from shopdb.workload.baseline import _write_order, connect, place_raw
+from shopdb.services import place_order, run_in_transaction
+from shopdb.workload.baseline import connect, place_raw, write_order
 from shopdb.workload.catalog import Catalog, load_catalog
 
 BATCH = 60
@@ -80,10 +80,9 @@ Placer = Callable[[random.Random, Any], object]
 """Places one order: takes the client's random source and its bare connection."""
 
 
-def _placers(engine: Engine, url: URL, catalog: Catalog, user: int | None) -> dict[str, Placer]:
-    backend = url.get_backend_name()
-    backend = "mysql" if backend == "mariadb" else backend
-    mark = "?" if backend == "sqlite" else "%s"
+def _placers(engine: Engine, catalog: Catalog, user: int | None) -> dict[str, Placer]:
+    backend = backend_of(engine)
+    mark = backend.placeholder
 
     def buyer(rng: random.Random) -> int:
         return user if user is not None else rng.choice(catalog.user_ids)
@@ -93,7 +92,7 @@ def _placers(engine: Engine, url: URL, catalog: Catalog, user: int | None) -> di
         now = datetime.now(UTC).replace(tzinfo=None)
         return run_in_transaction(
             engine,
-            lambda c: _write_order(
+            lambda c: write_order(
                 _ConnectionCursor(c), lambda q: q.replace("?", mark), backend, buyer_id, items, now
             ),
         )
@@ -112,12 +111,12 @@ def _cpu_ms(place: Placer, rng: random.Random, conn: Any) -> float:
     return (time.process_time() - started) * 1000 / BATCH
 
 
-def _tx_per_s(place: Placer, url: URL, threads: int) -> float:
+def _tx_per_s(place: Placer, engine: Engine, threads: int) -> float:
     deadline = time.perf_counter() + SECONDS
     counts = [0] * threads
 
     def client(i: int) -> None:
-        rng, conn = random.Random(i), connect(url)
+        rng, conn = random.Random(i), connect(engine)
         try:
             while time.perf_counter() < deadline:
                 place(rng, conn)
@@ -141,10 +140,11 @@ def main() -> int:
     url = parse_database_url(sys.argv[1])
     rounds = int(sys.argv[2]) if len(sys.argv) >= 3 else 15
     threads = int(sys.argv[3]) if len(sys.argv) == 4 else 0
-    engine = make_engine(url, pool_pre_ping=False, pool_size=max(threads, 1) + 2)
+    # each thread holds a bare connection and checks another out for the services
+    engine = make_engine(url, pool_pre_ping=False, pool_size=2 * max(threads, 1) + 2)
     catalog = load_catalog(engine)
-    paths = _placers(engine, url, catalog, None if threads else catalog.user_ids[0])
-    rng, conn = random.Random(1), connect(url)
+    paths = _placers(engine, catalog, None if threads else catalog.user_ids[0])
+    rng, conn = random.Random(1), connect(engine)
     figures: dict[str, list[float]] = {name: [] for name in paths}
     try:
         for place in paths.values():
@@ -152,7 +152,7 @@ def main() -> int:
                 place(rng, conn)
         for _ in range(rounds):
             for name, place in paths.items():
-                figure = _tx_per_s(place, url, threads) if threads else _cpu_ms(place, rng, conn)
+                figure = _tx_per_s(place, engine, threads) if threads else _cpu_ms(place, rng, conn)
                 figures[name].append(figure)
     finally:
         conn.close()

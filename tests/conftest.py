@@ -19,6 +19,18 @@ from shopdb.db.engine import make_engine
 __all__ = ["BACKENDS", "create_database", "drop_database"]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _scratch_working_directory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Run the tests in a scratch directory, not the checkout.
+
+    ``./dev demo`` leaves ``shopdb.sqlite3`` (the default database) and ``report.html`` in
+    the checkout; a command a test runs without ``--db`` must never read or write them.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(tmp_path_factory.mktemp("cwd"))
+        yield
+
+
 @pytest.fixture(params=BACKENDS)
 def backend(request: pytest.FixtureRequest) -> str:
     """The backend under test: sqlite, mysql (MariaDB) or postgresql."""

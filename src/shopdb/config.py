@@ -75,8 +75,3 @@ def parse_database_url(raw: str) -> URL:
     if not url.database:
         raise ConfigError(f"malformed database URL {raw!r}: no database name")
     return url
-
-
-def backend_name(url: URL) -> str:
-    """Return ``sqlite``, ``mysql`` or ``postgresql`` for a URL."""
-    return url.get_backend_name()

@@ -1,5 +1,7 @@
 """Commands that read a database refuse a SQLite file that does not exist, and create none."""
 
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
 
@@ -24,3 +26,14 @@ def test_init_creates_the_missing_sqlite_file(tmp_path):
 
     assert result.exit_code == 0, result.output
     assert path.exists()
+
+
+def test_the_default_database_is_not_the_checkouts(tmp_path):
+    # ./dev demo leaves shopdb.sqlite3 in the checkout; a test's default database is elsewhere
+    checkout = Path(__file__).resolve().parents[2]
+
+    result = CliRunner().invoke(cli, ["init"], env={"SHOPDB_DATABASE_URL": ""})
+
+    assert result.exit_code == 0, result.output
+    assert Path.cwd() != checkout
+    assert (Path.cwd() / "shopdb.sqlite3").exists()

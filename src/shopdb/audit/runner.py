@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from shopdb.audit.catalog import CHECKS, Check
 from shopdb.db.admin import require_schema
+from shopdb.db.backend import MYSQL_TEMP_TABLE_BYTES, backend_name, backend_of
 from shopdb.db.snapshot import read_snapshot
 from shopdb.errors import InvalidInput
 
@@ -93,10 +94,6 @@ def _select(names: Sequence[str] | None) -> list[Check]:
     return [check for check in CHECKS if check.name in names]
 
 
-MYSQL_TEMP_TABLE_BYTES = 256 * 1024 * 1024
-"""How large MariaDB may let an in-memory temporary table grow during the audit."""
-
-
 @contextmanager
 def _room_to_group(conn: Connection) -> Iterator[None]:
     """On MariaDB, let GROUP BY temporary tables stay in memory for this session.
@@ -104,7 +101,7 @@ def _room_to_group(conn: Connection) -> Iterator[None]:
     MariaDB's default (16 MiB) sends the grouping of a few hundred thousand rows to an
     on-disk table, several times slower; the limit is a ceiling, not an allocation.
     """
-    if _dialect_name(conn) != "mysql":
+    if not backend_of(conn).widens_temp_tables:
         yield
         return
     size = MYSQL_TEMP_TABLE_BYTES
@@ -116,7 +113,7 @@ def _room_to_group(conn: Connection) -> Iterator[None]:
 
 
 def _run_one(conn: Connection, check: Check) -> CheckResult:
-    sql = check_sql(check.name, _dialect_name(conn))
+    sql = check_sql(check.name, backend_name(conn))
     # the database stops after a few rows; only a failing check pays for a full count
     rows = conn.execute(text(f"select * from (\n{sql}\n) as v order by 1 limit {SAMPLE_SIZE + 1}"))
     sample = tuple({key: _plain(value) for key, value in row.items()} for row in rows.mappings())
@@ -124,11 +121,6 @@ def _run_one(conn: Connection, check: Check) -> CheckResult:
     if count > SAMPLE_SIZE:
         count = conn.execute(text(f"select count(*) from (\n{sql}\n) as v")).scalar_one()
     return CheckResult(check.name, check.description, count, sample[:SAMPLE_SIZE])
-
-
-def _dialect_name(conn: Connection) -> str:
-    name = conn.dialect.name
-    return "mysql" if name == "mariadb" else name
 
 
 def _plain(value: Any) -> Any:

@@ -9,7 +9,7 @@ import click
 
 from shopdb import audit, checksum
 from shopdb.cli.base import ShopContext, pass_shop
-from shopdb.db.dialects import DIALECT_NAMES
+from shopdb.db.backend import NAMES
 from shopdb.export import FORMATS, export_database
 
 _table_or_json = click.option(
@@ -83,7 +83,7 @@ def checksum_command(shop: ShopContext, fmt: str) -> None:
 )
 @click.option(
     "--dialect",
-    type=click.Choice(DIALECT_NAMES),
+    type=click.Choice(NAMES),
     default=None,
     help="For --format sql: the SQL dialect of the script (default: the --db backend).",
 )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import click
@@ -13,29 +12,32 @@ from sqlalchemy.exc import DBAPIError
 
 from shopdb import __version__
 from shopdb.config import ENV_DATABASE_URL, Settings, load_settings
-from shopdb.db.engine import check_connection, describe_connect_error, make_engine
+from shopdb.db.engine import describe_connect_error, open_engine
 from shopdb.db.violations import translate
-from shopdb.errors import SchemaError, ShopError
+from shopdb.errors import ShopError
 
 
 @dataclass
 class ShopContext:
-    """What every command receives: the settings, and an engine made on first use."""
+    """What every command receives: the settings, and an engine opened on first use."""
 
     settings: Settings
     _engine: Engine | None = field(default=None, repr=False)
 
     def engine(self, *, create: bool = False) -> Engine:
-        """The engine for ``--db``, connected once so a bad server fails early.
+        """The engine for ``--db``, opened once by ``open_engine`` (so a bad server fails early).
 
         A SQLite file that does not exist yet is created only when ``create`` is set
         (``init``, ``reset``, ``demo``); any other command refuses it instead of leaving
         an empty file behind.
         """
         if self._engine is None:
-            _require_sqlite_file(self.settings, create)
-            self._engine = make_engine(self.settings.database_url)
-            check_connection(self._engine)
+            self._engine = open_engine(self.settings, create=create)
+        return self._engine
+
+    @property
+    def opened(self) -> Engine | None:
+        """The engine if a command has opened it, else None (nothing is opened here)."""
         return self._engine
 
     def close(self) -> None:
@@ -43,16 +45,6 @@ class ShopContext:
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
-
-
-def _require_sqlite_file(settings: Settings, create: bool) -> None:
-    url = settings.database_url
-    if create or url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
-        return
-    if not Path(url.database).exists():
-        raise SchemaError(
-            f"no SQLite database at {url.database}: run 'shopdb init' or 'shopdb demo' first"
-        )
 
 
 class ShopGroup(click.Group):
@@ -69,7 +61,7 @@ class ShopGroup(click.Group):
                 raise click.ClickException(
                     describe_connect_error(obj.settings.database_url, exc)
                 ) from None
-            violation = translate(exc, obj._engine if obj is not None else None)
+            violation = translate(exc, obj.opened if obj is not None else None)
             if violation is not None:
                 raise click.ClickException(str(violation)) from None
             first = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)

@@ -9,7 +9,8 @@ from rich.console import Console
 from rich.table import Table
 
 from shopdb.cli.base import ShopContext, pass_shop
-from shopdb.db.engine import make_engine
+from shopdb.db.backend import backend_name
+from shopdb.db.engine import open_engine
 from shopdb.errors import InvalidInput
 from shopdb.workload.clients import DEFAULT_MIX, KINDS, parse_mix
 from shopdb.workload.run import OltpConfig, OltpReport, run_oltp
@@ -74,18 +75,20 @@ def oltp(
     if clients <= 0 or duration <= 0:
         raise InvalidInput("--clients and --duration must be positive")
     config = OltpConfig(clients, duration, parse_mix(mix), hot_products, compare, seed, top_up)
-    shop.engine()  # fails early and clearly when the server is unreachable
-    url = shop.settings.database_url
     # no pre-ping round trip per checkout: a connection found dead before COMMIT is
     # retried by run_in_transaction anyway, and the bare-driver baseline pings nothing
-    engine = make_engine(
-        url, pool_size=clients + 2, max_overflow=2, pool_timeout=60, pool_pre_ping=False
+    engine = open_engine(
+        shop.settings,
+        pool_size=clients + 2,
+        max_overflow=2,
+        pool_timeout=60,
+        pool_pre_ping=False,
     )
     try:
-        report = run_oltp(engine, url, config)
+        report = run_oltp(engine, config)
     finally:
         engine.dispose()
-    _print(report, url.get_backend_name(), config)
+    _print(report, backend_name(engine), config)
     if not report.clean:
         raise click.exceptions.Exit(1)
 

@@ -8,6 +8,7 @@ import click
 
 from shopdb.cli import report_cmds
 from shopdb.cli.base import ShopContext, pass_shop
+from shopdb.db.backend import backend_name
 from shopdb.errors import InvalidInput
 from shopdb.queries import QUERIES, explain, get_query, run_query, sql_text
 from shopdb.queries.formats import FORMATS, render
@@ -72,7 +73,7 @@ def query(
     values = _parse_params(params, shorthands)
     if show_sql:
         bound = bind_values(spec, values)
-        dialect = _backend(shop)
+        dialect = backend_name(shop.settings.database_url)
         click.echo(sql_text(name, dialect))
         click.echo("-- bound values " + ", ".join(f"{k} = {v!r}" for k, v in bound.items()))
         return
@@ -104,11 +105,6 @@ def _listing() -> str:
         if takes:
             lines.append(f"{'':{width}}  parameters: {takes}")
     return "\n".join(lines) + "\n"
-
-
-def _backend(shop: ShopContext) -> str:
-    name = shop.settings.database_url.get_backend_name()
-    return "mysql" if name == "mariadb" else name
 
 
 def register(group: click.Group) -> None:

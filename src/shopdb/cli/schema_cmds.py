@@ -9,7 +9,7 @@ import click
 from shopdb.cli.base import ShopContext, pass_shop
 from shopdb.db import admin, erd
 from shopdb.db import migrate as migrations
-from shopdb.db.dialects import DIALECT_NAMES, dialect_named
+from shopdb.db.backend import NAMES, backend_named, backend_of
 
 
 @click.command()
@@ -54,15 +54,15 @@ def migrate(shop: ShopContext) -> None:
 @click.command()
 @click.option(
     "--dialect",
-    type=click.Choice(DIALECT_NAMES),
+    type=click.Choice(NAMES),
     default=None,
     help="Print the DDL for this dialect (default: the --db backend).",
 )
 @pass_shop
 def schema(shop: ShopContext, dialect: str | None) -> None:
     """Print the DDL that creates the schema."""
-    name = dialect or _backend(shop)
-    click.echo(admin.ddl(dialect_named(name)), nl=False)
+    backend = backend_named(dialect) if dialect else backend_of(shop.settings.database_url)
+    click.echo(admin.ddl(backend.dialect()), nl=False)
 
 
 @click.command("erd")
@@ -80,11 +80,6 @@ def erd_command(fmt: str) -> None:
         sys.stdout.write(erd.svg())
     else:
         click.echo(erd.render(fmt), nl=False)
-
-
-def _backend(shop: ShopContext) -> str:
-    name = shop.settings.database_url.get_backend_name()
-    return "mysql" if name == "mariadb" else name
 
 
 def _where(shop: ShopContext) -> str:

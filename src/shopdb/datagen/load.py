@@ -30,6 +30,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from shopdb.datagen.convert import csv_bytes, python_columns
 from shopdb.datagen.frames import Frame
+from shopdb.db.backend import Backend, backend_of
 from shopdb.db.schema import DATA_TABLES, generation_runs
 from shopdb.errors import ShopError
 
@@ -61,13 +62,13 @@ class BulkSession:
     """One connection that loads frames, one transaction per ``write`` call."""
 
     def __init__(self, engine: Engine) -> None:
-        self.backend = engine.dialect.name
+        self.backend = backend_of(engine)
         self.conn = engine.connect()
-        self.drop_indexes = self.backend in ("sqlite", "postgresql")
+        self.drop_indexes = self.backend.drops_indexes_for_load
 
     def prepare(self) -> None:
         """Set load-time options and drop the secondary indexes (SQLite, PostgreSQL)."""
-        if self.backend == "sqlite":
+        if self.backend.load_pragmas:
             self._pragmas(SQLITE_LOAD_PRAGMAS)
         if self.drop_indexes:
             with self.conn.begin():
@@ -89,7 +90,7 @@ class BulkSession:
             with self.conn.begin():
                 for index in secondary_indexes():
                     index.create(self.conn, checkfirst=True)
-        if self.backend == "sqlite":
+        if self.backend.load_pragmas:
             self._pragmas(SQLITE_NORMAL_PRAGMAS)
 
     def finish(self) -> None:
@@ -98,13 +99,13 @@ class BulkSession:
         Raises:
             LoadError: a loaded row breaks a foreign key or CHECK constraint (SQLite).
         """
-        if self.backend == "sqlite":
+        if self.backend.load_pragmas:
             self._verify_sqlite()
         self.restore()
         with self.conn.begin():
-            if self.backend == "postgresql":
+            if self.backend.resets_sequences:
                 reset_sequences(self.conn)
-            if self.backend in ("sqlite", "postgresql"):
+            if self.backend.analyze_after_load:
                 self.conn.exec_driver_sql("ANALYZE")
 
     def _verify_sqlite(self) -> None:
@@ -142,7 +143,7 @@ class BulkSession:
 
 def write_frame(conn: Connection, frame: Frame) -> None:
     """Load one frame through the connection's bulk path, inside its transaction."""
-    prepared = prepare_frame(conn.dialect.name, frame)
+    prepared = prepare_frame(backend_of(conn), frame)
     try:
         send(conn, prepared)
     finally:
@@ -166,10 +167,10 @@ class Prepared:
             os.unlink(self.path)
 
 
-def prepare_frame(backend: str, frame: Frame) -> Prepared:
+def prepare_frame(backend: Backend, frame: Frame) -> Prepared:
     """Convert a frame for ``backend``'s bulk path (no database work)."""
     names = ", ".join(frame.columns)
-    if backend == "sqlite":
+    if backend.bulk_loader == "executemany":
         marks = ", ".join("?" * len(frame.columns))
         # millions of new tuples would trigger the cycle collector over and over; they
         # hold only ints and strings, so no cycle can form
@@ -182,7 +183,7 @@ def prepare_frame(backend: str, frame: Frame) -> Prepared:
                 gc.enable()
         sql = f"insert into {frame.table} ({names}) values ({marks})"
         return Prepared(frame.table, len(frame), sql, tuples=rows)
-    if backend == "postgresql":
+    if backend.bulk_loader == "copy":
         sql = f"copy {frame.table} ({names}) from stdin (format csv)"
         return Prepared(frame.table, len(frame), sql, data=csv_bytes(frame))
     # an unquoted NULL is read as NULL; strings are always quoted, so the text 'NULL' is not

@@ -7,6 +7,7 @@ from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.schema import CreateIndex, CreateTable
 
+from shopdb.db.backend import backend_of
 from shopdb.db.schema import SCHEMA_VERSION, alembic_version, categories, metadata
 from shopdb.errors import SchemaError
 
@@ -56,7 +57,7 @@ def drop_schema(engine: Engine) -> None:
     One transaction on SQLite and PostgreSQL: a failure leaves every table in place.
     """
     with engine.begin() as conn:
-        if conn.dialect.name == "sqlite" and "categories" in existing_shop_tables(conn):
+        if backend_of(conn).unlinks_tree_before_drop and "categories" in existing_shop_tables(conn):
             # SQLite's DROP TABLE deletes row by row, and a RESTRICT key from a child
             # category to a parent deleted first would refuse it; unlink the tree first
             conn.execute(update(categories).values(parent_id=None))

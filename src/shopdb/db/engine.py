@@ -1,15 +1,18 @@
-"""Engines with each backend's settings, and connection errors a user can act on.
+"""Opening an engine from settings, with each backend's session, and errors a user can act on.
 
-SQLite: foreign keys on, WAL, a busy timeout, and transactions shopdb begins itself
-(so a writer can ask for ``BEGIN IMMEDIATE``). MariaDB/MySQL: strict ``sql_mode``,
-UTC, utf8mb4, ``LOAD DATA LOCAL`` allowed. PostgreSQL: UTC.
+The session settings are ``db.backend``'s: SQLite gets foreign keys on, WAL, a busy
+timeout, and transactions shopdb begins itself (so a writer can ask for
+``BEGIN IMMEDIATE``); MariaDB/MySQL strict ``sql_mode``, UTC, utf8mb4, ``LOAD DATA
+LOCAL`` allowed; PostgreSQL UTC. ``open_engine`` is what a front end (the CLI group, the
+API's lifespan) calls.
 """
 
 from __future__ import annotations
 
 import re
 import sqlite3
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from pymysql.constants import SERVER_STATUS
 from sqlalchemy import create_engine, event
@@ -17,42 +20,71 @@ from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.pool import PoolResetState
 
-from shopdb.errors import ConnectError
+from shopdb.db.backend import MYSQL, SQLITE, Backend, backend_of
+from shopdb.errors import ConfigError, ConnectError, SchemaError
 
-SQLITE_BUSY_TIMEOUT_MS = 30_000
-MYSQL_SQL_MODE = (
-    "STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,"
-    "NO_ENGINE_SUBSTITUTION,ONLY_FULL_GROUP_BY,PIPES_AS_CONCAT,ANSI_QUOTES"
-)
-_DEFAULT_PORTS = {"mysql": 3306, "mariadb": 3306, "postgresql": 5432}
+if TYPE_CHECKING:
+    from shopdb.config import Settings
+
 IMMEDIATE = "shopdb_immediate"
 """Execution option: on SQLite, begin with ``BEGIN IMMEDIATE`` (take the write lock)."""
+
+
+def open_engine(settings: Settings, *, create: bool = False, **options: Any) -> Engine:
+    """The engine for ``settings.database_url``, connected once so a bad server fails early.
+
+    A SQLite file that does not exist yet is created only when ``create`` is set;
+    otherwise it is refused, and no empty file is left behind. ``options`` go to
+    ``create_engine`` (pool sizes and the like).
+
+    Raises:
+        SchemaError: the SQLite file does not exist and ``create`` is not set.
+        ConnectError: the server is unreachable, the database does not exist or the
+            credentials are refused; the engine is disposed of.
+        ConfigError: the URL names a backend shopdb does not support.
+    """
+    url = settings.database_url
+    _require_sqlite_file(url, create)
+    engine = make_engine(url, **options)
+    try:
+        check_connection(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine
+
+
+def _require_sqlite_file(url: URL, create: bool) -> None:
+    if create or url.get_backend_name() != SQLITE or url.database in (None, "", ":memory:"):
+        return
+    if not Path(url.database).exists():
+        raise SchemaError(
+            f"no SQLite database at {url.database}: run 'shopdb init' or 'shopdb demo' first"
+        )
 
 
 def make_engine(url: URL, **kwargs: Any) -> Engine:
     """Create an engine for ``url`` with shopdb's per-backend settings.
 
-    No connection is made here; call ``check_connection`` to fail early and clearly.
+    No connection is made here; ``open_engine`` also checks the connection.
+
+    Raises:
+        ConfigError: the URL names a backend shopdb does not support.
     """
-    backend = url.get_backend_name()
-    if backend == "sqlite":
-        return _sqlite_engine(url, **kwargs)
-    if backend in ("mysql", "mariadb"):
-        connect_args = {
-            "charset": "utf8mb4",
-            "local_infile": True,
-            "init_command": f"SET SESSION sql_mode='{MYSQL_SQL_MODE}', time_zone='+00:00'",
-        }
-        kwargs.setdefault("pool_pre_ping", True)
+    try:
+        backend = backend_of(url)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+    if backend.name == SQLITE:
+        return _sqlite_engine(url, backend, **kwargs)
+    connect_args = dict(backend.connect_args)
+    kwargs.setdefault("pool_pre_ping", True)
+    if backend.name == MYSQL:
         kwargs.setdefault("pool_reset_on_return", None)
-        engine = create_engine(url, connect_args=connect_args, **kwargs)
+    engine = create_engine(url, connect_args=connect_args, **kwargs)
+    if backend.name == MYSQL:
         event.listen(engine, "reset", _rollback_if_in_transaction)
-        return engine
-    if backend == "postgresql":
-        connect_args = {"options": "-c TimeZone=UTC"}
-        kwargs.setdefault("pool_pre_ping", True)
-        return create_engine(url, connect_args=connect_args, **kwargs)
-    raise ValueError(f"unsupported backend {backend}")
+    return engine
 
 
 def _rollback_if_in_transaction(dbapi_connection: Any, _record: Any, state: PoolResetState) -> None:
@@ -69,9 +101,12 @@ def _rollback_if_in_transaction(dbapi_connection: Any, _record: Any, state: Pool
         dbapi_connection.rollback()
 
 
-def _sqlite_engine(url: URL, **kwargs: Any) -> Engine:
-    kwargs.setdefault("connect_args", {})["timeout"] = SQLITE_BUSY_TIMEOUT_MS / 1000
+def _sqlite_engine(url: URL, backend: Backend, **kwargs: Any) -> Engine:
+    kwargs.setdefault("connect_args", {}).update(backend.connect_args)
     engine = create_engine(url, **kwargs)
+    statements = backend.session_statements
+    if url.database and url.database != ":memory:":
+        statements += backend.file_session_statements
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
@@ -79,11 +114,8 @@ def _sqlite_engine(url: URL, **kwargs: Any) -> Engine:
         # decides how each transaction starts
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
-        if url.database and url.database != ":memory:":
-            cursor.execute("PRAGMA journal_mode = WAL")
-            cursor.execute("PRAGMA synchronous = NORMAL")
+        for statement in statements:
+            cursor.execute(statement)
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -106,7 +138,8 @@ def check_connection(engine: Engine) -> None:
 def describe_connect_error(url: URL, exc: DBAPIError) -> str:
     """Say which of unreachable, missing database or bad credentials went wrong."""
     where = url.render_as_string(hide_password=True)
-    server = f"{url.host}:{url.port or _DEFAULT_PORTS.get(url.get_backend_name(), '')}"
+    backend = backend_of(url)
+    server = f"{url.host}:{url.port or backend.default_port or ''}"
     message = str(exc.orig) if exc.orig is not None else str(exc)
     lowered = message.lower()
     code = _mysql_errno(exc)
@@ -118,7 +151,7 @@ def describe_connect_error(url: URL, exc: DBAPIError) -> str:
         return f"the server refused the credentials for {url.username!r} ({where})"
     if code in (2002, 2003, 2005, 2006, 2013) or re.search(_UNREACHABLE, lowered):
         return f"cannot reach the database server at {server} ({where})"
-    if url.get_backend_name() == "sqlite" and isinstance(exc, OperationalError):
+    if backend.name == SQLITE and isinstance(exc, OperationalError):
         return f"cannot open the SQLite database {url.database!r}: {_first_line(message)}"
     return f"cannot connect to {where}: {_first_line(message)}"
 

@@ -7,6 +7,8 @@ from contextlib import contextmanager
 
 from sqlalchemy.engine import Connection, Engine
 
+from shopdb.db.backend import backend_of
+
 
 @contextmanager
 def read_snapshot(engine: Engine) -> Iterator[Connection]:
@@ -17,8 +19,9 @@ def read_snapshot(engine: Engine) -> Iterator[Connection]:
     Nothing done through the connection is kept.
     """
     with engine.connect() as conn:
-        if engine.dialect.name != "sqlite":
-            conn.execution_options(isolation_level="REPEATABLE READ")
+        isolation = backend_of(engine).snapshot_isolation
+        if isolation is not None:
+            conn.execution_options(isolation_level=isolation)
         with conn.begin() as transaction:
             try:
                 yield conn

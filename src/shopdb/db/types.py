@@ -10,6 +10,8 @@ from sqlalchemy.dialects import mysql
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
+from shopdb.db.backend import MYSQL, backend_name
+
 # SQLite makes only INTEGER PRIMARY KEY an alias of the rowid (and so auto-incrementing);
 # the server backends get 64-bit keys so SF 100 and beyond cannot overflow.
 Id = BigInteger().with_variant(Integer(), "sqlite")
@@ -28,7 +30,7 @@ class UtcDateTime(TypeDecorator[datetime]):
     cache_ok = True
 
     def load_dialect_impl(self, dialect: Dialect) -> Any:
-        if dialect.name in ("mysql", "mariadb"):
+        if backend_name(dialect) == MYSQL:
             return dialect.type_descriptor(mysql.DATETIME(fsp=6))
         return dialect.type_descriptor(DateTime(timezone=False))
 

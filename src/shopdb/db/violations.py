@@ -32,6 +32,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.schema import ColumnCollectionConstraint
 
 from shopdb.db import sqlite_fk
+from shopdb.db.backend import MYSQL, POSTGRESQL, SQLITE, backend_of_error
 from shopdb.db.schema import metadata
 from shopdb.errors import ConstraintViolation
 
@@ -58,12 +59,13 @@ def translate(
 
     Nothing is written: the lookups only read.
     """
-    module = type(exc.orig).__module__.split(".")[0]
-    if module == "psycopg":
+    backend = backend_of_error(exc)
+    name = backend.name if backend is not None else None
+    if name == POSTGRESQL:
         return _postgresql(exc)
-    if module == "pymysql":
+    if name == MYSQL:
         return _mysql(exc)
-    if module == "sqlite3":
+    if name == SQLITE:
         return _sqlite(exc, conn)
     return None
 

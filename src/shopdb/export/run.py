@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy.engine import Connection, Engine
 
 from shopdb.db.admin import require_schema
-from shopdb.db.dialects import DIALECT_NAMES
+from shopdb.db.backend import NAMES, backend_name
 from shopdb.db.schema import DATA_TABLES, generation_runs
 from shopdb.db.snapshot import read_snapshot
 from shopdb.errors import InvalidInput, ShopError
@@ -72,11 +72,11 @@ def _check_options(engine: Engine, fmt: str, dialect: str | None) -> str:
         raise InvalidInput(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
     if dialect is not None and fmt != "sql":
         raise InvalidInput("a dialect applies only to the sql format")
-    name = dialect or engine.dialect.name
-    name = "mysql" if name == "mariadb" else name
-    if name not in DIALECT_NAMES:
-        raise InvalidInput(f"unknown dialect {name!r}: use one of {', '.join(DIALECT_NAMES)}")
-    return name
+    if dialect is None:
+        return backend_name(engine)
+    if dialect not in NAMES:
+        raise InvalidInput(f"unknown dialect {dialect!r}: use one of {', '.join(NAMES)}")
+    return dialect
 
 
 def _prepare_dir(out_dir: Path) -> Path | None:

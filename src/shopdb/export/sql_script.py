@@ -16,7 +16,7 @@ from typing import TextIO
 from sqlalchemy import Table
 from sqlalchemy.engine import Connection
 
-from shopdb.db.dialects import dialect_named
+from shopdb.db.backend import backend_named
 from shopdb.export.values import (
     Render,
     column_kind,
@@ -29,41 +29,28 @@ from shopdb.export.values import (
 BATCH_ROWS = 500
 """Rows per INSERT: large enough to load fast, small enough for any packet limit."""
 
-_PROLOGUE = {
-    "sqlite": ["BEGIN;"],
-    "mysql": [
-        "SET NAMES utf8mb4;",
-        # the literals below escape backslashes, so backslash escapes must be on
-        "SET SESSION sql_mode = REPLACE(@@sql_mode, 'NO_BACKSLASH_ESCAPES', '');",
-        "START TRANSACTION;",
-    ],
-    "postgresql": [
-        "SET client_encoding = 'UTF8';",
-        "SET standard_conforming_strings = on;",
-        "BEGIN;",
-    ],
-}
-
 
 def write_script(conn: Connection, tables: Sequence[Table], path: Path, dialect: str) -> int:
     """Write the INSERT script for ``tables`` (in that order); return the rows written."""
+    backend = backend_named(dialect)
     count = 0
     with path.open("w", encoding="utf-8", newline="") as out:
         out.write(f"-- shopdb data for {dialect}: load into a database created by 'shopdb init'\n")
-        out.write("\n".join(_PROLOGUE[dialect]) + "\n")
+        out.write("\n".join(backend.script_prologue) + "\n")
         for table in tables:
             count += _write_table(conn, table, out, dialect)
-        if dialect == "postgresql":
+        if backend.resets_sequences:
             out.writelines(_sequence_reset(table) for table in tables)
         out.write("COMMIT;\n")
     return count
 
 
 def _write_table(conn: Connection, table: Table, out: TextIO, dialect: str) -> int:
-    quote = dialect_named(dialect).identifier_preparer.quote
+    backend = backend_named(dialect)
+    quote = backend.dialect().identifier_preparer.quote
     columns = export_columns(table)
     head = f"INSERT INTO {quote(table.name)} ({', '.join(quote(c.name) for c in columns)}) VALUES\n"
-    literal = _LITERALS[dialect]
+    literal = _ESCAPING if backend.escapes_backslashes else _STANDARD
     renderers = [literal[column_kind(c)] for c in columns]
     nullable = [bool(c.nullable) for c in columns]
     count = 0
@@ -103,8 +90,5 @@ def _timestamp(value: datetime) -> str:
     return "'" + utc_text(value) + "'"
 
 
-_LITERALS: dict[str, dict[str, Render]] = {
-    "sqlite": {"int": str, "text": _standard_text, "timestamp": _timestamp},
-    "mysql": {"int": str, "text": _mysql_text, "timestamp": _timestamp},
-    "postgresql": {"int": str, "text": _standard_text, "timestamp": _timestamp},
-}
+_STANDARD: dict[str, Render] = {"int": str, "text": _standard_text, "timestamp": _timestamp}
+_ESCAPING: dict[str, Render] = {"int": str, "text": _mysql_text, "timestamp": _timestamp}

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.selectable import TextualSelect
 from sqlalchemy.types import Integer, String, TypeEngine
 
+from shopdb.db.backend import backend_name, backend_of
 from shopdb.db.types import UtcDateTime
 from shopdb.errors import InvalidInput, NotFound
 from shopdb.queries import fragments
@@ -62,12 +63,6 @@ def get_query(name: str) -> QuerySpec:
     if spec is None:
         raise InvalidInput(f"unknown query {name!r}: 'shopdb query --list' shows them all")
     return spec
-
-
-def dialect_of(engine: Engine | Connection) -> str:
-    """``sqlite``, ``mysql`` or ``postgresql``: the name the SQL files use."""
-    name = engine.dialect.name
-    return "mysql" if name == "mariadb" else name
 
 
 def sql_text(name: str, dialect: str) -> str:
@@ -132,7 +127,7 @@ def run_query(engine: Engine | Connection, name: str, **params: Any) -> QueryRes
     """
     spec = get_query(name)
     values = bind_values(spec, params)
-    stmt = statement(spec, dialect_of(engine), values)
+    stmt = statement(spec, backend_name(engine), values)
     if isinstance(engine, Connection):
         return _fetch(engine, spec, stmt, values)
     with engine.connect() as conn:
@@ -144,7 +139,7 @@ def _fetch(
 ) -> QueryResult:
     if values.get("category_id"):
         _require_category(conn, values["category_id"])
-    if conn.dialect.name == "postgresql":
+    if backend_of(conn).disables_jit:
         # the planner cannot estimate groups of computed months, overrates the cost and
         # compiles the query with JIT: 0.5-1 s of compiling for a query that runs in less
         _no_jit(conn)
@@ -187,10 +182,9 @@ def explain(engine: Engine, name: str, **params: Any) -> list[str]:
         InvalidInput: an unknown query or a bad parameter.
     """
     spec = get_query(name)
-    dialect = dialect_of(engine)
+    backend = backend_of(engine)
     values = bind_values(spec, params)
-    prefix = {"sqlite": "explain query plan ", "mysql": "explain ", "postgresql": "explain "}
-    plan = _bound(prefix[dialect] + sql_text(name, dialect), values)
+    plan = _bound(backend.explain_prefix + sql_text(name, backend.name), values)
     with engine.connect() as conn:
         rows = conn.execute(plan).all()
     return [" | ".join("" if v is None else str(v) for v in row) for row in rows]

@@ -6,6 +6,7 @@ it was when it raises. Order status changes go through ``_status`` and follow
 ``shopdb.lifecycle.TRANSITIONS``.
 """
 
+from shopdb.services._tx import observe_retries, run_in_transaction
 from shopdb.services.catalog import change_price, create_category, create_product, restock
 from shopdb.services.fulfilment import deliver_order, ship_order
 from shopdb.services.order_view import OrderDetails, get_order
@@ -22,11 +23,13 @@ __all__ = [
     "create_product",
     "deliver_order",
     "get_order",
+    "observe_retries",
     "pay_order",
     "place_order",
     "refund_order",
     "register_user",
     "restock",
+    "run_in_transaction",
     "ship_order",
     "update_user",
 ]

@@ -21,17 +21,12 @@ from typing import Any, TypeVar
 from sqlalchemy.engine import Connection, CursorResult, Engine
 from sqlalchemy.exc import DBAPIError
 
+from shopdb.db.backend import backend_of_error
 from shopdb.db.engine import IMMEDIATE
 from shopdb.db.violations import translate
 from shopdb.errors import ConnectionLost, RetriesExhausted
 
 T = TypeVar("T")
-
-# MariaDB/MySQL: 1213 deadlock, 1205 lock wait timeout, 1020 record changed since read
-# (raised under innodb_snapshot_isolation). PostgreSQL: serialization failure, deadlock.
-_MYSQL_TRANSIENT = frozenset({1213, 1205, 1020})
-_PG_TRANSIENT = frozenset({"40001", "40P01"})
-_SQLITE_TRANSIENT = ("database is locked", "database table is locked", "database is busy")
 
 
 @dataclass(frozen=True)
@@ -69,15 +64,8 @@ def observe_retries(callback: Callable[[BaseException], None]) -> Iterator[None]
 
 def is_transient(exc: DBAPIError) -> bool:
     """Whether the database rolled the transaction back and asks for it to be run again."""
-    orig = exc.orig
-    sqlstate = getattr(orig, "sqlstate", None)
-    if sqlstate is not None:
-        return sqlstate in _PG_TRANSIENT
-    args = getattr(orig, "args", ())
-    if args and isinstance(args[0], int):
-        return args[0] in _MYSQL_TRANSIENT
-    message = str(orig).lower()
-    return any(text in message for text in _SQLITE_TRANSIENT)
+    backend = backend_of_error(exc)
+    return backend is not None and backend.is_transient(exc)
 
 
 def run_in_transaction(

@@ -9,64 +9,37 @@ measured against it.
 from __future__ import annotations
 
 import random
-import sqlite3
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-import psycopg
-import pymysql
-from pymysql.constants import CLIENT
-from sqlalchemy.engine import URL
+from sqlalchemy.engine import Engine
 
-from shopdb.db.engine import MYSQL_SQL_MODE, SQLITE_BUSY_TIMEOUT_MS
+from shopdb.db.backend import Backend, backend_of
 from shopdb.workload.catalog import Catalog
 from shopdb.workload.clients import Ack
 from shopdb.workload.stats import PhaseResult
 
 
-def connect(url: URL) -> Any:
-    """A bare DBAPI connection with the session settings ``make_engine`` applies."""
-    backend = url.get_backend_name()
-    if backend == "sqlite":
-        conn = sqlite3.connect(
-            str(url.database),
-            timeout=SQLITE_BUSY_TIMEOUT_MS / 1000,
-            isolation_level=None,
-            check_same_thread=False,
-        )
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA synchronous = NORMAL")
-        return conn
-    if backend in ("mysql", "mariadb"):
-        return pymysql.connect(
-            host=url.host,
-            port=url.port or 3306,
-            user=url.username,
-            password=url.password or "",
-            database=url.database,
-            charset="utf8mb4",
-            client_flag=CLIENT.FOUND_ROWS,
-            init_command=f"SET SESSION sql_mode='{MYSQL_SQL_MODE}', time_zone='+00:00'",
-        )
-    return psycopg.connect(
-        host=url.host,
-        port=url.port or 5432,
-        user=url.username,
-        password=url.password,
-        dbname=url.database,
-        options="-c TimeZone=UTC",
-    )
+def connect(engine: Engine) -> Any:
+    """A bare DBAPI connection from ``engine``'s pool, with the session it sets up.
+
+    The connection is the engine's own (same driver arguments, same session settings and
+    pragmas), so the yardstick cannot drift from what the services run on; only the
+    statements bypass SQLAlchemy. ``close()`` gives it back to the pool.
+    """
+    return engine.raw_connection()
 
 
-class _OutOfStock(Exception):
-    pass
+class RawOutOfStock(Exception):
+    """A conditional stock UPDATE matched no row: the transaction is rolled back."""
 
 
-def place_raw(conn: Any, backend: str, user_id: int, basket: dict[int, int]) -> int | None:
+def place_raw(conn: Any, backend: Backend, user_id: int, basket: dict[int, int]) -> int | None:
     """Place one order on a bare connection; return its id, or None when out of stock."""
-    mark = "?" if backend == "sqlite" else "%s"
+    mark = backend.placeholder
 
     def q(sql: str) -> str:
         return sql.replace("?", mark)
@@ -75,10 +48,10 @@ def place_raw(conn: Any, backend: str, user_id: int, basket: dict[int, int]) -> 
     now = datetime.now(UTC).replace(tzinfo=None)
     cur = conn.cursor()
     try:
-        if backend == "sqlite":
-            cur.execute("BEGIN IMMEDIATE")
-        order_id: int | None = _write_order(cur, q, backend, user_id, items, now)
-    except _OutOfStock:
+        if backend.begin_write is not None:
+            cur.execute(backend.begin_write)
+        order_id: int | None = write_order(cur, q, backend, user_id, items, now)
+    except RawOutOfStock:
         order_id = None
     except BaseException:
         _end(conn, backend, commit=False)
@@ -89,8 +62,8 @@ def place_raw(conn: Any, backend: str, user_id: int, basket: dict[int, int]) -> 
     return order_id
 
 
-def _end(conn: Any, backend: str, *, commit: bool) -> None:
-    if backend == "sqlite":
+def _end(conn: Any, backend: Backend, *, commit: bool) -> None:
+    if backend.begin_write is not None:
         # pysqlite in autocommit mode: the transaction is the one BEGIN IMMEDIATE opened
         if conn.in_transaction:
             conn.execute("COMMIT" if commit else "ROLLBACK")
@@ -100,9 +73,21 @@ def _end(conn: Any, backend: str, *, commit: bool) -> None:
         conn.rollback()
 
 
-def _write_order(
-    cur: Any, q: Any, backend: str, user_id: int, items: list[tuple[int, int]], now: datetime
+def write_order(
+    cur: Any,
+    q: Callable[[str], str],
+    backend: Backend,
+    user_id: int,
+    items: list[tuple[int, int]],
+    now: datetime,
 ) -> int:
+    """Write one order's rows through a DBAPI-style cursor; return the order's id.
+
+    ``q`` turns the ``?`` markers of the statements into the driver's.
+
+    Raises:
+        RawOutOfStock: a product has fewer units than asked; the caller rolls back.
+    """
     marks = ", ".join("?" * len(items))
     cur.execute(
         q(
@@ -120,7 +105,7 @@ def _write_order(
         "ship_country_code, ship_city) VALUES (?, 'pending', ?, ?, ?, ?, ?)"
     )
     params = (user_id, now, now, total, country, city)
-    if backend == "postgresql":
+    if backend.returning_ids:
         cur.execute(q(insert_order + " RETURNING order_id"), params)
         order_id = int(cur.fetchone()[0])
     else:
@@ -152,7 +137,7 @@ def _write_order(
             cur.execute(
                 q("SELECT quantity_on_hand FROM inventory WHERE product_id = ?"), (product_id,)
             )
-            raise _OutOfStock
+            raise RawOutOfStock
     cur.executemany(
         q(
             "INSERT INTO inventory_movements (product_id, quantity_delta, reason, order_id, "
@@ -164,14 +149,16 @@ def _write_order(
 
 
 def run_baseline(
-    url: URL, catalog: Catalog, clients: int, duration_s: float, *, seed: int = 0
+    engine: Engine, catalog: Catalog, clients: int, duration_s: float, *, seed: int = 0
 ) -> tuple[PhaseResult, list[Ack]]:
-    """Place orders on bare connections from ``clients`` threads for ``duration_s`` seconds."""
-    backend = url.get_backend_name()
-    backend = "mysql" if backend == "mariadb" else backend
+    """Place orders on bare connections from ``clients`` threads for ``duration_s`` seconds.
+
+    The connections are ``engine``'s (see ``connect``); its pool must hold ``clients``.
+    """
+    backend = backend_of(engine)
     results = [PhaseResult("baseline", clients, duration_s) for _ in range(clients)]
     acks: list[list[Ack]] = [[] for _ in range(clients)]
-    conns = [connect(url) for _ in range(clients)]
+    conns = [connect(engine) for _ in range(clients)]
     deadline = time.perf_counter() + duration_s
 
     def loop(i: int) -> None:

@@ -27,8 +27,14 @@ from shopdb.errors import (
     PaymentMismatch,
     ShopError,
 )
-from shopdb.services import cancel_order, get_order, pay_order, place_order, restock
-from shopdb.services._tx import observe_retries
+from shopdb.services import (
+    cancel_order,
+    get_order,
+    observe_retries,
+    pay_order,
+    place_order,
+    restock,
+)
 from shopdb.workload.catalog import Catalog
 from shopdb.workload.stats import PhaseResult
 

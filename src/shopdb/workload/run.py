@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy.engine import URL, Engine
+from sqlalchemy.engine import Engine
 
 from shopdb.audit import CheckResult, run_checks
 from shopdb.workload.baseline import run_baseline
@@ -55,7 +55,7 @@ class OltpReport:
         )
 
 
-def run_oltp(engine: Engine, url: URL, config: OltpConfig) -> OltpReport:
+def run_oltp(engine: Engine, config: OltpConfig) -> OltpReport:
     """Run the phases against a database that holds users and products, then check it.
 
     With ``top_up``, products in play are restocked to that floor before the run and
@@ -77,7 +77,7 @@ def run_oltp(engine: Engine, url: URL, config: OltpConfig) -> OltpReport:
         for round_no in range(COMPARE_ROUNDS):
             seed = config.seed * 100 + round_no
             _refill(engine, catalog, config, report)
-            part, got = run_baseline(url, catalog, config.clients, slice_s, seed=seed)
+            part, got = run_baseline(engine, catalog, config.clients, slice_s, seed=seed)
             base.merge(part)
             acks += got
             # each side starts from the same stock floor: neither sells the other's units
