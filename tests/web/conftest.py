@@ -24,7 +24,7 @@ from shopdb.config import Settings
 from shopdb.datagen.generate import generate
 from shopdb.datagen.params import make_params
 from shopdb.db.admin import init_schema
-from shopdb.db.engine import make_engine
+from shopdb.db.engine import make_engine, open_engine
 from shopdb.services import create_category, create_product, place_order, register_user
 from shopdb.db.schema import staff_accounts
 from shopdb.db.types import utcnow
@@ -46,7 +46,7 @@ def build_app(url: URL, throttle: LoginThrottle | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> Any:
-        app.state.engine = make_engine(url)
+        app.state.engine = open_engine(settings)
         yield
         app.state.engine.dispose()
 
