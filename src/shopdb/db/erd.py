@@ -7,11 +7,11 @@ import subprocess
 
 from sqlalchemy import Column, Table, UniqueConstraint
 
-from shopdb.db.schema import DATA_TABLES, generation_runs
+from shopdb.db.schema import DATA_TABLES, generation_runs, staff_accounts, staff_action_keys
 from shopdb.errors import ShopError
 
 FORMATS = ("mermaid", "dot", "svg")
-_TABLES: tuple[Table, ...] = (*DATA_TABLES, generation_runs)
+_TABLES: tuple[Table, ...] = (*DATA_TABLES, generation_runs, staff_accounts, staff_action_keys)
 
 
 def render(fmt: str) -> str:

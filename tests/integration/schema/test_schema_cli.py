@@ -20,11 +20,11 @@ from sqlalchemy.engine import URL, Connection, Engine
 from dbservers import skip_or_fail
 from shopdb.cli import cli
 from shopdb.db.admin import existing_shop_tables, schema_version
-from shopdb.db.schema import metadata, users
+from shopdb.db.schema import SCHEMA_VERSION, metadata, users
 
 REPO = Path(__file__).resolve().parents[3]
 SHOPDB = Path(sys.executable).parent / "shopdb"
-SHOP_TABLE_COUNT = 12
+SHOP_TABLE_COUNT = 14
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> Result:
@@ -65,7 +65,7 @@ def test_init_creates_the_schema_and_a_second_init_changes_nothing(
     assert "already holds shopdb tables" in error
     assert _count_users(empty_engine) == 1
     with empty_engine.connect() as conn:
-        assert schema_version(conn) == "0001"
+        assert schema_version(conn) == SCHEMA_VERSION
         assert len(existing_shop_tables(conn)) == SHOP_TABLE_COUNT
 
 
@@ -124,7 +124,7 @@ def test_reset_asks_for_yes_then_recreates_only_shopdb_tables(
     assert result.stdout.startswith(f"reset {SHOP_TABLE_COUNT} tables in ")
     assert _count_users(empty_engine) == 0
     with empty_engine.connect() as conn:
-        assert schema_version(conn) == "0001"
+        assert schema_version(conn) == SCHEMA_VERSION
         assert len(existing_shop_tables(conn)) == SHOP_TABLE_COUNT
         assert conn.execute(text("SELECT note FROM legacy_notes")).scalars().all() == ["keep me"]
 
@@ -136,7 +136,7 @@ def test_migrate_keeps_a_current_schema_and_its_rows(db_url_text: str, engine: E
     result = run("--db", db_url_text, "migrate")
 
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("schema already at revision 0001 in ")
+    assert result.stdout.startswith(f"schema already at revision {SCHEMA_VERSION} in ")
     assert _count_users(engine) == 1
 
 

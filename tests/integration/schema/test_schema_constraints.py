@@ -62,6 +62,9 @@ CHECK_BAD_VALUES: dict[str, dict[str, Any]] = {
     "ck_inventory_movements_reason_rules": {"reason": "sale", "quantity_delta": 5},
     "ck_generation_runs_status": {"status": "paused"},
     "ck_generation_runs_finished_at_iff_not_running": {"status": "running"},
+    "ck_staff_accounts_email_format": {"email": "nobody"},
+    "ck_staff_accounts_role": {"role": "owner"},
+    "ck_staff_action_keys_action_key_not_empty": {"action_key": ""},
 }
 
 # The deliberate ON DELETE rule of every foreign key (docs/schema.md says why).
@@ -77,6 +80,7 @@ ON_DELETE = {
     "fk_shipments_order_id": "CASCADE",
     "fk_inventory_movements_product_id": "CASCADE",
     "fk_inventory_movements_order_id": "RESTRICT",
+    "fk_staff_action_keys_staff_id": "CASCADE",
 }
 # a child row that refers to an order must be a movement that may do so
 _CHILD_CHANGES = {"fk_inventory_movements_order_id": {"reason": "sale", "quantity_delta": -1}}

@@ -1,4 +1,4 @@
-"""Alembic: revision 0001 builds exactly the schema ``init`` builds, and a database made by
+"""Alembic: the revisions build exactly the schema ``init`` builds, and a database made by
 ``init`` is at the head revision with nothing to migrate."""
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def _structure(conn: Connection) -> dict[str, Any]:
 
 
 def test_head_revision_is_the_version_init_records() -> None:
-    assert migrate.head_revision() == SCHEMA_VERSION == "0001"
+    assert migrate.head_revision() == SCHEMA_VERSION == "0005"
 
 
 def test_upgrade_builds_the_schema_init_builds_and_downgrade_removes_it(
@@ -55,7 +55,7 @@ def test_upgrade_builds_the_schema_init_builds_and_downgrade_removes_it(
     migrate.upgrade(empty_engine)
     with empty_engine.connect() as conn:
         migrated = _structure(conn)
-        assert migrate.current_revision(conn) == "0001"
+        assert migrate.current_revision(conn) == SCHEMA_VERSION
     with empty_engine.begin() as conn:
         command.downgrade(migrate.alembic_config(conn), "base")
     with empty_engine.begin() as conn:
@@ -80,7 +80,7 @@ def test_a_database_made_by_init_is_at_head_and_matches_the_metadata(engine: Eng
     migrate.upgrade(engine)
 
     with engine.connect() as conn:
-        assert migrate.current_revision(conn) == "0001"
+        assert migrate.current_revision(conn) == SCHEMA_VERSION
         assert _structure(conn) == before
         assert conn.execute(select(func.count()).select_from(users)).scalar_one() == 1
         context = MigrationContext.configure(conn, opts={"compare_type": True})
