@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
-from sqlalchemy import insert
 from fastapi import FastAPI
+from sqlalchemy import insert
 from sqlalchemy.engine import URL, Engine
 
 from dbservers import BACKENDS, create_database, drop_database
@@ -25,9 +25,9 @@ from shopdb.datagen.generate import generate
 from shopdb.datagen.params import make_params
 from shopdb.db.admin import init_schema
 from shopdb.db.engine import make_engine, open_engine
-from shopdb.services import create_category, create_product, place_order, register_user
 from shopdb.db.schema import staff_accounts
 from shopdb.db.types import utcnow
+from shopdb.services import create_category, create_product, place_order, register_user
 from shopdb.web import mount
 from shopdb.web.security import LoginThrottle
 
@@ -91,7 +91,9 @@ def add_staff(engine: Engine) -> None:
         for role in ("admin", "clerk", "analyst"):
             conn.execute(
                 insert(staff_accounts).values(
-                    email=f"{role}@example.com", role=role, password_hash=FAST_HASH,
+                    email=f"{role}@example.com",
+                    role=role,
+                    password_hash=FAST_HASH,
                     created_at=utcnow(),
                 )
             )
@@ -123,7 +125,9 @@ def read_engine(read_shop: URL) -> Iterator[Engine]:
     engine.dispose()
 
 
-def _client(url: URL, email: str | None, throttle: LoginThrottle | None = None) -> Iterator[TestClient]:
+def _client(
+    url: URL, email: str | None, throttle: LoginThrottle | None = None
+) -> Iterator[TestClient]:
     with TestClient(build_app(url, throttle), base_url="http://127.0.0.1") as client:
         if email is not None:
             assert login(client, email).status_code == 303
@@ -143,7 +147,11 @@ def small_shop(engine: Engine) -> Engine:
     category = create_category(engine, "Tools")
     for sku, price in (("DRILL-1", 4999), ("SAW-1", 2500)):
         create_product(
-            engine, category_id=category, sku=sku, name=f"Product {sku}", price_cents=price,
+            engine,
+            category_id=category,
+            sku=sku,
+            name=f"Product {sku}",
+            price_cents=price,
             quantity=10,
         )
     user = register_user(engine, "buyer@example.com", "Ada", "Buyer")
@@ -158,7 +166,8 @@ def shop_url(small_shop: Engine) -> URL:
     return small_shop.url
 
 
-def client_for(url: URL, email: str | None, throttle: LoginThrottle | None = None) -> Iterator[TestClient]:
+def client_for(
+    url: URL, email: str | None, throttle: LoginThrottle | None = None
+) -> Iterator[TestClient]:
     """A test client on ``url``, logged in as ``email`` (None: not logged in)."""
     return _client(url, email, throttle)
-

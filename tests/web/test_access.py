@@ -49,22 +49,41 @@ def test_only_admins_create_and_disable_staff(small_shop: Engine, shop_url: URL)
         token = csrf_of(clerk.get("/orders").text)
         refused = clerk.post(
             "/staff",
-            data={"email": "new@example.com", "role": "admin", "password": PASSWORD, "csrf_token": token},
+            data={
+                "email": "new@example.com",
+                "role": "admin",
+                "password": PASSWORD,
+                "csrf_token": token,
+            },
         )
         assert refused.status_code == 403
     for admin in client_for(shop_url, "admin@example.com"):
         token = csrf_of(admin.get("/staff").text)
         made = admin.post(
             "/staff",
-            data={"email": "new@example.com", "role": "clerk", "password": PASSWORD, "csrf_token": token},
+            data={
+                "email": "new@example.com",
+                "role": "clerk",
+                "password": PASSWORD,
+                "csrf_token": token,
+            },
         )
         assert made.status_code == 200 and "new@example.com" in made.text
         short = admin.post(
             "/staff",
-            data={"email": "x@example.com", "role": "clerk", "password": "short", "csrf_token": token},
+            data={
+                "email": "x@example.com",
+                "role": "clerk",
+                "password": "short",
+                "csrf_token": token,
+            },
         )
-        assert short.status_code == 400 and "x@example.com" not in short.text.split("Accounts", 1)[1]
-        gone = admin.post("/staff/disable", data={"email": "clerk@example.com", "csrf_token": token})
+        assert (
+            short.status_code == 400 and "x@example.com" not in short.text.split("Accounts", 1)[1]
+        )
+        gone = admin.post(
+            "/staff/disable", data={"email": "clerk@example.com", "csrf_token": token}
+        )
         assert gone.status_code == 200 and "disabled" in gone.text
         own = admin.post("/staff/disable", data={"email": "admin@example.com", "csrf_token": token})
         assert own.status_code == 409

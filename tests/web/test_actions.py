@@ -4,7 +4,7 @@ repeated submission that changes nothing, on every backend."""
 from __future__ import annotations
 
 from sqlalchemy import func, select
-from sqlalchemy.engine import Engine, URL
+from sqlalchemy.engine import URL, Engine
 
 from conftest import action_key_of, client_for, csrf_of
 from shopdb.db.schema import inventory, inventory_movements, orders, payments, shipments
@@ -12,7 +12,9 @@ from shopdb.db.schema import inventory, inventory_movements, orders, payments, s
 
 def _status(engine: Engine, order_id: int) -> str:
     with engine.connect() as conn:
-        return str(conn.execute(select(orders.c.status).where(orders.c.order_id == order_id)).scalar_one())
+        return str(
+            conn.execute(select(orders.c.status).where(orders.c.order_id == order_id)).scalar_one()
+        )
 
 
 def _count(engine: Engine, table, *where) -> int:
@@ -22,7 +24,11 @@ def _count(engine: Engine, table, *where) -> int:
 
 def _total(engine: Engine, order_id: int) -> int:
     with engine.connect() as conn:
-        return int(conn.execute(select(orders.c.total_cents).where(orders.c.order_id == order_id)).scalar_one())
+        return int(
+            conn.execute(
+                select(orders.c.total_cents).where(orders.c.order_id == order_id)
+            ).scalar_one()
+        )
 
 
 def _form(client, path: str) -> dict[str, str]:
@@ -44,10 +50,15 @@ def test_pay_then_ship_then_deliver_then_refund(small_shop: Engine, shop_url: UR
         assert _status(small_shop, 2) == "paid"
         assert _count(small_shop, payments, payments.c.order_id == 2) == 1
 
-        shipped = client.post("/orders/2/ship", data={**_form(client, "/orders/2"), "carrier": "DHL"})
+        shipped = client.post(
+            "/orders/2/ship", data={**_form(client, "/orders/2"), "carrier": "DHL"}
+        )
         assert shipped.status_code == 200 and "Done: ship." in shipped.text
         assert _status(small_shop, 2) == "shipped"
-        assert _count(small_shop, shipments, shipments.c.order_id == 2, shipments.c.carrier == "DHL") == 1
+        assert (
+            _count(small_shop, shipments, shipments.c.order_id == 2, shipments.c.carrier == "DHL")
+            == 1
+        )
 
         client.post("/orders/2/deliver", data=_form(client, "/orders/2"))
         assert _status(small_shop, 2) == "delivered"
@@ -72,7 +83,10 @@ def test_cancel_returns_the_stock(small_shop: Engine, shop_url: URL) -> None:
     for client in client_for(shop_url, "admin@example.com"):
         client.post("/orders/3/cancel", data=_form(client, "/orders/3"))
     assert _status(small_shop, 3) == "cancelled"
-    assert _count(small_shop, inventory_movements, inventory_movements.c.reason == "return") == before + 1
+    assert (
+        _count(small_shop, inventory_movements, inventory_movements.c.reason == "return")
+        == before + 1
+    )
 
 
 def test_a_refused_action_shows_why_and_writes_nothing(small_shop: Engine, shop_url: URL) -> None:
@@ -128,7 +142,9 @@ def test_restock_once_per_form(small_shop: Engine, shop_url: URL) -> None:
         assert f'id="on-hand" data-value="{before + 7}"' in done.text
         again = client.post("/inventory/1/restock", data=form)
         assert "already sent" in again.text
-        bad = client.post("/inventory/1/restock", data={**_form(client, "/inventory/1"), "quantity": "0"})
+        bad = client.post(
+            "/inventory/1/restock", data={**_form(client, "/inventory/1"), "quantity": "0"}
+        )
         assert bad.status_code == 400 and "positive quantity" in bad.text
     assert stock() == before + 7
     assert (
@@ -166,9 +182,7 @@ def test_an_action_without_the_csrf_token_is_refused(small_shop: Engine, shop_ur
     for client in client_for(shop_url, "clerk@example.com"):
         form = _form(client, "/orders/1")
         for token in ("", "forged"):
-            refused = client.post(
-                "/orders/1/cancel", data={**form, "csrf_token": token}
-            )
+            refused = client.post("/orders/1/cancel", data={**form, "csrf_token": token})
             assert refused.status_code == 403
             assert "did not come from this site" in refused.text
     assert _status(small_shop, 1) == "pending"
@@ -182,7 +196,9 @@ def test_actions_need_a_session(small_shop: Engine, shop_url: URL) -> None:
     assert _status(small_shop, 1) == "pending"
 
 
-def test_bad_form_values_are_a_400_page_and_write_nothing(small_shop: Engine, shop_url: URL) -> None:
+def test_bad_form_values_are_a_400_page_and_write_nothing(
+    small_shop: Engine, shop_url: URL
+) -> None:
     for client in client_for(shop_url, "clerk@example.com"):
         form = _form(client, "/orders/1")
         bad = client.post("/orders/1/pay", data={**form, "amount_cents": "lots"})

@@ -43,16 +43,13 @@ def get_customer(engine: Engine, user_id: int) -> Customer:
         NotFound: no such customer.
     """
     recognized = orders.c.status.in_(RECOGNIZED_STATUSES)
-    totals = (
-        select(
-            func.count(),
-            func.coalesce(func.sum(case((recognized, 1), else_=0)), 0),
-            func.coalesce(func.sum(case((recognized, orders.c.total_cents), else_=0)), 0),
-            func.min(orders.c.created_at),
-            func.max(orders.c.created_at),
-        )
-        .where(orders.c.user_id == user_id)
-    )
+    totals = select(
+        func.count(),
+        func.coalesce(func.sum(case((recognized, 1), else_=0)), 0),
+        func.coalesce(func.sum(case((recognized, orders.c.total_cents), else_=0)), 0),
+        func.min(orders.c.created_at),
+        func.max(orders.c.created_at),
+    ).where(orders.c.user_id == user_id)
     person = select(
         users.c.user_id,
         users.c.email,

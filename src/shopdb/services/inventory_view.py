@@ -28,7 +28,7 @@ PAGE_SIZE = 50
 LEDGER_SIZE = 100
 # units above the reorder level: negative or zero means "reorder now", so sorting by it
 # ascending puts low stock first
-_MARGIN = inventory.c.quantity_on_hand - inventory.c.reorder_level
+_above_reorder: ColumnElement[int] = inventory.c.quantity_on_hand - inventory.c.reorder_level
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,9 @@ def _after(cursor: str) -> ColumnElement[bool]:
         margin, last_id = int(margin_text), int(id_text)
     except ValueError:
         raise InvalidInput(f"malformed page cursor {cursor!r}") from None
-    return or_(_MARGIN > margin, and_(_MARGIN == margin, products.c.product_id > last_id))
+    beyond: ColumnElement[bool] = _above_reorder > margin
+    tied: ColumnElement[bool] = _above_reorder == margin
+    return or_(beyond, and_(tied, products.c.product_id > last_id))
 
 
 def list_stock(
@@ -98,7 +100,7 @@ def list_stock(
     if not 1 <= limit <= 500:
         raise InvalidInput("a page holds 1 to 500 products")
     stmt = (
-        select(*_COLUMNS, _MARGIN.label("margin"))
+        select(*_COLUMNS, _above_reorder.label("margin"))
         .join(inventory, inventory.c.product_id == products.c.product_id)
         .join(categories, categories.c.category_id == products.c.category_id)
     )
@@ -114,10 +116,10 @@ def list_stock(
     if category_id is not None:
         stmt = stmt.where(products.c.category_id == category_id)
     if low_only:
-        stmt = stmt.where(_MARGIN <= 0)
+        stmt = stmt.where(_above_reorder <= 0)
     if cursor:
         stmt = stmt.where(_after(cursor))
-    stmt = stmt.order_by(_MARGIN, products.c.product_id).limit(limit + 1)
+    stmt = stmt.order_by(_above_reorder, products.c.product_id).limit(limit + 1)
 
     def body(conn: Connection) -> list[tuple[Any, ...]]:
         return [tuple(row) for row in conn.execute(stmt)]
@@ -199,4 +201,3 @@ def weekly_units(
         week = min(weeks - 1, (created_at - start).days // 7)
         result[int(product_id)][week] += int(quantity)
     return result
-

@@ -128,9 +128,7 @@ def _after(sort: str, cursor: str) -> ColumnElement[bool]:
     try:
         last_id = int(id_text)
         value: Any = (
-            datetime.fromisoformat(value_text)
-            if column is orders.c.created_at
-            else int(value_text)
+            datetime.fromisoformat(value_text) if column is orders.c.created_at else int(value_text)
         )
     except ValueError:
         raise InvalidInput(f"malformed page cursor {cursor!r}") from None
@@ -200,7 +198,6 @@ def iter_orders(engine: Engine, flt: OrderFilter, *, sort: str = "newest") -> It
         if page.next_cursor is None:
             return
         cursor = page.next_cursor
-
 
 
 def newest_order_day(engine: Engine) -> datetime | None:

@@ -53,7 +53,9 @@ PAGES: dict[str, tuple[str, tuple[ChartSpec, ...]]] = {
                 "month",
                 ("revenue_cents", "previous_year_revenue_cents"),
             ),
-            ChartSpec("order_status_funnel", "Order status funnel", "hbar", "stage", ("order_count",)),
+            ChartSpec(
+                "order_status_funnel", "Order status funnel", "hbar", "stage", ("order_count",)
+            ),
             ChartSpec(
                 "payment_method_mix", "Payment methods", "bar", "method", ("captured_cents",)
             ),
@@ -116,7 +118,10 @@ PAGES: dict[str, tuple[str, tuple[ChartSpec, ...]]] = {
                 (("limit", 15),),
             ),
             ChartSpec(
-                "revenue_by_category", "Revenue by category", "hbar", "category_name",
+                "revenue_by_category",
+                "Revenue by category",
+                "hbar",
+                "category_name",
                 ("revenue_cents",),
             ),
             ChartSpec(

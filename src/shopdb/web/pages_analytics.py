@@ -3,6 +3,7 @@ table, with its CSV and the chart's PNG, for the range in the URL."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -56,7 +57,7 @@ def analytics_page(request: Request, page: str) -> Response:
     title, specs = PAGES[page]
     cards = []
     for spec in specs:
-        loaded = card(timings, spec.query, lambda s=spec: _run(engine, s, view, category_id))
+        loaded = card(timings, spec.query, partial(_run, engine, spec, view, category_id))
         entry: dict[str, Any] = {"spec": spec, "card": loaded}
         if loaded.value is not None:
             result: QueryResult = loaded.value
@@ -108,4 +109,6 @@ def query_png(request: Request, name: str) -> Response:
     engine: Engine = request.app.state.engine
     view = read_view(dict(request.query_params), shop_today(engine), DEFAULT_RANGE)
     spec = _spec(name)
-    return Response(chart_png(spec, _run(engine, spec, view, _category(request))), media_type="image/png")
+    return Response(
+        chart_png(spec, _run(engine, spec, view, _category(request))), media_type="image/png"
+    )

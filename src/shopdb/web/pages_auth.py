@@ -78,18 +78,17 @@ def login(
     account = authenticate(request.app.state.engine, email, password)
     if account is None:
         throttle.failed(*keys)
-        response = render(
+        return render(
             request,
             "login.html",
             {"next": _safe_next(next), "error": "Wrong email or password.", "email": email},
             staff=None,
             status_code=401,
         )
-        return response
     throttle.succeeded(*keys)
-    response = RedirectResponse(_safe_next(next), status_code=303)
-    set_session(request, response, new_session(account.staff_id))
-    return response
+    redirect = RedirectResponse(_safe_next(next), status_code=303)
+    set_session(request, redirect, new_session(account.staff_id))
+    return redirect
 
 
 @router.post("/logout")

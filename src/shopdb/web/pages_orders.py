@@ -32,11 +32,21 @@ from shopdb.web.security import ACTING_ROLES, check_csrf, current_staff, require
 
 router = APIRouter(route_class=PageRoute)
 
-ACTIONS = {"paid": "pay", "shipped": "ship", "delivered": "deliver", "cancelled": "cancel",
-           "refunded": "refund"}
+ACTIONS = {
+    "paid": "pay",
+    "shipped": "ship",
+    "delivered": "deliver",
+    "cancelled": "cancel",
+    "refunded": "refund",
+}
 """The action that moves an order to each status."""
-_LABELS = {"pay": "Record payment", "ship": "Ship", "deliver": "Mark delivered",
-           "cancel": "Cancel order", "refund": "Refund"}
+_LABELS = {
+    "pay": "Record payment",
+    "ship": "Ship",
+    "deliver": "Mark delivered",
+    "cancel": "Cancel order",
+    "refund": "Refund",
+}
 
 
 def _day(raw: str | None, name: str) -> date | None:
@@ -117,8 +127,14 @@ def orders_csv(request: Request) -> Response:
         writer.writerow(["order_id", "created_at", "status", "total_cents", "user_id", "email"])
         for row in iter_orders(engine, flt, sort=sort):
             writer.writerow(
-                [row.order_id, row.created_at.isoformat(), row.status, row.total_cents,
-                 row.user_id, row.email]
+                [
+                    row.order_id,
+                    row.created_at.isoformat(),
+                    row.status,
+                    row.total_cents,
+                    row.user_id,
+                    row.email,
+                ]
             )
             if out.tell() > 65536:
                 yield out.getvalue()

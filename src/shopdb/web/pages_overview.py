@@ -36,7 +36,9 @@ def shop_today(engine: Engine) -> date:
 
 
 def _kpis(engine: Engine, view: View) -> list[dict[str, Any]]:
-    current = run_query(engine, "dashboard_kpis", since=view.current.since, until=view.current.until)
+    current = run_query(
+        engine, "dashboard_kpis", since=view.current.since, until=view.current.until
+    )
     now = current.as_dicts()[0]
     before: dict[str, Any] = {}
     if view.previous is not None:

@@ -40,7 +40,9 @@ def test_an_account_keeps_only_an_argon2id_hash(engine: Engine) -> None:
         ("a@example.com", "clerk", "short", InvalidInput),
     ],
 )
-def test_bad_accounts_write_nothing(engine: Engine, email: str, role: str, password: str, error: type) -> None:
+def test_bad_accounts_write_nothing(
+    engine: Engine, email: str, role: str, password: str, error: type
+) -> None:
     with pytest.raises(error):
         create_staff(engine, email, role, password)
     assert _count(engine) == 0
@@ -67,7 +69,16 @@ def test_the_cli_creates_lists_and_disables(engine: Engine, db_url_text: str) ->
     runner = CliRunner()
     made = runner.invoke(
         cli,
-        ["--db", db_url_text, "staff", "create", "ann@example.com", "--role", "admin", "--password-stdin"],
+        [
+            "--db",
+            db_url_text,
+            "staff",
+            "create",
+            "ann@example.com",
+            "--role",
+            "admin",
+            "--password-stdin",
+        ],
         input=PASSWORD + "\n",
     )
     assert made.exit_code == 0, made.output
@@ -78,13 +89,31 @@ def test_the_cli_creates_lists_and_disables(engine: Engine, db_url_text: str) ->
     assert gone.output == "staff account 1 disabled: ann@example.com\n"
     again = runner.invoke(
         cli,
-        ["--db", db_url_text, "staff", "create", "ann@example.com", "--role", "clerk", "--password-stdin"],
+        [
+            "--db",
+            db_url_text,
+            "staff",
+            "create",
+            "ann@example.com",
+            "--role",
+            "clerk",
+            "--password-stdin",
+        ],
         input=PASSWORD + "\n",
     )
     assert again.exit_code == 1 and "already exists" in again.output
     empty = runner.invoke(
         cli,
-        ["--db", db_url_text, "staff", "create", "bob@example.com", "--role", "clerk", "--password-stdin"],
+        [
+            "--db",
+            db_url_text,
+            "staff",
+            "create",
+            "bob@example.com",
+            "--role",
+            "clerk",
+            "--password-stdin",
+        ],
         input="\n",
     )
     assert empty.exit_code == 1 and "no password" in empty.output

@@ -36,7 +36,9 @@ def test_the_previous_period_has_the_same_length_just_before() -> None:
 
 
 def test_previous_year_keeps_the_days_and_29_february_becomes_28() -> None:
-    view = read_view({"range": "custom", "from": "2024-02-01", "to": "2024-02-29", "compare": "year"}, TODAY)
+    view = read_view(
+        {"range": "custom", "from": "2024-02-01", "to": "2024-02-29", "compare": "year"}, TODAY
+    )
     assert view.previous == DayRange(date(2023, 2, 1), date(2023, 2, 28))
     assert read_view({"compare": "none"}, TODAY).previous is None
 
@@ -44,11 +46,16 @@ def test_previous_year_keeps_the_days_and_29_february_becomes_28() -> None:
 def test_granularity_follows_the_range() -> None:
     assert read_view({"range": "30d"}, TODAY).bucket_days == 1
     assert read_view({"range": "90d"}, TODAY).bucket_days == 7
-    assert read_view({"range": "custom", "from": "2020-01-01", "to": "2024-12-31"}, TODAY).bucket_days == 30
+    assert (
+        read_view({"range": "custom", "from": "2020-01-01", "to": "2024-12-31"}, TODAY).bucket_days
+        == 30
+    )
 
 
 def test_the_url_reproduces_the_view() -> None:
-    view = read_view({"range": "custom", "from": "2025-01-05", "to": "2025-01-09", "compare": "year"}, TODAY)
+    view = read_view(
+        {"range": "custom", "from": "2025-01-05", "to": "2025-01-09", "compare": "year"}, TODAY
+    )
     again = read_view(dict(p.split("=") for p in view.query_string().split("&")), TODAY)
     assert again == view
 
@@ -77,7 +84,9 @@ def test_change_in_basis_points_rounds_half_away_from_zero() -> None:
     assert change_bp(None, 5) is None
 
 
-@pytest.mark.parametrize(("raw", "cents"), [("12.50", 1250), ("3", 300), (" 1,000.05 ", 100005), ("", None)])
+@pytest.mark.parametrize(
+    ("raw", "cents"), [("12.50", 1250), ("3", 300), (" 1,000.05 ", 100005), ("", None)]
+)
 def test_amounts_in_forms(raw: str, cents: int | None) -> None:
     assert parse_amount(raw, "total") == cents
 

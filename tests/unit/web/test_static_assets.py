@@ -22,7 +22,11 @@ def _urls(text: str) -> set[str]:
     found = set()
     for match in URL.finditer(text):
         start = match.start()
-        if start > 0 and text[start - 1] in "/:" and not match.group(0).startswith(("http", "ws", "ftp")):
+        if (
+            start > 0
+            and text[start - 1] in "/:"
+            and not match.group(0).startswith(("http", "ws", "ftp"))
+        ):
             continue  # the tail of a longer match, or a regex like /x//y
         found.add(match.group(0))
     return {u for u in found if not u.startswith(NAMESPACES)}
@@ -56,7 +60,9 @@ def test_vendored_files_match_their_manifest_and_mention_only_known_urls() -> No
         assert VENDOR.joinpath(entry["license_file"]).is_file()
         mentioned = _urls(data.decode("utf-8"))
         known = _urls(" ".join(entry["mentions"]))
-        assert mentioned <= known, f"{name} names hosts its manifest does not list: {mentioned - known}"
+        assert mentioned <= known, (
+            f"{name} names hosts its manifest does not list: {mentioned - known}"
+        )
 
 
 def test_javascript_fits_the_budget() -> None:
