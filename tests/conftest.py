@@ -2,6 +2,10 @@
 
 The databases come from ``dbservers`` (SQLite always; MariaDB and PostgreSQL where their
 servers answer, and under ``CI=true`` an unreachable server fails instead of skipping).
+A test that asks for ``engine`` (or for a fixture built on it, such as ``shop``) gets
+the empty schema without paying for it: it is built once per test process and backend
+and emptied before each test (``dbservers.SchemaDatabases``). Any other test that asks
+for ``db_url`` gets a new database with nothing in it, dropped after the test.
 """
 
 from __future__ import annotations
@@ -12,8 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import URL, Engine
 
-from dbservers import BACKENDS, create_database, drop_database
-from shopdb.db.admin import init_schema
+from dbservers import BACKENDS, SchemaDatabases, create_database, drop_database
 from shopdb.db.engine import make_engine
 
 __all__ = ["BACKENDS", "create_database", "drop_database"]
@@ -37,9 +40,25 @@ def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
+@pytest.fixture(scope="session")
+def schema_databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SchemaDatabases]:
+    """This process's databases holding the empty schema, one per backend, made on first use."""
+    databases = SchemaDatabases(tmp_path_factory.mktemp("schema_databases"))
+    yield databases
+    databases.close()
+
+
 @pytest.fixture
-def db_url(backend: str, tmp_path: Path) -> Iterator[URL]:
-    """The URL of a new, empty database on ``backend``, dropped after the test."""
+def db_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[URL]:
+    """The URL of this test's database on ``backend``, holding no rows.
+
+    With ``engine`` among the test's fixtures it holds the empty shopdb schema; otherwise
+    it is a new database with nothing in it, dropped after the test.
+    """
+    if "engine" in request.fixturenames:
+        databases: SchemaDatabases = request.getfixturevalue("schema_databases")
+        yield databases.fresh(backend, tmp_path)
+        return
     url, name = create_database(backend, tmp_path)
     yield url
     if name is not None:
@@ -54,7 +73,8 @@ def db_url_text(db_url: URL) -> str:
 
 @pytest.fixture
 def empty_engine(db_url: URL) -> Iterator[Engine]:
-    """An engine on an empty database (no schema)."""
+    """An engine on ``db_url``: an empty database (no schema), unless the test asks for
+    ``engine`` too."""
     engine = make_engine(db_url)
     yield engine
     engine.dispose()
@@ -62,6 +82,9 @@ def empty_engine(db_url: URL) -> Iterator[Engine]:
 
 @pytest.fixture
 def engine(empty_engine: Engine) -> Engine:
-    """An engine on a database holding the empty shopdb schema."""
-    init_schema(empty_engine)
+    """An engine on a database holding the empty shopdb schema, and no rows.
+
+    The engine is new for each test (its own pool and event listeners), and so are the
+    database's contents; only the schema is reused.
+    """
     return empty_engine

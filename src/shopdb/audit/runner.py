@@ -7,8 +7,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
-from functools import cache
-from importlib import resources
 from typing import Any
 
 from sqlalchemy import text
@@ -16,9 +14,10 @@ from sqlalchemy.engine import Connection, Engine
 
 from shopdb.audit.catalog import CHECKS, Check
 from shopdb.db.admin import require_schema
-from shopdb.db.backend import MYSQL_TEMP_TABLE_BYTES, backend_name, backend_of
+from shopdb.db.backend import MYSQL_TEMP_TABLE_BYTES, SQLITE, backend_name, backend_of
 from shopdb.db.snapshot import read_snapshot
 from shopdb.errors import InvalidInput
+from shopdb.queries.sqlfiles import load_sql
 
 SAMPLE_SIZE = 5
 """How many violating rows a result keeps to show."""
@@ -69,19 +68,9 @@ def run_checks(bind: Engine | Connection, names: Sequence[str] | None = None) ->
             return [_run_one(conn, check) for check in checks]
 
 
-def check_sql(name: str, dialect: str | None = None) -> str:
-    """The query of check ``name``, the ``<name>.<dialect>.sql`` variant if one exists."""
-    return _load_sql(name, dialect)
-
-
-@cache
-def _load_sql(name: str, dialect: str | None) -> str:
-    folder = resources.files("shopdb.audit").joinpath("sql")
-    if dialect is not None:
-        variant = folder.joinpath(f"{name}.{dialect}.sql")
-        if variant.is_file():
-            return variant.read_text(encoding="utf-8").strip().rstrip(";")
-    return folder.joinpath(f"{name}.sql").read_text(encoding="utf-8").strip().rstrip(";")
+def check_sql(name: str, dialect: str = SQLITE) -> str:
+    """The query of check ``name`` as it runs on ``dialect``, fragments expanded."""
+    return load_sql("shopdb.audit", name, dialect)
 
 
 def _select(names: Sequence[str] | None) -> list[Check]:

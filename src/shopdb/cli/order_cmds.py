@@ -12,8 +12,8 @@ from rich.console import Console
 from rich.table import Table
 
 from shopdb.cli.base import ShopContext, pass_shop
-from shopdb.db.schema import PAYMENT_METHODS
 from shopdb.errors import InvalidInput
+from shopdb.lifecycle import PAYMENT_METHODS
 from shopdb.services import (
     cancel_order,
     deliver_order,
@@ -25,7 +25,7 @@ from shopdb.services import (
     ship_order,
 )
 from shopdb.services.catalog import resolve_product
-from shopdb.services.order_view import OrderDetails
+from shopdb.services.order_view import OrderView
 
 
 def money(cents: int) -> str:
@@ -162,38 +162,48 @@ def show(shop: ShopContext, order_id: int) -> None:
     _print_order(get_order(shop.engine(), order_id))
 
 
-def _print_order(details: OrderDetails) -> None:
+def _print_order(details: OrderView) -> None:
     console = Console(highlight=False)
     console.print(
         f"order {details.order_id}  user {details.user_id}  {details.status}  "
         f"total {money(details.total_cents)}  placed {details.created_at:%Y-%m-%d %H:%M:%S}"
     )
     items = Table("product", "sku", "name", "qty", "unit price", "line", title="items")
-    for product_id, sku, name, qty, price in details.items:
-        items.add_row(str(product_id), sku, name, str(qty), money(price), money(qty * price))
+    for item in details.items:
+        items.add_row(
+            str(item.product_id),
+            item.sku,
+            item.name,
+            str(item.quantity),
+            money(item.unit_price_cents),
+            money(item.line_cents),
+        )
     console.print(items)
     paid = Table("payment", "amount", "method", "status", "key", "at", "refunded", title="payments")
-    for pid, amount, method, status, key, at, refunded_at in details.payments:
+    for p in details.payments:
         paid.add_row(
-            str(pid),
-            money(amount),
-            method,
-            status,
-            key or "",
-            f"{at:%Y-%m-%d %H:%M:%S}",
-            "" if refunded_at is None else f"{refunded_at:%Y-%m-%d %H:%M:%S}",
+            str(p.payment_id),
+            money(p.amount_cents),
+            p.method,
+            p.status,
+            p.idempotency_key or "",
+            f"{p.created_at:%Y-%m-%d %H:%M:%S}",
+            "" if p.refunded_at is None else f"{p.refunded_at:%Y-%m-%d %H:%M:%S}",
         )
     console.print(paid)
-    if details.shipment is not None:
-        carrier, tracking, shipped_at, delivered_at = details.shipment
-        delivered = "not yet" if delivered_at is None else f"{delivered_at:%Y-%m-%d %H:%M:%S}"
+    shipment = details.shipment
+    if shipment is not None:
+        at = shipment.delivered_at
+        delivered = "not yet" if at is None else f"{at:%Y-%m-%d %H:%M:%S}"
         console.print(
-            f"shipment: {carrier} {tracking}, shipped {shipped_at:%Y-%m-%d %H:%M:%S}, "
-            f"delivered {delivered}"
+            f"shipment: {shipment.carrier} {shipment.tracking_number}, "
+            f"shipped {shipment.shipped_at:%Y-%m-%d %H:%M:%S}, delivered {delivered}"
         )
     history = Table("from", "to", "at", title="status history")
-    for from_status, to_status, at in details.history:
-        history.add_row(from_status or "-", to_status, f"{at:%Y-%m-%d %H:%M:%S.%f}")
+    for change in details.history:
+        history.add_row(
+            change.from_status or "-", change.to_status, f"{change.changed_at:%Y-%m-%d %H:%M:%S.%f}"
+        )
     console.print(history)
 
 

@@ -17,7 +17,7 @@ from shopdb.datagen.frames import NULL, AnyArray, Array, Frame, Labels, labels
 from shopdb.datagen.orders import Basket
 from shopdb.datagen.params import DAY, GenParams
 from shopdb.datagen.timefmt import digits, text_of
-from shopdb.db.schema import ORDER_STATUSES
+from shopdb.lifecycle import ORDER_STATUSES, PAYMENT_METHODS
 
 NEVER = np.int64(2**62)
 STATUS_VALUES: tuple[str | None, ...] = (None, *ORDER_STATUSES)
@@ -32,8 +32,9 @@ FAILED_ATTEMPT = 0.07
 """Share of orders with one or two failed payment attempts first."""
 SPLIT_GIFT_CARD = 0.03
 """Share of paid orders paid partly with a gift card and the rest by card."""
-METHODS = ("card", "paypal", "bank_transfer", "gift_card")
+METHODS = PAYMENT_METHODS
 METHOD_SHARES = (0.62, 0.24, 0.09, 0.05)
+"""Shares of ``METHODS``, in their order."""
 CARRIERS = ("UPS", "DHL", "FedEx", "USPS", "DPD", "Royal Mail", "GLS")
 CARRIER_PREFIXES = ("1Z", "JD", "FX", "94", "DP", "RM", "GL")
 CARRIER_SHARES = (0.26, 0.22, 0.14, 0.14, 0.1, 0.08, 0.06)

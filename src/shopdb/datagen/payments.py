@@ -20,9 +20,18 @@ from shopdb.datagen.fulfilment import (
     Events,
 )
 from shopdb.datagen.orders import Basket
+from shopdb.lifecycle import (
+    PAYMENT_COMPLETED,
+    PAYMENT_FAILED,
+    PAYMENT_REFUNDED,
+    PAYMENT_STATUSES,
+)
 
 GIFT_CARD = METHODS.index("gift_card")
 CARD = METHODS.index("card")
+COMPLETED, FAILED, REFUNDED = (
+    PAYMENT_STATUSES.index(s) for s in (PAYMENT_COMPLETED, PAYMENT_FAILED, PAYMENT_REFUNDED)
+)
 
 
 def payment_frame(gen: np.random.Generator, end_s: int, basket: Basket, events: Events) -> Frame:
@@ -58,15 +67,14 @@ def payment_frame(gen: np.random.Generator, end_s: int, basket: Basket, events: 
     refunded_at = np.concatenate([np.asarray(p[4]) for p in parts])
     failed = np.concatenate([np.full(len(p[0]), p[5] < 2) for p in parts])
     sort = np.lexsort((rank, order, created))
-    # codes into PAYMENT_STATUSES: completed 0, failed 1, refunded 2
-    status = np.where(failed, 1, np.where(refunded_at < NEVER, 2, 0))
+    status = np.where(failed, FAILED, np.where(refunded_at < NEVER, REFUNDED, COMPLETED))
     return Frame(
         "payments",
         {
             "order_id": basket.order_id[order[sort]],
             "amount_cents": np.concatenate([p[1] for p in parts])[sort],
             "method": labels(METHODS, np.concatenate([p[2] for p in parts])[sort]),
-            "status": labels(("completed", "failed", "refunded"), status[sort]),
+            "status": labels(PAYMENT_STATUSES, status[sort]),
             "created_at": created[sort],
             "refunded_at": np.where(refunded_at < NEVER, refunded_at, NULL)[sort],
             "idempotency_key": constant(None, len(sort)),

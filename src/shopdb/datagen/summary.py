@@ -9,7 +9,8 @@ from sqlalchemy import distinct, func, select
 from sqlalchemy.engine import Engine
 
 from shopdb.db.schema import DATA_TABLES, orders, payments
-from shopdb.lifecycle import RECOGNIZED_STATUSES
+from shopdb.db.snapshot import read_snapshot
+from shopdb.lifecycle import PAYMENT_REFUNDED, RECOGNIZED_STATUSES
 
 
 @dataclass
@@ -33,7 +34,7 @@ class ShopSummary:
 
 def shop_summary(engine: Engine) -> ShopSummary:
     """Count every table and compute revenue, order statuses and customers (one snapshot)."""
-    with engine.begin() as conn:
+    with read_snapshot(engine) as conn:
         rows = {
             t.name: int(conn.execute(select(func.count()).select_from(t)).scalar_one())
             for t in DATA_TABLES
@@ -51,7 +52,7 @@ def shop_summary(engine: Engine) -> ShopSummary:
         buyers = conn.execute(select(func.count(distinct(orders.c.user_id)))).scalar_one()
         refunded = conn.execute(
             select(func.coalesce(func.sum(payments.c.amount_cents), 0)).where(
-                payments.c.status == "refunded"
+                payments.c.status == PAYMENT_REFUNDED
             )
         ).scalar_one()
     return ShopSummary(

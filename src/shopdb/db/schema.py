@@ -24,6 +24,15 @@ from sqlalchemy import (
 
 from shopdb.db.clock import utc_now
 from shopdb.db.types import Cents, Id, UtcDateTime
+from shopdb.lifecycle import (
+    INITIAL_STATUS,
+    MOVEMENT_REASONS,
+    ORDER_STATUSES,
+    PAYMENT_METHODS,
+    PAYMENT_REFUNDED,
+    PAYMENT_STATUSES,
+    RUN_STATUSES,
+)
 
 SCHEMA_VERSION = "0005"
 """The schema's revision, stored in ``alembic_version``: the newest Alembic revision in
@@ -37,12 +46,8 @@ NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
 }
 
-ORDER_STATUSES = ("pending", "paid", "shipped", "delivered", "cancelled", "refunded")
-PAYMENT_METHODS = ("card", "paypal", "bank_transfer", "gift_card")
-PAYMENT_STATUSES = ("completed", "failed", "refunded")
-MOVEMENT_REASONS = ("receipt", "sale", "return", "adjustment")
-RUN_STATUSES = ("running", "complete", "failed")
 STAFF_ROLES = ("admin", "clerk", "analyst")
+"""Roles of back-office accounts (``staff_accounts.role``)."""
 
 metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
@@ -130,7 +135,7 @@ orders = Table(
     metadata,
     Column("order_id", Id, primary_key=True),
     Column("user_id", Id, ForeignKey("users.user_id", ondelete="RESTRICT"), nullable=False),
-    Column("status", String(16), nullable=False, server_default=text("'pending'")),
+    Column("status", String(16), nullable=False, server_default=text(f"'{INITIAL_STATUS}'")),
     Column("created_at", UtcDateTime, nullable=False, server_default=_NOW),
     Column("total_cents", Cents, nullable=False),
     Column("updated_at", UtcDateTime, nullable=True),
@@ -183,7 +188,8 @@ payments = Table(
     CheckConstraint(_one_of("status", PAYMENT_STATUSES), name="status"),
     # not "iff": a row giving only the contract's columns may say 'refunded' without a time
     CheckConstraint(
-        "refunded_at is null or status = 'refunded'", name="refunded_at_only_if_refunded"
+        f"refunded_at is null or status = '{PAYMENT_REFUNDED}'",
+        name="refunded_at_only_if_refunded",
     ),
     Index(None, "order_id", "status"),
     **_MYSQL,

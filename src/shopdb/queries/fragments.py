@@ -4,6 +4,8 @@ A query file writes ``{name(arg, ...)}`` where the three dialects disagree; ever
 else is plain SQL shared by all three. The set is kept small on purpose:
 
 - ``{recognized(status)}``: the status is one of ``RECOGNIZED_STATUSES``.
+- ``{allowed_transition(from, to)}``: the change ``from -> to`` is one the order
+  lifecycle allows (``TRANSITIONS``).
 - ``{month_index(ts)}``: the UTC month of a timestamp as ``year * 12 + month - 1``, an
   integer, so months compare, subtract and join with plain arithmetic.
 - ``{month_label(index)}``: a month index back to ``YYYY-MM`` text.
@@ -22,7 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from shopdb.lifecycle import RECOGNIZED_STATUSES
+from shopdb.lifecycle import RECOGNIZED_STATUSES, TRANSITIONS
 
 _Expander = Callable[[list[str]], str]
 
@@ -30,6 +32,16 @@ _Expander = Callable[[list[str]], str]
 def _recognized(args: list[str]) -> str:
     statuses = ", ".join(f"'{s}'" for s in RECOGNIZED_STATUSES)
     return f"{args[0]} in ({statuses})"
+
+
+def _allowed_transition(args: list[str]) -> str:
+    source, target = args
+    pairs = [
+        f"({source} = '{a}' and {target} = '{b}')"
+        for a, targets in TRANSITIONS.items()
+        for b in sorted(targets)
+    ]
+    return "(" + "\n or ".join(pairs) + ")"
 
 
 def _round_div(dialect: str) -> _Expander:
@@ -93,7 +105,16 @@ _DIALECT_FRAGMENTS: dict[str, dict[str, _Expander]] = {
 }
 
 FRAGMENT_NAMES = frozenset(
-    {"recognized", "month_index", "month_label", "div", "round_div", "ratio_bp", "days_between"}
+    {
+        "recognized",
+        "allowed_transition",
+        "month_index",
+        "month_label",
+        "div",
+        "round_div",
+        "ratio_bp",
+        "days_between",
+    }
 )
 _ARITY = {"recognized": 1, "month_index": 1, "month_label": 1, "days_between": 2}
 _START = re.compile(r"\{(\w+)\(")
@@ -109,6 +130,7 @@ def expand(sql: str, dialect: str) -> str:
     fragments = {
         **_DIALECT_FRAGMENTS[dialect],
         "recognized": _recognized,
+        "allowed_transition": _allowed_transition,
         "div": _DIV[dialect],
         "round_div": _round_div(dialect),
         "ratio_bp": _ratio_bp(dialect),

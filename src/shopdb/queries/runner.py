@@ -1,8 +1,8 @@
 """Load a query's SQL, check its parameters, bind them and run it; or show its plan.
 
-A query's SQL lives in ``sql/<name>.sql``; ``sql/<name>.<dialect>.sql`` replaces it on
-one backend where no shared form exists. The few expressions the dialects disagree on
-are ``{fragments}`` (see ``fragments.py``), expanded here for the engine's backend.
+A query's SQL lives in ``sql/<name>.sql``, shared by the three backends. The few
+expressions the dialects disagree on are ``{fragments}`` (see ``fragments.py``),
+expanded by ``sqlfiles.load_sql`` for the engine's backend.
 """
 
 from __future__ import annotations
@@ -11,8 +11,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from functools import cache
-from importlib import resources
 from typing import Any
 
 from sqlalchemy import TextClause, bindparam, text
@@ -23,11 +21,11 @@ from sqlalchemy.types import Integer, String, TypeEngine
 from shopdb.db.backend import backend_name, backend_of
 from shopdb.db.types import UtcDateTime
 from shopdb.errors import InvalidInput, NotFound
-from shopdb.queries import fragments
 from shopdb.queries.catalog_dashboard import DASHBOARD_QUERIES
 from shopdb.queries.catalog_more import MORE_QUERIES
 from shopdb.queries.catalog_seed import SEED_QUERIES
 from shopdb.queries.registry import QuerySpec
+from shopdb.queries.sqlfiles import load_sql
 
 QUERIES: dict[str, QuerySpec] = {
     spec.name: spec for spec in (*SEED_QUERIES, *MORE_QUERIES, *DASHBOARD_QUERIES)
@@ -67,15 +65,7 @@ def get_query(name: str) -> QuerySpec:
 
 def sql_text(name: str, dialect: str) -> str:
     """The SQL of query ``name`` as it runs on ``dialect``, fragments expanded."""
-    return _expanded(name, dialect)
-
-
-@cache
-def _expanded(name: str, dialect: str) -> str:
-    folder = resources.files("shopdb.queries").joinpath("sql")
-    variant = folder.joinpath(f"{name}.{dialect}.sql")
-    source = variant if variant.is_file() else folder.joinpath(f"{name}.sql")
-    return fragments.expand(source.read_text(encoding="utf-8"), dialect).strip()
+    return load_sql("shopdb.queries", name, dialect)
 
 
 def bind_values(spec: QuerySpec, given: Mapping[str, Any]) -> dict[str, Any]:

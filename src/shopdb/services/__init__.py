@@ -9,14 +9,25 @@ it was when it raises. Order status changes go through ``_status`` and follow
 from shopdb.services._tx import observe_retries, run_in_transaction
 from shopdb.services.catalog import change_price, create_category, create_product, restock
 from shopdb.services.fulfilment import deliver_order, ship_order
-from shopdb.services.order_view import OrderDetails, get_order
+from shopdb.services.order_view import (
+    OrderItemView,
+    OrderView,
+    PaymentView,
+    ShipmentView,
+    StatusChangeView,
+    get_order,
+)
 from shopdb.services.orders import cancel_order, place_order
 from shopdb.services.payments import Payment, pay_order, refund_order
 from shopdb.services.users import register_user, update_user
 
 __all__ = [
-    "OrderDetails",
+    "OrderItemView",
+    "OrderView",
     "Payment",
+    "PaymentView",
+    "ShipmentView",
+    "StatusChangeView",
     "cancel_order",
     "change_price",
     "create_category",

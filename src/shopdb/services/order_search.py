@@ -16,8 +16,9 @@ from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.elements import ColumnElement
 
-from shopdb.db.schema import ORDER_STATUSES, orders, users
+from shopdb.db.schema import orders, users
 from shopdb.errors import InvalidInput
+from shopdb.lifecycle import ORDER_STATUSES
 from shopdb.services._tx import run_in_transaction
 
 SORTS = {

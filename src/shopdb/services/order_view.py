@@ -1,10 +1,14 @@
-"""Reading one order with everything around it: items, payments, history, shipment."""
+"""Reading one order with everything around it: items, payments, history, shipment.
+
+The answer is a tree of frozen records with typed fields (ints, text, aware UTC
+datetimes), read from one snapshot: the CLI prints them and the API returns them as
+they are.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
@@ -17,13 +21,62 @@ from shopdb.db.schema import (
     products,
     shipments,
 )
+from shopdb.db.snapshot import read_snapshot
 from shopdb.errors import NotFound
-from shopdb.services._tx import run_in_transaction
 
 
 @dataclass(frozen=True)
-class OrderDetails:
-    """One order as stored; each list holds row tuples in a stable order."""
+class OrderItemView:
+    """One line of an order: the product and the price it was sold at."""
+
+    product_id: int
+    sku: str
+    name: str
+    quantity: int
+    unit_price_cents: int
+
+    @property
+    def line_cents(self) -> int:
+        """The line's amount: quantity times unit price."""
+        return self.quantity * self.unit_price_cents
+
+
+@dataclass(frozen=True)
+class PaymentView:
+    """One payment attempt of an order, as stored."""
+
+    payment_id: int
+    amount_cents: int
+    method: str
+    status: str
+    idempotency_key: str | None
+    created_at: datetime
+    refunded_at: datetime | None
+
+
+@dataclass(frozen=True)
+class StatusChangeView:
+    """One entry of an order's status history (``from_status`` None for the first)."""
+
+    from_status: str | None
+    to_status: str
+    changed_at: datetime
+
+
+@dataclass(frozen=True)
+class ShipmentView:
+    """An order's parcel: who carries it, and when it left and arrived."""
+
+    carrier: str
+    tracking_number: str
+    shipped_at: datetime
+    delivered_at: datetime | None
+
+
+@dataclass(frozen=True)
+class OrderView:
+    """One order as stored, with its items by product id, payments by id and history
+    oldest first."""
 
     order_id: int
     user_id: int
@@ -31,26 +84,30 @@ class OrderDetails:
     total_cents: int
     created_at: datetime
     updated_at: datetime | None
-    items: list[tuple[Any, ...]]
-    """(product_id, sku, name, quantity, unit_price_cents), by product id."""
-    payments: list[tuple[Any, ...]]
-    """(payment_id, amount_cents, method, status, idempotency_key, created_at, refunded_at)."""
-    history: list[tuple[Any, ...]]
-    """(from_status, to_status, changed_at), oldest first."""
-    shipment: tuple[Any, ...] | None
-    """(carrier, tracking_number, shipped_at, delivered_at), or None."""
+    ship_country_code: str | None
+    ship_city: str | None
+    items: tuple[OrderItemView, ...]
+    payments: tuple[PaymentView, ...]
+    history: tuple[StatusChangeView, ...]
+    shipment: ShipmentView | None
 
 
-def get_order(engine: Engine, order_id: int) -> OrderDetails:
-    """Read an order and its rows in one read-only transaction.
+def get_order(engine: Engine, order_id: int) -> OrderView:
+    """Read an order and its rows from one read-only snapshot; nothing is written.
 
     Raises:
         NotFound: no such order.
     """
-    return run_in_transaction(engine, lambda conn: _read(conn, order_id), write=False)
+    with read_snapshot(engine) as conn:
+        return read_order(conn, order_id)
 
 
-def _read(conn: Connection, order_id: int) -> OrderDetails:
+def read_order(conn: Connection, order_id: int) -> OrderView:
+    """Read an order in the connection's current transaction (a helper: it never commits).
+
+    Raises:
+        NotFound: no such order.
+    """
     head = conn.execute(
         select(
             orders.c.user_id,
@@ -58,11 +115,30 @@ def _read(conn: Connection, order_id: int) -> OrderDetails:
             orders.c.total_cents,
             orders.c.created_at,
             orders.c.updated_at,
+            orders.c.ship_country_code,
+            orders.c.ship_city,
         ).where(orders.c.order_id == order_id)
     ).one_or_none()
     if head is None:
         raise NotFound(f"order {order_id} does not exist")
-    items = conn.execute(
+    return OrderView(
+        order_id=order_id,
+        user_id=int(head.user_id),
+        status=str(head.status),
+        total_cents=int(head.total_cents),
+        created_at=head.created_at,
+        updated_at=head.updated_at,
+        ship_country_code=head.ship_country_code,
+        ship_city=head.ship_city,
+        items=_items(conn, order_id),
+        payments=_payments(conn, order_id),
+        history=_history(conn, order_id),
+        shipment=_shipment(conn, order_id),
+    )
+
+
+def _items(conn: Connection, order_id: int) -> tuple[OrderItemView, ...]:
+    rows = conn.execute(
         select(
             order_items.c.product_id,
             products.c.sku,
@@ -73,8 +149,15 @@ def _read(conn: Connection, order_id: int) -> OrderDetails:
         .join(products, products.c.product_id == order_items.c.product_id)
         .where(order_items.c.order_id == order_id)
         .order_by(order_items.c.product_id)
-    ).all()
-    paid = conn.execute(
+    )
+    return tuple(
+        OrderItemView(int(r.product_id), r.sku, r.name, int(r.quantity), int(r.unit_price_cents))
+        for r in rows
+    )
+
+
+def _payments(conn: Connection, order_id: int) -> tuple[PaymentView, ...]:
+    rows = conn.execute(
         select(
             payments.c.payment_id,
             payments.c.amount_cents,
@@ -86,8 +169,23 @@ def _read(conn: Connection, order_id: int) -> OrderDetails:
         )
         .where(payments.c.order_id == order_id)
         .order_by(payments.c.payment_id)
-    ).all()
-    history = conn.execute(
+    )
+    return tuple(
+        PaymentView(
+            int(r.payment_id),
+            int(r.amount_cents),
+            r.method,
+            r.status,
+            r.idempotency_key,
+            r.created_at,
+            r.refunded_at,
+        )
+        for r in rows
+    )
+
+
+def _history(conn: Connection, order_id: int) -> tuple[StatusChangeView, ...]:
+    rows = conn.execute(
         select(
             order_status_history.c.from_status,
             order_status_history.c.to_status,
@@ -95,8 +193,12 @@ def _read(conn: Connection, order_id: int) -> OrderDetails:
         )
         .where(order_status_history.c.order_id == order_id)
         .order_by(order_status_history.c.history_id)
-    ).all()
-    shipment = conn.execute(
+    )
+    return tuple(StatusChangeView(r.from_status, r.to_status, r.changed_at) for r in rows)
+
+
+def _shipment(conn: Connection, order_id: int) -> ShipmentView | None:
+    row = conn.execute(
         select(
             shipments.c.carrier,
             shipments.c.tracking_number,
@@ -104,15 +206,6 @@ def _read(conn: Connection, order_id: int) -> OrderDetails:
             shipments.c.delivered_at,
         ).where(shipments.c.order_id == order_id)
     ).one_or_none()
-    return OrderDetails(
-        order_id,
-        int(head.user_id),
-        head.status,
-        int(head.total_cents),
-        head.created_at,
-        head.updated_at,
-        [tuple(r) for r in items],
-        [tuple(r) for r in paid],
-        [tuple(r) for r in history],
-        None if shipment is None else tuple(shipment),
-    )
+    if row is None:
+        return None
+    return ShipmentView(row.carrier, row.tracking_number, row.shipped_at, row.delivered_at)

@@ -28,7 +28,7 @@ from shopdb.db.schema import (
 )
 from shopdb.db.types import utcnow
 from shopdb.errors import InvalidInput, NotFound, OutOfStock
-from shopdb.lifecycle import INITIAL_STATUS
+from shopdb.lifecycle import INITIAL_STATUS, PAYMENT_REFUND
 from shopdb.services._status import move_order, record_status
 from shopdb.services._tx import inserted_id, run_in_transaction
 
@@ -215,10 +215,14 @@ def cancel_order(engine: Engine, order_id: int, *, now: datetime | None = None) 
 
 
 def refund_captured(conn: Connection, order_id: int, at: datetime) -> int:
-    """Mark an order's ``completed`` payments ``refunded``; return how many there were."""
+    """Mark an order's ``completed`` payments ``refunded``; return how many there were.
+
+    ``lifecycle.PAYMENT_REFUND`` is the change; the caller's transaction holds it.
+    """
+    captured, refunded = PAYMENT_REFUND
     result = conn.execute(
         update(payments)
-        .where(payments.c.order_id == order_id, payments.c.status == "completed")
-        .values(status="refunded", refunded_at=at)
+        .where(payments.c.order_id == order_id, payments.c.status == captured)
+        .values(status=refunded, refunded_at=at)
     )
     return int(result.rowcount)

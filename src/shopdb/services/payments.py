@@ -13,9 +13,10 @@ from datetime import datetime
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection, Engine
 
-from shopdb.db.schema import PAYMENT_METHODS, payments
+from shopdb.db.schema import payments
 from shopdb.db.types import utcnow
 from shopdb.errors import ConstraintViolation, Duplicate, InvalidInput, PaymentMismatch
+from shopdb.lifecycle import PAYMENT_METHODS, payment_status
 from shopdb.services._status import (
     LockedOrder,
     change_status,
@@ -113,7 +114,7 @@ def _record(
     approved: bool,
     at: datetime,
 ) -> Payment:
-    status = "completed" if approved else "failed"
+    status = payment_status(approved)
     result = conn.execute(
         insert(payments).values(
             order_id=order.order_id,

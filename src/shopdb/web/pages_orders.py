@@ -13,9 +13,8 @@ from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse, StreamingResponse
 from sqlalchemy.engine import Engine
 
-from shopdb.db.schema import ORDER_STATUSES, PAYMENT_METHODS
 from shopdb.errors import InvalidInput, ShopError
-from shopdb.lifecycle import TRANSITIONS
+from shopdb.lifecycle import ORDER_STATUSES, PAYMENT_METHODS, TRANSITIONS
 from shopdb.services import (
     cancel_order,
     deliver_order,

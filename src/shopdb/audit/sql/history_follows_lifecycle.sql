@@ -1,6 +1,5 @@
 -- each entry after an order's first continues from the status the previous entry set,
--- by a change the lifecycle allows (one allowed pair a line, kept equal to
--- shopdb.lifecycle.TRANSITIONS by a test)
+-- by a change the lifecycle allows (the fragment lists shopdb.lifecycle.TRANSITIONS)
 with chained as (
     select
         history_id,
@@ -29,14 +28,5 @@ where entry_number > 1
   and (
       from_status is null
       or from_status <> previous_to_status
-      or not (
-          (from_status = 'pending' and to_status = 'paid')
-          or (from_status = 'pending' and to_status = 'cancelled')
-          or (from_status = 'paid' and to_status = 'shipped')
-          or (from_status = 'paid' and to_status = 'cancelled')
-          or (from_status = 'paid' and to_status = 'refunded')
-          or (from_status = 'shipped' and to_status = 'delivered')
-          or (from_status = 'shipped' and to_status = 'refunded')
-          or (from_status = 'delivered' and to_status = 'refunded')
-      )
+      or not {allowed_transition(from_status, to_status)}
   )

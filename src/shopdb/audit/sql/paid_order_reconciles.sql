@@ -14,5 +14,5 @@ select
     coalesce(c.paid_cents, 0) as paid_cents
 from orders as o
 left join completed as c on c.order_id = o.order_id
-where o.status in ('paid', 'shipped', 'delivered')
+where {recognized(o.status)}
   and o.total_cents <> coalesce(c.paid_cents, 0)
