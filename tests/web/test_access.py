@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.engine import URL, Engine
 
-from conftest import PASSWORD, client_for, csrf_of, login
 from shopdb.services.staff import disable_staff
 from shopdb.web.security import COOKIE, LoginThrottle
+from webshop import PASSWORD, client_for, csrf_of, login
 
 PAGES = (
     "/",

@@ -6,8 +6,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.engine import URL, Engine
 
-from conftest import action_key_of, client_for, csrf_of
 from shopdb.db.schema import inventory, inventory_movements, orders, payments, shipments
+from webshop import action_key_of, client_for, csrf_of
 
 
 def _status(engine: Engine, order_id: int) -> str:
