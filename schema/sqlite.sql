@@ -16,6 +16,19 @@ CREATE TABLE categories (
 
 CREATE INDEX ix_categories_parent_id ON categories (parent_id);
 
+CREATE TABLE customer_sales (
+	user_id INTEGER NOT NULL, 
+	order_count INTEGER NOT NULL, 
+	spend_cents INTEGER NOT NULL, 
+	first_order_at DATETIME, 
+	last_order_at DATETIME, 
+	CONSTRAINT pk_customer_sales PRIMARY KEY (user_id), 
+	CONSTRAINT ck_customer_sales_order_count_nonnegative CHECK (order_count >= 0), 
+	CONSTRAINT ck_customer_sales_first_order_iff_orders CHECK ((order_count = 0) = (first_order_at is null))
+);
+
+CREATE INDEX ix_customer_sales_spend_cents_user_id ON customer_sales (spend_cents DESC, user_id);
+
 CREATE TABLE generation_runs (
 	run_id INTEGER NOT NULL, 
 	seed INTEGER NOT NULL, 
@@ -29,6 +42,48 @@ CREATE TABLE generation_runs (
 	CONSTRAINT pk_generation_runs PRIMARY KEY (run_id), 
 	CONSTRAINT ck_generation_runs_status CHECK (status in ('running', 'complete', 'failed')), 
 	CONSTRAINT ck_generation_runs_finished_at_iff_not_running CHECK ((status = 'running') = (finished_at is null))
+);
+
+CREATE TABLE product_sales_daily (
+	day_index INTEGER NOT NULL, 
+	product_id INTEGER NOT NULL, 
+	month_index INTEGER NOT NULL, 
+	order_count INTEGER NOT NULL, 
+	units INTEGER NOT NULL, 
+	revenue_cents INTEGER NOT NULL, 
+	CONSTRAINT pk_product_sales_daily PRIMARY KEY (day_index, product_id)
+);
+
+CREATE TABLE product_sales_monthly (
+	month_index INTEGER NOT NULL, 
+	product_id INTEGER NOT NULL, 
+	order_count INTEGER NOT NULL, 
+	units INTEGER NOT NULL, 
+	revenue_cents INTEGER NOT NULL, 
+	CONSTRAINT pk_product_sales_monthly PRIMARY KEY (month_index, product_id)
+);
+
+CREATE TABLE rollup_deltas (
+	delta_id INTEGER NOT NULL, 
+	day_index INTEGER NOT NULL, 
+	month_index INTEGER NOT NULL, 
+	product_id INTEGER, 
+	order_count INTEGER NOT NULL, 
+	units INTEGER NOT NULL, 
+	revenue_cents INTEGER NOT NULL, 
+	new_customer_count INTEGER NOT NULL, 
+	created_at DATETIME NOT NULL, 
+	CONSTRAINT pk_rollup_deltas PRIMARY KEY (delta_id)
+);
+
+CREATE TABLE sales_daily (
+	day_index INTEGER NOT NULL, 
+	month_index INTEGER NOT NULL, 
+	order_count INTEGER NOT NULL, 
+	revenue_cents INTEGER NOT NULL, 
+	units INTEGER NOT NULL, 
+	new_customer_count INTEGER NOT NULL, 
+	CONSTRAINT pk_sales_daily PRIMARY KEY (day_index)
 );
 
 CREATE TABLE staff_accounts (
@@ -153,7 +208,7 @@ CREATE TABLE order_items (
 	CONSTRAINT fk_order_items_product_id FOREIGN KEY(product_id) REFERENCES products (product_id) ON DELETE RESTRICT
 );
 
-CREATE INDEX ix_order_items_product_id ON order_items (product_id);
+CREATE INDEX ix_order_items_product_id_order_id_quantity_unit_price_cents ON order_items (product_id, order_id, quantity, unit_price_cents);
 
 CREATE TABLE order_status_history (
 	history_id INTEGER NOT NULL, 

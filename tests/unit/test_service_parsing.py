@@ -26,6 +26,7 @@ def test_parse_mix_fills_missing_types_with_zero() -> None:
         "place": 3,
         "pay": 1,
         "cancel": 0,
+        "refund": 0,
         "restock": 0,
         "lookup": 0,
     }

@@ -94,5 +94,25 @@ CHECKS: tuple[Check, ...] = (
         "than it sold, and no other order has returns.",
     ),
     Check("stock_not_negative", "No product has negative stock on hand."),
+    Check(
+        "rollup_sales_daily",
+        "Each day's sales_daily row plus its unfolded rollup_deltas equals that day's "
+        "recognized orders, revenue, units and new customers.",
+    ),
+    Check(
+        "rollup_product_sales_daily",
+        "Each product_sales_daily row plus its unfolded rollup_deltas equals the items of "
+        "recognized orders placed that day for that product.",
+    ),
+    Check(
+        "rollup_product_sales_monthly",
+        "Each product_sales_monthly row plus its unfolded rollup_deltas equals the items of "
+        "recognized orders placed that month for that product.",
+    ),
+    Check(
+        "rollup_customer_sales",
+        "Each customer_sales row equals its customer's recognized orders: count, spend, "
+        "first and last order.",
+    ),
 )
 """Every check, in the order ``shopdb check`` runs and lists them."""

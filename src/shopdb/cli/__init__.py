@@ -11,6 +11,7 @@ from shopdb.cli import (
     data_cmds,
     order_cmds,
     query_cmds,
+    rollup_cmds,
     schema_cmds,
     staff_cmds,
 )
@@ -22,6 +23,7 @@ audit_cmds.register(cli)
 query_cmds.register(cli)
 order_cmds.register(cli)
 bench_cmds.register(cli)
+rollup_cmds.register(cli)
 staff_cmds.register(cli)
 
 __all__ = ["cli", "main"]

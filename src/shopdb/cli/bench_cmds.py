@@ -56,6 +56,20 @@ def bench() -> None:
     help="Restock products in play that have fewer than N units up to N, before the run "
     "and before each comparison slice.",
 )
+@click.option(
+    "--rollup-compare",
+    is_flag=True,
+    help="Also place and pay without rollup maintenance and with it, alternating, in "
+    "the same run (the rollups are rebuilt after).",
+)
+@click.option(
+    "--refresh-every",
+    type=float,
+    default=1.0,
+    show_default=True,
+    metavar="S",
+    help="Fold the rollups' change log every S seconds during the mixed phase (0: never).",
+)
 @pass_shop
 def oltp(
     shop: ShopContext,
@@ -66,6 +80,8 @@ def oltp(
     compare: bool,
     seed: int,
     top_up: int,
+    rollup_compare: bool,
+    refresh_every: float,
 ) -> None:
     """Run concurrent clients, print throughput and latency, then audit the database.
 
@@ -74,7 +90,17 @@ def oltp(
     """
     if clients <= 0 or duration <= 0:
         raise InvalidInput("--clients and --duration must be positive")
-    config = OltpConfig(clients, duration, parse_mix(mix), hot_products, compare, seed, top_up)
+    config = OltpConfig(
+        clients,
+        duration,
+        parse_mix(mix),
+        hot_products,
+        compare,
+        seed,
+        top_up,
+        rollup_compare,
+        refresh_every,
+    )
     # no pre-ping round trip per checkout: a connection found dead before COMMIT is
     # retried by run_in_transaction anyway, and the bare-driver baseline pings nothing
     engine = open_engine(
@@ -97,6 +123,8 @@ def _print(report: OltpReport, backend: str, config: OltpConfig) -> None:
     console = Console(highlight=False)
     if report.topped_up:
         console.print(f"restocked products to {config.top_up} units {report.topped_up} times")
+    if report.folded:
+        console.print(f"folded {report.folded:,} rollup deltas while the clients ran")
     console.print(_figures(report, backend, config))
     for phase in report.phases:
         for kind, stats in phase.by_type.items():

@@ -152,6 +152,7 @@ def _print_result(result: GenerationResult, params: GenParams) -> None:
         click.echo(f"  {table:<22}{rows:>12,}")
     rate = total / result.seconds if result.seconds else 0
     click.echo(f"  {'total':<22}{total:>12,} rows in {result.seconds:.1f} s ({rate:,.0f} rows/s)")
+    click.echo(f"  {'of which rollups':<22}{result.rollup_seconds:>14.1f} s")
 
 
 def _print_summary(summary: ShopSummary, result: GenerationResult, params: GenParams) -> None:

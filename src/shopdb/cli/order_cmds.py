@@ -15,17 +15,16 @@ from shopdb.cli.base import ShopContext, pass_shop
 from shopdb.errors import InvalidInput
 from shopdb.lifecycle import PAYMENT_METHODS
 from shopdb.services import (
+    OrderView,
     cancel_order,
+    checkout,
     deliver_order,
     get_order,
     pay_order,
-    place_order,
     refund_order,
-    restock,
+    restock_product,
     ship_order,
 )
-from shopdb.services.catalog import resolve_product
-from shopdb.services.order_view import OrderView
 
 
 def money(cents: int) -> str:
@@ -71,15 +70,9 @@ def order() -> None:
 def place(shop: ShopContext, user_id: int, items: tuple[str, ...]) -> None:
     """Place an order, taking its stock; prints the new order's id."""
     parsed = [parse_item(text) for text in items]
-    engine = shop.engine()
-    quantities: dict[int, int] = {}
-    for ref, quantity in parsed:
-        product_id = resolve_product(engine, ref)
-        quantities[product_id] = quantities.get(product_id, 0) + quantity
-    order_id = place_order(engine, user_id, quantities)
-    details = get_order(engine, order_id)
+    details = checkout(shop.engine(), user_id, parsed)
     click.echo(
-        f"placed order {order_id}: {len(details.items)} item(s), "
+        f"placed order {details.order_id}: {len(details.items)} item(s), "
         f"total {money(details.total_cents)} ({details.status})"
     )
 
@@ -106,10 +99,7 @@ def pay(
     declined: bool,
 ) -> None:
     """Pay a pending order (exact amount); it becomes paid."""
-    engine = shop.engine()
-    if amount_cents is None:
-        amount_cents = get_order(engine, order_id).total_cents
-    payment = pay_order(engine, order_id, amount_cents, method, key, approved=not declined)
+    payment = pay_order(shop.engine(), order_id, amount_cents, method, key, approved=not declined)
     click.echo(
         f"payment {payment.payment_id} of order {order_id}: {money(payment.amount_cents)} "
         f"by {payment.method}, {payment.status}"
@@ -218,12 +208,8 @@ def product() -> None:
 @pass_shop
 def restock_command(shop: ShopContext, product_ref: str, quantity: int) -> None:
     """Add QUANTITY units to PRODUCT (an id or a SKU), recorded as a receipt."""
-    if quantity <= 0:
-        raise InvalidInput(f"a restock needs a positive quantity, got {quantity}")
-    engine = shop.engine()
-    product_id = resolve_product(engine, product_ref)
-    on_hand = restock(engine, product_id, quantity)
-    click.echo(f"product {product_id}: +{quantity}, {on_hand} on hand")
+    done = restock_product(shop.engine(), product_ref, quantity)
+    click.echo(f"product {done.product_id}: +{quantity}, {done.quantity_on_hand} on hand")
 
 
 def register(group: click.Group) -> None:

@@ -13,6 +13,7 @@ from shopdb.errors import InvalidInput
 from shopdb.queries import QUERIES, explain, get_query, run_query, sql_text
 from shopdb.queries.formats import FORMATS, render
 from shopdb.queries.runner import bind_values
+from shopdb.queries.sources import SOURCES, rollup_values, use_rollup
 
 
 @click.command("query")
@@ -39,6 +40,13 @@ from shopdb.queries.runner import bind_values
     show_default=True,
     help="An aligned table, CSV, or JSON (an array of objects keyed by column).",
 )
+@click.option(
+    "--source",
+    type=click.Choice(SOURCES),
+    default="auto",
+    show_default=True,
+    help="Read the rollups, the base tables, or the rollups where they can answer.",
+)
 @click.option("--sql", "show_sql", is_flag=True, help="Print the SQL as run on this backend.")
 @click.option("--explain", "show_plan", is_flag=True, help="Print the backend's query plan.")
 @pass_shop
@@ -48,6 +56,7 @@ def query(
     list_queries: bool,
     params: tuple[str, ...],
     fmt: str,
+    source: str,
     show_sql: bool,
     show_plan: bool,
     since: str | None,
@@ -74,14 +83,17 @@ def query(
     if show_sql:
         bound = bind_values(spec, values)
         dialect = backend_name(shop.settings.database_url)
-        click.echo(sql_text(name, dialect))
+        rollup = use_rollup(name, bound, source)
+        if rollup:
+            bound |= rollup_values(bound)
+        click.echo(sql_text(name, dialect, rollup=rollup))
         click.echo("-- bound values " + ", ".join(f"{k} = {v!r}" for k, v in bound.items()))
         return
     engine = shop.engine()
     if show_plan:
-        click.echo("\n".join(explain(engine, name, **values)))
+        click.echo("\n".join(explain(engine, name, source=source, **values)))
         return
-    click.echo(render(run_query(engine, name, **values), fmt), nl=False)
+    click.echo(render(run_query(engine, name, source=source, **values), fmt), nl=False)
 
 
 def _parse_params(params: tuple[str, ...], shorthands: dict[str, str | None]) -> dict[str, Any]:

@@ -41,7 +41,8 @@ def migrate(shop: ShopContext) -> None:
     """Bring an existing shopdb schema up to this version's revision."""
     engine = shop.engine()
     with engine.connect() as conn:
-        admin.require_schema(conn)
+        if admin.schema_version(conn) is None:
+            admin.require_schema(conn)  # says what is missing
         before = migrations.current_revision(conn)
     migrations.upgrade(engine)
     head = migrations.head_revision()

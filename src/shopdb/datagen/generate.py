@@ -32,6 +32,7 @@ from shopdb.db.admin import require_schema
 from shopdb.db.schema import DATA_TABLES, categories, generation_runs
 from shopdb.db.types import utcnow
 from shopdb.errors import SchemaError
+from shopdb.rollups.build import rebuild_all
 
 Progress = Callable[[str, int], None]
 """Called with a table name and the number of rows just loaded into it."""
@@ -44,6 +45,8 @@ class GenerationResult:
     run_id: int
     rows: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    rollup_seconds: float = 0.0
+    """Of ``seconds``, the time spent building the rollups after the load."""
 
 
 def generate(
@@ -72,6 +75,9 @@ def generate(
         session.prepare()
         load_shop(session, plan(params), jobs, loaded)
         session.finish()
+        built = perf_counter()
+        rebuild_all(engine)
+        result.rollup_seconds = perf_counter() - built
     except BaseException:
         _abandon(engine, session, result.run_id)
         raise
@@ -141,7 +147,7 @@ def require_empty(engine: Engine) -> None:
     if full:
         raise SchemaError(
             f"the database already holds shop data ({', '.join(full[:3])}"
-            f"{', ...' if len(full) > 3 else ''}): use --reset to replace it"
+            f"{', ...' if len(full) > 3 else ''}): generate with reset to replace it"
         )
 
 

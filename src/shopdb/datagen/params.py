@@ -76,7 +76,7 @@ def make_params(seed: int, scale_factor: float | str, end: date, years: int) -> 
         raise ConfigError(f"seed must be between 0 and 2**63-1, got {seed}")
     if years < 1:
         raise ConfigError(
-            f"--years must be at least 1 (the data would end before it starts): {years}"
+            f"years must be at least 1 (the data would end before it starts): {years}"
         )
     if end.year - years < 1970:
         raise ConfigError(f"the data would start before 1970: end {end.isoformat()}, {years} years")
@@ -84,7 +84,7 @@ def make_params(seed: int, scale_factor: float | str, end: date, years: int) -> 
 
 
 def parse_end(raw: str) -> date:
-    """Parse ``--end`` (YYYY-MM-DD).
+    """Parse the last day of the data (YYYY-MM-DD).
 
     Raises:
         ConfigError: not a valid date.
@@ -92,7 +92,7 @@ def parse_end(raw: str) -> date:
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        raise ConfigError(f"--end must be a date like 2025-12-31, got {raw!r}") from None
+        raise ConfigError(f"end must be a date like 2025-12-31, got {raw!r}") from None
 
 
 def epoch(day: date) -> int:

@@ -7,11 +7,18 @@ import subprocess
 
 from sqlalchemy import Column, Table, UniqueConstraint
 
+from shopdb.db.rollup_schema import ROLLUP_TABLES
 from shopdb.db.schema import DATA_TABLES, generation_runs, staff_accounts, staff_action_keys
 from shopdb.errors import ShopError
 
 FORMATS = ("mermaid", "dot", "svg")
-_TABLES: tuple[Table, ...] = (*DATA_TABLES, generation_runs, staff_accounts, staff_action_keys)
+_TABLES: tuple[Table, ...] = (
+    *DATA_TABLES,
+    generation_runs,
+    *ROLLUP_TABLES,
+    staff_accounts,
+    staff_action_keys,
+)
 
 
 def render(fmt: str) -> str:

@@ -8,6 +8,8 @@ else is plain SQL shared by all three. The set is kept small on purpose:
   lifecycle allows (``TRANSITIONS``).
 - ``{month_index(ts)}``: the UTC month of a timestamp as ``year * 12 + month - 1``, an
   integer, so months compare, subtract and join with plain arithmetic.
+- ``{day_index(ts)}``: the UTC day of a timestamp as whole days since 1970-01-01, the
+  key of the daily rollups.
 - ``{month_label(index)}``: a month index back to ``YYYY-MM`` text.
 - ``{div(a, b)}``: integer division truncating toward zero (MariaDB's ``/`` gives a
   decimal, PostgreSQL's ``/`` on numeric keeps the fraction).
@@ -74,6 +76,8 @@ _DIALECT_FRAGMENTS: dict[str, dict[str, _Expander]] = {
             f" + cast(strftime('%m', {a[0]}) as integer) - 1)"
         ),
         "month_label": lambda a: f"printf('%04d-%02d', ({a[0]}) / 12, ({a[0]}) % 12 + 1)",
+        # the stored text starts with YYYY-MM-DD; julianday of a date is n + 0.5
+        "day_index": lambda a: f"cast(julianday(substr({a[0]}, 1, 10)) - 2440587.5 as integer)",
         # strftime('%s') rounds to milliseconds, so whole seconds come from the text's
         # first 19 characters and the microseconds from characters 21-26: exact at a
         # day's edge, like the other two
@@ -86,6 +90,7 @@ _DIALECT_FRAGMENTS: dict[str, dict[str, _Expander]] = {
     },
     "mysql": {
         "month_index": lambda a: f"(year({a[0]}) * 12 + month({a[0]}) - 1)",
+        "day_index": lambda a: f"(to_days({a[0]}) - 719528)",
         "month_label": lambda a: (
             f"concat(lpad(({a[0]}) div 12, 4, '0'), '-', lpad(({a[0]}) % 12 + 1, 2, '0'))"
         ),
@@ -96,6 +101,7 @@ _DIALECT_FRAGMENTS: dict[str, dict[str, _Expander]] = {
             f"(cast(extract(year from {a[0]}) as integer) * 12"
             f" + cast(extract(month from {a[0]}) as integer) - 1)"
         ),
+        "day_index": lambda a: f"(cast({a[0]} as date) - date '1970-01-01')",
         "month_label": lambda a: (
             f"(lpad(cast(({a[0]}) / 12 as text), 4, '0') || '-'"
             f" || lpad(cast(({a[0]}) % 12 + 1 as text), 2, '0'))"
@@ -109,6 +115,7 @@ FRAGMENT_NAMES = frozenset(
         "recognized",
         "allowed_transition",
         "month_index",
+        "day_index",
         "month_label",
         "div",
         "round_div",
@@ -116,7 +123,13 @@ FRAGMENT_NAMES = frozenset(
         "days_between",
     }
 )
-_ARITY = {"recognized": 1, "month_index": 1, "month_label": 1, "days_between": 2}
+_ARITY = {
+    "recognized": 1,
+    "month_index": 1,
+    "day_index": 1,
+    "month_label": 1,
+    "days_between": 2,
+}
 _START = re.compile(r"\{(\w+)\(")
 
 

@@ -1,12 +1,14 @@
 """Load a query's SQL, check its parameters, bind them and run it; or show its plan.
 
-A query's SQL lives in ``sql/<name>.sql``, shared by the three backends. The few
-expressions the dialects disagree on are ``{fragments}`` (see ``fragments.py``),
+A query's SQL lives in ``sql/<name>.sql``, shared by the three backends;
+``sql/<name>.rollup.sql`` answers it from the rollups where ``sources.py`` says it can.
+The few expressions the dialects disagree on are ``{fragments}`` (see ``fragments.py``),
 expanded by ``sqlfiles.load_sql`` for the engine's backend.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,6 +27,7 @@ from shopdb.queries.catalog_dashboard import DASHBOARD_QUERIES
 from shopdb.queries.catalog_more import MORE_QUERIES
 from shopdb.queries.catalog_seed import SEED_QUERIES
 from shopdb.queries.registry import QuerySpec
+from shopdb.queries.sources import rollup_values, use_rollup
 from shopdb.queries.sqlfiles import load_sql
 
 QUERIES: dict[str, QuerySpec] = {
@@ -63,9 +66,10 @@ def get_query(name: str) -> QuerySpec:
     return spec
 
 
-def sql_text(name: str, dialect: str) -> str:
-    """The SQL of query ``name`` as it runs on ``dialect``, fragments expanded."""
-    return load_sql("shopdb.queries", name, dialect)
+def sql_text(name: str, dialect: str, *, rollup: bool = False) -> str:
+    """The SQL of query ``name`` as it runs on ``dialect``, fragments expanded; with
+    ``rollup``, its form that reads the rollups."""
+    return load_sql("shopdb.queries", f"{name}.rollup" if rollup else name, dialect)
 
 
 def bind_values(spec: QuerySpec, given: Mapping[str, Any]) -> dict[str, Any]:
@@ -90,34 +94,50 @@ def bind_values(spec: QuerySpec, given: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
+_BIND = re.compile(r"(?<![:\w]):(\w+)")
+
+
 def _bound(sql: str, values: Mapping[str, Any]) -> TextClause:
+    # a query's two forms bind different subsets of the values
+    used = set(_BIND.findall(sql))
     binds = [
         bindparam(key, value, type_=UtcDateTime() if isinstance(value, datetime) else Integer())
         for key, value in values.items()
+        if key in used
     ]
     return text(sql).bindparams(*binds)
 
 
-def statement(spec: QuerySpec, dialect: str, values: Mapping[str, Any]) -> TextualSelect:
+def statement(
+    spec: QuerySpec, dialect: str, values: Mapping[str, Any], *, rollup: bool = False
+) -> TextualSelect:
     """The query as a ``text()`` statement with every value bound and its result types."""
     types = {c.name: _RESULT_TYPES[c.kind] for c in spec.columns}
-    return _bound(sql_text(spec.name, dialect), values).columns(**types)
+    if rollup:
+        values = {**values, **rollup_values(values)}
+    return _bound(sql_text(spec.name, dialect, rollup=rollup), values).columns(**types)
 
 
-def run_query(engine: Engine | Connection, name: str, **params: Any) -> QueryResult:
+def run_query(
+    engine: Engine | Connection, name: str, *, source: str = "auto", **params: Any
+) -> QueryResult:
     """Run query ``name`` with ``params`` and return its columns and rows.
 
-    Read-only: nothing is written, whatever happens. On PostgreSQL, JIT compilation is
-    switched off for the transaction the query runs in (the caller's, if ``engine`` is a
-    connection).
+    ``source`` picks the tables: ``auto`` reads the rollups where they can answer
+    (``sources.py``), ``rollup`` insists on them, ``base`` reads orders and items. Both
+    give the same rows. Read-only: nothing is written, whatever happens. On PostgreSQL,
+    JIT compilation is switched off for the transaction the query runs in (the
+    caller's, if ``engine`` is a connection).
 
     Raises:
-        InvalidInput: an unknown query or a bad parameter; no SQL was run.
+        InvalidInput: an unknown query, source or bad parameter, or ``rollup`` where no
+            rollup answers; no SQL was run.
         NotFound: ``category_id`` names no category.
     """
     spec = get_query(name)
     values = bind_values(spec, params)
-    stmt = statement(spec, backend_name(engine), values)
+    rollup = use_rollup(name, values, source)
+    stmt = statement(spec, backend_name(engine), values, rollup=rollup)
     if isinstance(engine, Connection):
         return _fetch(engine, spec, stmt, values)
     with engine.connect() as conn:
@@ -165,16 +185,19 @@ def _normalize(value: Any, kind: str) -> Any:
     return value
 
 
-def explain(engine: Engine, name: str, **params: Any) -> list[str]:
+def explain(engine: Engine, name: str, *, source: str = "auto", **params: Any) -> list[str]:
     """The backend's plan for query ``name`` with ``params``, one line per row.
 
     Raises:
-        InvalidInput: an unknown query or a bad parameter.
+        InvalidInput: an unknown query, source or a bad parameter.
     """
     spec = get_query(name)
     backend = backend_of(engine)
     values = bind_values(spec, params)
-    plan = _bound(backend.explain_prefix + sql_text(name, backend.name), values)
+    rollup = use_rollup(name, values, source)
+    if rollup:
+        values = {**values, **rollup_values(values)}
+    plan = _bound(backend.explain_prefix + sql_text(name, backend.name, rollup=rollup), values)
     with engine.connect() as conn:
         rows = conn.execute(plan).all()
     return [" | ".join("" if v is None else str(v) for v in row) for row in rows]

@@ -18,6 +18,7 @@ from shopdb.db.schema import order_status_history, orders
 from shopdb.db.types import utcnow
 from shopdb.errors import InvalidTransition, NotFound
 from shopdb.lifecycle import can_transition
+from shopdb.rollups.maintain import order_status_changed
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,7 @@ def change_status(conn: Connection, order: LockedOrder, target: str, now: dateti
         ).scalar_one()
         raise InvalidTransition(order.order_id, current, target)
     record_status(conn, order.order_id, order.status, target, now)
+    order_status_changed(conn, order, order.status, target, now)
 
 
 def move_order(

@@ -7,6 +7,7 @@ and so is every restock.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -124,8 +125,36 @@ def change_price(engine: Engine, product_id: int, price_cents: int) -> None:
     run_in_transaction(engine, body)
 
 
-def restock(engine: Engine, product_id: int, quantity: int, *, now: datetime | None = None) -> int:
+ProductRef = int | str
+"""A product by id, or by what a user typed: a numeric id, else a SKU."""
+
+
+@dataclass(frozen=True)
+class Restocked:
+    """What a restock did: which product, and the units on hand after it."""
+
+    product_id: int
+    quantity_on_hand: int
+
+
+def restock(
+    engine: Engine, product: ProductRef, quantity: int, *, now: datetime | None = None
+) -> int:
     """Add units to a product's stock with a ``receipt`` movement; return the new stock.
+
+    ``product`` is an id, or text naming one (see ``resolve_product``).
+
+    Raises:
+        InvalidInput: a quantity that is not positive. NotFound: no such product.
+            Nothing is written on error.
+    """
+    return restock_product(engine, product, quantity, now=now).quantity_on_hand
+
+
+def restock_product(
+    engine: Engine, product: ProductRef, quantity: int, *, now: datetime | None = None
+) -> Restocked:
+    """``restock``, answering which product it was (for a product named by SKU).
 
     Raises:
         InvalidInput: a quantity that is not positive. NotFound: no such product.
@@ -135,7 +164,8 @@ def restock(engine: Engine, product_id: int, quantity: int, *, now: datetime | N
         raise InvalidInput(f"a restock needs a positive quantity, got {quantity}")
     at = now or utcnow()
 
-    def body(conn: Connection) -> int:
+    def body(conn: Connection) -> Restocked:
+        product_id = resolve_product(conn, product)
         result = conn.execute(
             update(inventory)
             .where(inventory.c.product_id == product_id)
@@ -144,37 +174,34 @@ def restock(engine: Engine, product_id: int, quantity: int, *, now: datetime | N
         if result.rowcount == 0:
             raise NotFound(f"product {product_id} does not exist")
         _record_receipt(conn, product_id, quantity, at)
-        return int(
-            conn.execute(
-                select(inventory.c.quantity_on_hand).where(inventory.c.product_id == product_id)
-            ).scalar_one()
-        )
+        on_hand = conn.execute(
+            select(inventory.c.quantity_on_hand).where(inventory.c.product_id == product_id)
+        ).scalar_one()
+        return Restocked(product_id, int(on_hand))
 
     return run_in_transaction(engine, body)
 
 
-def resolve_product(engine: Engine, ref: str) -> int:
-    """Turn what a user typed (a numeric id, else a SKU) into a product id.
+def resolve_product(conn: Connection, ref: ProductRef) -> int:
+    """The id of product ``ref``: an int is taken as it is (its existence is not checked
+    here); text is tried as a numeric id first, then as a SKU. A helper: it only reads.
 
     Raises:
-        NotFound: no product has that id or SKU.
+        NotFound: text that is neither a product's id nor its SKU.
     """
+    if isinstance(ref, int):
+        return ref
     text = ref.strip()
-
-    def body(conn: Connection) -> int | None:
-        if text.isdigit():
-            found = conn.execute(
-                select(products.c.product_id).where(products.c.product_id == int(text))
-            ).scalar()
-            if found is not None:
-                return int(found)
-        by_sku = conn.execute(select(products.c.product_id).where(products.c.sku == text)).scalar()
-        return None if by_sku is None else int(by_sku)
-
-    product_id = run_in_transaction(engine, body, write=False)
-    if product_id is None:
+    if text.isdigit():
+        found = conn.execute(
+            select(products.c.product_id).where(products.c.product_id == int(text))
+        ).scalar()
+        if found is not None:
+            return int(found)
+    by_sku = conn.execute(select(products.c.product_id).where(products.c.sku == text)).scalar()
+    if by_sku is None:
         raise NotFound(f"product {ref!r} does not exist (neither an id nor a SKU)")
-    return product_id
+    return int(by_sku)
 
 
 def _record_receipt(conn: Connection, product_id: int, quantity: int, at: datetime) -> None:

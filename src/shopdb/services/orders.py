@@ -8,7 +8,7 @@ multi-item orders lock rows in the same order instead of deadlocking.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -31,16 +31,28 @@ from shopdb.errors import InvalidInput, NotFound, OutOfStock
 from shopdb.lifecycle import INITIAL_STATUS, PAYMENT_REFUND
 from shopdb.services._status import move_order, record_status
 from shopdb.services._tx import inserted_id, run_in_transaction
+from shopdb.services.catalog import ProductRef, resolve_product
+from shopdb.services.order_view import OrderView, read_order
+
+Items = (
+    Mapping[int, int]
+    | Mapping[str, int]
+    | Mapping[ProductRef, int]
+    | Iterable[tuple[ProductRef, int]]
+)
+"""What an order asks for: quantities by product (an id, or text naming one by id or
+SKU), as a mapping or as pairs; a product named twice is one item of the summed quantity."""
 
 
 def place_order(
-    engine: Engine, user_id: int, quantities: Mapping[int, int], *, now: datetime | None = None
+    engine: Engine, user_id: int, quantities: Items, *, now: datetime | None = None
 ) -> int:
     """Place an order at today's prices and take its stock; return the new order's id.
 
-    One transaction writes the order (``pending``, ``total_cents`` = sum of quantity times
-    the price snapshot in ``order_items``), its items, a ``sale`` movement per product and
-    the history row ``NULL -> pending``.
+    One transaction resolves the products named by SKU, merges a product named twice
+    into one item, and writes the order (``pending``, ``total_cents`` = sum of quantity
+    times the price snapshot in ``order_items``), its items, a ``sale`` movement per
+    product and the history row ``NULL -> pending``.
 
     Raises:
         InvalidInput: no items, or a quantity that is not a positive integer.
@@ -48,16 +60,45 @@ def place_order(
         OutOfStock: a product has fewer units than asked for.
         On every error nothing is written: no stock is taken and no order exists.
     """
-    items = _validated(quantities)
-    return run_in_transaction(engine, lambda conn: _place(conn, user_id, items, now or utcnow()))
+    asked = _validated(quantities)
+    at = now or utcnow()
+    return run_in_transaction(engine, lambda conn: _place(conn, user_id, _merged(conn, asked), at))
 
 
-def _validated(quantities: Mapping[int, int]) -> list[tuple[int, int]]:
-    if not quantities:
+def checkout(
+    engine: Engine, user_id: int, items: Items, *, now: datetime | None = None
+) -> OrderView:
+    """``place_order``, answering with the new order as ``get_order`` reads it.
+
+    The order is read in the transaction that placed it: one transaction in all.
+
+    Raises:
+        The errors of ``place_order``; on every error nothing is written.
+    """
+    asked = _validated(items)
+    at = now or utcnow()
+
+    def body(conn: Connection) -> OrderView:
+        return read_order(conn, _place(conn, user_id, _merged(conn, asked), at))
+
+    return run_in_transaction(engine, body)
+
+
+def _validated(items: Items) -> list[tuple[ProductRef, int]]:
+    pairs = list(items.items() if isinstance(items, Mapping) else items)
+    if not pairs:
         raise InvalidInput("an order needs at least one item")
-    for product_id, quantity in quantities.items():
+    for product, quantity in pairs:
         if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity <= 0:
-            raise InvalidInput(f"quantity of product {product_id} must be positive, got {quantity}")
+            raise InvalidInput(f"quantity of product {product} must be positive, got {quantity}")
+    return pairs
+
+
+def _merged(conn: Connection, asked: list[tuple[ProductRef, int]]) -> list[tuple[int, int]]:
+    quantities: dict[int, int] = {}
+    for product, quantity in asked:
+        product_id = resolve_product(conn, product)
+        quantities[product_id] = quantities.get(product_id, 0) + quantity
     # product-id order: every transaction locks inventory rows in the same order
     return sorted(quantities.items())
 

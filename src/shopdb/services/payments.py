@@ -46,7 +46,7 @@ class Payment:
 def pay_order(
     engine: Engine,
     order_id: int,
-    amount_cents: int,
+    amount_cents: int | None,
     method: str,
     idempotency_key: str | None = None,
     *,
@@ -55,7 +55,8 @@ def pay_order(
 ) -> Payment:
     """Record a payment of a pending order; when ``approved``, the order becomes ``paid``.
 
-    The amount must equal ``orders.total_cents``. With ``approved=False`` the attempt is
+    The amount must equal ``orders.total_cents``; None pays exactly that total, as read
+    under the order's row lock. With ``approved=False`` the attempt is
     stored as ``failed`` and the order stays ``pending``. A key already used for this
     order returns the payment stored under it, whatever its status, and writes nothing.
 
@@ -82,9 +83,10 @@ def pay_order(
                     raise Duplicate(f"payment key {idempotency_key!r} was used for another order")
                 return earlier
         require_transition(order, "paid")
-        if amount_cents != order.total_cents:
-            raise PaymentMismatch(order_id, order.total_cents, amount_cents)
-        return _record(conn, order, amount_cents, method, idempotency_key, approved, at)
+        amount = order.total_cents if amount_cents is None else amount_cents
+        if amount != order.total_cents:
+            raise PaymentMismatch(order_id, order.total_cents, amount)
+        return _record(conn, order, amount, method, idempotency_key, approved, at)
 
     try:
         return run_in_transaction(engine, body)
@@ -94,12 +96,12 @@ def pay_order(
         raise
 
 
-def _validate(amount_cents: int, method: str, key: str | None) -> None:
+def _validate(amount_cents: int | None, method: str, key: str | None) -> None:
     if method not in PAYMENT_METHODS:
         raise InvalidInput(
             f"unknown payment method {method!r}: use one of {', '.join(PAYMENT_METHODS)}"
         )
-    if amount_cents <= 0:
+    if amount_cents is not None and amount_cents <= 0:
         raise InvalidInput(f"a payment must be positive, got {amount_cents} cents")
     if key is not None and not (0 < len(key) <= MAX_KEY_LENGTH):
         raise InvalidInput(f"a payment key must be 1 to {MAX_KEY_LENGTH} characters")

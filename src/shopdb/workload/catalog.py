@@ -43,7 +43,7 @@ def load_catalog(engine: Engine, hot_products: int | None = None) -> Catalog:
         InvalidInput: K is not positive.
     """
     if hot_products is not None and hot_products <= 0:
-        raise InvalidInput(f"--hot-products must be positive, got {hot_products}")
+        raise InvalidInput(f"hot_products must be positive, got {hot_products}")
     with engine.connect() as conn:
         require_schema(conn)
         query = select(products.c.product_id, products.c.price_cents).order_by(

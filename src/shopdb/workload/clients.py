@@ -33,12 +33,13 @@ from shopdb.services import (
     observe_retries,
     pay_order,
     place_order,
+    refund_order,
     restock,
 )
 from shopdb.workload.catalog import Catalog
 from shopdb.workload.stats import PhaseResult
 
-KINDS = ("place", "pay", "cancel", "restock", "lookup")
+KINDS = ("place", "pay", "cancel", "refund", "restock", "lookup")
 DEFAULT_MIX = "place=45,pay=40,cancel=5,restock=5,lookup=5"
 DECLINE_RATE = 0.05
 """Share of payment attempts the (simulated) provider declines: stored as failed."""
@@ -79,6 +80,7 @@ class SharedOrders:
     lock: threading.Lock = field(default_factory=threading.Lock)
     payable: deque[tuple[int, int]] = field(default_factory=deque)
     recent: deque[int] = field(default_factory=lambda: deque(maxlen=10_000))
+    paid: deque[int] = field(default_factory=lambda: deque(maxlen=10_000))
 
     def placed(self, order_id: int, total_cents: int) -> None:
         """Offer a new (or declined) order for payment, cancellation and lookups."""
@@ -90,6 +92,19 @@ class SharedOrders:
         """The oldest order waiting for payment, with its total, or None."""
         with self.lock:
             return self.payable.popleft() if self.payable else None
+
+    def was_paid(self, order_id: int) -> None:
+        """Offer a paid order for a refund."""
+        with self.lock:
+            self.paid.append(order_id)
+
+    def take_paid(self, rng: random.Random) -> int | None:
+        """A random paid order of this run (it leaves the pool), or None."""
+        with self.lock:
+            if not self.paid:
+                return None
+            self.paid.rotate(-rng.randrange(len(self.paid)))
+            return self.paid.popleft()
 
     def any_recent(self, rng: random.Random) -> int | None:
         """A random order placed in this run, or None."""
@@ -121,12 +136,20 @@ class _Client:
         pay_order(self.engine, order_id, total, "card", key, approved=approved)
         if not approved:
             self.shared.placed(order_id, total)  # the customer tries again later
+        else:
+            self.shared.was_paid(order_id)
 
     def cancel(self) -> None:
         order_id = self.shared.any_recent(self.rng)
         if order_id is None:
             raise _Skip
         cancel_order(self.engine, order_id)
+
+    def refund(self) -> None:
+        order_id = self.shared.take_paid(self.rng)
+        if order_id is None:
+            raise _Skip
+        refund_order(self.engine, order_id)
 
     def restock(self) -> None:
         restock(self.engine, self.rng.choice(self.catalog.product_ids), self.rng.randint(20, 100))

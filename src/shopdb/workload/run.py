@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Engine
 
 from shopdb.audit import CheckResult, run_checks
+from shopdb.rollups.build import rebuild_all, refresh
+from shopdb.rollups.maintain import MAINTAIN_OPTION
 from shopdb.workload.baseline import run_baseline
 from shopdb.workload.catalog import Catalog, load_catalog, top_up
 from shopdb.workload.clients import Ack, run_clients
@@ -29,6 +34,8 @@ class OltpConfig:
     compare: bool = True
     seed: int = 1
     top_up: int = 0
+    rollup_compare: bool = False
+    refresh_every_s: float = 1.0
 
 
 @dataclass
@@ -37,6 +44,7 @@ class OltpReport:
 
     phases: list[PhaseResult] = field(default_factory=list)
     topped_up: int = 0
+    folded: int = 0
     acknowledged: int = 0
     missing: list[int] = field(default_factory=list)
     audit: list[CheckResult] = field(default_factory=list)
@@ -88,16 +96,19 @@ def run_oltp(engine: Engine, config: OltpConfig) -> OltpReport:
             svc.merge(part)
             acks += got
         report.phases += [base, svc]
+    if config.rollup_compare:
+        acks += _compare_rollups(engine, catalog, config, report)
     if not config.compare or any(w for k, w in config.mix.items() if k != "place"):
-        mixed, got = run_clients(
-            engine,
-            catalog,
-            config.mix,
-            config.clients,
-            config.duration_s,
-            name="mixed",
-            seed=config.seed,
-        )
+        with _refresher(engine, config.refresh_every_s, report):
+            mixed, got = run_clients(
+                engine,
+                catalog,
+                config.mix,
+                config.clients,
+                config.duration_s,
+                name="mixed",
+                seed=config.seed,
+            )
         report.phases.append(mixed)
         acks += got
     report.acknowledged = len(acks)
@@ -106,10 +117,60 @@ def run_oltp(engine: Engine, config: OltpConfig) -> OltpReport:
     return report
 
 
+PLACE_AND_PAY = {"place": 1, "pay": 1, "cancel": 0, "refund": 0, "restock": 0, "lookup": 0}
+
+
+def _compare_rollups(
+    engine: Engine, catalog: Catalog, config: OltpConfig, report: OltpReport
+) -> list[Ack]:
+    """Place and pay without rollup maintenance and with it, alternating; then rebuild
+    the rollups the unmaintained slices left stale, so the mixed phase and the audit
+    after it test maintenance from an exact start."""
+    slice_s = config.duration_s / COMPARE_ROUNDS
+    bare = engine.execution_options(**{MAINTAIN_OPTION: False})
+    off = PhaseResult("no-rollups", config.clients, config.duration_s)
+    on = PhaseResult("rollups", config.clients, config.duration_s)
+    acks: list[Ack] = []
+    for round_no in range(COMPARE_ROUNDS):
+        seed = config.seed * 100 + round_no + 50
+        for target, phase in ((bare, off), (engine, on)):
+            _refill(engine, catalog, config, report)
+            part, got = run_clients(
+                target, catalog, PLACE_AND_PAY, config.clients, slice_s, seed=seed
+            )
+            phase.merge(part)
+            acks += got
+    report.phases += [off, on]
+    rebuild_all(engine)
+    return acks
+
+
+@contextmanager
+def _refresher(engine: Engine, every_s: float, report: OltpReport) -> Iterator[None]:
+    """Fold the rollups' change log every ``every_s`` seconds while the clients run, so
+    the audit also covers folds racing the services (0: no folding)."""
+    stop = threading.Event()
+
+    def loop() -> None:
+        while not stop.wait(every_s):
+            report.folded += refresh(engine)
+
+    thread = threading.Thread(target=loop) if every_s > 0 else None
+    if thread is not None:
+        thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        if thread is not None:
+            thread.join()
+            report.folded += refresh(engine)
+
+
 def _refill(engine: Engine, catalog: Catalog, config: OltpConfig, report: OltpReport) -> None:
     if config.top_up > 0:
         report.topped_up += top_up(engine, catalog, config.top_up)
 
 
 def _zero_rest() -> dict[str, int]:
-    return {"pay": 0, "cancel": 0, "restock": 0, "lookup": 0}
+    return {"pay": 0, "cancel": 0, "refund": 0, "restock": 0, "lookup": 0}

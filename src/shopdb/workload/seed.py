@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 
 from shopdb.db.schema import products, users
 from shopdb.errors import InvalidInput, SchemaError
+from shopdb.rollups.build import rebuild_all
 from shopdb.services import create_category, create_product, register_user
 
 SEED_AT = datetime(2026, 1, 1, tzinfo=UTC)
@@ -53,3 +54,6 @@ def seed_shop(
             quantity=stock,
             now=SEED_AT,
         )
+    # one customer_sales row per user up front: a first payment then locks an existing
+    # row instead of inserting one (which MariaDB's gap locks would serialize)
+    rebuild_all(engine)

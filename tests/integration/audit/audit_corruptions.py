@@ -11,9 +11,10 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from audit_shop import DAY, HOUR, T0, order_total
-from sqlalchemy import delete, insert, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 
+from shopdb.db import rollup_schema as r
 from shopdb.db import schema as s
 
 Corruption = Callable[[Connection], None]
@@ -282,6 +283,41 @@ def _negative_stock(conn: Connection) -> None:
     _add_stock(conn, 4, -200)
 
 
+def _rollup_day_off(conn: Connection) -> None:
+    conn.execute(
+        update(r.sales_daily)
+        .where(
+            r.sales_daily.c.day_index
+            == select(func.min(r.sales_daily.c.day_index)).scalar_subquery()
+        )
+        .values(revenue_cents=r.sales_daily.c.revenue_cents + 1)
+    )
+
+
+def _rollup_product_day_off(conn: Connection) -> None:
+    first = select(func.min(r.product_sales_daily.c.day_index)).scalar_subquery()
+    conn.execute(
+        update(r.product_sales_daily)
+        .where(r.product_sales_daily.c.day_index == first)
+        .values(units=r.product_sales_daily.c.units + 1)
+    )
+
+
+def _rollup_product_month_missing(conn: Connection) -> None:
+    first = select(func.min(r.product_sales_monthly.c.month_index)).scalar_subquery()
+    conn.execute(
+        delete(r.product_sales_monthly).where(r.product_sales_monthly.c.month_index == first)
+    )
+
+
+def _rollup_customer_off(conn: Connection) -> None:
+    conn.execute(
+        update(r.customer_sales)
+        .where(r.customer_sales.c.order_count > 0)
+        .values(spend_cents=r.customer_sales.c.spend_cents + 1)
+    )
+
+
 CASES: dict[str, tuple[Corruption, set[str]]] = {
     "failed_run": (_failed_run, {"generation_complete"}),
     "running_run": (_running_run, {"generation_complete"}),
@@ -313,4 +349,11 @@ CASES: dict[str, tuple[Corruption, set[str]]] = {
     "sale_taken_twice": (_sale_taken_twice, {"sales_match_items"}),
     "return_of_paid_order": (_return_of_paid_order, {"returns_match_cancellations"}),
     "negative_stock": (_negative_stock, {"stock_not_negative"}),
+    "rollup_day_off": (_rollup_day_off, {"rollup_sales_daily"}),
+    "rollup_product_day_off": (_rollup_product_day_off, {"rollup_product_sales_daily"}),
+    "rollup_product_month_missing": (
+        _rollup_product_month_missing,
+        {"rollup_product_sales_monthly"},
+    ),
+    "rollup_customer_off": (_rollup_customer_off, {"rollup_customer_sales"}),
 }

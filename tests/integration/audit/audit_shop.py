@@ -17,6 +17,7 @@ from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 
 from shopdb.db import schema as s
+from shopdb.rollups.build import rebuild
 
 T0 = datetime(2024, 1, 1, 9, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)
@@ -49,6 +50,7 @@ def build_shop(engine: Engine) -> dict[str, list[dict[str, Any]]]:
         for table in (*s.DATA_TABLES, s.generation_runs):
             if rows[table.name]:
                 conn.execute(insert(table), rows[table.name])
+        rebuild(conn)  # as the generator does after a bulk load
     return rows
 
 

@@ -22,8 +22,8 @@ def _run(db_url_text, *args):
         (["--scale", "0"], "scale factor must be a number above 0"),
         (["--scale", "-1"], "scale factor must be a number above 0"),
         (["--scale", "lots"], "scale factor must be a number above 0"),
-        (["--end", "2025-02-30"], "--end must be a date"),
-        (["--years", "0"], "--years must be at least 1"),
+        (["--end", "2025-02-30"], "end must be a date like 2025-12-31"),
+        (["--years", "0"], "years must be at least 1"),
         (["--jobs", "0"], "--jobs must be at least 1"),
     ],
 )
@@ -54,7 +54,7 @@ def test_a_database_with_shop_data_is_refused_without_reset(engine, db_url_text)
     result = _run(db_url_text, "generate", "--scale", "0.001")
     assert result.exit_code == 1
     assert "already holds shop data" in result.output
-    assert "--reset" in result.output
+    assert "generate with reset to replace it" in result.output
     assert count(engine, "users") == 1
     assert count(engine, "orders") == 0
     assert count(engine, generation_runs.name) == 0

@@ -24,6 +24,7 @@ from shopdb.db.schema import (
     shipments,
     users,
 )
+from shopdb.rollups.build import rebuild
 
 START = datetime(2022, 11, 30, 22, 0, tzinfo=UTC)
 DAYS = 800
@@ -190,3 +191,4 @@ def load(engine: Engine, rows: dict[str, list[dict[str, Any]]]) -> None:
         for table in _TABLES:
             if rows[table.name]:
                 conn.execute(insert(table), rows[table.name])
+        rebuild(conn)  # as the generator does after a bulk load

@@ -139,6 +139,50 @@ def _alembic_version(n: int) -> dict[str, Any]:
     return dict(version_num=f"test-{n}")
 
 
+def _rollup_deltas(n: int) -> dict[str, Any]:
+    return dict(
+        delta_id=n,
+        day_index=19_783,
+        month_index=24_290,
+        product_id=1,
+        order_count=1,
+        units=2,
+        revenue_cents=3998,
+        new_customer_count=0,
+        created_at=T0,
+    )
+
+
+def _sales_daily(n: int) -> dict[str, Any]:
+    return dict(
+        day_index=19_782 + n,
+        month_index=24_290,
+        order_count=1,
+        revenue_cents=3998,
+        units=2,
+        new_customer_count=1,
+    )
+
+
+def _product_sales_daily(n: int) -> dict[str, Any]:
+    return dict(
+        day_index=19_782 + n,
+        product_id=1,
+        month_index=24_290,
+        order_count=1,
+        units=2,
+        revenue_cents=3998,
+    )
+
+
+def _product_sales_monthly(n: int) -> dict[str, Any]:
+    return dict(month_index=24_289 + n, product_id=1, order_count=1, units=2, revenue_cents=3998)
+
+
+def _customer_sales(n: int) -> dict[str, Any]:
+    return dict(user_id=n, order_count=1, spend_cents=3998, first_order_at=T0, last_order_at=T0)
+
+
 ROWS = {
     "users": _users,
     "categories": _categories,
@@ -154,6 +198,11 @@ ROWS = {
     "staff_accounts": _staff_accounts,
     "staff_action_keys": _staff_action_keys,
     "alembic_version": _alembic_version,
+    "rollup_deltas": _rollup_deltas,
+    "sales_daily": _sales_daily,
+    "product_sales_daily": _product_sales_daily,
+    "product_sales_monthly": _product_sales_monthly,
+    "customer_sales": _customer_sales,
 }
 
 

@@ -24,7 +24,7 @@ from shopdb.db.schema import SCHEMA_VERSION, metadata, users
 
 REPO = Path(__file__).resolve().parents[3]
 SHOPDB = Path(sys.executable).parent / "shopdb"
-SHOP_TABLE_COUNT = 14
+SHOP_TABLE_COUNT = 19
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> Result:

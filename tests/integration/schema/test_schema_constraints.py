@@ -62,6 +62,8 @@ CHECK_BAD_VALUES: dict[str, dict[str, Any]] = {
     "ck_inventory_movements_reason_rules": {"reason": "sale", "quantity_delta": 5},
     "ck_generation_runs_status": {"status": "paused"},
     "ck_generation_runs_finished_at_iff_not_running": {"status": "running"},
+    "ck_customer_sales_order_count_nonnegative": {"order_count": -1},
+    "ck_customer_sales_first_order_iff_orders": {"order_count": 0},
     "ck_staff_accounts_email_format": {"email": "nobody"},
     "ck_staff_accounts_role": {"role": "owner"},
     "ck_staff_action_keys_action_key_not_empty": {"action_key": ""},

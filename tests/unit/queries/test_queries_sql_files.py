@@ -14,6 +14,7 @@ from shopdb.lifecycle import RECOGNIZED_STATUSES
 from shopdb.queries import QUERIES, sql_text
 from shopdb.queries.fragments import expand
 from shopdb.queries.runner import bind_values
+from shopdb.queries.sources import ROLLUP_ANSWERS, rollup_values
 
 DIALECTS = ("sqlite", "mysql", "postgresql")
 SQL_DIR = resources.files("shopdb.queries").joinpath("sql")
@@ -25,7 +26,28 @@ def sql_files() -> list[str]:
 
 
 def test_every_query_has_a_file_and_every_file_a_query():
-    assert sorted(f"{name}.sql" for name in QUERIES) == sql_files()
+    expected = [f"{name}.sql" for name in QUERIES]
+    expected += [f"{name}.rollup.sql" for name in ROLLUP_ANSWERS]
+    assert sorted(expected) == sql_files()
+    assert set(ROLLUP_ANSWERS) <= set(QUERIES)
+
+
+@pytest.mark.parametrize("name", sorted(ROLLUP_ANSWERS))
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_rollup_forms_bind_only_checked_and_derived_values(name, dialect):
+    sql = sql_text(name, dialect, rollup=True)
+    assert "{" not in sql and "}" not in sql
+    code = "\n".join(line.partition("--")[0] for line in sql.splitlines())
+    values = bind_values(QUERIES[name], {})
+    allowed = set(values) | set(rollup_values(values))
+    assert set(BIND.findall(code)) <= allowed
+    # the rollup form never reads the tables it summarizes
+    assert not re.search(r"\b(from|join)\s+(orders|order_items)\b", code)
+
+
+def test_day_index_fragment_differs_per_dialect():
+    assert expand("{day_index(x)}", "mysql") == "(to_days(x) - 719528)"
+    assert expand("{day_index(x)}", "postgresql") == "(cast(x as date) - date '1970-01-01')"
 
 
 @pytest.mark.parametrize("file_name", sql_files())

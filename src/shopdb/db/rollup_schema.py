@@ -1,0 +1,103 @@
+"""The rollup tables: summaries the analytics read instead of scanning orders and items.
+
+Every rollup is derived data: ``shopdb rollups rebuild`` recomputes it from the base
+tables and ``shopdb check`` holds it equal to them (one check per rollup). Days and
+months are integers (``day_index``: days since 1970-01-01 UTC of ``orders.created_at``;
+``month_index``: ``year * 12 + month - 1``), so buckets compare and join as numbers on
+every backend. Only recognized orders (``lifecycle.RECOGNIZED_STATUSES``) count.
+
+The services never update a shop-wide row: an order whose recognition changes appends
+rows to ``rollup_deltas`` (an insert, which never waits for another checkout), and
+readers add the deltas not yet folded to the folded tables, so every answer is exact as
+of the reader's snapshot. ``customer_sales`` is per customer, so the services keep it
+current directly. See ``shopdb.rollups`` and docs/schema.md.
+
+No foreign keys: a rollup row is checked against the base tables as a whole by the
+audit, and neither the fold nor a bulk rebuild should pay a parent look-up per row.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import CheckConstraint, Column, Index, Integer, Table
+
+from shopdb.db.schema import MYSQL_TABLE_OPTIONS, metadata
+from shopdb.db.types import Cents, Id, UtcDateTime
+
+DayIndex = Integer()
+"""Days since 1970-01-01 UTC, or months since year 0 (``year * 12 + month - 1``)."""
+
+rollup_deltas = Table(
+    "rollup_deltas",
+    metadata,
+    Column("delta_id", Id, primary_key=True),
+    Column("day_index", DayIndex, nullable=False),
+    Column("month_index", DayIndex, nullable=False),
+    # NULL: the order's own row (its count, its total, new customers); else one per item
+    Column("product_id", Id, nullable=True),
+    Column("order_count", Cents, nullable=False),
+    Column("units", Cents, nullable=False),
+    Column("revenue_cents", Cents, nullable=False),
+    Column("new_customer_count", Cents, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    **MYSQL_TABLE_OPTIONS,
+)
+
+sales_daily = Table(
+    "sales_daily",
+    metadata,
+    Column("day_index", DayIndex, primary_key=True, autoincrement=False),
+    Column("month_index", DayIndex, nullable=False),
+    Column("order_count", Cents, nullable=False),
+    Column("revenue_cents", Cents, nullable=False),
+    Column("units", Cents, nullable=False),
+    Column("new_customer_count", Cents, nullable=False),
+    **MYSQL_TABLE_OPTIONS,
+)
+
+product_sales_daily = Table(
+    "product_sales_daily",
+    metadata,
+    Column("day_index", DayIndex, primary_key=True, autoincrement=False),
+    Column("product_id", Id, primary_key=True, autoincrement=False),
+    Column("month_index", DayIndex, nullable=False),
+    Column("order_count", Cents, nullable=False),
+    Column("units", Cents, nullable=False),
+    Column("revenue_cents", Cents, nullable=False),
+    **MYSQL_TABLE_OPTIONS,
+)
+
+product_sales_monthly = Table(
+    "product_sales_monthly",
+    metadata,
+    Column("month_index", DayIndex, primary_key=True, autoincrement=False),
+    Column("product_id", Id, primary_key=True, autoincrement=False),
+    Column("order_count", Cents, nullable=False),
+    Column("units", Cents, nullable=False),
+    Column("revenue_cents", Cents, nullable=False),
+    **MYSQL_TABLE_OPTIONS,
+)
+
+customer_sales = Table(
+    "customer_sales",
+    metadata,
+    Column("user_id", Id, primary_key=True, autoincrement=False),
+    Column("order_count", Cents, nullable=False),
+    Column("spend_cents", Cents, nullable=False),
+    Column("first_order_at", UtcDateTime, nullable=True),
+    Column("last_order_at", UtcDateTime, nullable=True),
+    CheckConstraint("order_count >= 0", name="order_count_nonnegative"),
+    CheckConstraint("(order_count = 0) = (first_order_at is null)", name="first_order_iff_orders"),
+    **MYSQL_TABLE_OPTIONS,
+)
+# top customers: the biggest spenders first (ties by lower id) without sorting them all
+Index(
+    "ix_customer_sales_spend_cents_user_id",
+    customer_sales.c.spend_cents.desc(),
+    customer_sales.c.user_id,
+)
+
+FOLDED_TABLES = (sales_daily, product_sales_daily, product_sales_monthly)
+"""The rollups folded from ``rollup_deltas``."""
+
+ROLLUP_TABLES = (rollup_deltas, *FOLDED_TABLES, customer_sales)
+"""Every rollup table, the change log first."""

@@ -1,0 +1,74 @@
+"""Which queries a rollup can answer, and when: the ``source`` switch of ``run_query``.
+
+A query listed here has a second SQL file, ``sql/<name>.rollup.sql`` (or a dialect
+variant ``<name>.rollup.<dialect>.sql``), that reads the rollups
+(``shopdb.db.rollup_schema``) instead of orders and items and returns the same rows.
+``sql/<name>.sql`` stays the base-table form. The predicate says for which bound values
+the rollup form is exact: the daily rollups answer ranges whose bounds fall on UTC
+midnights, the per-customer rollup only all of history. A new catalogue query gets a
+rollup form by adding its file and one line here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from shopdb.errors import InvalidInput
+from shopdb.queries.params import EARLIEST, LATEST
+from shopdb.rollups.buckets import day_range, is_midnight
+
+SOURCES = ("auto", "rollup", "base")
+"""``auto``: the rollups where they can answer, else the base tables."""
+
+
+def _whole_days(values: Mapping[str, Any]) -> bool:
+    return is_midnight(values["since"]) and is_midnight(values["until"])
+
+
+def _all_history(values: Mapping[str, Any]) -> bool:
+    return bool(values["since"] == EARLIEST and values["until"] == LATEST)
+
+
+ROLLUP_ANSWERS: dict[str, Callable[[Mapping[str, Any]], bool]] = {
+    "total_revenue": _whole_days,
+    "average_order_value": _whole_days,
+    "monthly_revenue": _whole_days,
+    "yoy_growth": _whole_days,
+    "best_selling_products": _whole_days,
+    "revenue_by_category": _whole_days,
+    "category_growth": _whole_days,
+    "top_customers": _all_history,
+    "repeat_purchase_rate": _all_history,
+    "customer_lifetime_value": _all_history,
+}
+"""Query name -> whether its rollup form answers these bound values exactly."""
+
+
+def use_rollup(name: str, values: Mapping[str, Any], source: str) -> bool:
+    """Whether query ``name`` runs its rollup form for ``values`` under ``source``.
+
+    Raises:
+        InvalidInput: an unknown source, or ``rollup`` asked of a query or a range the
+            rollups cannot answer.
+    """
+    if source not in SOURCES:
+        raise InvalidInput(f"unknown source {source!r}: use one of {', '.join(SOURCES)}")
+    if source == "base":
+        return False
+    answers = ROLLUP_ANSWERS.get(name)
+    able = answers is not None and answers(values)
+    if source == "rollup" and not able:
+        why = "reads no rollup" if answers is None else "cannot be answered by its rollup here"
+        raise InvalidInput(
+            f"query {name!r} {why} (ranges must be whole days; customer rollups cover all "
+            "history): use --source base or auto"
+        )
+    return able
+
+
+def rollup_values(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The extra values a rollup form binds: the range cut into days and months."""
+    if "since" not in values:
+        return {}
+    return day_range(values["since"], values["until"]).binds()

@@ -1,0 +1,87 @@
+-- best_selling_products from the product rollups: whole months from the monthly rows,
+-- the days around them from the daily rows, plus the changes not yet folded in.
+with recursive category_scope (category_id) as (
+    select c.category_id
+    from categories as c
+    where (:category_id = 0 and c.parent_id is null)
+        or c.category_id = :category_id
+    union all
+    select child.category_id
+    from categories as child
+    inner join category_scope as s on child.parent_id = s.category_id
+),
+
+product_sales as (
+    select
+        product_id,
+        month_index,
+        order_count,
+        units,
+        revenue_cents
+    from product_sales_monthly
+    where month_index >= :m_from
+        and month_index < :m_to
+    union all
+    select
+        product_id,
+        month_index,
+        order_count,
+        units,
+        revenue_cents
+    from product_sales_daily
+    where day_index >= :d_since
+        and day_index < :d_head_end
+    union all
+    select
+        product_id,
+        month_index,
+        order_count,
+        units,
+        revenue_cents
+    from product_sales_daily
+    where day_index >= :d_tail_start
+        and day_index < :d_until
+    union all
+    select
+        product_id,
+        month_index,
+        order_count,
+        units,
+        revenue_cents
+    from rollup_deltas
+    where product_id is not null
+        and day_index >= :d_since
+        and day_index < :d_until
+),
+
+-- a product whose every sale in the range was undone sums to no order, as if absent
+top_products as (
+    select
+        ps.product_id,
+        sum(ps.units) as units_sold,
+        sum(ps.revenue_cents) as revenue_cents,
+        sum(ps.order_count) as order_count
+    from product_sales as ps
+    inner join products as p on p.product_id = ps.product_id
+    inner join category_scope as cs on cs.category_id = p.category_id
+    group by ps.product_id
+    having sum(ps.order_count) > 0
+    order by
+        units_sold desc,
+        ps.product_id
+    limit :limit
+)
+
+select
+    p.product_id,
+    p.sku,
+    p.name,
+    p.category_id,
+    t.units_sold,
+    t.revenue_cents,
+    t.order_count
+from top_products as t
+inner join products as p on p.product_id = t.product_id
+order by
+    t.units_sold desc,
+    p.product_id

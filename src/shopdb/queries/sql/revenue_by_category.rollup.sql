@@ -1,0 +1,101 @@
+-- revenue_by_category from the product rollups (whole months monthly, the days around
+-- them daily, plus the changes not yet folded in), joined to each product's category.
+with recursive category_roots (category_id, top_category_id) as (
+    select
+        c.category_id,
+        c.category_id
+    from categories as c
+    where c.parent_id is null
+    union all
+    select
+        child.category_id,
+        r.top_category_id
+    from categories as child
+    inner join category_roots as r on child.parent_id = r.category_id
+),
+
+stocked_categories as (
+    select
+        category_id,
+        count(*) as product_count
+    from products
+    group by category_id
+),
+
+product_sales as (
+    select
+        product_id,
+        month_index,
+        order_count,
+        units,
+        revenue_cents
+    from product_sales_monthly
+    where month_index >= :m_from
+        and month_index < :m_to
+    union all
+    select
+        product_id,
+        month_index,
+        order_count,
+        units,
+        revenue_cents
+    from product_sales_daily
+    where day_index >= :d_since
+        and day_index < :d_head_end
+    union all
+    select
+        product_id,
+        month_index,
+        order_count,
+        units,
+        revenue_cents
+    from product_sales_daily
+    where day_index >= :d_tail_start
+        and day_index < :d_until
+    union all
+    select
+        product_id,
+        month_index,
+        order_count,
+        units,
+        revenue_cents
+    from rollup_deltas
+    where product_id is not null
+        and day_index >= :d_since
+        and day_index < :d_until
+),
+
+item_revenue as (
+    select
+        p.category_id,
+        sum(ps.revenue_cents) as revenue_cents
+    from product_sales as ps
+    inner join products as p on p.product_id = ps.product_id
+    group by p.category_id
+),
+
+category_revenue as (
+    select
+        s.category_id,
+        s.product_count,
+        coalesce(ir.revenue_cents, 0) as revenue_cents,
+        sum(coalesce(ir.revenue_cents, 0)) over () as total_cents
+    from stocked_categories as s
+    left join item_revenue as ir on ir.category_id = s.category_id
+)
+
+select
+    c.category_id,
+    c.name as category_name,
+    r.top_category_id,
+    top.name as top_category_name,
+    cr.product_count,
+    cr.revenue_cents,
+    {ratio_bp(cr.revenue_cents, cr.total_cents)} as share_bp
+from category_revenue as cr
+inner join categories as c on c.category_id = cr.category_id
+inner join category_roots as r on r.category_id = cr.category_id
+inner join categories as top on top.category_id = r.top_category_id
+order by
+    cr.revenue_cents desc,
+    c.category_id

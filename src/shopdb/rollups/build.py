@@ -1,0 +1,235 @@
+"""Rebuild the rollups from the base tables, fold the change log into them, report them.
+
+``rebuild`` recomputes every rollup with one ``INSERT ... SELECT`` each (after a bulk
+load, or to repair one); ``refresh`` folds the rows appended to ``rollup_deltas`` into
+the daily and monthly tables. Neither is needed for exact answers (readers add the
+unfolded deltas themselves): folding keeps the change log, and so the readers' work,
+small.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Table, delete, func, select, text
+from sqlalchemy.dialects import mysql, postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.sql.expression import Executable
+
+from shopdb.db.backend import MYSQL, POSTGRESQL, backend_name
+from shopdb.db.rollup_schema import (
+    ROLLUP_TABLES,
+    customer_sales,
+    product_sales_daily,
+    product_sales_monthly,
+    rollup_deltas,
+    sales_daily,
+)
+from shopdb.queries.sqlfiles import load_sql
+from shopdb.services._tx import run_in_transaction
+
+REBUILD_ORDER = (
+    "product_sales_daily",
+    "product_sales_monthly",
+    "customer_sales",
+    "sales_daily",
+)
+"""Each rollup's rebuild statement, in an order where each reads only finished ones."""
+
+FOLD_BATCH = 50_000
+"""Most deltas folded in one transaction."""
+
+
+def rebuild_sql(name: str, dialect: str) -> str:
+    """The ``INSERT ... SELECT`` that rebuilds rollup ``name`` on ``dialect``."""
+    return load_sql("shopdb.rollups", f"rebuild_{name}", dialect)
+
+
+def rebuild(conn: Connection) -> None:
+    """Empty every rollup and the change log and compute them again from the base tables.
+
+    Runs in the caller's transaction: on PostgreSQL and SQLite a failure leaves the old
+    rollups; so does MariaDB (its DELETE and INSERT are transactional too).
+    """
+    for table in ROLLUP_TABLES:
+        conn.execute(delete(table))
+    dialect = backend_name(conn)
+    for name in REBUILD_ORDER:
+        conn.execute(text(rebuild_sql(name, dialect)))
+
+
+def rebuild_all(engine: Engine) -> None:
+    """``rebuild`` in a transaction of its own."""
+    with engine.begin() as conn:
+        rebuild(conn)
+
+
+def refresh(engine: Engine) -> int:
+    """Fold every delta visible now into the rollups; return how many were folded.
+
+    Each batch is one transaction that deletes the deltas it folds (``DELETE ...
+    RETURNING``, so exactly the rows it read) and adds them to the folded rows: a reader
+    sees either both or neither. Services appending deltas meanwhile are not blocked.
+    """
+    if backend_name(engine) == MYSQL:
+        # no gap locks: the DELETE must not stop checkouts appending new deltas
+        engine = engine.execution_options(isolation_level="READ COMMITTED")
+    folded = 0
+    while True:
+        # retried like a service: SQLite's busy writers, a deadlock on a server
+        count = run_in_transaction(engine, _fold_batch)
+        folded += count
+        if count < FOLD_BATCH:
+            return folded
+
+
+def _fold_batch(conn: Connection) -> int:
+    last = conn.execute(
+        select(rollup_deltas.c.delta_id)
+        .order_by(rollup_deltas.c.delta_id)
+        .offset(FOLD_BATCH - 1)
+        .limit(1)
+    ).scalar()
+    if last is None:
+        last = conn.execute(select(func.max(rollup_deltas.c.delta_id))).scalar()
+    if last is None:
+        return 0
+    c = rollup_deltas.c
+    rows = conn.execute(
+        delete(rollup_deltas)
+        .where(c.delta_id <= last)
+        .returning(
+            c.day_index,
+            c.month_index,
+            c.product_id,
+            c.order_count,
+            c.units,
+            c.revenue_cents,
+            c.new_customer_count,
+        )
+    ).all()
+    days: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
+    product_days: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    product_months: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0, 0])
+    for day, month, product, orders, units, revenue, new in rows:
+        shop = days[day]
+        shop[0] = month
+        if product is None:
+            shop[1] += orders
+            shop[2] += revenue
+            shop[4] += new
+            continue
+        shop[3] += units
+        pd = product_days[(day, product)]
+        pd[0] = month
+        pd[1] += orders
+        pd[2] += units
+        pd[3] += revenue
+        pm = product_months[(month, product)]
+        pm[0] += orders
+        pm[1] += units
+        pm[2] += revenue
+    _add(
+        conn,
+        sales_daily,
+        [
+            dict(
+                zip(
+                    (
+                        "day_index",
+                        "month_index",
+                        "order_count",
+                        "revenue_cents",
+                        "units",
+                        "new_customer_count",
+                    ),
+                    (d, *v),
+                    strict=True,
+                )
+            )
+            for d, v in sorted(days.items())
+        ],
+    )
+    _add(
+        conn,
+        product_sales_daily,
+        [
+            {
+                "day_index": d,
+                "product_id": p,
+                "month_index": v[0],
+                "order_count": v[1],
+                "units": v[2],
+                "revenue_cents": v[3],
+            }
+            for (d, p), v in sorted(product_days.items())
+        ],
+    )
+    _add(
+        conn,
+        product_sales_monthly,
+        [
+            {
+                "month_index": m,
+                "product_id": p,
+                "order_count": v[0],
+                "units": v[1],
+                "revenue_cents": v[2],
+            }
+            for (m, p), v in sorted(product_months.items())
+        ],
+    )
+    return len(rows)
+
+
+def _add(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Add each row's measures to the stored row with its key, inserting it if absent."""
+    if not rows:
+        return
+    keys = [c.name for c in table.primary_key.columns]
+    measures = [name for name in rows[0] if name not in keys and name != "month_index"]
+    name = backend_name(conn)
+    stmt: Executable
+    if name == MYSQL:
+        my = mysql.insert(table)
+        stmt = my.on_duplicate_key_update({m: table.c[m] + my.inserted[m] for m in measures})
+    else:
+        ins = postgresql.insert(table) if name == POSTGRESQL else sqlite.insert(table)
+        stmt = ins.on_conflict_do_update(
+            index_elements=keys, set_={m: table.c[m] + ins.excluded[m] for m in measures}
+        )
+    conn.execute(stmt, rows)
+
+
+@dataclass(frozen=True)
+class RollupStatus:
+    """One rollup table: its rows, and the change-log rows not yet folded into it."""
+
+    name: str
+    row_count: int
+    pending_deltas: int
+    oldest_pending_at: datetime | None
+
+
+def status(engine: Engine) -> list[RollupStatus]:
+    """Each rollup's row count and how much of the change log awaits folding."""
+    with engine.connect() as conn:
+        pending, oldest = conn.execute(
+            select(func.count(), func.min(rollup_deltas.c.created_at))
+        ).one()
+        out = []
+        for table in ROLLUP_TABLES[1:]:
+            rows = conn.execute(select(func.count()).select_from(table)).scalar_one()
+            folded = table is not customer_sales
+            out.append(
+                RollupStatus(
+                    table.name,
+                    int(rows),
+                    int(pending) if folded else 0,
+                    oldest if folded else None,
+                )
+            )
+    return out

@@ -1,0 +1,142 @@
+"""The services keep the rollups exact: payments, cancellations and refunds of orders
+placed on earlier days change those days' rows, before and after folding.
+
+Expected figures are worked out by hand from the tiny shop (lamp 1000 cents, mug 250).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from services_support import T0, Shop
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+
+from shopdb.audit import run_checks
+from shopdb.db.rollup_schema import customer_sales, rollup_deltas, sales_daily
+from shopdb.errors import PaymentMismatch
+from shopdb.rollups.buckets import day_index
+from shopdb.rollups.build import rebuild_all, refresh
+from shopdb.rollups.maintain import MAINTAIN_OPTION
+from shopdb.services import cancel_order, pay_order, place_order, refund_order
+
+DAY = timedelta(days=1)
+D0, D1 = day_index(T0), day_index(T0 + DAY)
+ROLLUP_CHECKS = [
+    "rollup_sales_daily",
+    "rollup_product_sales_daily",
+    "rollup_product_sales_monthly",
+    "rollup_customer_sales",
+]
+
+
+def daily(engine: Engine) -> dict[int, tuple[int, int, int, int]]:
+    """Per day as readers see it (folded rows plus unfolded deltas): orders, revenue,
+    units, new customers; days that sum to nothing left out."""
+    out: dict[int, list[int]] = {}
+    with engine.connect() as conn:
+        for day, orders, revenue, units, new in conn.execute(
+            select(
+                sales_daily.c.day_index,
+                sales_daily.c.order_count,
+                sales_daily.c.revenue_cents,
+                sales_daily.c.units,
+                sales_daily.c.new_customer_count,
+            )
+        ):
+            out.setdefault(day, [0, 0, 0, 0])
+            for i, v in enumerate((orders, revenue, units, new)):
+                out[day][i] += int(v)
+        for day, product, orders, revenue, units, new in conn.execute(
+            select(
+                rollup_deltas.c.day_index,
+                rollup_deltas.c.product_id,
+                rollup_deltas.c.order_count,
+                rollup_deltas.c.revenue_cents,
+                rollup_deltas.c.units,
+                rollup_deltas.c.new_customer_count,
+            )
+        ):
+            row = out.setdefault(day, [0, 0, 0, 0])
+            if product is None:
+                row[0] += int(orders)
+                row[1] += int(revenue)
+                row[3] += int(new)
+            else:
+                row[2] += int(units)
+    return {d: (o, r, u, n) for d, (o, r, u, n) in out.items() if (o, r, u, n) != (0, 0, 0, 0)}
+
+
+def customer(engine: Engine, user_id: int) -> tuple[int, int, object, object] | None:
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(
+                customer_sales.c.order_count,
+                customer_sales.c.spend_cents,
+                customer_sales.c.first_order_at,
+                customer_sales.c.last_order_at,
+            ).where(customer_sales.c.user_id == user_id)
+        ).one_or_none()
+    return None if row is None else (int(row[0]), int(row[1]), row[2], row[3])
+
+
+def assert_rollups_clean(engine: Engine) -> None:
+    failed = [r.name for r in run_checks(engine, ROLLUP_CHECKS) if not r.passed]
+    assert failed == []
+
+
+def test_payment_cancel_and_refund_change_the_days_the_orders_were_placed(shop: Shop) -> None:
+    e = shop.engine
+    a = place_order(e, shop.user, {shop.lamp: 2}, now=T0)  # 2000, day 0
+    b = place_order(e, shop.user, {shop.mug: 1}, now=T0 + DAY)  # 250, day 1
+    c = place_order(e, shop.other_user, {shop.lamp: 1}, now=T0 + DAY + timedelta(hours=1))
+    assert daily(e) == {}  # pending orders are not revenue
+    for order, total in ((a, 2000), (b, 250), (c, 1000)):
+        pay_order(e, order, total, "card", now=T0 + 2 * DAY)
+
+    assert daily(e) == {D0: (1, 2000, 2, 1), D1: (2, 1250, 2, 1)}
+    assert customer(e, shop.user) == (2, 2250, T0, T0 + DAY)
+    assert_rollups_clean(e)
+
+    refund_order(e, a, now=T0 + 3 * DAY)  # the ann's first order goes: b is her first now
+    assert daily(e) == {D1: (2, 1250, 2, 2)}
+    assert customer(e, shop.user) == (1, 250, T0 + DAY, T0 + DAY)
+    assert refresh(e) > 0
+    assert daily(e) == {D1: (2, 1250, 2, 2)}
+
+    cancel_order(e, c, now=T0 + 3 * DAY)  # paid, so cancelling takes it out again
+    assert daily(e) == {D1: (1, 250, 1, 1)}
+    assert customer(e, shop.other_user) == (0, 0, None, None)
+    assert_rollups_clean(e)
+    refresh(e)
+    assert daily(e) == {D1: (1, 250, 1, 1)}
+    with e.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(rollup_deltas)).scalar_one() == 0
+    assert_rollups_clean(e)
+
+
+def test_a_declined_or_refused_payment_leaves_the_rollups_alone(shop: Shop) -> None:
+    e = shop.engine
+    order = place_order(e, shop.user, {shop.lamp: 1}, now=T0)
+    pay_order(e, order, 1000, "card", approved=False, now=T0 + DAY)
+    with pytest.raises(PaymentMismatch):
+        pay_order(e, order, 999, "card", now=T0 + DAY)
+
+    assert daily(e) == {}
+    assert customer(e, shop.user) in (None, (0, 0, None, None))
+    assert_rollups_clean(e)
+
+
+def test_without_maintenance_the_rollups_go_stale_until_rebuilt(shop: Shop) -> None:
+    e = shop.engine
+    order = place_order(e, shop.user, {shop.lamp: 1}, now=T0)
+    pay_order(e.execution_options(**{MAINTAIN_OPTION: False}), order, 1000, "card", now=T0)
+
+    assert daily(e) == {}
+    failed = {r.name for r in run_checks(e, ROLLUP_CHECKS) if not r.passed}
+    assert failed == set(ROLLUP_CHECKS)
+
+    rebuild_all(e)
+    assert daily(e) == {D0: (1, 1000, 1, 1)}
+    assert_rollups_clean(e)
