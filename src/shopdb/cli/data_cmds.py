@@ -115,6 +115,11 @@ def demo_command(shop: ShopContext, /, report_path: str, **options: object) -> N
     click.echo(f"\nreport written to {report_path}")
     for line in headline.lines():
         click.echo(f"  {line}")
+    click.echo(
+        "\nthe dashboard: create an account with\n"
+        "  ./dev shopdb staff create you@example.com --role admin\n"
+        "then run ./dev serve and open http://127.0.0.1:8000/ in a browser"
+    )
 
 
 def _reset(engine: Engine) -> None:

@@ -30,8 +30,9 @@ def mount(
     Args:
         app: an app whose lifespan sets ``app.state.engine``.
         settings: the settings the app was made with.
-        secret: signs session cookies; by default a random one, so sessions end when
-            the server restarts.
+        secret: signs session cookies. By default the API's secret
+            (``app.state.api_config.secret``, shared by every worker of one server), else
+            a random one, so sessions end when the server restarts.
         throttle: how failed logins are slowed down (tests pass a stricter one).
     """
     from shopdb.web import (
@@ -44,7 +45,10 @@ def mount(
     )
 
     del settings  # the engine comes from the app's lifespan; nothing else is needed yet
-    app.state.web_sessions = Sessions(secret or secrets.token_urlsafe(32))
+    api_config = getattr(app.state, "api_config", None)
+    shared = getattr(api_config, "secret", None)
+    key = secret or (shared.hex() if isinstance(shared, bytes) else None)
+    app.state.web_sessions = Sessions(key or secrets.token_urlsafe(32))
     app.state.web_templates = make_environment()
     app.state.web_throttle = throttle or LoginThrottle()
     app.mount("/static", StaticFiles(packages=[("shopdb.web", "static")]), name="web-static")
