@@ -166,12 +166,20 @@ def _order_context(engine: Engine, order_id: int) -> dict[str, Any]:
 def order_page(request: Request, order_id: int, done: str | None = None) -> Response:
     """One order: items, payments, shipment, status timeline, allowed actions."""
     staff = current_staff(request)
-    context = _order_context(request.app.state.engine, order_id)
+    timings = Timings()
+    with timings.measure("order"):
+        context = _order_context(request.app.state.engine, order_id)
     notice = {
         "repeat": "That form was already sent: nothing was changed a second time.",
         **{a: f"Done: {_LABELS[a].lower()}." for a in _LABELS},
     }.get(done or "")
-    return render(request, "order.html", {**context, "notice": notice, "error": None}, staff=staff)
+    return render(
+        request,
+        "order.html",
+        {**context, "notice": notice, "error": None},
+        staff=staff,
+        timings=timings,
+    )
 
 
 @router.post("/orders/{order_id}/{action}")
