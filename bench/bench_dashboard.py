@@ -67,7 +67,9 @@ OBSERVE = """
 window.__lcp = 0; window.__cls = 0;
 new PerformanceObserver(l => { for (const e of l.getEntries()) window.__lcp = e.startTime; })
   .observe({type: 'largest-contentful-paint', buffered: true});
-new PerformanceObserver(l => { for (const e of l.getEntries()) if (!e.hadRecentInput) window.__cls += e.value; })
+new PerformanceObserver(l => {
+  for (const e of l.getEntries()) if (!e.hadRecentInput) window.__cls += e.value;
+})
   .observe({type: 'layout-shift', buffered: true});
 """
 
