@@ -141,14 +141,20 @@ def _labels(result: QueryResult, spec: ChartSpec) -> list[str]:
     return ["-" if r[spec.x] is None else str(r[spec.x]) for r in result.as_dicts()]
 
 
+HBAR_ROWS = 20
+"""A horizontal bar chart draws the first rows only; its table holds them all."""
+
+
 def chart_json(spec: ChartSpec, result: QueryResult) -> dict[str, Any]:
     """What the browser's chart draws: labels, one series per ``y`` column."""
     rows = result.as_dicts()
+    if spec.kind == "hbar":
+        rows = rows[:HBAR_ROWS]
     kind = {"hbar": "bar"}.get(spec.kind, spec.kind)
     return {
         "type": kind,
         "horizontal": spec.kind == "hbar",
-        "labels": _labels(result, spec),
+        "labels": ["-" if r[spec.x] is None else str(r[spec.x]) for r in rows],
         "series": [
             {"label": c.removesuffix("_cents").replace("_", " "), "data": [r[c] for r in rows]}
             for c in spec.y
@@ -209,7 +215,9 @@ def chart_png(spec: ChartSpec, result: QueryResult) -> bytes:
         ax.set_yticks(range(len(data["rows"])), [str(k) for k in data["rows"]], fontsize=6)
         ax.set_xlabel(spec.y[0].replace("_", " "))
         return png_bytes(figure)
-    labels = _labels(result, spec)
+    if spec.kind == "hbar":
+        rows = rows[:HBAR_ROWS]
+    labels = ["-" if r[spec.x] is None else str(r[spec.x]) for r in rows]
     scale = 100 if spec.money else 1
     for column in spec.y:
         values = [(r[column] or 0) / scale for r in rows]

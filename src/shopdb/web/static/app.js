@@ -32,17 +32,17 @@
           yAxisID: s.axis || "y"
         };
       });
-      var scales = {
-        x: { ticks: { color: css("--muted"), maxTicksLimit: 12 }, grid: { color: css("--grid") } },
-        y: {
-          beginAtZero: true,
-          ticks: {
-            color: css("--muted"),
-            callback: function (v) { return spec.money ? money(v) : v; }
-          },
-          grid: { color: css("--grid") }
-        }
+      var valueAxis = {
+        beginAtZero: true,
+        ticks: {
+          color: css("--muted"),
+          callback: function (v) { return spec.money ? money(v) : v; }
+        },
+        grid: { color: css("--grid") }
       };
+      var categoryAxis = { ticks: { color: css("--muted"), maxTicksLimit: spec.horizontal ? 30 : 12 },
+                           grid: { color: css("--grid") } };
+      var scales = spec.horizontal ? { x: valueAxis, y: categoryAxis } : { x: categoryAxis, y: valueAxis };
       if (spec.series.some(function (s) { return s.axis === "y2"; })) {
         scales.y2 = { position: "right", beginAtZero: true, grid: { display: false },
                       ticks: { color: css("--muted") } };
