@@ -3,6 +3,7 @@ fetched from another host, and no axe-core violation on any page in light or dar
 
 from __future__ import annotations
 
+import io
 import re
 from importlib import resources
 from pathlib import Path
@@ -182,6 +183,38 @@ def test_the_login_page_is_accessible_too(browser, server, scheme) -> None:
     assert left == []
 
 
-@pytest.mark.parametrize("path", ["/", "/orders/1"])
-def test_pages_look_as_they_did(browser, server, scheme, path) -> None:
-    pytest.importorskip("PIL")
+SNAPSHOTS = Path(__file__).parent / "snapshots"
+TOLERANCE = 0.01
+"""The share of pixels that may differ noticeably (font hinting, antialiasing)."""
+
+
+@pytest.mark.parametrize(
+    ("name", "path"),
+    [
+        ("overview", "/?range=custom&from=2024-06-01&to=2024-06-30&compare=previous"),
+        ("analytics-customers", "/analytics/customers?range=custom&from=2024-01-01&to=2024-12-31"),
+    ],
+)
+def test_pages_look_as_they_did(browser, server, scheme, name, path) -> None:
+    from PIL import Image, ImageChops
+
+    context, page, left = open_page(browser, server, scheme)
+    log_in(page, "analyst@example.com")
+    page.goto(path)
+    page.wait_for_load_state("networkidle")
+    # the work queue changes as other tests pay, ship and restock: it is masked
+    shot = page.screenshot(mask=[page.locator(".ops")], animations="disabled")
+    context.close()
+    reference = SNAPSHOTS / f"{name}-{scheme}.png"
+    if not reference.exists():
+        SNAPSHOTS.mkdir(exist_ok=True)
+        reference.write_bytes(shot)
+        pytest.fail(f"no snapshot yet: wrote {reference.name}; look at it and commit it")
+    now = Image.open(io.BytesIO(shot)).convert("RGB")
+    before = Image.open(reference).convert("RGB")
+    assert now.size == before.size
+    diff = ImageChops.difference(now, before).convert("L").point(lambda v: 255 if v > 40 else 0)
+    histogram = diff.histogram()  # 256 counts: [0] unchanged, [255] changed
+    changed = histogram[255] / (now.size[0] * now.size[1])
+    assert changed <= TOLERANCE, f"{changed:.2%} of the pixels changed"
+    assert left == []
