@@ -24,6 +24,7 @@ from sqlalchemy import select
 from shopdb.audit import CHECKS, run_checks
 from shopdb.checksum import table_checksums
 from shopdb.config import parse_database_url
+from shopdb.db.backend import backend_name
 from shopdb.db.engine import make_engine
 from shopdb.db.schema import DATA_TABLES
 from shopdb.db.snapshot import read_snapshot
@@ -50,7 +51,7 @@ def timed(action):
 
 def bench(url_text: str, export_root: Path) -> None:
     engine = make_engine(parse_database_url(url_text))
-    name = engine.dialect.name
+    name = backend_name(engine)
     try:
         seconds, rows = timed(lambda: raw_read(engine))
         print(f"[{name}] baseline raw read      {seconds:7.2f} s  {rows / seconds:>12,.0f} rows/s")

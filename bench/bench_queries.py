@@ -31,6 +31,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from bench_rollups import settings
 from click.testing import CliRunner
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, Engine
@@ -209,6 +210,16 @@ def report(table: dict[str, dict[str, list[float]]], backends: list[str]) -> str
     return "\n".join(lines)
 
 
+def server_settings(url: URL) -> str:
+    """The server settings the run measured under (bench_rollups lists which)."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return settings(conn)
+    finally:
+        engine.dispose()
+
+
 def main() -> None:
     """Parse the options, run every backend at every scale, print the tables."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -244,6 +255,7 @@ def main() -> None:
                 with database(backend, name, Path(scratch)) as url:
                     load_s = fill(url, scale, args)
                     print(f"# {backend} SF {scale}: loaded in {load_s:.1f} s", flush=True)
+                    print(f"# {backend} settings: {server_settings(url)}", flush=True)
                     prepare(url, extra)
                     table[backend] = bench_one(url, args, scale)
             print(f"\n## SF {scale}: median (fastest) ms of {args.repeat} runs after a warm-up\n")

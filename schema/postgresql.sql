@@ -39,6 +39,7 @@ CREATE TABLE generation_runs (
 	status VARCHAR(16) NOT NULL, 
 	started_at TIMESTAMP WITHOUT TIME ZONE NOT NULL, 
 	finished_at TIMESTAMP WITHOUT TIME ZONE, 
+	library_versions VARCHAR(200), 
 	CONSTRAINT pk_generation_runs PRIMARY KEY (run_id), 
 	CONSTRAINT ck_generation_runs_status CHECK (status in ('running', 'complete', 'failed')), 
 	CONSTRAINT ck_generation_runs_finished_at_iff_not_running CHECK ((status = 'running') = (finished_at is null))

@@ -13,22 +13,17 @@ the shop, so they are not part of the checksum.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Column, Table, select
+from sqlalchemy import Column, Table
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.types import Integer, String
 
 from shopdb.db.admin import require_schema
+from shopdb.db.rows import Render, data_columns, read_chunks, render_chunk, renderers_for, utc_iso
 from shopdb.db.schema import DATA_TABLES
 from shopdb.db.snapshot import read_snapshot
-from shopdb.db.types import UtcDateTime
-
-CHUNK_ROWS = 10_000
-"""Rows fetched and hashed at a time: memory stays bounded however large a table is."""
 
 NULL = "\\N"
 
@@ -56,13 +51,11 @@ def table_checksums(
 
 def table_checksum(conn: Connection, table: Table) -> TableChecksum:
     """Checksum one table's rows in primary-key order, streamed in chunks."""
-    columns = checksum_columns(table)
+    columns = data_columns(table)
     digest = hashlib.sha256()
     digest.update(("\t".join(c.name for c in columns) + "\n").encode())
     count = 0
-    query = select(*columns).order_by(*table.primary_key.columns)
-    rows = conn.execute(query, execution_options={"yield_per": CHUNK_ROWS})
-    for chunk in rows.partitions():
+    for chunk in read_chunks(conn, table):
         digest.update(render_rows(columns, chunk).encode())
         count += len(chunk)
     return TableChecksum(count, digest.hexdigest())
@@ -74,41 +67,10 @@ def combined_digest(checksums: dict[str, TableChecksum]) -> str:
     return hashlib.sha256(lines.encode()).hexdigest()
 
 
-def checksum_columns(table: Table) -> list[Column[Any]]:
-    """The columns that hold data: every column except computed ones."""
-    return [c for c in table.columns if c.computed is None]
-
-
 def render_rows(columns: Sequence[Column[Any]], rows: Sequence[Sequence[Any]]) -> str:
     """The canonical text of ``rows``: one line per row, ``\\n``-terminated."""
-    if not rows:
-        return ""
-    renderers = [_renderer(c) for c in columns]
-    # column by column, so plain integer columns go through str() at C speed
-    by_column = zip(renderers, zip(*rows, strict=True), strict=True)
-    rendered = [list(map(render, values)) for render, values in by_column]
-    return "".join(line + "\n" for line in map("\t".join, zip(*rendered, strict=True)))
-
-
-def _renderer(column: Column[Any]) -> Callable[[Any], str]:
-    render: Callable[[Any], str]
-    if isinstance(column.type, UtcDateTime):
-        render = _timestamp
-    elif isinstance(column.type, String):
-        render = _text
-    elif isinstance(column.type, Integer):
-        render = str
-    else:
-        raise TypeError(f"no canonical rendering for {column} of type {column.type}")
-    if column.nullable:
-        return lambda value: NULL if value is None else render(value)
-    return render
-
-
-def _timestamp(value: datetime) -> str:
-    if value.utcoffset():  # UtcDateTime values are UTC already; others are converted
-        value = value.astimezone(UTC)
-    return value.isoformat(timespec="microseconds")
+    renderers, nullable = renderers_for(columns, _CANONICAL)
+    return "".join("\t".join(row) + "\n" for row in render_chunk(renderers, nullable, NULL, rows))
 
 
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
@@ -116,3 +78,6 @@ _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 def _text(value: str) -> str:
     return value.translate(_ESCAPES)
+
+
+_CANONICAL: dict[str, Render] = {"int": str, "text": _text, "timestamp": utc_iso}

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from shopdb.cli.order_cmds import money, parse_item
+from shopdb.cli.order_cmds import parse_item
 from shopdb.errors import InvalidInput
+from shopdb.money import money
 from shopdb.services.users import normalize_email
 from shopdb.workload.clients import parse_mix
 
@@ -39,7 +40,15 @@ def test_parse_mix_refuses_bad_mixes(text: str) -> None:
 
 
 def test_money_renders_cents() -> None:
-    assert [money(c) for c in (0, 5, 1999, -250)] == ["0.00", "0.05", "19.99", "-2.50"]
+    assert [money(c) for c in (0, 5, 1999, -250, 123456)] == [
+        "0.00",
+        "0.05",
+        "19.99",
+        "-2.50",
+        "1,234.56",
+    ]
+    assert money(-123456, grouped=False) == "-1234.56"
+    assert money(None) == "-"
 
 
 def test_emails_are_normalized_or_refused() -> None:

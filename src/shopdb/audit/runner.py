@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection, Engine
 from shopdb.audit.catalog import CHECKS, Check
 from shopdb.db.admin import require_schema
 from shopdb.db.backend import MYSQL_TEMP_TABLE_BYTES, SQLITE, backend_name, backend_of
+from shopdb.db.rows import utc_text
 from shopdb.db.snapshot import read_snapshot
 from shopdb.errors import InvalidInput
 from shopdb.queries.sqlfiles import load_sql
@@ -117,8 +118,6 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):  # MariaDB sums integers as DECIMAL
         return int(value) if value == value.to_integral_value() else str(value)
     if isinstance(value, datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(UTC).replace(tzinfo=None)
         # the text SQLite stores, so timestamps read the same everywhere
-        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+        return utc_text(value)
     return value

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
@@ -13,8 +14,12 @@ from shopdb.db.backend import backend_name
 from shopdb.db.engine import open_engine
 from shopdb.errors import InvalidInput
 from shopdb.workload.clients import DEFAULT_MIX, KINDS, parse_mix
-from shopdb.workload.run import OltpConfig, OltpReport, run_oltp
-from shopdb.workload.seed import seed_shop
+
+if TYPE_CHECKING:
+    from shopdb.workload.run import OltpConfig, OltpReport
+
+# the driver itself (and its bare-driver baseline) is imported by the commands that run
+# it, so that no other shopdb command pays for it at start-up
 
 
 @click.group()
@@ -88,6 +93,8 @@ def oltp(
     Exits 1 when an error reached a client, an acknowledged order is missing or the
     audit finds a violation.
     """
+    from shopdb.workload.run import OltpConfig, run_oltp
+
     if clients <= 0 or duration <= 0:
         raise InvalidInput("--clients and --duration must be positive")
     config = OltpConfig(
@@ -209,6 +216,8 @@ def _print_checks(console: Console, report: OltpReport) -> None:
 @pass_shop
 def seed(shop: ShopContext, users_count: int, products_count: int, stock: int, seed: int) -> None:
     """Fill an empty shop through the services, for a benchmark without 'shopdb generate'."""
+    from shopdb.workload.seed import seed_shop
+
     seed_shop(
         shop.engine(),
         users_count=users_count,

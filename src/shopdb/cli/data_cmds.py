@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
@@ -11,13 +12,18 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy.engine import Engine
 
 from shopdb.cli.base import ShopContext, pass_shop
-from shopdb.datagen.generate import GenerationResult, generate, require_empty
 from shopdb.datagen.params import DEFAULT_YEARS, GenParams, make_params, parse_end
 from shopdb.datagen.scale import expected_rows, parse_scale
-from shopdb.datagen.summary import ShopSummary, shop_summary
 from shopdb.db import admin
 from shopdb.errors import ConfigError, SchemaError
-from shopdb.report import write_report
+
+if TYPE_CHECKING:
+    from shopdb.datagen.generate import GenerationResult
+    from shopdb.datagen.summary import ShopSummary
+
+# The generator (NumPy, Faker) and the report (matplotlib) are imported inside the
+# commands that use them: at the top they would cost every shopdb command, --help
+# included, seconds of start-up.
 
 DEMO_SCALE = "0.01"
 
@@ -79,6 +85,8 @@ def generate_command(shop: ShopContext, /, reset: bool, **options: object) -> No
     The same --seed, --scale and --end always give the same rows, on every backend and
     for any --jobs. An interrupted run deletes what it loaded and is recorded as failed.
     """
+    from shopdb.datagen.generate import require_empty
+
     params = _params(**options)  # type: ignore[arg-type]
     engine = shop.engine(create=reset)
     if reset:
@@ -106,6 +114,9 @@ def demo_command(shop: ShopContext, /, report_path: str, **options: object) -> N
     generates a shop, prints what was built, writes the analytics report and prints its
     headline figures.
     """
+    from shopdb.datagen.summary import shop_summary
+    from shopdb.report import write_report
+
     params = _params(**options)  # type: ignore[arg-type]
     engine = shop.engine(create=True)
     _reset(engine)
@@ -127,6 +138,8 @@ def _reset(engine: Engine) -> None:
 
 
 def _run(engine: Engine, params: GenParams, jobs: int) -> GenerationResult:
+    from shopdb.datagen.generate import generate
+
     console = Console(stderr=True)
     columns = (
         TextColumn("{task.description:<22}"),
@@ -164,14 +177,8 @@ def _print_summary(summary: ShopSummary, result: GenerationResult, params: GenPa
     _print_result(result, params)
     if summary.first_order_at and summary.last_order_at:
         click.echo(
-            f"orders from {summary.first_order_at:%Y-%m-%d} to {summary.last_order_at:%Y-%m-%d}, "
-            f"{summary.buying_customers:,} of {summary.rows['users']:,} customers bought"
+            f"orders from {summary.first_order_at:%Y-%m-%d} to {summary.last_order_at:%Y-%m-%d}"
         )
-    click.echo(
-        f"revenue ${summary.revenue_cents / 100:,.2f} (paid, shipped, delivered orders), "
-        f"average order ${summary.average_order_cents / 100:,.2f}, "
-        f"refunded ${summary.refunded_cents / 100:,.2f}"
-    )
     statuses = ", ".join(f"{k} {v:,}" for k, v in sorted(summary.orders_by_status.items()))
     click.echo(f"orders by status: {statuses}")
 

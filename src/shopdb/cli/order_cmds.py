@@ -7,6 +7,8 @@ error it prints one line and nothing is written.
 
 from __future__ import annotations
 
+from functools import partial
+
 import click
 from rich.console import Console
 from rich.table import Table
@@ -14,6 +16,7 @@ from rich.table import Table
 from shopdb.cli.base import ShopContext, pass_shop
 from shopdb.errors import InvalidInput
 from shopdb.lifecycle import PAYMENT_METHODS
+from shopdb.money import money
 from shopdb.services import (
     OrderView,
     cancel_order,
@@ -26,11 +29,8 @@ from shopdb.services import (
     ship_order,
 )
 
-
-def money(cents: int) -> str:
-    """Cents as a decimal amount, e.g. 123456 -> 1234.56."""
-    sign = "-" if cents < 0 else ""
-    return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"
+amount = partial(money, grouped=False)
+"""Cents as a decimal amount without grouping, e.g. 123456 -> 1234.56."""
 
 
 def parse_item(text: str) -> tuple[str, int]:
@@ -73,7 +73,7 @@ def place(shop: ShopContext, user_id: int, items: tuple[str, ...]) -> None:
     details = checkout(shop.engine(), user_id, parsed)
     click.echo(
         f"placed order {details.order_id}: {len(details.items)} item(s), "
-        f"total {money(details.total_cents)} ({details.status})"
+        f"total {amount(details.total_cents)} ({details.status})"
     )
 
 
@@ -101,7 +101,7 @@ def pay(
     """Pay a pending order (exact amount); it becomes paid."""
     payment = pay_order(shop.engine(), order_id, amount_cents, method, key, approved=not declined)
     click.echo(
-        f"payment {payment.payment_id} of order {order_id}: {money(payment.amount_cents)} "
+        f"payment {payment.payment_id} of order {order_id}: {amount(payment.amount_cents)} "
         f"by {payment.method}, {payment.status}"
     )
 
@@ -156,7 +156,7 @@ def _print_order(details: OrderView) -> None:
     console = Console(highlight=False)
     console.print(
         f"order {details.order_id}  user {details.user_id}  {details.status}  "
-        f"total {money(details.total_cents)}  placed {details.created_at:%Y-%m-%d %H:%M:%S}"
+        f"total {amount(details.total_cents)}  placed {details.created_at:%Y-%m-%d %H:%M:%S}"
     )
     items = Table("product", "sku", "name", "qty", "unit price", "line", title="items")
     for item in details.items:
@@ -165,15 +165,15 @@ def _print_order(details: OrderView) -> None:
             item.sku,
             item.name,
             str(item.quantity),
-            money(item.unit_price_cents),
-            money(item.line_cents),
+            amount(item.unit_price_cents),
+            amount(item.line_cents),
         )
     console.print(items)
     paid = Table("payment", "amount", "method", "status", "key", "at", "refunded", title="payments")
     for p in details.payments:
         paid.add_row(
             str(p.payment_id),
-            money(p.amount_cents),
+            amount(p.amount_cents),
             p.method,
             p.status,
             p.idempotency_key or "",

@@ -13,6 +13,7 @@ from shopdb.errors import InvalidInput
 from shopdb.queries import QUERIES, explain, get_query, run_query, sql_text
 from shopdb.queries.formats import FORMATS, render
 from shopdb.queries.runner import bind_values
+from shopdb.queries.server import undersized_settings
 from shopdb.queries.sources import SOURCES, rollup_values, use_rollup
 
 
@@ -90,6 +91,10 @@ def query(
         click.echo("-- bound values " + ", ".join(f"{k} = {v!r}" for k, v in bound.items()))
         return
     engine = shop.engine()
+    with engine.connect() as conn:
+        note = undersized_settings(conn)
+    if note is not None:
+        click.echo(note, err=True)
     if show_plan:
         click.echo("\n".join(explain(engine, name, source=source, **values)))
         return

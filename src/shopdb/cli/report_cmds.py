@@ -8,7 +8,6 @@ import click
 
 from shopdb.cli.base import ShopContext, pass_shop
 from shopdb.queries.params import AS_OF
-from shopdb.report import write_report
 
 
 @click.command("report")
@@ -36,6 +35,8 @@ from shopdb.report import write_report
 @pass_shop
 def report(shop: ShopContext, out_path: Path, png_dir: Path | None, as_of: str | None) -> None:
     """Write the analytics report (headline figures, charts, tables) to one HTML file."""
+    from shopdb.report import write_report  # matplotlib: seconds only this command needs
+
     moment = AS_OF.convert(as_of) if as_of is not None else None
     head = write_report(shop.engine(), out_path, png_dir, as_of=moment)
     click.echo(f"wrote {out_path}" + (f" and charts in {png_dir}" if png_dir else ""))

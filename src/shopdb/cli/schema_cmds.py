@@ -8,7 +8,6 @@ import click
 
 from shopdb.cli.base import ShopContext, pass_shop
 from shopdb.db import admin, erd
-from shopdb.db import migrate as migrations
 from shopdb.db.backend import NAMES, backend_named, backend_of
 
 
@@ -39,11 +38,13 @@ def reset(shop: ShopContext, yes: bool) -> None:
 @pass_shop
 def migrate(shop: ShopContext) -> None:
     """Bring an existing shopdb schema up to this version's revision."""
+    from shopdb.db import migrate as migrations  # Alembic: start-up only this command needs
+
     engine = shop.engine()
     with engine.connect() as conn:
         if admin.schema_version(conn) is None:
             admin.require_schema(conn)  # says what is missing
-        before = migrations.current_revision(conn)
+        before = admin.schema_version(conn)
     migrations.upgrade(engine)
     head = migrations.head_revision()
     if before == head:

@@ -22,7 +22,7 @@ from shopdb.datagen.frames import Frame, Labels, concat
 from shopdb.datagen.fulfilment import tracking_numbers
 from shopdb.datagen.ids import IdCounter
 from shopdb.datagen.load import BulkSession
-from shopdb.datagen.params import GENERATOR_VERSION, GenParams
+from shopdb.datagen.params import GENERATOR_VERSION, GenParams, library_versions
 from shopdb.datagen.people import user_frame
 from shopdb.datagen.pipeline import ChunkRows, Plan, generate_chunks, plan
 from shopdb.datagen.scale import USER_CHUNK, format_scale
@@ -173,6 +173,7 @@ def _start_run(engine: Engine, params: GenParams) -> int:
                 end_date=params.end.isoformat(),
                 years=params.years,
                 generator_version=GENERATOR_VERSION,
+                library_versions=library_versions(),
                 status="running",
                 started_at=utcnow(),
             )

@@ -10,14 +10,21 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-
-import numpy as np
+from importlib import metadata
+from typing import TYPE_CHECKING
 
 from shopdb.datagen.scale import Scale, format_scale, scale_for
 from shopdb.errors import ConfigError
 
+if TYPE_CHECKING:
+    import numpy as np
+
 GENERATOR_VERSION = "1.0"
-"""Bumped whenever the same parameters would give different rows."""
+"""Bumped whenever the same parameters would give different rows (the golden digest test,
+tests/integration/datagen/test_golden_digest.py, fails on a change of rows without it)."""
+SHAPING_LIBRARIES = ("numpy", "faker")
+"""The libraries whose output is part of the rows: NumPy's random streams and
+distributions, Faker's name lists. Their versions are recorded with every run."""
 DEFAULT_YEARS = 3
 DAY = 86_400
 
@@ -100,6 +107,14 @@ def epoch(day: date) -> int:
     return int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp())
 
 
+def library_versions() -> str:
+    """The installed versions of ``SHAPING_LIBRARIES``, as ``numpy 2.1.3, faker 30.8.2``."""
+    return ", ".join(f"{name} {metadata.version(name)}" for name in SHAPING_LIBRARIES)
+
+
 def rng(params: GenParams, stream: int, index: int = 0) -> np.random.Generator:
     """The random generator for one stream and chunk of a run."""
+    # imported here: the CLI reads this module's defaults, and --help must not load NumPy
+    import numpy as np
+
     return np.random.default_rng(np.random.SeedSequence(params.seed, spawn_key=(stream, index)))

@@ -54,6 +54,8 @@ class Backend:
             explicit ids (the others move their counters by themselves).
         unlinks_tree_before_drop: whether the category tree is unlinked before its
             table is dropped (SQLite drops row by row and a RESTRICT key would refuse).
+        batch_migrations: whether Alembic rebuilds a table to alter it (SQLite's
+            ALTER TABLE cannot change constraints or types).
         script_prologue: the statements an exported SQL script starts with.
         escapes_backslashes: whether string literals treat a backslash as an escape.
         placeholder: the driver's parameter marker.
@@ -82,6 +84,7 @@ class Backend:
     analyze_after_load: bool
     resets_sequences: bool
     unlinks_tree_before_drop: bool
+    batch_migrations: bool
     script_prologue: tuple[str, ...]
     escapes_backslashes: bool
     placeholder: str
@@ -127,6 +130,7 @@ _BACKENDS = {
         analyze_after_load=True,
         resets_sequences=False,
         unlinks_tree_before_drop=True,
+        batch_migrations=True,
         script_prologue=("BEGIN;",),
         escapes_backslashes=False,
         placeholder="?",
@@ -156,6 +160,7 @@ _BACKENDS = {
         analyze_after_load=False,
         resets_sequences=False,
         unlinks_tree_before_drop=False,
+        batch_migrations=False,
         script_prologue=(
             "SET NAMES utf8mb4;",
             # the script's literals escape backslashes, so backslash escapes must be on
@@ -189,6 +194,7 @@ _BACKENDS = {
         analyze_after_load=True,
         resets_sequences=True,
         unlinks_tree_before_drop=False,
+        batch_migrations=False,
         script_prologue=(
             "SET client_encoding = 'UTF8';",
             "SET standard_conforming_strings = on;",

@@ -1,14 +1,14 @@
 """Schema migrations with Alembic, run on a shopdb engine.
 
 The revisions live in ``shopdb/migrations/versions``; ``0001`` is the schema that
-``shopdb init`` creates and records.
+``shopdb init`` creates and records. The revision a database holds is
+``admin.schema_version``.
 """
 
 from __future__ import annotations
 
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection, Engine
 
@@ -30,11 +30,6 @@ def head_revision() -> str:
     if head is None:  # pragma: no cover - the package always ships 0001
         raise RuntimeError("shopdb ships no schema revision")
     return head
-
-
-def current_revision(conn: Connection) -> str | None:
-    """The revision the database records, or None for a database without shopdb."""
-    return MigrationContext.configure(conn).get_current_revision()
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:

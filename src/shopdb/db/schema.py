@@ -267,6 +267,9 @@ generation_runs = Table(
     Column("status", String(16), nullable=False),
     Column("started_at", UtcDateTime, nullable=False),
     Column("finished_at", UtcDateTime, nullable=True),
+    # the versions of the libraries whose output shapes the rows (NumPy's random streams,
+    # Faker's name lists); last, where revision 0002t added it; NULL for older runs
+    Column("library_versions", String(200), nullable=True),
     CheckConstraint(_one_of("status", RUN_STATUSES), name="status"),
     CheckConstraint(
         "(status = 'running') = (finished_at is null)", name="finished_at_iff_not_running"

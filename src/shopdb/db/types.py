@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Integer
+from sqlalchemy import BigInteger, Column, DateTime, Integer, String
 from sqlalchemy.dialects import mysql
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
@@ -48,6 +48,18 @@ class UtcDateTime(TypeDecorator[datetime]):
             value = datetime.fromisoformat(value)
         stored: datetime = value
         return stored.replace(tzinfo=UTC)
+
+
+def max_length(column: Column[Any]) -> int:
+    """The most characters a text column holds, read from its type (``String(n)``).
+
+    Raises:
+        TypeError: the column is not a ``String`` with a length.
+    """
+    length = column.type.length if isinstance(column.type, String) else None
+    if length is None:
+        raise TypeError(f"{column} has no length")
+    return int(length)
 
 
 def utcnow() -> datetime:

@@ -7,7 +7,8 @@ Each backend reports a broken constraint differently:
   foreign key (1451 parent still referenced, 1452 no parent), CHECK (4025, raised as
   ``OperationalError``), NOT NULL (1048 explicit NULL, 1364 column left out).
 - SQLite names CHECK constraints, gives ``table.column`` for UNIQUE, PRIMARY KEY and
-  NOT NULL, and nothing at all for a FOREIGN KEY; ``sqlite_fk`` works that one out.
+  NOT NULL, and nothing at all for a FOREIGN KEY; ``sqlite_fk`` asks SQLite's own
+  ``PRAGMA foreign_key_check``.
 
 Classify by the name, never by the exception class: the same violation is an
 ``IntegrityError`` on one backend and an ``OperationalError`` on another.
@@ -171,6 +172,10 @@ def _sqlite(exc: DBAPIError, conn: Connection | Engine | None) -> ConstraintViol
         found = sqlite_fk.diagnose(exc.statement or "", exc.params, conn)
         if found.name is not None:
             return violation_of(found.name, deleting=found.deleting)
+        if found.deleting and found.table:
+            return ConstraintViolation(
+                None, f"a {found.table} row that other rows refer to cannot be deleted or re-keyed"
+            )
         return ConstraintViolation(None, f"{found.table or 'a'} foreign key refused the write")
     return None
 

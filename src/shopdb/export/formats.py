@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pyarrow as pa
-import pyarrow.parquet as pq
 from sqlalchemy import Table
 from sqlalchemy.engine import Connection
 
-from shopdb.export.values import (
+from shopdb.db.rows import (
     Render,
     column_kind,
-    export_columns,
+    data_columns,
     read_chunks,
     render_chunk,
+    renderers_for,
     utc_text,
 )
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 
 def write_csv(conn: Connection, table: Table, path: Path) -> int:
@@ -26,9 +29,8 @@ def write_csv(conn: Connection, table: Table, path: Path) -> int:
     is an empty unquoted field, so an empty string (``""``) and NULL stay distinct:
     PostgreSQL's ``COPY ... (FORMAT csv, HEADER)`` reads it as it is.
     """
-    columns = export_columns(table)
-    renderers = [_CSV[column_kind(c)] for c in columns]
-    nullable = [bool(c.nullable) for c in columns]
+    columns = data_columns(table)
+    renderers, nullable = renderers_for(columns, _CSV)
     count = 0
     with path.open("w", encoding="utf-8", newline="") as out:
         out.write(",".join(c.name for c in columns) + "\n")
@@ -45,21 +47,25 @@ def _quote(value: str) -> str:
 
 _CSV: dict[str, Render] = {"int": str, "text": _quote, "timestamp": utc_text}
 
-_ARROW = {"int": pa.int64(), "text": pa.string(), "timestamp": pa.timestamp("us", tz="UTC")}
-
 
 def parquet_schema(table: Table) -> pa.Schema:
     """The Arrow schema of a table: int64, string and UTC microsecond timestamps."""
+    import pyarrow as pa  # imported here: a second of start-up that only Parquet needs
+
+    arrow = {"int": pa.int64(), "text": pa.string(), "timestamp": pa.timestamp("us", tz="UTC")}
     return pa.schema(
         [
-            pa.field(c.name, _ARROW[column_kind(c)], nullable=bool(c.nullable))
-            for c in export_columns(table)
+            pa.field(c.name, arrow[column_kind(c)], nullable=bool(c.nullable))
+            for c in data_columns(table)
         ]
     )
 
 
 def write_parquet(conn: Connection, table: Table, path: Path) -> int:
     """Write ``table`` as Parquet, one row group per chunk; return the number of rows."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     schema = parquet_schema(table)
     count = 0
     with pq.ParquetWriter(path, schema) as writer:

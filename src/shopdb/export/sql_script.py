@@ -17,12 +17,12 @@ from sqlalchemy import Table
 from sqlalchemy.engine import Connection
 
 from shopdb.db.backend import backend_named
-from shopdb.export.values import (
+from shopdb.db.rows import (
     Render,
-    column_kind,
-    export_columns,
+    data_columns,
     read_chunks,
     render_chunk,
+    renderers_for,
     utc_text,
 )
 
@@ -48,11 +48,11 @@ def write_script(conn: Connection, tables: Sequence[Table], path: Path, dialect:
 def _write_table(conn: Connection, table: Table, out: TextIO, dialect: str) -> int:
     backend = backend_named(dialect)
     quote = backend.dialect().identifier_preparer.quote
-    columns = export_columns(table)
+    columns = data_columns(table)
     head = f"INSERT INTO {quote(table.name)} ({', '.join(quote(c.name) for c in columns)}) VALUES\n"
-    literal = _ESCAPING if backend.escapes_backslashes else _STANDARD
-    renderers = [literal[column_kind(c)] for c in columns]
-    nullable = [bool(c.nullable) for c in columns]
+    renderers, nullable = renderers_for(
+        columns, _ESCAPING if backend.escapes_backslashes else _STANDARD
+    )
     count = 0
     for chunk in read_chunks(conn, table):
         rows = [

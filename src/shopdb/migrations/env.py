@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from shopdb.db.backend import backend_of
 from shopdb.db.schema import metadata
 
 connection = context.config.attributes["connection"]
@@ -17,7 +18,7 @@ context.configure(
     # alembic_version is shopdb's own table (it is in the MetaData), not a stray one
     version_table="alembic_version",
     compare_type=True,
-    render_as_batch=connection.dialect.name == "sqlite",
+    render_as_batch=backend_of(connection).batch_migrations,
 )
 with context.begin_transaction():
     context.run_migrations()

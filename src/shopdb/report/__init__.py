@@ -14,7 +14,9 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from shopdb.db.schema import orders
+from shopdb.db.snapshot import read_snapshot
 from shopdb.db.types import utcnow
+from shopdb.money import money
 from shopdb.queries import QueryResult, run_query
 from shopdb.report import charts, page
 
@@ -29,6 +31,8 @@ class Headline:
     aov_cents: int | None
     customer_count: int
     repeat_rate_bp: int | None
+    refunded_order_count: int
+    refunded_cents: int
     unpaid_order_count: int
     unpaid_cents: int
     low_stock_count: int
@@ -36,12 +40,13 @@ class Headline:
     def lines(self) -> list[str]:
         """The figures as short lines for a terminal."""
         return [
-            f"revenue            {page.money(self.revenue_cents)}",
+            f"revenue            {money(self.revenue_cents)}",
             f"recognized orders  {self.order_count:,}",
-            f"average order      {page.money(self.aov_cents)}",
+            f"average order      {money(self.aov_cents)}",
             f"customers          {self.customer_count:,}",
             f"repeat customers   {page.percent(self.repeat_rate_bp)}",
-            f"unpaid orders      {self.unpaid_order_count:,} ({page.money(self.unpaid_cents)})",
+            f"refunded orders    {self.refunded_order_count:,} ({money(self.refunded_cents)})",
+            f"unpaid orders      {self.unpaid_order_count:,} ({money(self.unpaid_cents)})",
             f"low-stock products {self.low_stock_count:,}",
         ]
 
@@ -58,22 +63,24 @@ def data_as_of(engine: Engine) -> datetime:
 
 
 def gather(engine: Engine, as_of: datetime) -> dict[str, QueryResult]:
-    """Every query result the report shows."""
-    return {
-        "total": run_query(engine, "total_revenue"),
-        "aov": run_query(engine, "average_order_value"),
-        "repeat": run_query(engine, "repeat_purchase_rate"),
-        "monthly": run_query(engine, "monthly_revenue"),
-        "categories": run_query(engine, "revenue_by_category"),
-        "cohorts": run_query(engine, "cohort_retention"),
-        "payments": run_query(engine, "payment_method_mix"),
-        "funnel": run_query(engine, "order_status_funnel"),
-        "customers": run_query(engine, "top_customers", limit=10),
-        "products": run_query(engine, "best_selling_products", limit=10),
-        "low_stock": run_query(engine, "low_inventory", as_of=as_of),
-        "unpaid": run_query(engine, "unpaid_orders", as_of=as_of),
-        "countries": run_query(engine, "revenue_by_country", limit=10),
-    }
+    """Every query result the report shows, all read from one snapshot."""
+    with read_snapshot(engine) as conn:
+        return {
+            "total": run_query(conn, "total_revenue"),
+            "aov": run_query(conn, "average_order_value"),
+            "repeat": run_query(conn, "repeat_purchase_rate"),
+            "refunds": run_query(conn, "refund_and_cancellation_rates"),
+            "monthly": run_query(conn, "monthly_revenue"),
+            "categories": run_query(conn, "revenue_by_category"),
+            "cohorts": run_query(conn, "cohort_retention"),
+            "payments": run_query(conn, "payment_method_mix"),
+            "funnel": run_query(conn, "order_status_funnel"),
+            "customers": run_query(conn, "top_customers", limit=10),
+            "products": run_query(conn, "best_selling_products", limit=10),
+            "low_stock": run_query(conn, "low_inventory", as_of=as_of),
+            "unpaid": run_query(conn, "unpaid_orders", as_of=as_of),
+            "countries": run_query(conn, "revenue_by_country", limit=10),
+        }
 
 
 def headline(results: dict[str, QueryResult], as_of: datetime) -> Headline:
@@ -81,6 +88,7 @@ def headline(results: dict[str, QueryResult], as_of: datetime) -> Headline:
     revenue_cents, order_count = results["total"].rows[0]
     repeat = results["repeat"].as_dicts()[0]
     unpaid = results["unpaid"].as_dicts()
+    refunds = results["refunds"].as_dicts()
     return Headline(
         as_of=as_of,
         revenue_cents=revenue_cents,
@@ -88,6 +96,8 @@ def headline(results: dict[str, QueryResult], as_of: datetime) -> Headline:
         aov_cents=results["aov"].rows[0][0],
         customer_count=repeat["customer_count"],
         repeat_rate_bp=repeat["repeat_rate_bp"],
+        refunded_order_count=sum(r["refunded_count"] for r in refunds),
+        refunded_cents=sum(r["refunded_cents"] for r in refunds),
         unpaid_order_count=len(unpaid),
         unpaid_cents=sum(r["total_cents"] for r in unpaid),
         low_stock_count=len(results["low_stock"].rows),

@@ -7,6 +7,7 @@ from datetime import datetime
 from html import escape
 from typing import TYPE_CHECKING, Any
 
+from shopdb.money import money
 from shopdb.queries import QueryResult
 
 if TYPE_CHECKING:
@@ -24,15 +25,6 @@ table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem;font-size:.9rem}
 th,td{border-bottom:1px solid #e4e7eb;padding:.3rem .5rem;text-align:left}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 """
-
-
-def money(cents: int | None) -> str:
-    """Cents as ``1,234.56``; a dash for no value."""
-    if cents is None:
-        return "-"
-    sign = "-" if cents < 0 else ""
-    whole, rest = divmod(abs(cents), 100)
-    return f"{sign}{whole:,}.{rest:02d}"
 
 
 def percent(bp: int | None) -> str:

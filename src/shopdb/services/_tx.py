@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -24,7 +24,7 @@ from sqlalchemy.exc import DBAPIError
 from shopdb.db.backend import backend_of_error
 from shopdb.db.engine import IMMEDIATE
 from shopdb.db.violations import translate
-from shopdb.errors import ConnectionLost, RetriesExhausted
+from shopdb.errors import ConnectionLost, Duplicate, RetriesExhausted
 
 T = TypeVar("T")
 
@@ -74,18 +74,22 @@ def run_in_transaction(
     *,
     write: bool = True,
     policy: RetryPolicy = DEFAULT_POLICY,
+    duplicates: Mapping[str, str] | None = None,
 ) -> T:
     """Run ``body`` in one transaction, committed if it returns, retried if transient.
 
     ``body`` must only touch the database through the connection it is given, so that
     running it again after a rollback repeats nothing. On SQLite, ``write`` begins with
     ``BEGIN IMMEDIATE`` so writers queue on the busy timeout instead of failing at
-    their first write.
+    their first write. ``duplicates`` maps a UNIQUE constraint's name to the message of
+    the ``Duplicate`` its violation becomes: the constraint decides, no SELECT beforehand.
 
     Raises:
         RetriesExhausted: every attempt hit a deadlock or serialization failure;
             nothing was written.
         ConnectionLost: the connection died during COMMIT; the outcome is unknown.
+        Duplicate: the write broke a UNIQUE constraint named in ``duplicates``; nothing
+            was written.
         ConstraintViolation: the database refused a write; it names the constraint.
         ShopError: whatever ``body`` raised; the transaction was rolled back.
     """
@@ -109,9 +113,12 @@ def run_in_transaction(
                 ) from exc
             if not (exc.connection_invalidated or is_transient(exc)):
                 violation = translate(exc)
-                if violation is not None:
-                    raise violation from exc
-                raise
+                if violation is None:
+                    raise
+                duplicate = (duplicates or {}).get(violation.constraint or "")
+                if duplicate is not None:
+                    raise Duplicate(duplicate) from None
+                raise violation from exc
             last = exc
             observer = _observer.get()
             if observer is not None:

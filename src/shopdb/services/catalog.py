@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from shopdb.db.schema import categories, inventory, inventory_movements, products
 from shopdb.db.types import utcnow
-from shopdb.errors import ConstraintViolation, Duplicate, InvalidInput, NotFound
+from shopdb.errors import InvalidInput, NotFound
 from shopdb.services._tx import inserted_id, run_in_transaction
 
 
@@ -37,12 +37,8 @@ def create_category(engine: Engine, name: str, *, parent_id: int | None = None) 
         result = conn.execute(insert(categories).values(name=cleaned, parent_id=parent_id))
         return inserted_id(result)
 
-    try:
-        return run_in_transaction(engine, body)
-    except ConstraintViolation as exc:
-        if exc.constraint != "uq_categories_parent_name":
-            raise
-        raise Duplicate(f"category {cleaned!r} already exists under that parent") from None
+    taken = {"uq_categories_parent_name": f"category {cleaned!r} already exists under that parent"}
+    return run_in_transaction(engine, body, duplicates=taken)
 
 
 def create_product(
@@ -74,8 +70,6 @@ def create_product(
     def body(conn: Connection) -> int:
         if not _row_exists(conn, categories.c.category_id, category_id):
             raise NotFound(f"category {category_id} does not exist")
-        if _row_exists(conn, products.c.sku, sku):
-            raise Duplicate(f"a product with SKU {sku!r} already exists")
         result = conn.execute(
             insert(products).values(
                 category_id=category_id,
@@ -96,12 +90,8 @@ def create_product(
             _record_receipt(conn, product_id, quantity, at)
         return product_id
 
-    try:
-        return run_in_transaction(engine, body)
-    except ConstraintViolation as exc:
-        if exc.constraint == "uq_products_sku":
-            raise Duplicate(f"a product with SKU {sku!r} already exists") from None
-        raise
+    taken = {"uq_products_sku": f"a product with SKU {sku!r} already exists"}
+    return run_in_transaction(engine, body, duplicates=taken)
 
 
 def change_price(engine: Engine, product_id: int, price_cents: int) -> None:

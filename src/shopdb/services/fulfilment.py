@@ -9,12 +9,14 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from shopdb.db.schema import shipments
-from shopdb.db.types import utcnow
-from shopdb.errors import ConstraintViolation, Duplicate, InvalidInput
+from shopdb.db.types import max_length, utcnow
+from shopdb.errors import InvalidInput
 from shopdb.services._status import change_status, lock_order, move_order, require_transition
 from shopdb.services._tx import inserted_id, run_in_transaction
 
 DEFAULT_CARRIER = "postal"
+MAX_CARRIER = max_length(shipments.c.carrier)
+MAX_TRACKING = max_length(shipments.c.tracking_number)
 
 
 def ship_order(
@@ -37,8 +39,11 @@ def ship_order(
     """
     carrier = carrier.strip()
     tracking = (tracking_number or f"SD{uuid.uuid4().hex[:18].upper()}").strip()
-    if not carrier or len(carrier) > 32 or not tracking or len(tracking) > 64:
-        raise InvalidInput("carrier (1-32 characters) and tracking number (1-64) are required")
+    if not carrier or len(carrier) > MAX_CARRIER or not tracking or len(tracking) > MAX_TRACKING:
+        raise InvalidInput(
+            f"carrier (1-{MAX_CARRIER} characters) and tracking number (1-{MAX_TRACKING}) "
+            "are required"
+        )
 
     def body(conn: Connection) -> int:
         _, at = move_order(conn, order_id, "shipped", now)
@@ -49,12 +54,10 @@ def ship_order(
         )
         return inserted_id(result)
 
-    try:
-        return run_in_transaction(engine, body)
-    except ConstraintViolation as exc:
-        if exc.constraint == "uq_shipments_tracking_number":
-            raise Duplicate(f"tracking number {tracking!r} belongs to another shipment") from None
-        raise
+    taken = {
+        "uq_shipments_tracking_number": f"tracking number {tracking!r} belongs to another shipment"
+    }
+    return run_in_transaction(engine, body, duplicates=taken)
 
 
 def deliver_order(engine: Engine, order_id: int, *, now: datetime | None = None) -> None:

@@ -14,8 +14,8 @@ from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection, Engine
 
 from shopdb.db.schema import payments
-from shopdb.db.types import utcnow
-from shopdb.errors import ConstraintViolation, Duplicate, InvalidInput, PaymentMismatch
+from shopdb.db.types import max_length, utcnow
+from shopdb.errors import Duplicate, InvalidInput, PaymentMismatch
 from shopdb.lifecycle import PAYMENT_METHODS, payment_status
 from shopdb.services._status import (
     LockedOrder,
@@ -27,7 +27,7 @@ from shopdb.services._status import (
 from shopdb.services._tx import inserted_id, run_in_transaction
 from shopdb.services.orders import refund_captured
 
-MAX_KEY_LENGTH = 64
+MAX_KEY_LENGTH = max_length(payments.c.idempotency_key)
 
 
 @dataclass(frozen=True)
@@ -88,12 +88,11 @@ def pay_order(
             raise PaymentMismatch(order_id, order.total_cents, amount)
         return _record(conn, order, amount, method, idempotency_key, approved, at)
 
-    try:
-        return run_in_transaction(engine, body)
-    except ConstraintViolation as exc:
-        if exc.constraint == "uq_payments_idempotency_key":
-            raise Duplicate(f"payment key {idempotency_key!r} was used for another order") from None
-        raise
+    # a concurrent payment of another order with the same key: the UNIQUE key decides
+    taken = {
+        "uq_payments_idempotency_key": f"payment key {idempotency_key!r} was used for another order"
+    }
+    return run_in_transaction(engine, body, duplicates=taken)
 
 
 def _validate(amount_cents: int | None, method: str, key: str | None) -> None:

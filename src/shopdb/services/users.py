@@ -13,11 +13,12 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from shopdb.db.schema import users
-from shopdb.db.types import utcnow
-from shopdb.errors import ConstraintViolation, Duplicate, InvalidInput, NotFound
+from shopdb.db.types import max_length, utcnow
+from shopdb.errors import InvalidInput, NotFound
 from shopdb.services._tx import inserted_id, run_in_transaction
 
-MAX_EMAIL_LENGTH = 254
+MAX_EMAIL_LENGTH = max_length(users.c.email)
+MAX_NAME_LENGTH = max_length(users.c.first_name)
 _LOCAL = r"[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
 _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 _EMAIL = re.compile(rf"{_LOCAL}@(?:{_LABEL}\.)+[a-z]{{2,63}}")
@@ -37,8 +38,8 @@ def normalize_email(email: str) -> str:
 
 def _name(value: str, what: str) -> str:
     cleaned = value.strip()
-    if not cleaned or len(cleaned) > 100:
-        raise InvalidInput(f"{what} must be 1 to 100 characters, got {value!r}")
+    if not cleaned or len(cleaned) > MAX_NAME_LENGTH:
+        raise InvalidInput(f"{what} must be 1 to {MAX_NAME_LENGTH} characters, got {value!r}")
     return cleaned
 
 
@@ -77,17 +78,9 @@ def register_user(
     }
 
     def body(conn: Connection) -> int:
-        _refuse_taken_email(conn, normalized)
-        result = conn.execute(insert(users).values(**values))
-        return inserted_id(result)
+        return inserted_id(conn.execute(insert(users).values(**values)))
 
-    try:
-        return run_in_transaction(engine, body)
-    except ConstraintViolation as exc:
-        # two registrations raced past the check: the UNIQUE constraint decided
-        if exc.constraint == "uq_users_email":
-            raise Duplicate(f"a user with email {values['email']} already exists") from None
-        raise
+    return run_in_transaction(engine, body, duplicates=_taken(normalized))
 
 
 def update_user(
@@ -119,19 +112,12 @@ def update_user(
         values["city"] = city.strip() or None
 
     def body(conn: Connection) -> None:
-        if "email" in values:
-            _refuse_taken_email(conn, str(values["email"]), except_user=user_id)
         stmt = update(users).where(users.c.user_id == user_id)
         result = conn.execute(stmt.values(**values) if values else stmt.values(user_id=user_id))
         if result.rowcount == 0 and not _exists(conn, user_id):
             raise NotFound(f"user {user_id} does not exist")
 
-    try:
-        run_in_transaction(engine, body)
-    except ConstraintViolation as exc:
-        if exc.constraint == "uq_users_email":
-            raise Duplicate(f"a user with email {values['email']} already exists") from None
-        raise
+    run_in_transaction(engine, body, duplicates=_taken(values.get("email")))
 
 
 def _exists(conn: Connection, user_id: int) -> bool:
@@ -140,7 +126,6 @@ def _exists(conn: Connection, user_id: int) -> bool:
     )
 
 
-def _refuse_taken_email(conn: Connection, email: str, except_user: int | None = None) -> None:
-    owner = conn.execute(select(users.c.user_id).where(users.c.email == email)).scalar()
-    if owner is not None and owner != except_user:
-        raise Duplicate(f"a user with email {email} already exists")
+def _taken(email: str | None) -> dict[str, str]:
+    """What ``uq_users_email`` refusing ``email`` means."""
+    return {"uq_users_email": f"a user with email {email} already exists"}

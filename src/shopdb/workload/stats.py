@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy as np
-
 
 @dataclass
 class TypeStats:
@@ -31,6 +29,8 @@ class TypeStats:
         """p50, p95 and p99 latency of every call (committed or refused), in ms."""
         if not self.latencies_s:
             return (0.0, 0.0, 0.0)
+        import numpy as np  # imported here: shopdb --help reads the mix but needs no NumPy
+
         p50, p95, p99 = np.percentile(np.asarray(self.latencies_s) * 1000.0, [50, 95, 99])
         return (float(p50), float(p95), float(p99))
 

@@ -65,12 +65,19 @@ def test_csv_and_table_formats(shop):
 )
 def test_sql_prints_this_backends_sql_without_connecting(url, month):
     # nothing listens at these URLs: --sql must not connect
-    result = shopdb(url, "query", "monthly_revenue", "--sql", "--since", "2024-01-01")
-    assert result.exit_code == 0, result.output
-    sql, _, bound = result.output.partition("-- bound values ")
+    base = shopdb(
+        url, "query", "monthly_revenue", "--sql", "--since", "2024-01-01", "--source", "base"
+    )
+    assert base.exit_code == 0, base.output
+    sql, _, bound = base.output.partition("-- bound values ")
     assert month in sql
     assert "{" not in sql and ":since" in sql
     assert "since = datetime.datetime(2024, 1, 1, 0, 0, tzinfo=datetime.timezone.utc)" in bound
+    # by default the query reads the daily rollup, over whole days
+    rollup = shopdb(url, "query", "monthly_revenue", "--sql", "--since", "2024-01-01")
+    sql, _, bound = rollup.output.partition("-- bound values ")
+    assert "from sales_daily" in sql and ":d_since" in sql and "from orders" not in sql
+    assert "d_since = 19723" in bound  # 2024-01-01, in days since 1970-01-01
 
 
 def test_explain_prints_the_backends_plan(shop):

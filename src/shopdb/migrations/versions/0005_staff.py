@@ -1,7 +1,7 @@
 """Staff accounts and action keys for the dashboard (``shopdb staff``, ``shopdb serve``).
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0002t
 Create Date: 2026-12-01
 """
 
@@ -16,7 +16,7 @@ from shopdb.db.clock import utc_now
 from shopdb.db.types import UtcDateTime
 
 revision = "0005"
-down_revision = "0003"
+down_revision = "0002t"
 branch_labels = None
 depends_on = None
 

@@ -54,21 +54,31 @@ product_sales as (
         and day_index < :d_until
 ),
 
--- a product whose every sale in the range was undone sums to no order, as if absent
+-- summed per product before any join, so the joins see products, not rollup rows; a
+-- product whose every sale in the range was undone sums to no order, as if absent
+per_product as (
+    select
+        product_id,
+        sum(units) as units_sold,
+        sum(revenue_cents) as revenue_cents,
+        sum(order_count) as order_count
+    from product_sales
+    group by product_id
+    having sum(order_count) > 0
+),
+
 top_products as (
     select
-        ps.product_id,
-        sum(ps.units) as units_sold,
-        sum(ps.revenue_cents) as revenue_cents,
-        sum(ps.order_count) as order_count
-    from product_sales as ps
-    inner join products as p on p.product_id = ps.product_id
+        pp.product_id,
+        pp.units_sold,
+        pp.revenue_cents,
+        pp.order_count
+    from per_product as pp
+    inner join products as p on p.product_id = pp.product_id
     inner join category_scope as cs on cs.category_id = p.category_id
-    group by ps.product_id
-    having sum(ps.order_count) > 0
     order by
-        units_sold desc,
-        ps.product_id
+        pp.units_sold desc,
+        pp.product_id
     limit :limit
 )
 

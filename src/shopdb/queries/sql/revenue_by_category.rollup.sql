@@ -65,12 +65,21 @@ product_sales as (
         and day_index < :d_until
 ),
 
+-- summed per product before the join, so the join sees products, not rollup rows
+per_product as (
+    select
+        product_id,
+        sum(revenue_cents) as revenue_cents
+    from product_sales
+    group by product_id
+),
+
 item_revenue as (
     select
         p.category_id,
-        sum(ps.revenue_cents) as revenue_cents
-    from product_sales as ps
-    inner join products as p on p.product_id = ps.product_id
+        sum(pp.revenue_cents) as revenue_cents
+    from per_product as pp
+    inner join products as p on p.product_id = pp.product_id
     group by p.category_id
 ),
 

@@ -1,0 +1,67 @@
+"""Start-up time of the ``shopdb`` command: ``--version`` and ``--help``.
+
+Usage: python bench/cli_start.py [ROUNDS]
+
+Each command runs ROUNDS times (default 15) as a new process, interleaved round by round
+with two baselines measured in the same run, so that a loaded machine slows all of them
+alike:
+
+- ``python -c pass``: the interpreter alone (and the site-packages it scans);
+- ``import click, sqlalchemy``: the two libraries every shopdb command needs.
+
+It prints, for each, the median and the fastest wall time and the median CPU time (user +
+system, which a busy machine inflates much less than the wall time), and the load
+average. The goal:
+``shopdb --version`` and ``shopdb --help`` under 0.5 s. The test that keeps heavy imports
+out of the start-up path is tests/unit/test_cli_start.py.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+SHOPDB = str(Path(sys.executable).with_name("shopdb"))
+COMMANDS = {
+    "python -c pass": [sys.executable, "-c", "pass"],
+    "import click, sqlalchemy": [sys.executable, "-c", "import click, sqlalchemy"],
+    "shopdb --version": [SHOPDB, "--version"],
+    "shopdb --help": [SHOPDB, "--help"],
+}
+
+
+def _seconds(argv: list[str]) -> tuple[float, float]:
+    """Wall and CPU seconds of one run of ``argv``."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
+def main() -> None:
+    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 15
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name in COMMANDS}
+    for argv in COMMANDS.values():
+        _seconds(argv)  # warm the file cache once, untimed
+    for _ in range(rounds):
+        for name, argv in COMMANDS.items():
+            times[name].append(_seconds(argv))
+    load = os.getloadavg()[0]
+    print(f"{rounds} rounds, load average {load:.1f}, {os.cpu_count()} CPUs")
+    print(f"{'command':<26}{'median s':>10}{'fastest s':>11}{'median CPU s':>14}")
+    for name, measured in times.items():
+        walls = [wall for wall, _ in measured]
+        cpu = statistics.median(cpu for _, cpu in measured)
+        print(f"{name:<26}{statistics.median(walls):>10.3f}{min(walls):>11.3f}{cpu:>14.3f}")
+
+
+if __name__ == "__main__":
+    main()
