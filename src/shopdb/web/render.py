@@ -19,7 +19,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from shopdb.report.page import money, percent
+from shopdb.money import money
+from shopdb.report.page import percent
 from shopdb.services.staff import StaffAccount
 from shopdb.web.security import can_act, request_session
 
