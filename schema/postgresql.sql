@@ -245,6 +245,8 @@ CREATE TABLE payments (
 
 CREATE INDEX ix_payments_order_id_status ON payments (order_id, status);
 
+CREATE INDEX ix_payments_status_refunded_at ON payments (status, refunded_at);
+
 CREATE TABLE shipments (
 	shipment_id BIGSERIAL NOT NULL, 
 	order_id BIGINT NOT NULL, 

@@ -1,4 +1,5 @@
-"""Staff accounts and action keys for the dashboard (``shopdb staff``, ``shopdb serve``).
+"""Staff accounts and action keys for the dashboard (``shopdb staff``, ``shopdb serve``),
+and an index for the refunds of a date range.
 
 Revision ID: 0005
 Revises: 0002t
@@ -67,7 +68,12 @@ def upgrade() -> None:
         op.f("ix_staff_action_keys_staff_id"), "staff_action_keys", ["staff_id"], unique=False
     )
 
+    op.create_index(
+        op.f("ix_payments_status_refunded_at"), "payments", ["status", "refunded_at"], unique=False
+    )
+
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_payments_status_refunded_at"), table_name="payments")
     op.drop_table("staff_action_keys")
     op.drop_table("staff_accounts")
