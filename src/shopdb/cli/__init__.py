@@ -11,6 +11,7 @@ from shopdb.cli import (
     data_cmds,
     order_cmds,
     query_cmds,
+    realism_cmds,
     rollup_cmds,
     schema_cmds,
     staff_cmds,
@@ -23,6 +24,7 @@ audit_cmds.register(cli)
 query_cmds.register(cli)
 order_cmds.register(cli)
 bench_cmds.register(cli)
+realism_cmds.register(cli)
 rollup_cmds.register(cli)
 staff_cmds.register(cli)
 

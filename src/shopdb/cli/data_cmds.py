@@ -115,6 +115,7 @@ def demo_command(shop: ShopContext, /, report_path: str, **options: object) -> N
     headline figures.
     """
     from shopdb.datagen.summary import shop_summary
+    from shopdb.realism import EngineSource, realism_report
     from shopdb.report import write_report
 
     params = _params(**options)  # type: ignore[arg-type]
@@ -126,6 +127,7 @@ def demo_command(shop: ShopContext, /, report_path: str, **options: object) -> N
     click.echo(f"\nreport written to {report_path}")
     for line in headline.lines():
         click.echo(f"  {line}")
+    click.echo(f"\n{realism_report(EngineSource(engine)).summary()} (shopdb realism)")
     click.echo(
         "\nthe dashboard: create an account with\n"
         "  ./dev shopdb staff create you@example.com --role admin\n"

@@ -2,7 +2,9 @@
 
 Every product gets an inventory row and an opening stock receipt (``stock.py``). Product
 ids are 1..n; prices are log-normal around each leaf's median with shop-like endings
-(.99, .95, .49, .00); popularity is Zipf-like over a random ranking of the products.
+(.99, .95, .49, .00). Popularity is a long tail with a bounded head (``popularity.py``);
+some products are listed during the period, and each drifts up or down over the years.
+Complements (``complements.py``) link products bought together.
 """
 
 from __future__ import annotations
@@ -11,16 +13,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from shopdb.datagen.catalog_data import PRICE_SIGMA, SERIES, TREE
+from shopdb.datagen.catalog_data import BOOK_TITLE_NOUNS, PRICE_SIGMA, TREE
+from shopdb.datagen.complements import Links, build_links
 from shopdb.datagen.frames import NULL, AnyArray, Array, Frame
 from shopdb.datagen.params import CATALOG, DAY, GenParams, rng
+from shopdb.datagen.popularity import Popularity, draw_popularity
 
-ZIPF_EXPONENT = 1.05
-"""Popularity of the product ranked r is proportional to 1 / r ** ZIPF_EXPONENT."""
 ENDINGS = np.array([99, 95, 49, 0])
 ENDING_WEIGHTS = np.array([0.55, 0.15, 0.12, 0.18])
 CATALOGUE_AGE_DAYS = (30, 720)
-"""Products were listed between these many days before the period starts."""
+"""Products listed before the period were listed between these many days before it."""
+LAUNCHED_SHARE = 0.35
+"""Share of products listed during the period (new products appear over the years)."""
+LAUNCH_MARGIN_DAYS = 120
+"""No product is listed in the period's last days, so each has time to sell."""
 
 
 @dataclass
@@ -30,8 +36,9 @@ class Catalog:
     categories: Frame
     products: Frame
     price_cents: Array
-    popularity: AnyArray
+    popularity: Popularity
     created_at: Array
+    links: Links
 
     @property
     def size(self) -> int:
@@ -49,14 +56,11 @@ def build_catalog(params: GenParams) -> Catalog:
     top = leaf_top[leaf]
     product_id = np.arange(1, n + 1, dtype=np.int64)
     brand, brand_code = _brands(gen, top)
-    names = _names(gen, leaf, brand)
+    noun = _nouns(gen, leaf)
+    names = _names(gen, top, leaf, noun, brand)
     sku = _object(top_codes())[top] + "-" + brand_code + "-" + _zero_padded(product_id, 6)
     price = _prices(gen, leaf)
-    created = params.start_s - gen.integers(
-        CATALOGUE_AGE_DAYS[0] * DAY, CATALOGUE_AGE_DAYS[1] * DAY, n
-    )
-    rank = gen.permutation(n)
-    popularity = 1.0 / (rank + 1.0) ** ZIPF_EXPONENT
+    created = _listed_at(gen, params, n)
     products = Frame(
         "products",
         {
@@ -69,7 +73,20 @@ def build_catalog(params: GenParams) -> Catalog:
             "brand": brand,
         },
     )
-    return Catalog(categories, products, price, popularity / popularity.sum(), created)
+    popularity = draw_popularity(gen, params, created)
+    links = build_links(gen, noun, brand)
+    return Catalog(categories, products, price, popularity, created, links)
+
+
+def _listed_at(gen: np.random.Generator, params: GenParams, n: int) -> Array:
+    """When each product was listed: most before the period, the rest during it."""
+    before = params.start_s - gen.integers(
+        CATALOGUE_AGE_DAYS[0] * DAY, CATALOGUE_AGE_DAYS[1] * DAY, n
+    )
+    last = max(params.end_s - LAUNCH_MARGIN_DAYS * DAY, params.start_s + DAY)
+    during = gen.integers(params.start_s, last, n)
+    launched = gen.random(n) < LAUNCHED_SHARE
+    return np.asarray(np.where(launched, during, before), dtype=np.int64)
 
 
 def top_codes() -> list[str]:
@@ -120,16 +137,31 @@ def _brands(gen: np.random.Generator, top: AnyArray) -> tuple[AnyArray, AnyArray
     return _object(flat)[index], _object(codes)[index]
 
 
-def _names(gen: np.random.Generator, leaf: AnyArray, brand: AnyArray) -> AnyArray:
+def _nouns(gen: np.random.Generator, leaf: AnyArray) -> Array:
+    """Each product's noun, as an index into the tree's flattened noun list."""
     leaves = [leaf for top in TREE for leaf in top.leaves]
     counts = np.array([len(x.nouns) for x in leaves])
     offsets = np.concatenate([[0], np.cumsum(counts)[:-1]])
-    nouns = _object([noun for x in leaves for noun in x.nouns])
-    noun = nouns[offsets[leaf] + (gen.random(len(leaf)) * counts[leaf]).astype(np.int64)]
-    series = _object(SERIES)[gen.integers(0, len(SERIES), len(leaf))]
-    models = _object([f"{letter}{n}" for letter in "ASXMV" for n in range(1, 100)])
+    return np.asarray(offsets[leaf] + (gen.random(len(leaf)) * counts[leaf]).astype(np.int64))
+
+
+def _names(
+    gen: np.random.Generator, top: AnyArray, leaf: AnyArray, noun: Array, brand: AnyArray
+) -> AnyArray:
+    """'Kyro Pro Smartphone S42', 'Marlow Heritage Jacket', 'The Silent Harbour (Novel)'."""
+    leaves = [leaf for top in TREE for leaf in top.leaves]
+    nouns = _object([noun for x in leaves for noun in x.nouns])[noun]
+    counts = np.array([len(t.series) for t in TREE])
+    offsets = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    flat = _object([word for t in TREE for word in t.series])
+    series = flat[offsets[top] + (gen.random(len(top)) * counts[top]).astype(np.int64)]
+    models = _object([f" {letter}{n}" for letter in "ASXMV" for n in range(1, 100)])
     model = models[gen.integers(0, len(models), len(leaf))]
-    return np.asarray(brand + " " + series + " " + noun + " " + model)
+    has_model = np.array([x.models for x in leaves])[leaf]
+    name = brand + " " + series + " " + nouns + np.where(has_model, model, "")
+    title = _object(BOOK_TITLE_NOUNS)[gen.integers(0, len(BOOK_TITLE_NOUNS), len(leaf))]
+    book = top == [t.name for t in TREE].index("Books")
+    return np.asarray(np.where(book, "The " + series + " " + title + " (" + nouns + ")", name))
 
 
 def _prices(gen: np.random.Generator, leaf: AnyArray) -> Array:

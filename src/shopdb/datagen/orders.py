@@ -1,8 +1,9 @@
 """One chunk of orders: who buys, what, how many, and at what price.
 
 Customers are drawn in proportion to their buying propensity among those already signed
-up (so no order precedes its customer); products by Zipf-like popularity; basket sizes
-are geometric (mean 2.5, at most 12 distinct products); cheap products sell in larger
+up (so no order precedes its customer). A basket holds a few products chosen by
+popularity at the chunk's start (geometric, mean about 1.8), and each of them may bring
+one or two of its complements (a camera its memory card); cheap products sell in larger
 quantities. The item price is the product's price at order time: lower in the past
 (inflation) and discounted in sales, most of all around Black Friday.
 """
@@ -14,13 +15,21 @@ from dataclasses import dataclass
 import numpy as np
 
 from shopdb.datagen.catalog import shop_price
+from shopdb.datagen.complements import Links
 from shopdb.datagen.frames import AnyArray, Array, Frame, Labels, labels
 from shopdb.datagen.params import DAY, ORDERS, GenParams, rng
+from shopdb.datagen.people import LAPSE_DAYS
+from shopdb.datagen.popularity import Popularity
 from shopdb.datagen.timeline import Chunk, order_times
 
-BASKET_P = 0.4
-"""Basket sizes are geometric with this parameter: mean 1 / 0.4 = 2.5 products."""
-MAX_BASKET = 12
+BASKET_P = 0.55
+"""Products chosen by popularity per order are geometric: mean 1 / 0.55 = 1.8."""
+MAX_CHOSEN = 6
+"""At most this many chosen by popularity; with complements, at most 12 distinct."""
+ATTACH = 0.3
+"""Chance a chosen product with complements brings one along ..."""
+ATTACH_SECOND = 0.25
+"""... and, if it did, the chance it brings a second (a camera, a card and a bag)."""
 INFLATION = 0.03
 """Prices rise 3% a year: an item bought two years ago cost about 6% less."""
 SALE_SHARE = 0.05
@@ -35,7 +44,10 @@ class Shared:
     params: GenParams
     counts: Array
     user_created: Array
-    user_cdf: AnyArray
+    loyal_cdf: AnyArray
+    """Prefix sums of loyal repeat buyers' propensities, in user order."""
+    lapsing_cdf: AnyArray
+    """The same for lapsing buyers, each scaled by ``exp((signed up - end) / LAPSE_DAYS)``."""
     first_buyers: Array
     """Users with a first order to place, sorted by when they mean to place it."""
     first_at: Array
@@ -45,7 +57,8 @@ class Shared:
     countries: tuple[str, ...]
     cities: tuple[str, ...]
     price_cents: Array
-    popularity_cdf: AnyArray
+    popularity: Popularity
+    links: Links
 
 
 @dataclass
@@ -68,10 +81,8 @@ def draw_baskets(shared: Shared, chunk: Chunk, gen: np.random.Generator) -> Bask
     created = order_times(gen, params, chunk, shared.counts)
     n = len(created)
     user = _customers(gen, shared, created, chunk)
-    size = np.minimum(gen.geometric(BASKET_P, n), MAX_BASKET)
-    item_order = np.repeat(np.arange(n), size)
-    item_order, product = _distinct_products(gen, shared.popularity_cdf, item_order)
-    item_order, product = item_order[product >= 0], product[product >= 0]
+    at_s = params.start_s + chunk.day_lo * DAY
+    item_order, product = _basket_products(gen, shared, at_s, n)
     price = _price_at(gen, params, shared.price_cents[product], created[item_order])
     # a pack of cheap things sells by the handful, a laptop alone
     rate = np.where(price < 1_000, 0.6, np.where(price < 3_000, 0.3, 0.08))
@@ -125,12 +136,7 @@ def order_frames(shared: Shared, basket: Basket, status: Labels, updated: Array)
 
 def _customers(gen: np.random.Generator, shared: Shared, created: Array, chunk: Chunk) -> Array:
     """The customer of each order: new buyers' first orders, then repeat buyers."""
-    # among users signed up by then, pick repeat buyers by propensity: prefix sums make
-    # it one binary search per order
-    signed_up = np.searchsorted(shared.user_created, created, side="right")
-    total = shared.user_cdf[signed_up - 1]
-    pick = np.searchsorted(shared.user_cdf, gen.random(len(created)) * total, side="right")
-    user = np.minimum(pick, signed_up - 1).astype(np.int64)
+    user = _repeat_buyers(gen, shared, created)
     # new buyers whose first order falls in this chunk take the first free order at or
     # after that time (q_i = max(p_i, q_(i-1) + 1), computed as a running maximum)
     lo_s = shared.params.start_s + chunk.day_lo * DAY
@@ -144,30 +150,53 @@ def _customers(gen: np.random.Generator, shared: Shared, created: Array, chunk: 
     return user
 
 
-def _distinct_products(
-    gen: np.random.Generator, popularity: AnyArray, item_order: Array
-) -> tuple[Array, Array]:
-    """A product per item by popularity, redrawn (then dropped) where an order repeats one.
+def _repeat_buyers(gen: np.random.Generator, shared: Shared, created: Array) -> Array:
+    """A repeat buyer per order, by propensity among the users signed up by then.
 
-    Returns the items sorted by order and product; a dropped item has product -1. The
-    first item of an order is never dropped, so every order keeps at least one.
+    A lapsing buyer's weight decays as ``exp(-(t - signed up) / LAPSE_DAYS)``; the factor
+    ``exp(-t / LAPSE_DAYS)`` is the same for every user at time ``t``, so prefix sums
+    over users still make it one binary search per order, as for loyal buyers.
     """
-    n_products = len(popularity)
-    product = np.searchsorted(popularity, gen.random(len(item_order)), side="right")
-    # (order, product) as one integer: sorting it sorts by order, then product
-    key = item_order * n_products + np.minimum(product, n_products - 1)
-    for attempt in range(4):
-        key.sort()
-        repeat = np.concatenate([[False], key[1:] == key[:-1]])
-        if not repeat.any():
-            break
-        if attempt == 3:
-            key[repeat] = -1
-            break
-        redraw = np.searchsorted(popularity, gen.random(int(repeat.sum())), side="right")
-        key[repeat] = key[repeat] // n_products * n_products + np.minimum(redraw, n_products - 1)
-    # sorted keys hold the same orders, in the same places, as the sorted item_order
-    return item_order, np.where(key < 0, -1, key % n_products)
+    signed_up = np.searchsorted(shared.user_created, created, side="right") - 1
+    scale = np.exp((shared.params.end_s - created) / (LAPSE_DAYS * DAY))
+    loyal = shared.loyal_cdf[signed_up]
+    u = gen.random(len(created)) * (loyal + shared.lapsing_cdf[signed_up] * scale)
+    pick_loyal = np.searchsorted(shared.loyal_cdf, u, side="right")
+    pick_lapsing = np.searchsorted(shared.lapsing_cdf, (u - loyal) / scale, side="right")
+    user = np.where(u < loyal, pick_loyal, pick_lapsing)
+    return np.asarray(np.minimum(user, signed_up), dtype=np.int64)
+
+
+def _basket_products(
+    gen: np.random.Generator, shared: Shared, at_s: int, n: int
+) -> tuple[Array, Array]:
+    """The distinct products of ``n`` orders, sorted by order and product.
+
+    Products are chosen by popularity at ``at_s``; each may bring complements listed by
+    then. An order that drew a product twice keeps it once, so every order keeps one.
+    """
+    n_products = len(shared.price_cents)
+    cdf = shared.popularity.cdf_at(at_s)
+    size = np.minimum(gen.geometric(BASKET_P, n), MAX_CHOSEN)
+    order = np.repeat(np.arange(n, dtype=np.int64), size)
+    u = gen.random(len(order))
+    chosen = np.minimum(np.searchsorted(cdf, u * cdf[-1], side="right"), n_products - 1)
+    links = shared.links
+    count = links.count(chosen)
+    draws = gen.random((2, len(order)))
+    bring = (draws[0] < ATTACH) & (count > 0)
+    second = bring & (draws[0] < ATTACH * ATTACH_SECOND)
+    parts_order, parts_product = [order], [chosen]
+    for which, mask in enumerate((bring, second)):
+        index = np.flatnonzero(mask)
+        # the second complement is the link after the first, so the two differ
+        offset = ((draws[1][index] * count[index]).astype(np.int64) + which) % count[index]
+        extra = links.target[links.start[chosen[index]] + offset]
+        listed = shared.popularity.listed_at[extra] < at_s
+        parts_order.append(order[index][listed])
+        parts_product.append(extra[listed])
+    key = np.unique(np.concatenate(parts_order) * n_products + np.concatenate(parts_product))
+    return key // n_products, key % n_products
 
 
 def _price_at(gen: np.random.Generator, params: GenParams, price: Array, at: Array) -> Array:

@@ -19,7 +19,7 @@ from shopdb.errors import ConfigError
 if TYPE_CHECKING:
     import numpy as np
 
-GENERATOR_VERSION = "1.0"
+GENERATOR_VERSION = "2.0"
 """Bumped whenever the same parameters would give different rows (the golden digest test,
 tests/integration/datagen/test_golden_digest.py, fails on a change of rows without it)."""
 SHAPING_LIBRARIES = ("numpy", "faker")

@@ -29,11 +29,17 @@ SIGNUP_GROWTH = 0.5
 """Sign-ups per day grow by e**0.5 (about 65%) a year."""
 EXISTING_SHARE = 0.12
 """Share of users who signed up in the two years before the period (the shop existed)."""
-SEGMENT_SHARES = (0.22, 0.40, 0.38)
+SEGMENT_SHARES = (0.25, 0.45, 0.30)
 """Never buy, buy once, buy again: new customers of the last two order their first
 time soon after signing up; repeat buyers are then drawn for the other orders."""
-PROPENSITY_SIGMA = 1.0
-"""Spread of repeat buyers' log-normal propensity: a few order far more than most."""
+PROPENSITY_SIGMA = 0.7
+"""Spread of repeat buyers' log-normal propensity: a few order far more than most ..."""
+PROPENSITY_CAP = 5.0
+"""... but none more than this many times the median (loyal customers order monthly)."""
+LOYAL_SHARE = 0.3
+"""Share of repeat buyers who stay; the others lapse (their rate decays) ..."""
+LAPSE_DAYS = 240
+"""... with this time constant from sign-up: cohort retention falls, then flattens."""
 FIRST_ORDER_DELAY = 8 * 3600
 """Mean time from sign-up to first order, in seconds (exponential)."""
 NEVER = 2**62
@@ -69,6 +75,8 @@ class People:
     number: Array
     created_at: Array
     propensity: AnyArray
+    loyal: AnyArray
+    """Repeat buyers whose propensity does not decay (the rest lapse)."""
     first_order_at: Array
     """When a new buyer means to place a first order (``NEVER``: no first order)."""
 
@@ -124,14 +132,16 @@ def draw_people(params: GenParams, pools: Pools) -> People:
     domain = _domains(gen, country)
     created = _signups(gen, params, n)
     segment = gen.choice(3, n, p=np.asarray(SEGMENT_SHARES))
-    propensity = np.where(segment == 2, gen.lognormal(0.0, PROPENSITY_SIGMA, n), 0.0)
-    propensity[0] = max(propensity[0], 1.0)  # someone can take the very first order
+    drawn = np.minimum(gen.lognormal(0.0, PROPENSITY_SIGMA, n), PROPENSITY_CAP)
+    propensity = np.where(segment == 2, drawn, 0.0)
+    loyal = gen.random(n) < LOYAL_SHARE
+    propensity[0], loyal[0] = max(propensity[0], 1.0), True  # someone takes the first order
     delay = gen.exponential(FIRST_ORDER_DELAY, n).astype(np.int64)
     new_buyer = (segment > 0) & (created >= params.start_s)
     first_order = np.where(new_buyer, created + 1 + delay, NEVER)
     number = _email_numbers(pools, first, last, pattern, domain)
     return People(
-        country, first, last, city, pattern, domain, number, created, propensity, first_order
+        country, first, last, city, pattern, domain, number, created, propensity, loyal, first_order
     )
 
 

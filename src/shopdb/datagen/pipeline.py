@@ -26,9 +26,9 @@ from shopdb.datagen.fulfilment import (
     stock_frame,
 )
 from shopdb.datagen.orders import Shared, chunk_rng, draw_baskets, order_frames
-from shopdb.datagen.params import GenParams
+from shopdb.datagen.params import DAY, GenParams
 from shopdb.datagen.payments import payment_frame
-from shopdb.datagen.people import People, Pools, build_pools, draw_people
+from shopdb.datagen.people import LAPSE_DAYS, People, Pools, build_pools, draw_people
 from shopdb.datagen.people_data import COUNTRIES
 from shopdb.datagen.timeline import Chunk, chunks, daily_counts
 
@@ -63,7 +63,11 @@ def plan(params: GenParams) -> Plan:
         params=params,
         counts=counts,
         user_created=people.created_at,
-        user_cdf=np.cumsum(people.propensity),
+        loyal_cdf=np.cumsum(np.where(people.loyal, people.propensity, 0.0)),
+        lapsing_cdf=np.cumsum(
+            np.where(people.loyal, 0.0, people.propensity)
+            * np.exp((people.created_at - params.end_s) / (LAPSE_DAYS * DAY))
+        ),
         first_buyers=np.argsort(people.first_order_at, kind="stable"),
         first_at=np.sort(people.first_order_at),
         user_country=people.country,
@@ -71,7 +75,8 @@ def plan(params: GenParams) -> Plan:
         countries=tuple(c.code for c in COUNTRIES),
         cities=tuple(pools.city),
         price_cents=catalog.price_cents,
-        popularity_cdf=np.cumsum(catalog.popularity),
+        popularity=catalog.popularity,
+        links=catalog.links,
     )
     return Plan(params, catalog, pools, people, shared, chunks(params, counts))
 

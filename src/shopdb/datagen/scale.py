@@ -2,11 +2,13 @@
 
 | table     | SF 0.001 | SF 0.01 | SF 1      | SF 100      | rule                          |
 |-----------|----------|---------|-----------|-------------|-------------------------------|
-| users     | 100      | 1,000   | 100,000   | 10,000,000  | 100,000 x SF                  |
+| users     | 600      | 6,000   | 600,000   | 60,000,000  | 600,000 x SF                  |
 | orders    | 1,000    | 10,000  | 1,000,000 | 100,000,000 | 1,000,000 x SF                |
 | products  | 316      | 1,000   | 10,000    | 100,000     | 10,000 x sqrt(SF), at least 200 |
 
-The category tree is fixed (``catalog_data``). Order items average about 2.5 per order;
+Six users per ten orders, so most buyers buy once and a loyal few order monthly, as in
+real shops (generator 2.0; 1.0 had one user per ten orders, so buyers averaged 13 orders).
+The category tree is fixed (``catalog_data``). Order items average about 2.15 per order;
 payments, status history, shipments and stock movements follow from the orders.
 Orders are generated in chunks of at most ``ORDER_CHUNK`` orders (a chunk never spans a
 calendar month), so memory stays bounded at any SF.
@@ -19,7 +21,7 @@ from dataclasses import dataclass
 
 from shopdb.errors import ConfigError
 
-USERS_PER_SF = 100_000
+USERS_PER_SF = 600_000
 ORDERS_PER_SF = 1_000_000
 PRODUCTS_PER_SF = 10_000
 PRODUCT_EXPONENT = 0.5
@@ -82,5 +84,5 @@ def format_scale(factor: float) -> str:
 
 
 def expected_rows(scale: Scale) -> int:
-    """About how many rows a run loads (for a progress bar): about 12 per order."""
-    return 76 + 3 * scale.products + scale.users + round(12.3 * scale.orders)
+    """About how many rows a run loads (for a progress bar): about 11.5 per order."""
+    return 76 + 3 * scale.products + scale.users + round(11.5 * scale.orders)

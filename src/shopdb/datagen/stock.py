@@ -47,7 +47,7 @@ def open_ledger(params: GenParams, catalog: Catalog) -> tuple[Ledger, Frame]:
     """Reorder levels and opening receipts for every product."""
     gen = rng(params, STOCK)
     n = catalog.size
-    daily = catalog.popularity * params.scale.orders * UNITS_PER_ORDER / params.days
+    daily = catalog.popularity.base * params.scale.orders * UNITS_PER_ORDER / params.days
     reorder = np.maximum(2, np.ceil(daily * COVER_DAYS)).astype(np.int64)
     target = 3 * reorder
     price = catalog.price_cents

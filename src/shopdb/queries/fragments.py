@@ -17,6 +17,7 @@ else is plain SQL shared by all three. The set is kept small on purpose:
   ``b`` is 0. ``b`` must not be negative.
 - ``{ratio_bp(a, b)}``: ``a / b`` in basis points (x 10,000), rounded the same way.
 - ``{days_between(a, b)}``: whole days from timestamp ``a`` to ``b`` (``b >= a``).
+- ``{hour_of(ts)}``: the UTC hour of a timestamp, 0 to 23.
 
 Integer arithmetic instead of floating point keeps every ratio identical on all three.
 """
@@ -76,6 +77,7 @@ _DIALECT_FRAGMENTS: dict[str, dict[str, _Expander]] = {
             f" + cast(strftime('%m', {a[0]}) as integer) - 1)"
         ),
         "month_label": lambda a: f"printf('%04d-%02d', ({a[0]}) / 12, ({a[0]}) % 12 + 1)",
+        "hour_of": lambda a: f"cast(strftime('%H', {a[0]}) as integer)",
         # the stored text starts with YYYY-MM-DD; julianday of a date is n + 0.5
         "day_index": lambda a: f"cast(julianday(substr({a[0]}, 1, 10)) - 2440587.5 as integer)",
         # strftime('%s') rounds to milliseconds, so whole seconds come from the text's
@@ -95,6 +97,7 @@ _DIALECT_FRAGMENTS: dict[str, dict[str, _Expander]] = {
             f"concat(lpad(({a[0]}) div 12, 4, '0'), '-', lpad(({a[0]}) % 12 + 1, 2, '0'))"
         ),
         "days_between": lambda a: f"timestampdiff(day, {a[0]}, {a[1]})",
+        "hour_of": lambda a: f"hour({a[0]})",
     },
     "postgresql": {
         "month_index": lambda a: (
@@ -107,6 +110,7 @@ _DIALECT_FRAGMENTS: dict[str, dict[str, _Expander]] = {
             f" || lpad(cast(({a[0]}) % 12 + 1 as text), 2, '0'))"
         ),
         "days_between": lambda a: f"cast(extract(day from ({a[1]}) - ({a[0]})) as integer)",
+        "hour_of": lambda a: f"cast(extract(hour from {a[0]}) as integer)",
     },
 }
 
@@ -121,6 +125,7 @@ FRAGMENT_NAMES = frozenset(
         "round_div",
         "ratio_bp",
         "days_between",
+        "hour_of",
     }
 )
 _ARITY = {
@@ -129,6 +134,7 @@ _ARITY = {
     "day_index": 1,
     "month_label": 1,
     "days_between": 2,
+    "hour_of": 1,
 }
 _START = re.compile(r"\{(\w+)\(")
 

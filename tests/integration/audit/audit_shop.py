@@ -99,6 +99,7 @@ def shop_rows() -> dict[str, list[dict[str, Any]]]:
             "end_date": "2024-03-01",
             "years": 1,
             "generator_version": "test",
+            "library_versions": "faker 1.0, numpy 2.0",
             "status": "complete",
             "started_at": T0,
             "finished_at": T0 + HOUR,

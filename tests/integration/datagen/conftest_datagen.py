@@ -13,7 +13,7 @@ from shopdb.db.schema import DATA_TABLES, generation_runs
 
 END = date(2025, 11, 26)
 TINY = 0.001
-"""100 users, 1,000 orders: every invariant has cases, and a backend loads it in seconds."""
+"""600 users, 1,000 orders: every invariant has cases, and a backend loads it in seconds."""
 
 
 def tiny_params(seed: int = 11, scale: float = TINY):

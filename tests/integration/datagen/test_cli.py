@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from click.testing import CliRunner
 from conftest_datagen import count, data_counts
@@ -81,7 +83,7 @@ def test_generate_with_reset_replaces_the_data(engine, db_url_text):
     assert result.exit_code == 0, result.output
     assert "orders" in result.output
     assert count(engine, "orders") == 1_000
-    assert count(engine, "users") == 100
+    assert count(engine, "users") == 600
 
 
 def test_demo_builds_and_summarizes_a_shop(empty_engine, db_url_text, tmp_path):
@@ -111,3 +113,8 @@ def test_demo_builds_and_summarizes_a_shop(empty_engine, db_url_text, tmp_path):
     assert f"refunded orders    {refunded:,} (" in result.output
     assert report.read_text().startswith("<!DOCTYPE html>")
     assert dollars in report.read_text()
+    # and the realism report's one line, last
+    assert re.fullmatch(
+        r"realism: \d+ of 24 measures within target( \(off: [a-z_0-9, ]+\))? \(shopdb realism\)",
+        result.output.splitlines()[-1],
+    )

@@ -6,9 +6,10 @@ from shopdb.datagen.scale import parse_scale, scale_for
 from shopdb.errors import ConfigError
 
 
-def test_sf1_is_a_hundred_thousand_users_and_a_million_orders():
+def test_sf1_is_six_hundred_thousand_users_and_a_million_orders():
+    # six users per ten orders: most buyers buy once, as in real shops (generator 2.0)
     scale = scale_for(1)
-    assert (scale.users, scale.orders, scale.products) == (100_000, 1_000_000, 10_000)
+    assert (scale.users, scale.orders, scale.products) == (600_000, 1_000_000, 10_000)
 
 
 def test_users_and_orders_grow_linearly_and_the_catalogue_more_slowly():
@@ -20,7 +21,7 @@ def test_users_and_orders_grow_linearly_and_the_catalogue_more_slowly():
 
 def test_the_smallest_scale_still_has_a_shop():
     scale = scale_for(0.001)
-    assert scale.users == 100
+    assert scale.users == 600
     assert scale.orders == 1_000
     assert scale.products == 316  # 10,000 x sqrt(0.001)
     assert scale_for(0.0001).products == 200  # the floor
