@@ -25,6 +25,7 @@ from shopdb.datagen.generate import generate
 from shopdb.datagen.params import make_params
 from shopdb.db.admin import init_schema
 from shopdb.db.engine import make_engine
+from shopdb.services import place_order, restock
 from shopdb.web.security import LoginThrottle
 from webshop import END, add_staff, build_app
 
@@ -55,6 +56,9 @@ def e2e_url(tmp_path_factory: pytest.TempPathFactory) -> URL:
         init_schema(engine)
         generate(engine, make_params(11, 0.001, END, 2))
         add_staff(engine)
+        # one order surely waiting for payment, whatever the generator left pending
+        restock(engine, 1, 5)
+        place_order(engine, 1, {1: 1})
     finally:
         engine.dispose()
     return url
