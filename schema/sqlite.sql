@@ -102,6 +102,19 @@ CREATE TABLE sales_daily (
 	CONSTRAINT pk_sales_daily PRIMARY KEY (day_index)
 );
 
+CREATE TABLE staff_accounts (
+	staff_id INTEGER NOT NULL, 
+	email VARCHAR(254) NOT NULL, 
+	role VARCHAR(16) NOT NULL, 
+	password_hash VARCHAR(255) NOT NULL, 
+	created_at DATETIME DEFAULT (strftime('%Y-%m-%d %H:%M:%f000', 'now')) NOT NULL, 
+	disabled_at DATETIME, 
+	CONSTRAINT pk_staff_accounts PRIMARY KEY (staff_id), 
+	CONSTRAINT uq_staff_accounts_email UNIQUE (email), 
+	CONSTRAINT ck_staff_accounts_email_format CHECK (email like '%_@_%'), 
+	CONSTRAINT ck_staff_accounts_role CHECK (role in ('admin', 'clerk', 'analyst'))
+);
+
 CREATE TABLE users (
 	user_id INTEGER NOT NULL, 
 	email VARCHAR(254) NOT NULL, 
@@ -176,6 +189,18 @@ CREATE TABLE products (
 );
 
 CREATE INDEX ix_products_category_id ON products (category_id);
+
+CREATE TABLE staff_action_keys (
+	action_key VARCHAR(64) NOT NULL, 
+	staff_id INTEGER NOT NULL, 
+	action VARCHAR(32) NOT NULL, 
+	created_at DATETIME DEFAULT (strftime('%Y-%m-%d %H:%M:%f000', 'now')) NOT NULL, 
+	CONSTRAINT pk_staff_action_keys PRIMARY KEY (action_key), 
+	CONSTRAINT ck_staff_action_keys_action_key_not_empty CHECK (action_key <> ''), 
+	CONSTRAINT fk_staff_action_keys_staff_id FOREIGN KEY(staff_id) REFERENCES staff_accounts (staff_id) ON DELETE CASCADE
+);
+
+CREATE INDEX ix_staff_action_keys_staff_id ON staff_action_keys (staff_id);
 
 CREATE TABLE inventory (
 	product_id INTEGER NOT NULL, 
@@ -270,6 +295,8 @@ CREATE TABLE payments (
 
 CREATE INDEX ix_payments_order_id_status ON payments (order_id, status);
 
+CREATE INDEX ix_payments_status_refunded_at ON payments (status, refunded_at);
+
 CREATE TABLE shipments (
 	shipment_id INTEGER NOT NULL, 
 	order_id INTEGER NOT NULL, 
@@ -285,4 +312,4 @@ CREATE TABLE shipments (
 	CONSTRAINT fk_shipments_order_id FOREIGN KEY(order_id) REFERENCES orders (order_id) ON DELETE CASCADE
 );
 
-INSERT INTO alembic_version (version_num) VALUES ('0004');
+INSERT INTO alembic_version (version_num) VALUES ('0005');

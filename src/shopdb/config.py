@@ -116,3 +116,9 @@ def url_password(raw: str) -> str | None:
     """The password written in a URL, if any (so no message repeats it)."""
     found = _PASSWORD.search(raw)
     return None if found is None else raw[found.end(1) : found.end() - 1]
+
+
+def settings_for(url: URL | str) -> Settings:
+    """Settings for a URL given in code (tests, benchmarks), parsed or as text."""
+    raw = url if isinstance(url, str) else url.render_as_string(hide_password=False)
+    return Settings(raw_database_url=raw)

@@ -81,7 +81,9 @@ def create_app(settings: Settings, config: ApiConfig | None = None) -> FastAPI:
         )
     app.openapi = lambda: problem_openapi(app)  # type: ignore[method-assign]
     docs.install(app, OPENAPI_URL)
-    # the dashboard is mounted here: shopdb.web.mount(app, settings)
+    from shopdb.web import mount  # the dashboard, beside the API in one process
+
+    mount(app, settings)
     return app
 
 

@@ -16,6 +16,7 @@ from shopdb.cli import (
     realism_cmds,
     rollup_cmds,
     schema_cmds,
+    staff_cmds,
 )
 from shopdb.cli.base import cli, main
 
@@ -29,5 +30,6 @@ realism_cmds.register(cli)
 rollup_cmds.register(cli)
 lake_cmds.register(cli)
 api_cmds.register(cli)
+staff_cmds.register(cli)
 
 __all__ = ["cli", "main"]

@@ -190,6 +190,11 @@ def demo_command(shop: ShopContext, /, report_path: str, yes: bool, **options: o
     for line in headline.lines():
         click.echo(f"  {line}")
     click.echo(f"\n{realism_report(EngineSource(engine)).summary()} (shopdb realism)")
+    click.echo(
+        "\nthe dashboard: create an account with\n"
+        "  ./dev shopdb staff create you@example.com --role admin\n"
+        "then run ./dev serve and open http://127.0.0.1:8000/ in a browser"
+    )
 
 
 def _reset(engine: Engine) -> None:

@@ -8,7 +8,14 @@ import subprocess
 from sqlalchemy import Column, Table, UniqueConstraint
 
 from shopdb.db.rollup_schema import ROLLUP_TABLES
-from shopdb.db.schema import DATA_TABLES, api_keys, generation_runs, idempotency_keys
+from shopdb.db.schema import (
+    DATA_TABLES,
+    api_keys,
+    generation_runs,
+    idempotency_keys,
+    staff_accounts,
+    staff_action_keys,
+)
 from shopdb.errors import ShopError
 
 FORMATS = ("mermaid", "dot", "svg")
@@ -18,6 +25,8 @@ _TABLES: tuple[Table, ...] = (
     *ROLLUP_TABLES,
     api_keys,
     idempotency_keys,
+    staff_accounts,
+    staff_action_keys,
 )
 
 

@@ -39,7 +39,7 @@ from shopdb.lifecycle import (
 )
 from shopdb.limits import MAX_PRICE_CENTS, MAX_QUANTITY, MAX_STOCK, MAX_TOTAL_CENTS
 
-SCHEMA_VERSION = "0004"
+SCHEMA_VERSION = "0005"
 """The schema's revision, stored in ``alembic_version``: the newest Alembic revision in
 ``shopdb/migrations/versions`` (a test keeps the two equal)."""
 
@@ -50,6 +50,9 @@ NAMING_CONVENTION = {
     "ck": "ck_%(table_name)s_%(constraint_name)s",
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
 }
+
+STAFF_ROLES = ROLES  # staff accounts hold the API's roles (shopdb.access)
+"""Roles of back-office accounts (``staff_accounts.role``)."""
 
 metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
@@ -219,6 +222,8 @@ payments = Table(
         name="refunded_at_only_if_refunded",
     ),
     Index(None, "order_id", "status"),
+    # the refunds of a date range (the dashboard's refunds figure), without a scan
+    Index(None, "status", "refunded_at"),
     **_MYSQL,
 )
 
@@ -337,6 +342,38 @@ idempotency_keys = Table(
     Column("created_at", UtcDateTime, nullable=False, server_default=_NOW),
     CheckConstraint("status_code between 200 and 299", name="status_code_success"),
     Index(None, "api_key_id"),
+    **_MYSQL,
+)
+
+# Back-office accounts for the dashboard (``shopdb staff``); only a password hash is kept.
+staff_accounts = Table(
+    "staff_accounts",
+    metadata,
+    Column("staff_id", Id, primary_key=True),
+    Column("email", String(254), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("password_hash", String(255), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False, server_default=_NOW),
+    Column("disabled_at", UtcDateTime, nullable=True),
+    UniqueConstraint("email"),
+    CheckConstraint("email like '%_@_%'", name="email_format"),
+    CheckConstraint(_one_of("role", STAFF_ROLES), name="role"),
+    **_MYSQL,
+)
+
+# One row per dashboard form submission that changed something: a form carries a fresh
+# key, so a second submission of the same form finds its key taken and changes nothing.
+staff_action_keys = Table(
+    "staff_action_keys",
+    metadata,
+    Column("action_key", String(64), primary_key=True),
+    Column(
+        "staff_id", Id, ForeignKey("staff_accounts.staff_id", ondelete="CASCADE"), nullable=False
+    ),
+    Column("action", String(32), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False, server_default=_NOW),
+    CheckConstraint("action_key <> ''", name="action_key_not_empty"),
+    Index(None, "staff_id"),
     **_MYSQL,
 )
 

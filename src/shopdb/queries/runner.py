@@ -23,13 +23,16 @@ from sqlalchemy.types import Integer, String, TypeEngine
 from shopdb.db.backend import backend_name, backend_of
 from shopdb.db.types import UtcDateTime
 from shopdb.errors import InvalidInput, NotFound
+from shopdb.queries.catalog_dashboard import DASHBOARD_QUERIES
 from shopdb.queries.catalog_more import MORE_QUERIES
 from shopdb.queries.catalog_seed import SEED_QUERIES
 from shopdb.queries.registry import QuerySpec
 from shopdb.queries.sources import rollup_values, use_rollup
 from shopdb.queries.sqlfiles import load_sql
 
-QUERIES: dict[str, QuerySpec] = {spec.name: spec for spec in (*SEED_QUERIES, *MORE_QUERIES)}
+QUERIES: dict[str, QuerySpec] = {
+    spec.name: spec for spec in (*SEED_QUERIES, *MORE_QUERIES, *DASHBOARD_QUERIES)
+}
 """Every query by name, the seed's first."""
 
 _RESULT_TYPES: dict[str, TypeEngine[Any]] = {

@@ -144,6 +144,21 @@ def _idempotency_keys(n: int) -> dict[str, Any]:
     )
 
 
+def _staff_accounts(n: int) -> dict[str, Any]:
+    return dict(
+        staff_id=n,
+        email=f"staff{n}@example.com",
+        role="clerk",
+        password_hash="$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA",
+        created_at=T0,
+        disabled_at=None,
+    )
+
+
+def _staff_action_keys(n: int) -> dict[str, Any]:
+    return dict(action_key=f"key{n:08d}", staff_id=1, action="pay:1", created_at=T0)
+
+
 def _alembic_version(n: int) -> dict[str, Any]:
     return dict(version_num=f"test-{n}")
 
@@ -206,6 +221,8 @@ ROWS = {
     "generation_runs": _generation_runs,
     "api_keys": _api_keys,
     "idempotency_keys": _idempotency_keys,
+    "staff_accounts": _staff_accounts,
+    "staff_action_keys": _staff_action_keys,
     "alembic_version": _alembic_version,
     "rollup_deltas": _rollup_deltas,
     "sales_daily": _sales_daily,

@@ -85,6 +85,9 @@ CHECK_BAD_VALUES: dict[str, dict[str, Any]] = {
     "ck_products_sku_no_trailing_space": {"sku": "SKU-PAD "},
     "ck_payments_idempotency_key_no_trailing_space": {"idempotency_key": "case-key  "},
     "ck_shipments_tracking_number_no_trailing_space": {"tracking_number": "TRACK "},
+    "ck_staff_accounts_email_format": {"email": "nobody"},
+    "ck_staff_accounts_role": {"role": "owner"},
+    "ck_staff_action_keys_action_key_not_empty": {"action_key": ""},
 }
 # SQLite only (typeof CHECKs): a REAL where an integer belongs, as SQLite's overflowing
 # arithmetic would store one; a BIGINT on the servers refuses it by itself
@@ -109,6 +112,7 @@ ON_DELETE = {
     "fk_inventory_movements_product_id": "CASCADE",
     "fk_inventory_movements_order_id": "RESTRICT",
     "fk_idempotency_keys_api_key_id": "CASCADE",
+    "fk_staff_action_keys_staff_id": "CASCADE",
 }
 # a child row that refers to an order must be a movement that may do so
 _CHILD_CHANGES = {"fk_inventory_movements_order_id": {"reason": "sale", "quantity_delta": -1}}

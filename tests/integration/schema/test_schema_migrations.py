@@ -1,4 +1,4 @@
-"""Alembic: revision 0001 builds exactly the schema ``init`` builds, and a database made by
+"""Alembic: the revisions build exactly the schema ``init`` builds, and a database made by
 ``init`` is at the head revision with nothing to migrate."""
 
 from __future__ import annotations
@@ -54,8 +54,8 @@ def _structure(conn: Connection) -> dict[str, Any]:
 
 
 def test_head_revision_is_the_version_init_records() -> None:
-    # 0004 follows 0003, 0002t and 0002: revision ids name branches (see 0002_bounds)
-    assert migrate.head_revision() == SCHEMA_VERSION == "0004"
+    # 0005 follows 0004, 0003, 0002t and 0002: revision ids name branches (see 0002_bounds)
+    assert migrate.head_revision() == SCHEMA_VERSION == "0005"
 
 
 def test_upgrade_builds_the_schema_init_builds_and_downgrade_removes_it(

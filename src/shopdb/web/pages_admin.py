@@ -1,0 +1,91 @@
+"""The audit (``shopdb check``'s results) and staff accounts (admins only)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request, Response
+from fastapi.responses import RedirectResponse
+from sqlalchemy.engine import Engine
+
+from shopdb.audit.runner import run_checks
+from shopdb.db.schema import STAFF_ROLES
+from shopdb.errors import ShopError
+from shopdb.services.staff import create_staff, disable_staff, list_staff
+from shopdb.web.render import Timings, render
+from shopdb.web.routing import PageRoute, status_for
+from shopdb.web.security import ADMIN_ROLES, check_csrf, current_staff, require_role
+
+router = APIRouter(route_class=PageRoute)
+
+
+@router.get("/audit")
+def audit_page(request: Request) -> Response:
+    """Every integrity check, run now in one read-only snapshot, with what it found."""
+    staff = current_staff(request)
+    timings = Timings()
+    with timings.measure("checks"):
+        results = run_checks(request.app.state.engine)
+    context = {
+        "title": "Audit",
+        "results": results,
+        "failed": sum(1 for r in results if not r.passed),
+    }
+    return render(request, "audit.html", context, staff=staff, timings=timings)
+
+
+def _staff_page(request: Request, error: str | None, status: int = 200) -> Response:
+    staff = current_staff(request)
+    require_role(staff, ADMIN_ROLES, "manage staff accounts")
+    context = {
+        "title": "Staff",
+        "accounts": list_staff(request.app.state.engine),
+        "roles": STAFF_ROLES,
+        "error": error,
+        "notice": {"created": "Account created.", "disabled": "Account disabled."}.get(
+            request.query_params.get("done", "")
+        ),
+    }
+    return render(request, "staff.html", context, staff=staff, status_code=status)
+
+
+@router.get("/staff")
+def staff_page(request: Request) -> Response:
+    """Staff accounts, a form to add one, and a button to disable each."""
+    return _staff_page(request, None)
+
+
+@router.post("/staff")
+def staff_create(
+    request: Request,
+    email: Annotated[str, Form(max_length=254)],
+    role: Annotated[str, Form()],
+    password: Annotated[str, Form(max_length=1024)],
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    """Create an account (admins only)."""
+    staff = current_staff(request)
+    require_role(staff, ADMIN_ROLES, "manage staff accounts")
+    check_csrf(request, csrf_token)
+    engine: Engine = request.app.state.engine
+    try:
+        create_staff(engine, email, role, password)
+    except ShopError as exc:
+        return _staff_page(request, str(exc), status_for(exc))
+    return RedirectResponse("/staff?done=created", status_code=303)
+
+
+@router.post("/staff/disable")
+def staff_disable(
+    request: Request,
+    email: Annotated[str, Form(max_length=254)],
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    """Disable an account (admins only; not one's own)."""
+    staff = current_staff(request)
+    require_role(staff, ADMIN_ROLES, "manage staff accounts")
+    check_csrf(request, csrf_token)
+    if email.strip().lower() == staff.email:
+        return _staff_page(request, "you cannot disable your own account", 409)
+    disable_staff(request.app.state.engine, email)
+    return RedirectResponse("/staff?done=disabled", status_code=303)

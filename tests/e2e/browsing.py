@@ -1,0 +1,35 @@
+"""Browser helpers: a guarded page, logging in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from webshop import PASSWORD
+
+
+def open_page(browser: Any, server: str, scheme: str = "light") -> tuple[Any, Any, list[str]]:
+    """A fresh context and page with the route guard; the list the guard fills."""
+    context = browser.new_context(
+        color_scheme=scheme, viewport={"width": 1280, "height": 900}, base_url=server
+    )
+    left: list[str] = []
+
+    def guard(route: Any) -> None:
+        url = route.request.url
+        if url.startswith(server + "/") or url == server:
+            route.continue_()
+        else:
+            left.append(url)
+            route.abort()
+
+    context.route("**/*", guard)
+    return context, context.new_page(), left
+
+
+def log_in(page: Any, email: str) -> None:
+    """Log in through the form with the keyboard-free path (fill and click)."""
+    page.goto("/login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/")
