@@ -10,7 +10,7 @@ from sqlalchemy.engine import URL, Engine
 
 from shopdb.api.app import create_app
 from shopdb.api.config import ApiConfig
-from shopdb.config import Settings
+from shopdb.config import load_settings
 
 
 @pytest.fixture
@@ -22,6 +22,7 @@ def shop(engine: Engine) -> Shop:
 @pytest.fixture
 def client(shop: Shop, db_url: URL) -> Iterator[TestClient]:
     """The API on the shop's database, through the app (lifespan included)."""
-    app = create_app(Settings(database_url=db_url), ApiConfig(secret=SECRET))
+    settings = load_settings({}, db_url.render_as_string(hide_password=False))
+    app = create_app(settings, ApiConfig(secret=SECRET))
     with TestClient(app, raise_server_exceptions=False) as test_client:
         yield test_client

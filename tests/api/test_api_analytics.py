@@ -15,7 +15,7 @@ from shopdb.api.app import create_app
 from shopdb.api.config import ApiConfig
 from shopdb.api.routes.analytics import PARAM_NAMES
 from shopdb.cli import cli
-from shopdb.config import Settings
+from shopdb.config import load_settings
 from shopdb.db import timeouts
 from shopdb.db.engine import make_engine
 from shopdb.queries import QUERIES
@@ -117,9 +117,8 @@ def test_a_query_past_its_statement_timeout_is_a_503(
         thread.start()
         assert holding.wait(30)
     try:
-        with TestClient(
-            create_app(Settings(database_url=db_url), config), raise_server_exceptions=False
-        ) as client:
+        settings = load_settings({}, db_url.render_as_string(hide_password=False))
+        with TestClient(create_app(settings, config), raise_server_exceptions=False) as client:
             response = client.get("/v1/analytics/cohort_retention", headers=sold.auth("analyst"))
             assert response.status_code == 503, response.text
             assert response.headers["Retry-After"] == "1"

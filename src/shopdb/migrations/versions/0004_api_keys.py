@@ -56,6 +56,11 @@ def upgrade() -> None:
             "status_code between 200 and 299",
             name=op.f("ck_idempotency_keys_status_code_success"),
         ),
+        # SQLite only, as db/schema.py's _integers_only declares it
+        sa.CheckConstraint(
+            "typeof(status_code) in ('integer')",
+            name=op.f("ck_idempotency_keys_status_code_integer"),
+        ).ddl_if(dialect="sqlite"),
         sa.ForeignKeyConstraint(
             ["api_key_id"],
             ["api_keys.api_key_id"],
