@@ -97,7 +97,7 @@ CHECK_BAD_VALUES |= {
     for c in t.constraints
     if isinstance(c, CheckConstraint) and str(c.name).endswith("_integer")
 }
-# a status the range CHECK allows, so that only the typeof CHECK can refuse it
+# inside 200..299, so only the integer rule is broken
 CHECK_BAD_VALUES["ck_idempotency_keys_status_code_integer"] = {"status_code": 250.5}
 
 # The deliberate ON DELETE rule of every foreign key (docs/schema.md says why).

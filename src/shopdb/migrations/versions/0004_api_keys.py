@@ -29,17 +29,6 @@ _MYSQL: dict[str, Any] = {
 
 
 def upgrade() -> None:
-    # SQLite keeps a REAL in an INTEGER column: the schema's typeof CHECK (db/schema.py)
-    sqlite_only = (
-        [
-            sa.CheckConstraint(
-                "typeof(status_code) in ('integer')",
-                name=op.f("ck_idempotency_keys_status_code_integer"),
-            )
-        ]
-        if op.get_bind().dialect.name == "sqlite"
-        else []
-    )
     op.create_table(
         "api_keys",
         sa.Column("api_key_id", _ID, nullable=False),
@@ -67,7 +56,11 @@ def upgrade() -> None:
             "status_code between 200 and 299",
             name=op.f("ck_idempotency_keys_status_code_success"),
         ),
-        *sqlite_only,
+        # SQLite only, as db/schema.py's _integers_only declares it
+        sa.CheckConstraint(
+            "typeof(status_code) in ('integer')",
+            name=op.f("ck_idempotency_keys_status_code_integer"),
+        ).ddl_if(dialect="sqlite"),
         sa.ForeignKeyConstraint(
             ["api_key_id"],
             ["api_keys.api_key_id"],
