@@ -27,7 +27,16 @@ from shopdb.queries.formats import to_csv, to_json
 from shopdb.queries.runner import QueryResult, get_query
 
 router = APIRouter(tags=["analytics"])
-PARAM_NAMES = ("since", "until", "as_of", "limit", "category_id", "min_orders", "window_days")
+PARAM_NAMES = (
+    "since",
+    "until",
+    "as_of",
+    "limit",
+    "category_id",
+    "min_orders",
+    "window_days",
+    "bucket_days",
+)
 """Every parameter some query takes (a test keeps this equal to the catalogue's)."""
 ParamText = Annotated[str | None, Query(max_length=40, pattern=r"^[^\x00]*$")]
 
@@ -109,6 +118,7 @@ async def run(
     category_id: ParamText = None,
     min_orders: ParamText = None,
     window_days: ParamText = None,
+    bucket_days: ParamText = None,
     source: Annotated[
         Literal["auto", "rollup", "base"],
         Query(description="auto: the rollups where they answer; base: orders and items"),
@@ -125,6 +135,7 @@ async def run(
         "category_id": category_id,
         "min_orders": min_orders,
         "window_days": window_days,
+        "bucket_days": bucket_days,
     }
     params = {k: v for k, v in given.items() if v is not None}
     get_query(name)
