@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -25,8 +26,14 @@ from shopdb.services.users import normalize_email
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 1024
 _HASHER = PasswordHasher()
-# verified against when the email is unknown, so a miss costs as much as a wrong password
-_DUMMY_HASH = _HASHER.hash("shopdb-no-such-account")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when the email is unknown, so a miss costs as much as a wrong
+    password; made on first use, not at import (hashing takes a noticeable part of a
+    second, and every CLI start imports this module)."""
+    return _HASHER.hash("shopdb-no-such-account")
 
 
 @dataclass(frozen=True)
@@ -163,7 +170,7 @@ def authenticate(engine: Engine, email: str, password: str) -> StaffAccount | No
 
     found = run_in_transaction(engine, body, write=False)
     try:
-        _HASHER.verify(found[1] if found else _DUMMY_HASH, password[:MAX_PASSWORD_LENGTH])
+        _HASHER.verify(found[1] if found else _dummy_hash(), password[:MAX_PASSWORD_LENGTH])
     except (VerificationError, InvalidHashError):
         return None
     if found is None or not found[0].is_active:
