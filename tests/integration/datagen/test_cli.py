@@ -114,8 +114,13 @@ def test_demo_builds_and_summarizes_a_shop(empty_engine, db_url_text, tmp_path):
     assert f"refunded orders    {refunded:,} (" in result.output
     assert report.read_text().startswith("<!DOCTYPE html>")
     assert dollars in report.read_text()
-    # and the realism report's one line, last
+    # the realism report's one line, then how to open the dashboard, last
+    lines = result.output.splitlines()
+    realism = [line for line in lines if line.startswith("realism:")]
+    assert len(realism) == 1
     assert re.fullmatch(
         r"realism: \d+ of 24 measures within target( \(off: [a-z_0-9, ]+\))? \(shopdb realism\)",
-        result.output.splitlines()[-1],
+        realism[0],
     )
+    assert lines.index(realism[0]) < len(lines) - 1
+    assert lines[-1] == "then run ./dev serve and open http://127.0.0.1:8000/ in a browser"
