@@ -13,6 +13,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -56,9 +57,10 @@ def e2e_url(tmp_path_factory: pytest.TempPathFactory) -> URL:
         init_schema(engine)
         generate(engine, make_params(11, 0.001, END, 2))
         add_staff(engine)
-        # one order surely waiting for payment, whatever the generator left pending
+        # one order surely waiting for payment, whatever the generator left pending; dated
+        # on the shop's last day, so the shop's "today" stays END whatever the date now is
         restock(engine, 1, 5)
-        place_order(engine, 1, {1: 1})
+        place_order(engine, 1, {1: 1}, now=datetime(END.year, END.month, END.day, 12, tzinfo=UTC))
     finally:
         engine.dispose()
     return url
