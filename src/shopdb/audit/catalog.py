@@ -110,6 +110,11 @@ CHECKS: tuple[Check, ...] = (
         "recognized orders placed that month for that product.",
     ),
     Check(
+        "rollup_product_sales_yearly",
+        "Each product_sales_yearly row plus its unfolded rollup_deltas equals the items of "
+        "recognized orders placed that calendar year for that product.",
+    ),
+    Check(
         "rollup_customer_sales",
         "Each customer_sales row equals its customer's recognized orders: count, spend, "
         "first and last order.",

@@ -3,7 +3,7 @@
 Every rollup is derived data: ``shopdb rollups rebuild`` recomputes it from the base
 tables and ``shopdb check`` holds it equal to them (one check per rollup). Days and
 months are integers (``day_index``: days since 1970-01-01 UTC of ``orders.created_at``;
-``month_index``: ``year * 12 + month - 1``), so buckets compare and join as numbers on
+``month_index``: ``year * 12 + month - 1``; ``year_index``: the calendar year), so buckets compare and join as numbers on
 every backend. Only recognized orders (``lifecycle.RECOGNIZED_STATUSES``) count.
 
 The services never update a shop-wide row: an order whose recognition changes appends
@@ -77,6 +77,19 @@ product_sales_monthly = Table(
     **MYSQL_TABLE_OPTIONS,
 )
 
+# the calendar years of product_sales_monthly (``year_index`` = ``month_index // 12``): a
+# long range reads one row per product and year; see ``shopdb.rollups.spans``
+product_sales_yearly = Table(
+    "product_sales_yearly",
+    metadata,
+    Column("year_index", DayIndex, primary_key=True, autoincrement=False),
+    Column("product_id", Id, primary_key=True, autoincrement=False),
+    Column("order_count", Cents, nullable=False),
+    Column("units", Cents, nullable=False),
+    Column("revenue_cents", Cents, nullable=False),
+    **MYSQL_TABLE_OPTIONS,
+)
+
 customer_sales = Table(
     "customer_sales",
     metadata,
@@ -96,7 +109,7 @@ Index(
     customer_sales.c.user_id,
 )
 
-FOLDED_TABLES = (sales_daily, product_sales_daily, product_sales_monthly)
+FOLDED_TABLES = (sales_daily, product_sales_daily, product_sales_monthly, product_sales_yearly)
 """The rollups folded from ``rollup_deltas``."""
 
 ROLLUP_TABLES = (rollup_deltas, *FOLDED_TABLES, customer_sales)

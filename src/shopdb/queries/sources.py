@@ -17,6 +17,7 @@ from typing import Any
 from shopdb.errors import InvalidInput
 from shopdb.queries.params import EARLIEST, LATEST
 from shopdb.rollups.buckets import day_range, is_midnight
+from shopdb.rollups.spans import span_binds
 
 SOURCES = ("auto", "rollup", "base")
 """``auto``: the rollups where they can answer, else the base tables."""
@@ -69,10 +70,12 @@ def use_rollup(name: str, values: Mapping[str, Any], source: str) -> bool:
 
 
 def rollup_values(values: Mapping[str, Any]) -> dict[str, Any]:
-    """The extra values a rollup form binds: the range cut into days and months."""
+    """The extra values a rollup form binds: the range cut into days and months, and
+    into signed spans of years, months and days (``shopdb.rollups.spans``)."""
     if "since" not in values:
         return {}
-    binds = day_range(values["since"], values["until"]).binds()
+    days = day_range(values["since"], values["until"])
+    binds: dict[str, Any] = days.binds() | span_binds(days.d_since, days.d_until)
     if "since_year_before" in values:  # year-over-year forms read the year before too
         before = day_range(values["since_year_before"], values["until_year_before"])
         binds |= {f"p_{key}": value for key, value in before.binds().items()}

@@ -25,15 +25,18 @@ from shopdb.db.rollup_schema import (
     customer_sales,
     product_sales_daily,
     product_sales_monthly,
+    product_sales_yearly,
     rollup_deltas,
     sales_daily,
 )
 from shopdb.queries.sqlfiles import load_sql
+from shopdb.rollups.spans import yearly_rows
 from shopdb.services._tx import run_in_transaction
 
 REBUILD_ORDER = (
     "product_sales_daily",
     "product_sales_monthly",
+    "product_sales_yearly",
     "customer_sales",
     "sales_daily",
 )
@@ -187,6 +190,7 @@ def _fold_batch(conn: Connection) -> int:
             for (m, p), v in sorted(product_months.items())
         ],
     )
+    _add(conn, product_sales_yearly, yearly_rows(product_months))
     return len(rows)
 
 

@@ -310,6 +310,15 @@ def _rollup_product_month_missing(conn: Connection) -> None:
     )
 
 
+def _rollup_product_year_off(conn: Connection) -> None:
+    last = select(func.max(r.product_sales_yearly.c.year_index)).scalar_subquery()
+    conn.execute(
+        update(r.product_sales_yearly)
+        .where(r.product_sales_yearly.c.year_index == last)
+        .values(revenue_cents=r.product_sales_yearly.c.revenue_cents - 1)
+    )
+
+
 def _rollup_customer_off(conn: Connection) -> None:
     conn.execute(
         update(r.customer_sales)
@@ -355,5 +364,6 @@ CASES: dict[str, tuple[Corruption, set[str]]] = {
         _rollup_product_month_missing,
         {"rollup_product_sales_monthly"},
     ),
+    "rollup_product_year_off": (_rollup_product_year_off, {"rollup_product_sales_yearly"}),
     "rollup_customer_off": (_rollup_customer_off, {"rollup_customer_sales"}),
 }

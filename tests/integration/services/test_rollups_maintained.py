@@ -27,6 +27,7 @@ ROLLUP_CHECKS = [
     "rollup_sales_daily",
     "rollup_product_sales_daily",
     "rollup_product_sales_monthly",
+    "rollup_product_sales_yearly",
     "rollup_customer_sales",
 ]
 

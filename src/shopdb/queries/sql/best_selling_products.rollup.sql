@@ -1,5 +1,6 @@
--- best_selling_products from the product rollups: whole months from the monthly rows,
--- the days around them from the daily rows, plus the changes not yet folded in.
+-- best_selling_products from the product rollups: the range as signed spans of years,
+-- months and days (shopdb.rollups.spans: the last year is a year plus a month, minus a
+-- month and a day), plus the changes not yet folded in.
 with recursive category_scope (category_id) as (
     select c.category_id
     from categories as c
@@ -14,37 +15,51 @@ with recursive category_scope (category_id) as (
 product_sales as (
     select
         product_id,
-        month_index,
         order_count,
         units,
         revenue_cents
+    from product_sales_yearly
+    where year_index >= :s_y_from
+        and year_index < :s_y_to
+    union all
+    select
+        product_id,
+        :s_m1_sign * order_count,
+        :s_m1_sign * units,
+        :s_m1_sign * revenue_cents
     from product_sales_monthly
-    where month_index >= :m_from
-        and month_index < :m_to
+    where month_index >= :s_m1_from
+        and month_index < :s_m1_to
     union all
     select
         product_id,
-        month_index,
-        order_count,
-        units,
-        revenue_cents
+        :s_m2_sign * order_count,
+        :s_m2_sign * units,
+        :s_m2_sign * revenue_cents
+    from product_sales_monthly
+    where month_index >= :s_m2_from
+        and month_index < :s_m2_to
+    union all
+    select
+        product_id,
+        :s_d1_sign * order_count,
+        :s_d1_sign * units,
+        :s_d1_sign * revenue_cents
     from product_sales_daily
-    where day_index >= :d_since
-        and day_index < :d_head_end
+    where day_index >= :s_d1_from
+        and day_index < :s_d1_to
     union all
     select
         product_id,
-        month_index,
-        order_count,
-        units,
-        revenue_cents
+        :s_d2_sign * order_count,
+        :s_d2_sign * units,
+        :s_d2_sign * revenue_cents
     from product_sales_daily
-    where day_index >= :d_tail_start
-        and day_index < :d_until
+    where day_index >= :s_d2_from
+        and day_index < :s_d2_to
     union all
     select
         product_id,
-        month_index,
         order_count,
         units,
         revenue_cents

@@ -1,5 +1,6 @@
--- revenue_by_category from the product rollups (whole months monthly, the days around
--- them daily, plus the changes not yet folded in), joined to each product's category.
+-- revenue_by_category from the product rollups (the range as signed spans of years,
+-- months and days, see shopdb.rollups.spans, plus the changes not yet folded in),
+-- joined to each product's category.
 with recursive category_roots (category_id, top_category_id) as (
     select
         c.category_id,
@@ -25,37 +26,51 @@ stocked_categories as (
 product_sales as (
     select
         product_id,
-        month_index,
         order_count,
         units,
         revenue_cents
+    from product_sales_yearly
+    where year_index >= :s_y_from
+        and year_index < :s_y_to
+    union all
+    select
+        product_id,
+        :s_m1_sign * order_count,
+        :s_m1_sign * units,
+        :s_m1_sign * revenue_cents
     from product_sales_monthly
-    where month_index >= :m_from
-        and month_index < :m_to
+    where month_index >= :s_m1_from
+        and month_index < :s_m1_to
     union all
     select
         product_id,
-        month_index,
-        order_count,
-        units,
-        revenue_cents
+        :s_m2_sign * order_count,
+        :s_m2_sign * units,
+        :s_m2_sign * revenue_cents
+    from product_sales_monthly
+    where month_index >= :s_m2_from
+        and month_index < :s_m2_to
+    union all
+    select
+        product_id,
+        :s_d1_sign * order_count,
+        :s_d1_sign * units,
+        :s_d1_sign * revenue_cents
     from product_sales_daily
-    where day_index >= :d_since
-        and day_index < :d_head_end
+    where day_index >= :s_d1_from
+        and day_index < :s_d1_to
     union all
     select
         product_id,
-        month_index,
-        order_count,
-        units,
-        revenue_cents
+        :s_d2_sign * order_count,
+        :s_d2_sign * units,
+        :s_d2_sign * revenue_cents
     from product_sales_daily
-    where day_index >= :d_tail_start
-        and day_index < :d_until
+    where day_index >= :s_d2_from
+        and day_index < :s_d2_to
     union all
     select
         product_id,
-        month_index,
         order_count,
         units,
         revenue_cents

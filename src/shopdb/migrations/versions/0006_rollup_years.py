@@ -1,0 +1,47 @@
+"""Product sales per calendar year: the grain that keeps long ranges of the product
+questions to a row per product and year; filled from the monthly rollup present.
+
+Revision ID: 0006
+Revises: 0005
+Create Date: 2026-12-02
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0006"
+down_revision = "0005"
+branch_labels = None
+depends_on = None
+
+_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+_MYSQL: dict[str, Any] = {
+    "mysql_engine": "InnoDB",
+    "mysql_charset": "utf8mb4",
+    "mysql_collate": "utf8mb4_bin",
+}
+
+
+def upgrade() -> None:
+    op.create_table(
+        "product_sales_yearly",
+        sa.Column("year_index", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("product_id", _ID, autoincrement=False, nullable=False),
+        *[sa.Column(name, _ID, nullable=False) for name in ("order_count", "units", "revenue_cents")],
+        sa.PrimaryKeyConstraint("year_index", "product_id", name=op.f("pk_product_sales_yearly")),
+        **_MYSQL,
+    )
+    from shopdb.rollups.build import rebuild_sql
+
+    # the monthly rollup is exact as of now (with its unfolded deltas, which the years'
+    # readers add as well), so the years are its sums
+    bind = op.get_bind()
+    bind.execute(sa.text(rebuild_sql("product_sales_yearly", bind.dialect.name)))
+
+
+def downgrade() -> None:
+    op.drop_table("product_sales_yearly")
