@@ -203,6 +203,10 @@ def _product_sales_monthly(n: int) -> dict[str, Any]:
     return dict(month_index=24_289 + n, product_id=1, order_count=1, units=2, revenue_cents=3998)
 
 
+def _product_sales_yearly(n: int) -> dict[str, Any]:
+    return dict(year_index=2023 + n, product_id=1, order_count=1, units=2, revenue_cents=3998)
+
+
 def _customer_sales(n: int) -> dict[str, Any]:
     return dict(user_id=n, order_count=1, spend_cents=3998, first_order_at=T0, last_order_at=T0)
 
@@ -228,6 +232,7 @@ ROWS = {
     "sales_daily": _sales_daily,
     "product_sales_daily": _product_sales_daily,
     "product_sales_monthly": _product_sales_monthly,
+    "product_sales_yearly": _product_sales_yearly,
     "customer_sales": _customer_sales,
 }
 
