@@ -115,6 +115,11 @@ CHECKS: tuple[Check, ...] = (
         "recognized orders placed that calendar year for that product.",
     ),
     Check(
+        "rollup_product_sales_total",
+        "Each product_sales_total row plus its unfolded rollup_deltas equals the items of "
+        "recognized orders placed from 1970 to 9999-12-30 (all time) for that product.",
+    ),
+    Check(
         "rollup_customer_sales",
         "Each customer_sales row equals its customer's recognized orders: count, spend, "
         "first and last order.",

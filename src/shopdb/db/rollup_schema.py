@@ -90,6 +90,18 @@ product_sales_yearly = Table(
     **MYSQL_TABLE_OPTIONS,
 )
 
+# every product's sales on the days the queries' "all time" covers, [EARLIEST, LATEST)
+# (``spans.ALL_TIME``): the all-time product questions read one row per product
+product_sales_total = Table(
+    "product_sales_total",
+    metadata,
+    Column("product_id", Id, primary_key=True, autoincrement=False),
+    Column("order_count", Cents, nullable=False),
+    Column("units", Cents, nullable=False),
+    Column("revenue_cents", Cents, nullable=False),
+    **MYSQL_TABLE_OPTIONS,
+)
+
 customer_sales = Table(
     "customer_sales",
     metadata,
@@ -109,7 +121,13 @@ Index(
     customer_sales.c.user_id,
 )
 
-FOLDED_TABLES = (sales_daily, product_sales_daily, product_sales_monthly, product_sales_yearly)
+FOLDED_TABLES = (
+    sales_daily,
+    product_sales_daily,
+    product_sales_monthly,
+    product_sales_yearly,
+    product_sales_total,
+)
 """The rollups folded from ``rollup_deltas``."""
 
 ROLLUP_TABLES = (rollup_deltas, *FOLDED_TABLES, customer_sales)

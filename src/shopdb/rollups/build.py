@@ -25,18 +25,20 @@ from shopdb.db.rollup_schema import (
     customer_sales,
     product_sales_daily,
     product_sales_monthly,
+    product_sales_total,
     product_sales_yearly,
     rollup_deltas,
     sales_daily,
 )
 from shopdb.queries.sqlfiles import load_sql
-from shopdb.rollups.spans import yearly_rows
+from shopdb.rollups.spans import total_rows, yearly_rows
 from shopdb.services._tx import run_in_transaction
 
 REBUILD_ORDER = (
     "product_sales_daily",
     "product_sales_monthly",
     "product_sales_yearly",
+    "product_sales_total",
     "customer_sales",
     "sales_daily",
 )
@@ -191,6 +193,7 @@ def _fold_batch(conn: Connection) -> int:
         ],
     )
     _add(conn, product_sales_yearly, yearly_rows(product_months))
+    _add(conn, product_sales_total, total_rows(product_days))
     return len(rows)
 
 

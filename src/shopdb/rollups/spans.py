@@ -10,6 +10,9 @@ be *subtracted*: the last 365 days ending 2026-11-29 are the year 2026 plus Dece
 day sets add up to exactly the range, a unit test checks it against brute force);
 ``cover`` picks the cheapest by the rows each grain holds per bucket.
 
+All of history (the queries' default bounds, ``ALL_TIME``) is one row per product of
+``product_sales_total`` instead (``s_all`` is 1).
+
 At most one span of years, two of months and two of days: the SQL files have a slot
 for each (``s_y_*``, ``s_m1_*``, ``s_m2_*``, ``s_d1_*``, ``s_d2_*``; an unused slot is
 the empty span ``[0, 0)``).
@@ -29,6 +32,10 @@ DAY, MONTH, YEAR = "d", "m", "y"
 COST = {DAY: 1, MONTH: 8, YEAR: 12}
 """Rows per bucket, relative: at SF 1 a day holds ~810 product rows, a month ~6,700 and
 a year ~10,000 (nearly every product sells in a year)."""
+
+ALL_TIME = (day_index(date(1970, 1, 1)), day_index(date(9999, 12, 31)))
+"""The days ``product_sales_total`` sums: the queries' "all time", ``[EARLIEST, LATEST)``
+of ``queries.params`` (a test holds them equal; the rollups do not import the queries)."""
 
 _COARSER = {DAY: None, MONTH: DAY, YEAR: MONTH}
 _MAX_YEAR = 9999
@@ -91,7 +98,8 @@ def _cover(grain: str, start: int, stop: int, sign: int) -> tuple[int, list[Span
 
 
 def cover(d_since: int, d_until: int) -> list[Span]:
-    """Signed spans whose days add up to exactly ``[d_since, d_until)``."""
+    """Signed spans whose days add up to exactly ``[d_since, d_until)`` (all of history
+    too: ``span_binds`` reads that from ``product_sales_total``)."""
     return _cover(YEAR, d_since, d_until, 1)[1]
 
 
@@ -104,8 +112,9 @@ def span_binds(d_since: int, d_until: int) -> dict[str, int]:
     Raises:
         ValueError: more spans of a grain than the SQL has slots (a bug in ``cover``).
     """
-    binds: dict[str, int] = {}
-    spans = cover(d_since, d_until)
+    whole = (d_since, d_until) == ALL_TIME
+    binds: dict[str, int] = {"s_all": int(whole)}
+    spans = [] if whole else cover(d_since, d_until)
     for grain, slots in _SLOTS.items():
         mine = [s for s in spans if s.grain == grain]
         if len(mine) > len(slots):
@@ -118,6 +127,23 @@ def span_binds(d_since: int, d_until: int) -> dict[str, int]:
             elif span.sign != 1:
                 raise ValueError("a span of years is subtracted")
     return binds
+
+
+def total_rows(product_days: Mapping[tuple[int, int], list[int]]) -> list[dict[str, int]]:
+    """The daily changes ``(day, product) -> [month, orders, units, revenue]`` on the
+    days of ``ALL_TIME`` summed per product, as rows for ``product_sales_total``."""
+    totals: dict[int, list[int]] = {}
+    for (day, product), (_month, orders, units, revenue) in product_days.items():
+        if not ALL_TIME[0] <= day < ALL_TIME[1]:
+            continue
+        row = totals.setdefault(product, [0, 0, 0])
+        row[0] += orders
+        row[1] += units
+        row[2] += revenue
+    return [
+        {"product_id": p, "order_count": v[0], "units": v[1], "revenue_cents": v[2]}
+        for p, v in sorted(totals.items())
+    ]
 
 
 def yearly_rows(product_months: Mapping[tuple[int, int], list[int]]) -> list[dict[str, int]]:

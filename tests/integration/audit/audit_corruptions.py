@@ -319,6 +319,17 @@ def _rollup_product_year_off(conn: Connection) -> None:
     )
 
 
+def _rollup_product_total_extra(conn: Connection) -> None:
+    conn.execute(
+        insert(r.product_sales_total).values(
+            product_id=select(func.max(s.products.c.product_id)).scalar_subquery() + 1,
+            order_count=1,
+            units=1,
+            revenue_cents=1,
+        )
+    )
+
+
 def _rollup_customer_off(conn: Connection) -> None:
     conn.execute(
         update(r.customer_sales)
@@ -365,5 +376,6 @@ CASES: dict[str, tuple[Corruption, set[str]]] = {
         {"rollup_product_sales_monthly"},
     ),
     "rollup_product_year_off": (_rollup_product_year_off, {"rollup_product_sales_yearly"}),
+    "rollup_product_total_extra": (_rollup_product_total_extra, {"rollup_product_sales_total"}),
     "rollup_customer_off": (_rollup_customer_off, {"rollup_customer_sales"}),
 }

@@ -207,6 +207,10 @@ def _product_sales_yearly(n: int) -> dict[str, Any]:
     return dict(year_index=2023 + n, product_id=1, order_count=1, units=2, revenue_cents=3998)
 
 
+def _product_sales_total(n: int) -> dict[str, Any]:
+    return dict(product_id=n, order_count=1, units=2, revenue_cents=3998)
+
+
 def _customer_sales(n: int) -> dict[str, Any]:
     return dict(user_id=n, order_count=1, spend_cents=3998, first_order_at=T0, last_order_at=T0)
 
@@ -233,6 +237,7 @@ ROWS = {
     "product_sales_daily": _product_sales_daily,
     "product_sales_monthly": _product_sales_monthly,
     "product_sales_yearly": _product_sales_yearly,
+    "product_sales_total": _product_sales_total,
     "customer_sales": _customer_sales,
 }
 

@@ -13,7 +13,12 @@ from shopdb.audit import run_checks
 from shopdb.cli import cli
 from shopdb.db import migrate
 from shopdb.db import schema as s
-from shopdb.db.rollup_schema import customer_sales, product_sales_yearly, sales_daily
+from shopdb.db.rollup_schema import (
+    customer_sales,
+    product_sales_total,
+    product_sales_yearly,
+    sales_daily,
+)
 from shopdb.db.schema import SCHEMA_VERSION
 
 T0 = datetime(2025, 3, 1, 10, tzinfo=UTC)
@@ -63,9 +68,11 @@ def test_migrate_upgrades_0001_in_place_and_builds_the_rollups(
         assert conn.execute(select(customer_sales.c.order_count)).scalar_one() == 1
         yearly = select(func.sum(product_sales_yearly.c.revenue_cents))
         assert conn.execute(yearly).scalar_one() == 1400
+        total = select(func.sum(product_sales_total.c.revenue_cents))
+        assert conn.execute(total).scalar_one() == 1400
         indexes = {ix["name"] for ix in inspect(conn).get_indexes("order_items")}
     assert "ix_order_items_product_id_order_id_quantity_unit_price_cents" in indexes
     assert "ix_order_items_product_id" not in indexes
     rollup_checks = [r for r in run_checks(empty_engine) if r.name.startswith("rollup_")]
-    assert len(rollup_checks) == 5  # 0006 added the years, built from 0003's months
+    assert len(rollup_checks) == 6  # 0006 added the years and totals, built from 0003's
     assert all(r.passed for r in rollup_checks)

@@ -28,6 +28,7 @@ ROLLUP_CHECKS = [
     "rollup_product_sales_daily",
     "rollup_product_sales_monthly",
     "rollup_product_sales_yearly",
+    "rollup_product_sales_total",
     "rollup_customer_sales",
 ]
 

@@ -8,8 +8,10 @@ from datetime import date, timedelta
 
 import pytest
 
+from shopdb.queries.params import EARLIEST, LATEST
 from shopdb.rollups.buckets import EPOCH, day_index
-from shopdb.rollups.spans import DAY, MONTH, YEAR, Span, cover, span_binds
+from shopdb.rollups.build import rebuild_sql
+from shopdb.rollups.spans import ALL_TIME, DAY, MONTH, YEAR, Span, cover, span_binds
 
 
 def _days(span: Span) -> range:
@@ -62,10 +64,25 @@ def test_a_few_days_are_read_as_days():
     assert cover(a, b) == [Span(DAY, a, b, 1)]
 
 
-def test_all_of_history_is_years_then_the_last_year_s_months_and_days():
-    binds = span_binds(day_index(date(1970, 1, 1)), day_index(date(9999, 12, 31)))
+def test_a_range_from_the_first_day_is_years_then_the_last_year_s_months_and_days():
+    binds = span_binds(day_index(date(1970, 1, 1)), day_index(date(9999, 12, 30)))
 
+    assert binds["s_all"] == 0
     assert (binds["s_y_from"], binds["s_y_to"]) == (1970, 9999)
     assert (binds["s_m1_from"], binds["s_m1_to"]) == (9999 * 12, 9999 * 12 + 11)
     assert (binds["s_m2_from"], binds["s_m2_to"]) == (0, 0)
-    assert binds["s_d1_to"] - binds["s_d1_from"] == 30
+    assert binds["s_d1_to"] - binds["s_d1_from"] == 29
+
+
+def test_all_time_is_the_queries_default_range_and_read_from_the_totals():
+    binds = span_binds(*ALL_TIME)
+
+    assert ALL_TIME == (day_index(EARLIEST), day_index(LATEST))
+    assert binds["s_all"] == 1
+    assert all(binds[f"{slot}_to"] == 0 for slot in ("s_y", "s_m1", "s_m2", "s_d1", "s_d2"))
+
+
+def test_the_totals_rebuild_sums_the_days_of_all_time():
+    sql = rebuild_sql("product_sales_total", "sqlite")
+
+    assert f"day_index >= {ALL_TIME[0]}\n    and day_index < {ALL_TIME[1]}\n" in sql

@@ -29,6 +29,14 @@ product_sales as (
         order_count,
         units,
         revenue_cents
+    from product_sales_total
+    where :s_all = 1
+    union all
+    select
+        product_id,
+        order_count,
+        units,
+        revenue_cents
     from product_sales_yearly
     where year_index >= :s_y_from
         and year_index < :s_y_to

@@ -1,5 +1,6 @@
-"""Product sales per calendar year: the grain that keeps long ranges of the product
-questions to a row per product and year; filled from the monthly rollup present.
+"""Product sales per calendar year and over all time: the grains that keep long ranges
+of the product questions to a row per product and year (or one per product); filled
+from the rollups present.
 
 Revision ID: 0006
 Revises: 0005
@@ -35,13 +36,22 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("year_index", "product_id", name=op.f("pk_product_sales_yearly")),
         **_MYSQL,
     )
+    op.create_table(
+        "product_sales_total",
+        sa.Column("product_id", _ID, autoincrement=False, nullable=False),
+        *[sa.Column(name, _ID, nullable=False) for name in ("order_count", "units", "revenue_cents")],
+        sa.PrimaryKeyConstraint("product_id", name=op.f("pk_product_sales_total")),
+        **_MYSQL,
+    )
     from shopdb.rollups.build import rebuild_sql
 
     # the monthly rollup is exact as of now (with its unfolded deltas, which the years'
     # readers add as well), so the years are its sums
     bind = op.get_bind()
-    bind.execute(sa.text(rebuild_sql("product_sales_yearly", bind.dialect.name)))
+    for name in ("product_sales_yearly", "product_sales_total"):
+        bind.execute(sa.text(rebuild_sql(name, bind.dialect.name)))
 
 
 def downgrade() -> None:
+    op.drop_table("product_sales_total")
     op.drop_table("product_sales_yearly")
