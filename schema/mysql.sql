@@ -77,6 +77,23 @@ CREATE TABLE product_sales_monthly (
 	CONSTRAINT pk_product_sales_monthly PRIMARY KEY (month_index, product_id)
 )ENGINE=InnoDB CHARSET=utf8mb4 COLLATE utf8mb4_bin;
 
+CREATE TABLE product_sales_total (
+	product_id BIGINT NOT NULL, 
+	order_count BIGINT NOT NULL, 
+	units BIGINT NOT NULL, 
+	revenue_cents BIGINT NOT NULL, 
+	CONSTRAINT pk_product_sales_total PRIMARY KEY (product_id)
+)ENGINE=InnoDB CHARSET=utf8mb4 COLLATE utf8mb4_bin;
+
+CREATE TABLE product_sales_yearly (
+	year_index INTEGER NOT NULL, 
+	product_id BIGINT NOT NULL, 
+	order_count BIGINT NOT NULL, 
+	units BIGINT NOT NULL, 
+	revenue_cents BIGINT NOT NULL, 
+	CONSTRAINT pk_product_sales_yearly PRIMARY KEY (year_index, product_id)
+)ENGINE=InnoDB CHARSET=utf8mb4 COLLATE utf8mb4_bin;
+
 CREATE TABLE rollup_deltas (
 	delta_id BIGINT NOT NULL AUTO_INCREMENT, 
 	day_index INTEGER NOT NULL, 
@@ -301,4 +318,4 @@ CREATE TABLE shipments (
 	CONSTRAINT fk_shipments_order_id FOREIGN KEY(order_id) REFERENCES orders (order_id) ON DELETE CASCADE
 )ENGINE=InnoDB CHARSET=utf8mb4 COLLATE utf8mb4_bin;
 
-INSERT INTO alembic_version (version_num) VALUES ('0005');
+INSERT INTO alembic_version (version_num) VALUES ('0006');

@@ -79,6 +79,23 @@ CREATE TABLE product_sales_monthly (
 	CONSTRAINT pk_product_sales_monthly PRIMARY KEY (month_index, product_id)
 );
 
+CREATE TABLE product_sales_total (
+	product_id INTEGER NOT NULL, 
+	order_count INTEGER NOT NULL, 
+	units INTEGER NOT NULL, 
+	revenue_cents INTEGER NOT NULL, 
+	CONSTRAINT pk_product_sales_total PRIMARY KEY (product_id)
+);
+
+CREATE TABLE product_sales_yearly (
+	year_index INTEGER NOT NULL, 
+	product_id INTEGER NOT NULL, 
+	order_count INTEGER NOT NULL, 
+	units INTEGER NOT NULL, 
+	revenue_cents INTEGER NOT NULL, 
+	CONSTRAINT pk_product_sales_yearly PRIMARY KEY (year_index, product_id)
+);
+
 CREATE TABLE rollup_deltas (
 	delta_id INTEGER NOT NULL, 
 	day_index INTEGER NOT NULL, 
@@ -312,4 +329,4 @@ CREATE TABLE shipments (
 	CONSTRAINT fk_shipments_order_id FOREIGN KEY(order_id) REFERENCES orders (order_id) ON DELETE CASCADE
 );
 
-INSERT INTO alembic_version (version_num) VALUES ('0005');
+INSERT INTO alembic_version (version_num) VALUES ('0006');
