@@ -30,6 +30,9 @@ RANGES: list[dict[str, Any]] = [
     {},  # all history
     {"since": "2025-10-27", "until": "2025-11-25"},  # the last 30 days
     {"since": "2024-11-26"},  # the last year, not month-aligned
+    # the dashboard's last year, ending yesterday: a year and a month, minus a month and
+    # days (signed spans, rollups/spans.py)
+    {"since": "2024-11-26", "until": "2025-11-25"},
     {"since": "2024-03-01", "until": "2025-02-28"},  # whole months only
     {"since": "2024-02-13", "until": "2024-02-20"},  # days inside one month
     {"since": "2030-01-01"},  # nothing
