@@ -77,7 +77,7 @@ def test_a_range_from_the_first_day_is_years_then_the_last_year_s_months_and_day
 def test_all_time_is_the_queries_default_range_and_read_from_the_totals():
     binds = span_binds(*ALL_TIME)
 
-    assert ALL_TIME == (day_index(EARLIEST), day_index(LATEST))
+    assert (day_index(EARLIEST), day_index(LATEST)) == ALL_TIME
     assert binds["s_all"] == 1
     assert all(binds[f"{slot}_to"] == 0 for slot in ("s_y", "s_m1", "s_m2", "s_d1", "s_d2"))
 

@@ -27,19 +27,31 @@ _MYSQL: dict[str, Any] = {
 }
 
 
+def _measures() -> list[sa.Column[int]]:
+    return [
+        sa.Column(name, _ID, nullable=False) for name in ("order_count", "units", "revenue_cents")
+    ]
+
+
 def upgrade() -> None:
     op.create_table(
         "product_sales_yearly",
         sa.Column("year_index", sa.Integer(), autoincrement=False, nullable=False),
         sa.Column("product_id", _ID, autoincrement=False, nullable=False),
-        *[sa.Column(name, _ID, nullable=False) for name in ("order_count", "units", "revenue_cents")],
+        *[
+            sa.Column(name, _ID, nullable=False)
+            for name in ("order_count", "units", "revenue_cents")
+        ],
         sa.PrimaryKeyConstraint("year_index", "product_id", name=op.f("pk_product_sales_yearly")),
         **_MYSQL,
     )
     op.create_table(
         "product_sales_total",
         sa.Column("product_id", _ID, autoincrement=False, nullable=False),
-        *[sa.Column(name, _ID, nullable=False) for name in ("order_count", "units", "revenue_cents")],
+        *[
+            sa.Column(name, _ID, nullable=False)
+            for name in ("order_count", "units", "revenue_cents")
+        ],
         sa.PrimaryKeyConstraint("product_id", name=op.f("pk_product_sales_total")),
         **_MYSQL,
     )
