@@ -4,7 +4,8 @@ Every rollup is derived data: ``shopdb rollups rebuild`` recomputes it from the 
 tables and ``shopdb check`` holds it equal to them (one check per rollup). Days and
 months are integers (``day_index``: days since 1970-01-01 UTC of ``orders.created_at``;
 ``month_index``: ``year * 12 + month - 1``; ``year_index``: the calendar year), so
-buckets compare and join as numbers on every backend. Only recognized orders (``lifecycle.RECOGNIZED_STATUSES``) count.
+buckets compare and join as numbers on every backend. Only recognized orders
+(``lifecycle.RECOGNIZED_STATUSES``) count.
 
 The services never update a shop-wide row: an order whose recognition changes appends
 rows to ``rollup_deltas`` (an insert, which never waits for another checkout), and
