@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import pytest
 
 from shopdb.queries.params import EARLIEST, LATEST
+from shopdb.queries.sqlfiles import load_sql
 from shopdb.rollups.buckets import EPOCH, day_index
 from shopdb.rollups.build import rebuild_sql
 from shopdb.rollups.spans import ALL_TIME, DAY, MONTH, YEAR, Span, cover, span_binds
@@ -82,7 +83,11 @@ def test_all_time_is_the_queries_default_range_and_read_from_the_totals():
     assert all(binds[f"{slot}_to"] == 0 for slot in ("s_y", "s_m1", "s_m2", "s_d1", "s_d2"))
 
 
-def test_the_totals_rebuild_sums_the_days_of_all_time():
-    sql = rebuild_sql("product_sales_total", "sqlite")
+def test_the_totals_rebuild_and_check_sum_the_days_of_all_time():
+    rebuild = rebuild_sql("product_sales_total", "sqlite")
+    check = load_sql("shopdb.audit", "rollup_product_sales_total", "sqlite")
 
-    assert f"day_index >= {ALL_TIME[0]}\n    and day_index < {ALL_TIME[1]}\n" in sql
+    assert f"day_index >= {ALL_TIME[0]}\n    and day_index < {ALL_TIME[1]}\n" in rebuild
+    assert f"day_index >= {ALL_TIME[0]}\n        and day_index < {ALL_TIME[1]}\n" in check
+    assert f") >= {ALL_TIME[0]}\n        and " in check
+    assert f") < {ALL_TIME[1]}\n    group by" in check
