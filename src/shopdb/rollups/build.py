@@ -15,11 +15,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Table, delete, func, select, text
-from sqlalchemy.dialects import mysql, postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.sql.expression import Executable
 
-from shopdb.db.backend import MYSQL, POSTGRESQL, backend_name, backend_of
+from shopdb.db.backend import backend_name, backend_of
 from shopdb.db.rollup_schema import (
     ROLLUP_TABLES,
     customer_sales,
@@ -79,9 +77,10 @@ def refresh(engine: Engine) -> int:
     RETURNING``, so exactly the rows it read) and adds them to the folded rows: a reader
     sees either both or neither. Services appending deltas meanwhile are not blocked.
     """
-    if backend_name(engine) == MYSQL:
+    isolation = backend_of(engine).fold_isolation
+    if isolation is not None:
         # no gap locks: the DELETE must not stop checkouts appending new deltas
-        engine = engine.execution_options(isolation_level="READ COMMITTED")
+        engine = engine.execution_options(isolation_level=isolation)
     folded = 0
     while True:
         # retried like a service: SQLite's busy writers, a deadlock on a server
@@ -194,19 +193,9 @@ def _add(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
     """Add each row's measures to the stored row with its key, inserting it if absent."""
     if not rows:
         return
-    keys = [c.name for c in table.primary_key.columns]
+    keys = {c.name for c in table.primary_key.columns}
     measures = [name for name in rows[0] if name not in keys and name != "month_index"]
-    name = backend_name(conn)
-    stmt: Executable
-    if name == MYSQL:
-        my = mysql.insert(table)
-        stmt = my.on_duplicate_key_update({m: table.c[m] + my.inserted[m] for m in measures})
-    else:
-        ins = postgresql.insert(table) if name == POSTGRESQL else sqlite.insert(table)
-        stmt = ins.on_conflict_do_update(
-            index_elements=keys, set_={m: table.c[m] + ins.excluded[m] for m in measures}
-        )
-    conn.execute(stmt, rows)
+    conn.execute(backend_of(conn).insert_or_add(table, measures), rows)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,9 @@ place that writes ``orders.status``). Only a change into or out of a recognized 
   day the order was *placed*, so paying, cancelling or refunding an older order changes
   that day's figures.
 - ``customer_sales`` gets the customer's row updated under its row lock: per customer,
-  so only the same customer's concurrent payments wait for each other.
+  so only the same customer's concurrent payments wait for each other. The common case
+  (the customer's first order stays first, and the last moves only forward) is one
+  conditional ``UPDATE``; otherwise the row is read under ``SELECT ... FOR UPDATE`` first.
 
 On any error the caller's transaction rolls back, and with it every row written here.
 An engine with the execution option ``shopdb_rollups=False`` skips all of this (the
@@ -24,11 +26,10 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Protocol
 
-from sqlalchemy import Insert, bindparam, insert, literal, null, select, union_all, update
-from sqlalchemy.dialects import mysql, postgresql, sqlite
+from sqlalchemy import Insert, bindparam, case, insert, literal, null, select, union_all, update
 from sqlalchemy.engine import Connection
 
-from shopdb.db.backend import POSTGRESQL, SQLITE, backend_name
+from shopdb.db.backend import backend_of
 from shopdb.db.rollup_schema import customer_sales, rollup_deltas
 from shopdb.db.schema import order_items, orders
 from shopdb.db.types import Cents, Id, UtcDateTime
@@ -164,7 +165,54 @@ _LOCK_CUSTOMER = (
 def _update_customer(
     conn: Connection, order: ChangedOrder, sign: int
 ) -> tuple[datetime | None, datetime | None]:
-    """Apply the order to its customer's row; return the first order time before and after."""
+    """Apply the order to its customer's row; return the first order time before and after
+    (two equal values when it did not move)."""
+    binds = {"b_user": order.user_id, "b_total": order.total_cents, "b_at": order.created_at}
+    if conn.execute(_ADD_ORDER if sign > 0 else _REMOVE_ORDER, binds).rowcount == 1:
+        return None, None
+    return _update_customer_locked(conn, order, sign)
+
+
+_AT = bindparam("b_at", type_=UtcDateTime())
+_ADD_ORDER = (
+    update(customer_sales)
+    .where(
+        customer_sales.c.user_id == bindparam("b_user", type_=Id),
+        customer_sales.c.first_order_at < _AT,
+    )
+    .values(
+        order_count=customer_sales.c.order_count + 1,
+        spend_cents=customer_sales.c.spend_cents + bindparam("b_total", type_=Cents),
+        last_order_at=case(
+            (customer_sales.c.last_order_at < _AT, _AT), else_=customer_sales.c.last_order_at
+        ),
+    )
+)
+"""The common payment in one statement, its row lock included: a customer who already has
+an earlier recognized order keeps their first order (no new customer moves); no row
+changes (and the locked path runs) otherwise."""
+
+_REMOVE_ORDER = (
+    update(customer_sales)
+    .where(
+        customer_sales.c.user_id == bindparam("b_user", type_=Id),
+        customer_sales.c.first_order_at < _AT,
+        customer_sales.c.last_order_at > _AT,
+    )
+    .values(
+        order_count=customer_sales.c.order_count - 1,
+        spend_cents=customer_sales.c.spend_cents - bindparam("b_total", type_=Cents),
+    )
+)
+"""A cancellation or refund of an order strictly between the customer's first and last in
+one statement: neither moves. No row changes (and the locked path runs) otherwise."""
+
+
+def _update_customer_locked(
+    conn: Connection, order: ChangedOrder, sign: int
+) -> tuple[datetime | None, datetime | None]:
+    """Lock the customer's row, read it, and write it back: the first or last order
+    moves, or the row is missing (a user who signed up after the last rebuild)."""
     row = conn.execute(_LOCK_CUSTOMER, {"b_user": order.user_id}).one_or_none()
     if row is None:
         _insert_zero_row(conn, order.user_id)
@@ -208,11 +256,4 @@ def _order_span(conn: Connection, user_id: int) -> tuple[datetime | None, dateti
 def _insert_zero_row(conn: Connection, user_id: int) -> None:
     """Insert the customer's empty row unless a concurrent transaction just did."""
     values = {"user_id": user_id, "order_count": 0, "spend_cents": 0}
-    name = backend_name(conn)
-    if name == POSTGRESQL:
-        conn.execute(postgresql.insert(customer_sales).values(values).on_conflict_do_nothing())
-    elif name == SQLITE:
-        conn.execute(sqlite.insert(customer_sales).values(values).on_conflict_do_nothing())
-    else:
-        stmt = mysql.insert(customer_sales).values(values)
-        conn.execute(stmt.on_duplicate_key_update(user_id=stmt.inserted.user_id))
+    conn.execute(backend_of(conn).insert_or_ignore(customer_sales).values(values))
