@@ -11,9 +11,11 @@ place that writes ``orders.status``). Only a change into or out of a recognized 
   day the order was *placed*, so paying, cancelling or refunding an older order changes
   that day's figures.
 - ``customer_sales`` gets the customer's row updated under its row lock: per customer,
-  so only the same customer's concurrent payments wait for each other. The common case
-  (the customer's first order stays first, and the last moves only forward) is one
-  conditional ``UPDATE``; otherwise the row is read under ``SELECT ... FOR UPDATE`` first.
+  so only the same customer's concurrent payments wait for each other. The common cases
+  (a customer's first payment; a later order paid after an earlier first; a removal
+  that moves neither first nor last) are one conditional ``UPDATE``, and the delta
+  insert reads from that row whether the order made a new customer, so a payment adds
+  two statements; otherwise the row is read under ``SELECT ... FOR UPDATE`` first.
 
 On any error the caller's transaction rolls back, and with it every row written here.
 An engine with the execution option ``shopdb_rollups=False`` skips all of this (the
@@ -26,7 +28,19 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any, Protocol
 
-from sqlalchemy import Insert, bindparam, case, insert, literal, null, select, union_all, update
+from sqlalchemy import (
+    Insert,
+    bindparam,
+    case,
+    func,
+    insert,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.selectable import CompoundSelect
 
@@ -75,15 +89,19 @@ def order_status_changed(
         return
     day = day_index(order.created_at)
     new_customers = {day: 0}
-    old_first, new_first = _update_customer(conn, order, sign)
-    if old_first != new_first:
+    firsts = _update_customer(conn, order, sign)
+    if firsts is not None and firsts[0] != firsts[1]:
         # the customer's first recognized order moved: one fewer new customer on the old
         # day, one more on the new (the same day when both are)
-        for first, change in ((old_first, -1), (new_first, 1)):
+        for first, change in ((firsts[0], -1), (firsts[1], 1)):
             if first is not None:
                 first_day = day_index(first)
                 new_customers[first_day] = new_customers.get(first_day, 0) + change
+    # after the one-statement payment the customer's row tells whether this order made
+    # a new customer (its first), so the delta insert reads it there: no round trip
+    from_row = firsts is None and sign > 0
     params: dict[str, object] = {
+        "b_user": order.user_id,
         "b_order": order.order_id,
         "b_sign": sign,
         "b_total": sign * order.total_cents,
@@ -99,9 +117,10 @@ def order_status_changed(
         params[f"b_xnew{i}"] = new_customers[d]
     if mode == COUNTER_ROWS:
         # the same rows, added to the folded ones in place (created_at left out)
-        add_deltas(conn, [row[:-1] for row in conn.execute(_delta_rows(len(extra)), params)])
+        rows = conn.execute(_delta_rows(len(extra), from_row), params)
+        add_deltas(conn, [row[:-1] for row in rows])
     else:
-        conn.execute(_append_deltas(len(extra)), params)
+        conn.execute(_append_deltas(len(extra), from_row), params)
 
 
 def _sign(before: str | None, after: str) -> int:
@@ -121,16 +140,29 @@ _DELTA_COLUMNS = (
 )
 
 
-@lru_cache(maxsize=4)
-def _append_deltas(extra_days: int) -> Insert:
+@lru_cache(maxsize=8)
+def _append_deltas(extra_days: int, new_from_row: bool) -> Insert:
     """One statement: a row per item of the order, the order's row, and ``extra_days``
-    rows that move a new customer to another day; no round trip to read the items."""
-    return insert(rollup_deltas).from_select(list(_DELTA_COLUMNS), _delta_rows(extra_days))
+    rows that move a new customer to another day; no round trip to read the items.
+
+    With ``new_from_row`` the order's row counts a new customer when the customer's
+    ``customer_sales`` row (just updated in this transaction) holds one order; otherwise
+    it binds ``b_new``."""
+    return insert(rollup_deltas).from_select(
+        list(_DELTA_COLUMNS), _delta_rows(extra_days, new_from_row)
+    )
 
 
-@lru_cache(maxsize=4)
-def _delta_rows(extra_days: int) -> CompoundSelect[Any]:
+@lru_cache(maxsize=8)
+def _delta_rows(extra_days: int, new_from_row: bool) -> CompoundSelect[Any]:
     """The rows ``_append_deltas`` appends, as a SELECT."""
+    new = (
+        select(case((customer_sales.c.order_count == 1, 1), else_=0))
+        .where(customer_sales.c.user_id == bindparam("b_user", type_=Id))
+        .scalar_subquery()
+        if new_from_row
+        else bindparam("b_new", type_=Cents)
+    )
     at = bindparam("b_at", type_=UtcDateTime())
     sign = bindparam("b_sign", type_=Cents)
     items = select(
@@ -150,7 +182,7 @@ def _delta_rows(extra_days: int) -> CompoundSelect[Any]:
         sign,
         literal(0, Cents),
         bindparam("b_total", type_=Cents),
-        bindparam("b_new", type_=Cents),
+        new,
         at,
     )
     moved = [
@@ -183,12 +215,14 @@ _LOCK_CUSTOMER = (
 
 def _update_customer(
     conn: Connection, order: ChangedOrder, sign: int
-) -> tuple[datetime | None, datetime | None]:
+) -> tuple[datetime | None, datetime | None] | None:
     """Apply the order to its customer's row; return the first order time before and after
-    (two equal values when it did not move)."""
+    (two equal values when it did not move), or None after the one-statement path (a
+    payment that makes the order the customer's first or keeps an earlier first; a
+    removal that moves neither first nor last)."""
     binds = {"b_user": order.user_id, "b_total": order.total_cents, "b_at": order.created_at}
     if conn.execute(_ADD_ORDER if sign > 0 else _REMOVE_ORDER, binds).rowcount == 1:
-        return None, None
+        return None
     return _update_customer_locked(conn, order, sign)
 
 
@@ -197,19 +231,25 @@ _ADD_ORDER = (
     update(customer_sales)
     .where(
         customer_sales.c.user_id == bindparam("b_user", type_=Id),
-        customer_sales.c.first_order_at < _AT,
+        or_(customer_sales.c.first_order_at.is_(None), customer_sales.c.first_order_at < _AT),
     )
     .values(
         order_count=customer_sales.c.order_count + 1,
         spend_cents=customer_sales.c.spend_cents + bindparam("b_total", type_=Cents),
+        first_order_at=func.coalesce(customer_sales.c.first_order_at, _AT),
         last_order_at=case(
-            (customer_sales.c.last_order_at < _AT, _AT), else_=customer_sales.c.last_order_at
+            (
+                or_(customer_sales.c.last_order_at.is_(None), customer_sales.c.last_order_at < _AT),
+                _AT,
+            ),
+            else_=customer_sales.c.last_order_at,
         ),
     )
 )
-"""The common payment in one statement, its row lock included: a customer who already has
-an earlier recognized order keeps their first order (no new customer moves); no row
-changes (and the locked path runs) otherwise."""
+"""The common payment in one statement, its row lock included: the customer's first
+recognized order (it becomes their first), or one after an earlier first (which stays);
+no row changes (and the locked path runs) otherwise. Each SET reads only its own column:
+MariaDB assigns left to right, so a later SET would see an earlier one's new value."""
 
 _REMOVE_ORDER = (
     update(customer_sales)
