@@ -16,6 +16,7 @@ from shopdb.workload.clients import DEFAULT_MIX, KINDS, parse_mix
 
 if TYPE_CHECKING:
     from shopdb.workload.run import OltpConfig, OltpReport
+    from shopdb.workload.stats import PhaseResult
 
 # the driver itself (and its bare-driver baseline) is imported by the commands that run
 # it, so that no other shopdb command pays for it at start-up
@@ -67,6 +68,12 @@ def bench() -> None:
     "the same run (the rollups are rebuilt after).",
 )
 @click.option(
+    "--counter-rows",
+    is_flag=True,
+    help="With --rollup-compare, also place and pay with the naive counter-row design "
+    "(the day's rollup rows updated in place in checkout), for comparison.",
+)
+@click.option(
     "--refresh-every",
     type=float,
     default=1.0,
@@ -86,6 +93,7 @@ def oltp(
     top_up: int,
     rollup_compare: bool,
     refresh_every: float,
+    counter_rows: bool,
 ) -> None:
     """Run concurrent clients, print throughput and latency, then audit the database.
 
@@ -104,6 +112,7 @@ def oltp(
         top_up,
         rollup_compare,
         refresh_every,
+        counter_rows,
     )
     # no pre-ping round trip per checkout: a connection found dead before COMMIT is
     # retried by run_in_transaction anyway, and the bare-driver baseline pings nothing
@@ -180,6 +189,14 @@ def _print_checks(console: Console, report: OltpReport) -> None:
             f"place-order: services {svc.throughput('place'):.0f} tx/s vs bare driver "
             f"{base.throughput('place'):.0f} tx/s = {ratio:.0%} of the baseline"
         )
+    off = report.phase("no-rollups")
+    for name in ("rollups", "counter-rows"):
+        on = report.phase(name)
+        if off is not None and on is not None and _place_and_pay(off):
+            console.print(
+                f"place+pay: {name} {_place_and_pay(on):.1f} tx/s vs no rollups "
+                f"{_place_and_pay(off):.1f} tx/s = {_place_and_pay(on) / _place_and_pay(off):.0%}"
+            )
     missing = report.missing
     console.print(
         f"acknowledged orders: {report.acknowledged}, "
@@ -194,6 +211,10 @@ def _print_checks(console: Console, report: OltpReport) -> None:
         f"audit: {len(report.audit) - len(failed)} of {len(report.audit)} checks passed"
         + "".join(f"\n  FAILED {r.name}: {r.violation_count} rows" for r in failed)
     )
+
+
+def _place_and_pay(phase: PhaseResult) -> float:
+    return phase.throughput("place") + phase.throughput("pay")
 
 
 @bench.command("seed")

@@ -28,15 +28,16 @@ from shopdb.datagen.load import BulkSession
 from shopdb.datagen.params import GENERATOR_VERSION, GenParams, library_versions
 from shopdb.datagen.people import user_frame
 from shopdb.datagen.pipeline import ChunkRows, Plan, generate_chunks, plan
+from shopdb.datagen.rollup_frames import RollupCollector, load_rollups
 from shopdb.datagen.scale import USER_CHUNK, format_scale
 from shopdb.datagen.stock import inventory_frame, open_ledger, restock_chunk
 from shopdb.datagen.timeline import Chunk
 from shopdb.db.admin import existing_shop_tables, require_schema
+from shopdb.db.rollup_schema import ROLLUP_TABLES
 from shopdb.db.runlock import exclusive
 from shopdb.db.schema import DATA_TABLES, categories, generation_runs
 from shopdb.db.types import utcnow
 from shopdb.errors import SchemaError
-from shopdb.rollups.build import rebuild_all
 
 Progress = Callable[[str, int], None]
 """Called with a table name and the number of rows just loaded into it."""
@@ -50,7 +51,8 @@ class GenerationResult:
     rows: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     rollup_seconds: float = 0.0
-    """Of ``seconds``, the time spent building the rollups after the load."""
+    """Of ``seconds``, the time spent building the rollups: summing the loaded frames
+    and loading the rollup rows (``datagen.rollup_frames``)."""
 
 
 def generate(
@@ -96,13 +98,15 @@ def _generate(
             progress(table, rows)
 
     session = BulkSession(engine)
+    collector = RollupCollector()
     try:
         session.prepare()
-        load_shop(session, plan(params), jobs, loaded)
+        load_shop(_Collecting(session, collector), plan(params), jobs, loaded)
+        # the rollups from the frames just loaded, through the same bulk path, before
+        # the indexes are built and statistics gathered (they cover the rollups too)
+        load_rollups(session, collector)
+        result.rollup_seconds = collector.seconds
         session.finish()
-        built = perf_counter()
-        rebuild_all(engine)
-        result.rollup_seconds = perf_counter() - built
     except BaseException:
         _abandon(engine, session, result.run_id)
         raise
@@ -118,6 +122,18 @@ class Sink(Protocol):
 
     def write(self, frames: list[Frame]) -> None:
         """Take ``frames`` (parents before children), all or nothing."""
+
+
+@dataclass
+class _Collecting:
+    """A sink that hands each write to the bulk session and shows it to the collector."""
+
+    session: Sink
+    collector: RollupCollector
+
+    def write(self, frames: list[Frame]) -> None:
+        self.session.write(frames)
+        self.collector.feed(frames)
 
 
 def load_shop(session: Sink, shop: Plan, jobs: int, loaded: Progress) -> None:
@@ -186,12 +202,15 @@ def require_empty(engine: Engine) -> None:
 
 
 def clear_shop_data(engine: Engine) -> None:
-    """Delete every row of the shop's data tables in one transaction (runs stay).
+    """Delete every row of the shop's data tables and rollups in one transaction (runs
+    stay).
 
     Children go before parents, and leaf categories before their parents, so no foreign
     key is ever violated, even on backends that check each row as it goes.
     """
     with engine.begin() as conn:
+        for table in ROLLUP_TABLES:
+            conn.execute(delete(table))
         for table in reversed(DATA_TABLES):
             if table is categories:
                 conn.execute(delete(categories).where(categories.c.parent_id.is_not(None)))

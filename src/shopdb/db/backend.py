@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from sqlalchemy import Insert, Table
 from sqlalchemy.dialects import mysql, postgresql, sqlite
 from sqlalchemy.engine import URL, Connection, Dialect, Engine
 from sqlalchemy.exc import DBAPIError
@@ -30,6 +31,7 @@ MYSQL_TEMP_TABLE_BYTES = 256 * 1024 * 1024
 """How large MariaDB may let an in-memory temporary table grow (the audit's GROUP BYs)."""
 
 BulkLoader = Literal["executemany", "copy", "load_data"]
+Upsert = Literal["on_conflict", "on_duplicate_key"]
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,11 @@ class Backend:
             rather than from the cursor's ``lastrowid``.
         transient_codes: error codes (MariaDB errno, PostgreSQL SQLSTATE) or message
             fragments (SQLite) meaning "rolled back, run it again".
+        upsert: how an INSERT says what to do with a row whose key exists
+            (``ON CONFLICT`` or ``ON DUPLICATE KEY UPDATE``).
+        fold_isolation: the isolation level the rollups' refresher folds at; None for
+            the engine's own (MariaDB's repeatable read would take gap locks on the
+            change log that stop the services appending to it).
         connect_args: what the driver is given for every new connection (the session's
             time zone, character set, SQL mode).
         session_statements: statements run on every new connection (SQLite's pragmas).
@@ -92,6 +99,8 @@ class Backend:
     returning_ids: bool
     transient_codes: frozenset[int | str]
     connect_args: dict[str, Any]
+    upsert: Upsert = "on_conflict"
+    fold_isolation: str | None = None
     session_statements: tuple[str, ...] = ()
     file_session_statements: tuple[str, ...] = ()
 
@@ -102,6 +111,29 @@ class Backend:
         if self.name == MYSQL:
             return mysql.dialect()
         return postgresql.dialect()  # type: ignore[no-untyped-call]
+
+    def insert_or_ignore(self, table: Table) -> Insert:
+        """An INSERT into ``table`` that skips a row whose primary key exists."""
+        if self.upsert == "on_duplicate_key":
+            ins = mysql.insert(table)
+            key = next(iter(table.primary_key.columns)).name
+            return ins.on_duplicate_key_update({key: ins.inserted[key]})
+        return self._on_conflict_insert(table).on_conflict_do_nothing()
+
+    def insert_or_add(self, table: Table, measures: list[str]) -> Insert:
+        """An INSERT into ``table`` that adds the ``measures`` of a row whose primary key
+        exists to the stored row's instead (a counter's upsert)."""
+        if self.upsert == "on_duplicate_key":
+            my = mysql.insert(table)
+            return my.on_duplicate_key_update({m: table.c[m] + my.inserted[m] for m in measures})
+        ins = self._on_conflict_insert(table)
+        return ins.on_conflict_do_update(
+            index_elements=[c.name for c in table.primary_key.columns],
+            set_={m: table.c[m] + ins.excluded[m] for m in measures},
+        )
+
+    def _on_conflict_insert(self, table: Table) -> postgresql.Insert | sqlite.Insert:
+        return postgresql.insert(table) if self.name == POSTGRESQL else sqlite.insert(table)
 
     def is_transient(self, exc: DBAPIError) -> bool:
         """Whether the database rolled the transaction back and asks for it to be run again."""
@@ -179,6 +211,8 @@ _BACKENDS = {
             "local_infile": True,
             "init_command": f"SET SESSION sql_mode='{MYSQL_SQL_MODE}', time_zone='+00:00'",
         },
+        upsert="on_duplicate_key",
+        fold_isolation="READ COMMITTED",
     ),
     POSTGRESQL: Backend(
         name=POSTGRESQL,

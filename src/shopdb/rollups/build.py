@@ -9,29 +9,20 @@ small.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import Table, delete, func, select, text
-from sqlalchemy.dialects import mysql, postgresql, sqlite
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.sql.expression import Executable
 
-from shopdb.db.backend import MYSQL, POSTGRESQL, backend_name, backend_of
+from shopdb.db.backend import backend_name, backend_of
 from shopdb.db.rollup_schema import (
     ROLLUP_TABLES,
     customer_sales,
-    product_sales_daily,
-    product_sales_monthly,
-    product_sales_total,
-    product_sales_yearly,
     rollup_deltas,
-    sales_daily,
 )
 from shopdb.queries.sqlfiles import load_sql
-from shopdb.rollups.spans import total_rows, yearly_rows
+from shopdb.rollups.fold import add_deltas
 from shopdb.services._tx import run_in_transaction
 
 REBUILD_ORDER = (
@@ -84,9 +75,10 @@ def refresh(engine: Engine) -> int:
     RETURNING``, so exactly the rows it read) and adds them to the folded rows: a reader
     sees either both or neither. Services appending deltas meanwhile are not blocked.
     """
-    if backend_name(engine) == MYSQL:
+    isolation = backend_of(engine).fold_isolation
+    if isolation is not None:
         # no gap locks: the DELETE must not stop checkouts appending new deltas
-        engine = engine.execution_options(isolation_level="READ COMMITTED")
+        engine = engine.execution_options(isolation_level=isolation)
     folded = 0
     while True:
         # retried like a service: SQLite's busy writers, a deadlock on a server
@@ -121,99 +113,8 @@ def _fold_batch(conn: Connection) -> int:
             c.new_customer_count,
         )
     ).all()
-    days: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
-    product_days: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    product_months: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0, 0])
-    for day, month, product, orders, units, revenue, new in rows:
-        shop = days[day]
-        shop[0] = month
-        if product is None:
-            shop[1] += orders
-            shop[2] += revenue
-            shop[4] += new
-            continue
-        shop[3] += units
-        pd = product_days[(day, product)]
-        pd[0] = month
-        pd[1] += orders
-        pd[2] += units
-        pd[3] += revenue
-        pm = product_months[(month, product)]
-        pm[0] += orders
-        pm[1] += units
-        pm[2] += revenue
-    _add(
-        conn,
-        sales_daily,
-        [
-            dict(
-                zip(
-                    (
-                        "day_index",
-                        "month_index",
-                        "order_count",
-                        "revenue_cents",
-                        "units",
-                        "new_customer_count",
-                    ),
-                    (d, *v),
-                    strict=True,
-                )
-            )
-            for d, v in sorted(days.items())
-        ],
-    )
-    _add(
-        conn,
-        product_sales_daily,
-        [
-            {
-                "day_index": d,
-                "product_id": p,
-                "month_index": v[0],
-                "order_count": v[1],
-                "units": v[2],
-                "revenue_cents": v[3],
-            }
-            for (d, p), v in sorted(product_days.items())
-        ],
-    )
-    _add(
-        conn,
-        product_sales_monthly,
-        [
-            {
-                "month_index": m,
-                "product_id": p,
-                "order_count": v[0],
-                "units": v[1],
-                "revenue_cents": v[2],
-            }
-            for (m, p), v in sorted(product_months.items())
-        ],
-    )
-    _add(conn, product_sales_yearly, yearly_rows(product_months))
-    _add(conn, product_sales_total, total_rows(product_days))
+    add_deltas(conn, rows)
     return len(rows)
-
-
-def _add(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Add each row's measures to the stored row with its key, inserting it if absent."""
-    if not rows:
-        return
-    keys = [c.name for c in table.primary_key.columns]
-    measures = [name for name in rows[0] if name not in keys and name != "month_index"]
-    name = backend_name(conn)
-    stmt: Executable
-    if name == MYSQL:
-        my = mysql.insert(table)
-        stmt = my.on_duplicate_key_update({m: table.c[m] + my.inserted[m] for m in measures})
-    else:
-        ins = postgresql.insert(table) if name == POSTGRESQL else sqlite.insert(table)
-        stmt = ins.on_conflict_do_update(
-            index_elements=keys, set_={m: table.c[m] + ins.excluded[m] for m in measures}
-        )
-    conn.execute(stmt, rows)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from shopdb.audit import CheckResult, run_checks
 from shopdb.errors import InvalidInput
 from shopdb.rollups.build import rebuild_all, refresh
-from shopdb.rollups.maintain import MAINTAIN_OPTION
+from shopdb.rollups.maintain import COUNTER_ROWS, MAINTAIN_OPTION
 from shopdb.workload.baseline import run_baseline
 from shopdb.workload.catalog import Catalog, load_catalog, top_up
 from shopdb.workload.clients import Ack, run_clients
@@ -42,6 +42,7 @@ class OltpConfig:
     top_up: int = 0
     rollup_compare: bool = False
     refresh_every_s: float = 1.0
+    counter_rows: bool = False
 
     def __post_init__(self) -> None:
         """Refuse a run that could not end (``inf``) or would measure nothing (``nan``).
@@ -143,24 +144,28 @@ PLACE_AND_PAY = {"place": 1, "pay": 1, "cancel": 0, "refund": 0, "restock": 0, "
 def _compare_rollups(
     engine: Engine, catalog: Catalog, config: OltpConfig, report: OltpReport
 ) -> list[Ack]:
-    """Place and pay without rollup maintenance and with it, alternating; then rebuild
-    the rollups the unmaintained slices left stale, so the mixed phase and the audit
-    after it test maintenance from an exact start."""
+    """Place and pay without rollup maintenance and with it (and with ``counter_rows``,
+    the counter-row design too), alternating; then rebuild the rollups the unmaintained
+    slices left stale, so the mixed phase and the audit after it test maintenance from
+    an exact start."""
     slice_s = config.duration_s / COMPARE_ROUNDS
-    bare = engine.execution_options(**{MAINTAIN_OPTION: False})
     off = PhaseResult("no-rollups", config.clients, config.duration_s)
     on = PhaseResult("rollups", config.clients, config.duration_s)
+    sides = [(engine.execution_options(**{MAINTAIN_OPTION: False}), off), (engine, on)]
+    if config.counter_rows:
+        counter = PhaseResult("counter-rows", config.clients, config.duration_s)
+        sides.append((engine.execution_options(**{MAINTAIN_OPTION: COUNTER_ROWS}), counter))
     acks: list[Ack] = []
     for round_no in range(COMPARE_ROUNDS):
         seed = config.seed * 100 + round_no + 50
-        for target, phase in ((bare, off), (engine, on)):
+        for target, phase in sides:
             _refill(engine, catalog, config, report)
             part, got = run_clients(
                 target, catalog, PLACE_AND_PAY, config.clients, slice_s, seed=seed
             )
             phase.merge(part)
             acks += got
-    report.phases += [off, on]
+    report.phases += [phase for _, phase in sides]
     rebuild_all(engine)
     return acks
 

@@ -1,0 +1,261 @@
+"""The rollups' rows computed from the generator's own frames, for the bulk path.
+
+After a bulk load the generator holds every order and item it loaded, so it sums them in
+NumPy as they pass (``RollupCollector.feed``) and loads the finished rollup rows through
+the same bulk path as the shop (``load_rollups``), instead of running the rebuild's
+``INSERT ... SELECT`` over millions of freshly loaded rows (at SF 1 that rebuild read
+the orders and items back from disk: 85% of the load's own time on SQLite, 93% on
+MariaDB). The rows are the ones ``rollups.build.rebuild`` computes from the base tables,
+and ``shopdb check``'s rollup checks hold them equal to those tables; ``shopdb rollups
+rebuild`` still rebuilds from the base tables.
+
+Grouping sorts keys and sums with ``np.add.reduceat`` in int64: exact, where a float
+``bincount`` would round sums beyond 2**53.
+"""
+
+from __future__ import annotations
+
+from time import perf_counter
+
+import numpy as np
+from sqlalchemy import delete
+
+from shopdb.datagen.frames import NULL, Array, Frame, Labels
+from shopdb.datagen.load import BulkSession, write_frame
+from shopdb.db.rollup_schema import ROLLUP_TABLES
+from shopdb.lifecycle import RECOGNIZED_STATUSES
+from shopdb.rollups.spans import ALL_TIME
+
+DAY_S = 86_400
+_PRODUCT_BITS = 32
+"""A (day, product) or (month, product) key is ``bucket << 32 | product``."""
+
+
+def month_of_days(days: Array) -> Array:
+    """``year * 12 + month - 1`` of each ``day_index`` (as ``buckets.month_index``)."""
+    months_since_1970 = days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+    return months_since_1970 + 1970 * 12
+
+
+def group_sums(keys: Array, *values: Array) -> tuple[Array, list[Array]]:
+    """The distinct ``keys`` (ascending) and each of ``values`` summed per key."""
+    if len(keys) == 0:
+        return keys.astype(np.int64), [np.zeros(0, dtype=np.int64) for _ in values]
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    sums = [np.add.reduceat(np.asarray(v, dtype=np.int64)[order], starts) for v in values]
+    return ordered[starts], sums
+
+
+class RollupCollector:
+    """Sees every frame the generator loads and sums what the rollups need.
+
+    ``seconds`` is the time spent here, which the generator counts as rollup build time.
+    """
+
+    def __init__(self) -> None:
+        self.users = 0
+        self.seconds = 0.0
+        self._item_parts: list[tuple[Array, Array, Array, Array]] = []
+        self._order_parts: list[tuple[Array, Array, Array]] = []
+
+    def feed(self, frames: list[Frame]) -> None:
+        """Take note of one ``write``'s frames (orders with their own items)."""
+        started = perf_counter()
+        by_table = {f.table: f for f in frames}
+        if "users" in by_table:
+            self.users += len(by_table["users"])
+        if "orders" in by_table:
+            self._orders(by_table["orders"], by_table.get("order_items"))
+        self.seconds += perf_counter() - started
+
+    def _orders(self, orders: Frame, items: Frame | None) -> None:
+        status = orders.columns["status"]
+        assert isinstance(status, Labels)
+        recognized_codes = [i for i, v in enumerate(status.values) if v in RECOGNIZED_STATUSES]
+        recognized = np.isin(status.codes, recognized_codes)
+        created = np.asarray(orders.columns["created_at"], dtype=np.int64)
+        self._order_parts.append(
+            (
+                created[recognized],
+                np.asarray(orders.columns["user_id"], dtype=np.int64)[recognized],
+                np.asarray(orders.columns["total_cents"], dtype=np.int64)[recognized],
+            )
+        )
+        if items is None or len(items) == 0:
+            return
+        order_ids = np.asarray(orders.columns["order_id"], dtype=np.int64)
+        sorter = np.argsort(order_ids, kind="stable")
+        item_order = np.asarray(items.columns["order_id"], dtype=np.int64)
+        position = sorter[np.searchsorted(order_ids, item_order, sorter=sorter)]
+        keep = recognized[position]
+        day = created[position[keep]] // DAY_S
+        product = np.asarray(items.columns["product_id"], dtype=np.int64)[keep]
+        quantity = np.asarray(items.columns["quantity"], dtype=np.int64)[keep]
+        price = np.asarray(items.columns["unit_price_cents"], dtype=np.int64)[keep]
+        keys, (count, units, revenue) = group_sums(
+            (day << _PRODUCT_BITS) | product, np.ones_like(day), quantity, quantity * price
+        )
+        self._item_parts.append((keys, count, units, revenue))
+
+    def frames(self) -> list[Frame]:
+        """The rollups' rows, as ``rebuild`` would compute them from the base tables."""
+        started = perf_counter()
+        daily = self._product_daily()
+        monthly = self._product_monthly(daily)
+        out = [
+            daily,
+            monthly,
+            self._product_yearly(monthly),
+            self._product_total(daily),
+            *self._customers_and_days(daily),
+        ]
+        self.seconds += perf_counter() - started
+        return out
+
+    def _product_daily(self) -> Frame:
+        parts = self._item_parts
+        keys, (count, units, revenue) = group_sums(
+            np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, np.int64),
+            *(
+                np.concatenate([p[i] for p in parts]) if parts else np.zeros(0, np.int64)
+                for i in (1, 2, 3)
+            ),
+        )
+        day = keys >> _PRODUCT_BITS
+        return Frame(
+            "product_sales_daily",
+            {
+                "day_index": day,
+                "product_id": keys & ((1 << _PRODUCT_BITS) - 1),
+                "month_index": month_of_days(day),
+                "order_count": count,
+                "units": units,
+                "revenue_cents": revenue,
+            },
+        )
+
+    @staticmethod
+    def _product_monthly(daily: Frame) -> Frame:
+        c = daily.columns
+        month = np.asarray(c["month_index"])
+        keys, (count, units, revenue) = group_sums(
+            (month << _PRODUCT_BITS) | np.asarray(c["product_id"]),
+            np.asarray(c["order_count"]),
+            np.asarray(c["units"]),
+            np.asarray(c["revenue_cents"]),
+        )
+        return Frame(
+            "product_sales_monthly",
+            {
+                "month_index": keys >> _PRODUCT_BITS,
+                "product_id": keys & ((1 << _PRODUCT_BITS) - 1),
+                "order_count": count,
+                "units": units,
+                "revenue_cents": revenue,
+            },
+        )
+
+    @staticmethod
+    def _product_yearly(monthly: Frame) -> Frame:
+        c = monthly.columns
+        year = np.asarray(c["month_index"]) // 12
+        keys, (count, units, revenue) = group_sums(
+            (year << _PRODUCT_BITS) | np.asarray(c["product_id"]),
+            np.asarray(c["order_count"]),
+            np.asarray(c["units"]),
+            np.asarray(c["revenue_cents"]),
+        )
+        return Frame(
+            "product_sales_yearly",
+            {
+                "year_index": keys >> _PRODUCT_BITS,
+                "product_id": keys & ((1 << _PRODUCT_BITS) - 1),
+                "order_count": count,
+                "units": units,
+                "revenue_cents": revenue,
+            },
+        )
+
+    @staticmethod
+    def _product_total(daily: Frame) -> Frame:
+        c = daily.columns
+        day = np.asarray(c["day_index"])
+        # the days "all time" covers (spans.ALL_TIME); generated days all fall inside it
+        inside = (day >= ALL_TIME[0]) & (day < ALL_TIME[1])
+        keys, (count, units, revenue) = group_sums(
+            np.asarray(c["product_id"])[inside],
+            np.asarray(c["order_count"])[inside],
+            np.asarray(c["units"])[inside],
+            np.asarray(c["revenue_cents"])[inside],
+        )
+        return Frame(
+            "product_sales_total",
+            {"product_id": keys, "order_count": count, "units": units, "revenue_cents": revenue},
+        )
+
+    def _customers_and_days(self, daily: Frame) -> tuple[Frame, Frame]:
+        parts = self._order_parts
+        created, user, total = (
+            np.concatenate([p[i] for p in parts]) if parts else np.zeros(0, np.int64)
+            for i in range(3)
+        )
+        n = self.users + 1  # user ids are 1..users
+        count = np.bincount(user, minlength=n).astype(np.int64)
+        spend = np.zeros(n, dtype=np.int64)
+        np.add.at(spend, user, total)
+        first = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
+        np.minimum.at(first, user, created)
+        last = np.full(n, NULL, dtype=np.int64)
+        np.maximum.at(last, user, created)
+        first[count == 0] = NULL
+        customers = Frame(
+            "customer_sales",
+            {
+                "user_id": np.arange(1, n, dtype=np.int64),
+                "order_count": count[1:],
+                "spend_cents": spend[1:],
+                "first_order_at": first[1:],
+                "last_order_at": last[1:],
+            },
+        )
+        day, (orders, revenue) = group_sums(created // DAY_S, np.ones_like(created), total)
+        unit_day, (units,) = group_sums(
+            np.asarray(daily.columns["day_index"]), np.asarray(daily.columns["units"])
+        )
+        new_day, (new,) = group_sums(
+            first[1:][count[1:] > 0] // DAY_S, np.ones(int((count[1:] > 0).sum()), np.int64)
+        )
+        return customers, Frame(
+            "sales_daily",
+            {
+                "day_index": day,
+                "month_index": month_of_days(day),
+                "order_count": orders,
+                "revenue_cents": revenue,
+                "units": _on_days(day, unit_day, units),
+                "new_customer_count": _on_days(day, new_day, new),
+            },
+        )
+
+
+def _on_days(days: Array, keys: Array, values: Array) -> Array:
+    """``values`` (keyed by ``keys``, a subset of ``days``) spread over ``days``, 0 elsewhere."""
+    out = np.zeros(len(days), dtype=np.int64)
+    out[np.searchsorted(days, keys)] = values
+    return out
+
+
+def load_rollups(session: BulkSession, collector: RollupCollector) -> None:
+    """Replace every rollup's rows with the collector's, in one transaction of the bulk
+    session (the change log is emptied too). On an error none of the new rows stays."""
+    frames = collector.frames()
+    started = perf_counter()
+    with session.conn.begin():
+        for table in ROLLUP_TABLES:
+            session.conn.execute(delete(table))
+        for frame in frames:
+            if len(frame):
+                write_frame(session.conn, frame)
+    collector.seconds += perf_counter() - started

@@ -1,0 +1,109 @@
+"""Adding change-log rows to the folded rollups: what the refresher does with the deltas
+it deletes (and the counter-row design of ``maintain.COUNTER_ROWS`` does in checkout)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Table
+from sqlalchemy.engine import Connection
+
+from shopdb.db.backend import backend_of
+from shopdb.db.rollup_schema import (
+    product_sales_daily,
+    product_sales_monthly,
+    product_sales_total,
+    product_sales_yearly,
+    sales_daily,
+)
+from shopdb.rollups.spans import total_rows, yearly_rows
+
+
+def add_deltas(conn: Connection, rows: Sequence[Sequence[Any]]) -> None:
+    """Add ``rows`` (``rollup_deltas``' day, month, product, orders, units, revenue and
+    new customers) to the daily, monthly, yearly and all-time rollups, upserting each
+    key once, in key order (so two folds lock rows in the same order)."""
+    days: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
+    product_days: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    product_months: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0, 0])
+    for day, month, product, orders, units, revenue, new in rows:
+        shop = days[day]
+        shop[0] = month
+        if product is None:
+            shop[1] += orders
+            shop[2] += revenue
+            shop[4] += new
+            continue
+        shop[3] += units
+        pd = product_days[(day, product)]
+        pd[0] = month
+        pd[1] += orders
+        pd[2] += units
+        pd[3] += revenue
+        pm = product_months[(month, product)]
+        pm[0] += orders
+        pm[1] += units
+        pm[2] += revenue
+    _add(
+        conn,
+        sales_daily,
+        [
+            dict(
+                zip(
+                    (
+                        "day_index",
+                        "month_index",
+                        "order_count",
+                        "revenue_cents",
+                        "units",
+                        "new_customer_count",
+                    ),
+                    (d, *v),
+                    strict=True,
+                )
+            )
+            for d, v in sorted(days.items())
+        ],
+    )
+    _add(
+        conn,
+        product_sales_daily,
+        [
+            {
+                "day_index": d,
+                "product_id": p,
+                "month_index": v[0],
+                "order_count": v[1],
+                "units": v[2],
+                "revenue_cents": v[3],
+            }
+            for (d, p), v in sorted(product_days.items())
+        ],
+    )
+    _add(
+        conn,
+        product_sales_monthly,
+        [
+            {
+                "month_index": m,
+                "product_id": p,
+                "order_count": v[0],
+                "units": v[1],
+                "revenue_cents": v[2],
+            }
+            for (m, p), v in sorted(product_months.items())
+        ],
+    )
+    _add(conn, product_sales_yearly, yearly_rows(product_months))
+    _add(conn, product_sales_total, total_rows(product_days))
+
+
+def _add(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Add each row's measures to the stored row with its key, inserting it if absent."""
+    if not rows:
+        return
+    keys = {c.name for c in table.primary_key.columns}
+    measures = [name for name in rows[0] if name not in keys and name != "month_index"]
+    conn.execute(backend_of(conn).insert_or_add(table, measures), rows)
