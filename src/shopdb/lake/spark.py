@@ -120,8 +120,9 @@ class SparkLake:
             else:
                 frame = session.sql(empty_select(name, self.dialect))
             if cache:
-                # the recursive CTEs (a calendar of months) scan their inputs once per
-                # step: from memory that is fast, from Parquet a job per step
+                # a query reads some tables several times (a CTE used twice, scalar
+                # subqueries, the category tree's recursive steps): from memory each
+                # read is fast, from Parquet each is a job
                 frame = frame.cache()
             frame.createOrReplaceTempView(name)
 
