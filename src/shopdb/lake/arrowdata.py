@@ -44,8 +44,8 @@ def months_of(timestamps: pa.Array | pa.ChunkedArray) -> np.ndarray[Any, Any]:
         timestamps = timestamps.cast(pa.timestamp("us", tz="UTC"))
     # a timestamp's value is UTC whatever its time zone; NumPy's datetime64 is zone-less
     naive = timestamps.cast(pa.timestamp(timestamps.type.unit))
-    values = naive.to_numpy(zero_copy_only=False)
-    return values.astype("datetime64[M]").astype(np.int64)
+    values = np.asarray(naive.to_numpy(zero_copy_only=False), dtype="datetime64[M]")
+    return np.asarray(values.astype(np.int64))
 
 
 def month_label(month: int) -> str:
