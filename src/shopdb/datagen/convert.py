@@ -67,7 +67,10 @@ def csv_bytes(frame: Frame, null: str = "") -> bytes:
 def _arrow(table: Table, name: str, column: Column) -> pa.Array:
     col = table.c[name]
     if isinstance(column, Labels):
-        column = column.strings()
+        # decoded by Arrow from the codes: no Python string object per row
+        values = pa.array(column.values, type=pa.string())
+        codes = pa.array(np.asarray(column.codes, dtype=np.int32))
+        return pa.DictionaryArray.from_arrays(codes, values).cast(pa.string())
     if isinstance(col.type, String):
         return pa.array(column, type=pa.string())
     values = np.asarray(column, dtype=np.int64)

@@ -33,22 +33,48 @@ def lake_schema(table: LakeTable) -> pa.Schema:
 
 
 def months_of(timestamps: pa.Array | pa.ChunkedArray) -> np.ndarray[Any, Any]:
-    """Each timestamp's UTC month as ``YYYY-MM`` text, in an object array."""
-    if not pa.types.is_timestamp(timestamps.type) or timestamps.type.tz is None:
+    """Each timestamp's UTC month as months since 1970-01 (int64); ``month_label`` names it.
+
+    Integers, not text: a batch's rows are grouped by sorting these, which for text
+    would compare Python strings one pair at a time.
+    """
+    if isinstance(timestamps, pa.ChunkedArray):
+        timestamps = timestamps.combine_chunks()
+    if not pa.types.is_timestamp(timestamps.type):
         timestamps = timestamps.cast(pa.timestamp("us", tz="UTC"))
-    return np.asarray(pc.strftime(timestamps, "%Y-%m").to_numpy(zero_copy_only=False))
+    # a timestamp's value is UTC whatever its time zone; NumPy's datetime64 is zone-less
+    naive = timestamps.cast(pa.timestamp(timestamps.type.unit))
+    values = np.asarray(naive.to_numpy(zero_copy_only=False), dtype="datetime64[M]")
+    return np.asarray(values.astype(np.int64))
+
+
+def month_label(month: int) -> str:
+    """A month since 1970-01 as ``YYYY-MM``: the name of its partition."""
+    year, index = divmod(int(month) + 1970 * 12, 12)
+    return f"{year:04d}-{index + 1:02d}"
 
 
 def split_by_month(batch: pa.Table, months: np.ndarray[Any, Any]) -> dict[str, pa.Table]:
-    """The rows of ``batch`` grouped by month, each group in its original order."""
+    """The rows of ``batch`` grouped by month (``months_of``), each group in its original order.
+
+    Rows usually arrive in time order already; their groups are then slices of the
+    batch (no copy).
+    """
     if len(batch) == 0:
         return {}
-    order = np.argsort(months, kind="stable")
+    in_order = bool((np.diff(months) >= 0).all())
+    order = np.arange(len(months)) if in_order else np.argsort(months, kind="stable")
     ordered = months[order]
     starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
     ends = np.r_[starts[1:], len(ordered)]
+    if in_order:
+        return {
+            month_label(ordered[s]): batch.slice(s, e - s)
+            for s, e in zip(starts, ends, strict=True)
+        }
     return {
-        str(ordered[s]): batch.take(pa.array(order[s:e])) for s, e in zip(starts, ends, strict=True)
+        month_label(ordered[s]): batch.take(pa.array(order[s:e]))
+        for s, e in zip(starts, ends, strict=True)
     }
 
 
@@ -65,7 +91,11 @@ class _Digest:
         for hashes, column in zip(self.hashes, batch.columns, strict=True):
             valid_hash, values_hash, bytes_hash = hashes
             array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
-            valid_hash.update(np.asarray(pc.is_valid(array)).tobytes())
+            if array.null_count == 0:
+                # the same bytes is_valid gives, without building a boolean array
+                valid_hash.update(np.ones(len(array), dtype=np.bool_).tobytes())
+            else:
+                valid_hash.update(np.asarray(pc.is_valid(array)).tobytes())
             if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
                 filled = pc.fill_null(array, "").cast(pa.large_string())
                 lengths = np.asarray(pc.binary_length(filled), dtype=np.int64)
@@ -74,10 +104,12 @@ class _Digest:
                 first = offsets[filled.offset]
                 last = offsets[filled.offset + len(filled)]
                 data = filled.buffers()[2]
-                bytes_hash.update(b"" if data is None else data.to_pybytes()[first:last])
+                bytes_hash.update(b"" if data is None else memoryview(data)[first:last])
             else:
-                numbers = pc.fill_null(array.cast(pa.int64()), 0)
-                values_hash.update(np.asarray(numbers, dtype=np.int64).tobytes())
+                numbers = array.cast(pa.int64())
+                if array.null_count:
+                    numbers = pc.fill_null(numbers, 0)
+                values_hash.update(np.asarray(numbers, dtype=np.int64).data)
 
     def hexdigest(self) -> str:
         total = hashlib.sha256()

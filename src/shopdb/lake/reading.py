@@ -64,17 +64,23 @@ def _check_file(folder: Path, name: str, row_count: int) -> None:
         raise LakeError(f"the lake's file {name} holds {rows} rows, its manifest says {row_count}")
 
 
-_EMPTY_TYPES = {
+_ENGINE_TYPES = {
     "duckdb": {"int64": "bigint", "string": "varchar", "timestamp[us, tz=UTC]": "timestamptz"},
     "spark": {"int64": "bigint", "string": "string", "timestamp[us, tz=UTC]": "timestamp"},
 }
 
 
+def engine_columns(table_name: str, dialect: str) -> list[tuple[str, str]]:
+    """The lake table's columns with their types in the engine's SQL."""
+    schema = lake_schema(next(t for t in LAKE_TABLES if t.name == table_name))
+    return [(f.name, _ENGINE_TYPES[dialect][str(f.type)]) for f in schema]
+
+
 def empty_select(table_name: str, dialect: str) -> str:
     """A SELECT of no rows with the table's columns and types: the view of an empty table."""
-    schema = lake_schema(next(t for t in LAKE_TABLES if t.name == table_name))
-    types = _EMPTY_TYPES[dialect]
-    columns = ", ".join(f"cast(null as {types[str(f.type)]}) as {f.name}" for f in schema)
+    columns = ", ".join(
+        f"cast(null as {kind}) as {name}" for name, kind in engine_columns(table_name, dialect)
+    )
     return f"select {columns} where 1 = 0"
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from shopdb.lake.layout import LakeError
-from shopdb.lake.reading import OpenLake, empty_select, open_lake
+from shopdb.lake.reading import OpenLake, empty_select, engine_columns, open_lake
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -70,8 +70,15 @@ def spark_session(
         .config("spark.local.dir", str(work_dir / "scratch"))
         .config("spark.sql.warehouse.dir", str(work_dir / "warehouse"))
         .config("spark.driver.extraJavaOptions", f"-Djava.io.tmpdir={work_dir / 'scratch'}")
-        # the lake's tables are small next to what Spark's defaults are sized for
+        .config("spark.ui.showConsoleProgress", "false")
+        # the lake's tables are small next to what Spark's defaults are sized for: few
+        # shuffle partitions (adaptive execution coalesces them further), small tables
+        # broadcast rather than shuffled, and the manifest's file list (hundreds of
+        # files) checked on the driver instead of by a listing job per table
         .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.sql.adaptive.enabled", "true")
+        .config("spark.sql.autoBroadcastJoinThreshold", str(64 * 1024 * 1024))
+        .config("spark.sql.sources.parallelPartitionDiscovery.threshold", "100000")
     )
     if master.startswith("local"):
         builder = builder.config("spark.driver.host", "127.0.0.1").config(
@@ -84,6 +91,11 @@ def spark_session(
         raise LakeError(f"Spark did not start: {first}") from None
     session.sparkContext.setLogLevel("ERROR")
     return session
+
+
+def spark_schema(table_name: str) -> str:
+    """The lake table's columns as a Spark DDL schema (``order_id bigint, ...``)."""
+    return ", ".join(f"`{name}` {kind}" for name, kind in engine_columns(table_name, "spark"))
 
 
 class SparkLake:
@@ -102,12 +114,15 @@ class SparkLake:
         self.lake: OpenLake = open_lake(folder)
         for name, files in self.lake.files.items():
             if files:
-                frame = session.read.parquet(*(str(f) for f in files))
+                # the schema is the lake's, so Spark need not read footers to infer it
+                reader = session.read.schema(spark_schema(name))
+                frame = reader.parquet(*(str(f) for f in files))
             else:
                 frame = session.sql(empty_select(name, self.dialect))
             if cache:
-                # the recursive CTEs (a calendar of months) scan their inputs once per
-                # step: from memory that is fast, from Parquet a job per step
+                # a query reads some tables several times (a CTE used twice, scalar
+                # subqueries, the category tree's recursive steps): from memory each
+                # read is fast, from Parquet each is a job
                 frame = frame.cache()
             frame.createOrReplaceTempView(name)
 

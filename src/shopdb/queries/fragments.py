@@ -18,6 +18,11 @@ else is plain SQL shared by all three. The set is kept small on purpose:
 - ``{ratio_bp(a, b)}``: ``a / b`` in basis points (x 10,000), rounded the same way.
 - ``{days_between(a, b)}``: whole days from timestamp ``a`` to ``b`` (``b >= a``).
 - ``{hour_of(ts)}``: the UTC hour of a timestamp, 0 to 23.
+- ``{integer_series(name, column, first, last)}``: the body of the CTE
+  ``name (column)``: one row per integer from ``first`` up to ``last`` (only ``first``,
+  which may be NULL, when ``last`` is smaller or NULL). The row stores and DuckDB count
+  with a recursive CTE (the file's ``with recursive``); Spark runs every step of a
+  recursive CTE as a job of its own, so it gets ``sequence`` instead.
 
 Integer arithmetic instead of floating point keeps every ratio identical on all three.
 """
@@ -45,6 +50,21 @@ def _allowed_transition(args: list[str]) -> str:
         for b in sorted(targets)
     ]
     return "(" + "\n or ".join(pairs) + ")"
+
+
+def _recursive_series(args: list[str]) -> str:
+    name, column, first, last = args
+    return (
+        f"select {first}\n    union all\n    select {column} + 1\n    from {name}\n"
+        f"    where {column} < {last}"
+    )
+
+
+def _spark_series(args: list[str]) -> str:
+    _, column, first, last = args
+    # explode_outer of sequence(NULL, ...) gives the one NULL row the recursive form's
+    # anchor gives; greatest() skips a NULL last, as the recursive step stops on it
+    return f"select explode_outer(sequence({first}, greatest({first}, {last}))) as {column}"
 
 
 def _round_div(dialect: str) -> _Expander:
@@ -131,6 +151,7 @@ _DIALECT_FRAGMENTS: dict[str, dict[str, _Expander]] = {
             f" || lpad(cast(({a[0]}) % 12 + 1 as string), 2, '0'))"
         ),
         "days_between": lambda a: f"((unix_micros({a[1]}) - unix_micros({a[0]})) div 86400000000)",
+        "integer_series": _spark_series,
     },
 }
 
@@ -146,6 +167,7 @@ FRAGMENT_NAMES = frozenset(
         "ratio_bp",
         "days_between",
         "hour_of",
+        "integer_series",
     }
 )
 _ARITY = {
@@ -155,6 +177,7 @@ _ARITY = {
     "month_label": 1,
     "days_between": 2,
     "hour_of": 1,
+    "integer_series": 4,
 }
 _START = re.compile(r"\{(\w+)\(")
 
@@ -167,6 +190,7 @@ def expand(sql: str, dialect: str) -> str:
             parentheses; a bug in a query file, caught by the tests.
     """
     fragments = {
+        "integer_series": _recursive_series,
         **_DIALECT_FRAGMENTS[dialect],
         "recognized": _recognized,
         "allowed_transition": _allowed_transition,

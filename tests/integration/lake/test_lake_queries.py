@@ -2,8 +2,8 @@
 
 Two data sets, both loaded into SQLite and exported to a lake: the seeded random shop
 (microsecond timestamps at month and year edges, every parameter variant) for DuckDB,
-and a one-year generated shop for both engines (Spark takes a job per step of the
-recursive month calendars, so its data set spans few months).
+and a one-year generated shop for both engines (Spark pays a job per table read and
+per step of the category tree's recursion, so its data set is small).
 """
 
 from __future__ import annotations

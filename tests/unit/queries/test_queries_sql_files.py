@@ -87,10 +87,25 @@ def test_month_fragments_differ_per_dialect():
     )
 
 
+def test_integer_series_is_recursive_except_on_spark():
+    sql = "{integer_series(m, i, (select min(x) from t), 9)}"
+    assert expand(sql, "sqlite") == (
+        "select (select min(x) from t)\n    union all\n    select i + 1\n    from m\n"
+        "    where i < 9"
+    )
+    assert expand(sql, "duckdb") == expand(sql, "sqlite")
+    # Spark runs a recursive CTE's every step as a job of its own
+    assert expand(sql, "spark") == (
+        "select explode_outer(sequence((select min(x) from t),"
+        " greatest((select min(x) from t), 9))) as i"
+    )
+
+
 @pytest.mark.parametrize(
     ("sql", "message"),
     [
         ("{nope(x)}", "unknown SQL fragment"),
+        ("{integer_series(m, i, 0)}", "takes 4 arguments"),
         ("{div(a)}", "takes 2 arguments"),
         ("{div(a, (b)}", "unbalanced"),
         ("{div(a, b) }", "not closed"),

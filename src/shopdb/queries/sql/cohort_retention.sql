@@ -59,13 +59,12 @@ activity as (
 ),
 
 offsets (months_since_first) as (
-    select 0
-    union all
-    select months_since_first + 1
-    from offsets
-    where months_since_first < (
-        select max(month_index) - min(month_index) from customer_months
-    )
+    {integer_series(
+        offsets,
+        months_since_first,
+        0,
+        (select max(month_index) - min(month_index) from customer_months)
+    )}
 ),
 
 grid as (

@@ -21,11 +21,12 @@ by_month as (
 ),
 
 months (month_index) as (
-    select min(month_index) from by_month
-    union all
-    select month_index + 1
-    from months
-    where month_index < (select max(month_index) from by_month)
+    {integer_series(
+        months,
+        month_index,
+        (select min(month_index) from by_month),
+        (select max(month_index) from by_month)
+    )}
 ),
 
 monthly as (
