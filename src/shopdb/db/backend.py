@@ -9,11 +9,14 @@ between the backends is written here once.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from sqlalchemy.dialects import mysql, postgresql, sqlite
-from sqlalchemy.engine import URL, Connection, Dialect, Engine
-from sqlalchemy.exc import DBAPIError
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL, Connection, Dialect, Engine
+    from sqlalchemy.exc import DBAPIError
+
+# No SQLAlchemy at import: ``shopdb --help`` reads NAMES, and a backend's dialect module
+# (PostgreSQL's pulls in asyncio) is imported only when that backend compiles something.
 
 SQLITE = "sqlite"
 MYSQL = "mysql"
@@ -98,9 +101,15 @@ class Backend:
     def dialect(self) -> Dialect:
         """A SQLAlchemy dialect of this backend, for compiling without a connection."""
         if self.name == SQLITE:
+            from sqlalchemy.dialects import sqlite
+
             return sqlite.dialect()
         if self.name == MYSQL:
+            from sqlalchemy.dialects import mysql
+
             return mysql.dialect()
+        from sqlalchemy.dialects import postgresql
+
         return postgresql.dialect()  # type: ignore[no-untyped-call]
 
     def is_transient(self, exc: DBAPIError) -> bool:
@@ -227,6 +236,8 @@ def backend_named(name: str) -> Backend:
 
 def backend_of(bind: Engine | Connection | Dialect | URL) -> Backend:
     """The backend an engine, connection, dialect or URL talks to."""
+    from sqlalchemy.engine import URL, Dialect  # loaded already: the caller holds one
+
     if isinstance(bind, URL):
         return backend_named(bind.get_backend_name())
     dialect = bind if isinstance(bind, Dialect) else bind.dialect
