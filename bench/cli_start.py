@@ -1,6 +1,6 @@
 """Start-up time of the ``shopdb`` command: ``--version`` and ``--help``.
 
-Usage: python bench/cli_start.py [ROUNDS]
+Usage: python bench/cli_start.py [ROUNDS] [--against SRC]
 
 Each command runs ROUNDS times (default 15) as a new process, interleaved round by round
 with two baselines measured in the same run, so that a loaded machine slows all of them
@@ -11,7 +11,9 @@ alike:
 
 It prints, for each, the median and the fastest wall time and the median CPU time (user +
 system, which a busy machine inflates much less than the wall time), and the load
-average. The goal:
+average. ``--against SRC`` also runs both commands on another checkout's ``src`` folder
+(first on ``PYTHONPATH``), in the same rounds: a before/after in the same conditions, e.g.
+``git archive OLD src | tar -x -C /tmp/old`` then ``--against /tmp/old/src``. The goal:
 ``shopdb --version`` and ``shopdb --help`` under 0.5 s. The test that keeps heavy imports
 out of the start-up path is tests/unit/test_cli_start.py.
 """
@@ -35,32 +37,52 @@ COMMANDS = {
 }
 
 
-def _seconds(argv: list[str]) -> tuple[float, float]:
+def _seconds(argv: list[str], env: dict[str, str] | None) -> tuple[float, float]:
     """Wall and CPU seconds of one run of ``argv``."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, env=env)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return wall, cpu
 
 
+def _commands(against: str | None) -> dict[str, tuple[list[str], dict[str, str] | None]]:
+    """Each measured command's argv and environment (None: this process's)."""
+    commands: dict[str, tuple[list[str], dict[str, str] | None]] = {
+        name: (argv, None) for name, argv in COMMANDS.items()
+    }
+    if against is not None:
+        env = {**os.environ, "PYTHONPATH": against}
+        for option in ("--version", "--help"):
+            commands[f"shopdb {option} (against)"] = ([SHOPDB, option], env)
+    return commands
+
+
 def main() -> None:
-    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 15
-    times: dict[str, list[tuple[float, float]]] = {name: [] for name in COMMANDS}
-    for argv in COMMANDS.values():
-        _seconds(argv)  # warm the file cache once, untimed
+    args = sys.argv[1:]
+    against = None
+    if "--against" in args:
+        at = args.index("--against")
+        against = str(Path(args[at + 1]).resolve())
+        del args[at : at + 2]
+        print(f"against: {against}")
+    rounds = int(args[0]) if args else 15
+    commands = _commands(against)
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
+    for argv, env in commands.values():
+        _seconds(argv, env)  # warm the file cache once, untimed
     for _ in range(rounds):
-        for name, argv in COMMANDS.items():
-            times[name].append(_seconds(argv))
+        for name, (argv, env) in commands.items():
+            times[name].append(_seconds(argv, env))
     load = os.getloadavg()[0]
     print(f"{rounds} rounds, load average {load:.1f}, {os.cpu_count()} CPUs")
-    print(f"{'command':<26}{'median s':>10}{'fastest s':>11}{'median CPU s':>14}")
+    print(f"{'command':<34}{'median s':>10}{'fastest s':>11}{'median CPU s':>14}")
     for name, measured in times.items():
         walls = [wall for wall, _ in measured]
         cpu = statistics.median(cpu for _, cpu in measured)
-        print(f"{name:<26}{statistics.median(walls):>10.3f}{min(walls):>11.3f}{cpu:>14.3f}")
+        print(f"{name:<34}{statistics.median(walls):>10.3f}{min(walls):>11.3f}{cpu:>14.3f}")
 
 
 if __name__ == "__main__":

@@ -11,13 +11,14 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, delete, insert, inspect, text, update
+from sqlalchemy import Table, create_engine, delete, insert, inspect, text, update
 from sqlalchemy.engine import URL, Engine
 from sqlalchemy.exc import DBAPIError
 
@@ -228,3 +229,88 @@ def _empty(engine: Engine) -> bool:
             # InnoDB keeps its counter after a DELETE; an ALTER sets it to max(id) + 1
             conn.exec_driver_sql(f"ALTER TABLE `{table_name}` AUTO_INCREMENT = 1")
     return True
+
+
+class ShopTemplates:
+    """Per backend, a database holding a shop built once per test process by ``build``.
+
+    ``build`` gets an engine on a database holding the empty schema and its URL, and fills
+    it. Tests do not use these databases: ``copy_shop`` copies one into the test's own.
+    ``close`` drops them.
+    """
+
+    def __init__(self, workdir: Path, build: Callable[[Engine, URL], None]) -> None:
+        self._workdir = workdir
+        self._build = build
+        self._stack = ExitStack()
+        self._engines: dict[str, Engine] = {}
+
+    def engine(self, backend: str) -> Engine:
+        """The engine on ``backend``'s shop, built on first use."""
+        if backend not in self._engines:
+            workdir = self._workdir / backend
+            workdir.mkdir(exist_ok=True)
+            engine, url = self._stack.enter_context(schema_engine(backend, workdir))
+            self._build(engine, url)
+            self._engines[backend] = engine
+        return self._engines[backend]
+
+    def close(self) -> None:
+        """Drop every database made here."""
+        self._engines.clear()
+        self._stack.close()
+
+
+def copy_shop(source: Engine, target: Engine) -> None:
+    """Copy every row of shopdb's tables from ``source`` into ``target``, on one backend.
+
+    ``target`` holds the empty schema (``SchemaDatabases.fresh``); afterwards it holds the
+    same rows as ``source`` and its id counters are past them, as if the rows had been
+    loaded there: a test gets a generated shop in a fraction of the time generating takes.
+    SQLite copies the whole file (the backup API), MariaDB inserts from the other database
+    on the same server, PostgreSQL streams each table through ``COPY`` in binary.
+    """
+    backend = source.dialect.name
+    if backend == "sqlite":
+        with source.connect() as src, target.connect() as dst:
+            src.connection.dbapi_connection.backup(dst.connection.dbapi_connection)  # type: ignore[union-attr]
+        return
+    tables = [t for t in metadata.sorted_tables if t.name != alembic_version.name]
+    if backend == "mysql":
+        database = source.url.database
+        with target.begin() as conn:
+            # the rows are a valid shop already; the category tree refers to itself
+            conn.exec_driver_sql("SET foreign_key_checks = 0")
+            for table in tables:
+                names = ", ".join(f"`{name}`" for name in _stored_columns(table))
+                conn.exec_driver_sql(
+                    f"INSERT INTO `{table.name}` ({names}) "
+                    f"SELECT {names} FROM `{database}`.`{table.name}`"
+                )
+            conn.exec_driver_sql("SET foreign_key_checks = 1")
+        return
+    with source.connect() as src, target.begin() as dst:
+        reader: Any = src.connection.dbapi_connection
+        writer: Any = dst.connection.dbapi_connection
+        for table in tables:
+            names = ", ".join(f'"{name}"' for name in _stored_columns(table))
+            with (
+                reader.cursor() as out,
+                out.copy(f'COPY "{table.name}" ({names}) TO STDOUT (FORMAT BINARY)') as rows,
+                writer.cursor() as into,
+                into.copy(f'COPY "{table.name}" ({names}) FROM STDIN (FORMAT BINARY)') as load,
+            ):
+                for block in rows:
+                    load.write(block)
+        counters = [
+            f"setval(pg_get_serial_sequence('{t.name}', '{t.autoincrement_column.name}'), "
+            f"coalesce((select max({t.autoincrement_column.name}) from {t.name}), 0) + 1, false)"
+            for t in tables
+            if t.autoincrement_column is not None
+        ]
+        dst.exec_driver_sql(f"SELECT {', '.join(counters)}")
+
+
+def _stored_columns(table: Table) -> list[str]:
+    """The columns a row is written with: not those the database computes."""
+    return [column.name for column in table.columns if column.computed is None]

@@ -9,11 +9,12 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
-
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+from typing import TYPE_CHECKING
 
 from shopdb.errors import ConfigError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
 
 ENV_DATABASE_URL = "SHOPDB_DATABASE_URL"
 DEFAULT_DATABASE_URL = "sqlite:///shopdb.sqlite3"
@@ -73,6 +74,10 @@ def parse_database_url(raw: str) -> URL:
     Raises:
         ConfigError: the URL is malformed or names a scheme shopdb does not support.
     """
+    # SQLAlchemy here, not at import: ``shopdb --help`` reads ENV_DATABASE_URL
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     text = raw.strip()
     shown = mask_password(raw)
     if "://" not in text:

@@ -9,12 +9,16 @@ between the backends is written here once.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from sqlalchemy import Insert, Table
-from sqlalchemy.dialects import mysql, postgresql, sqlite
-from sqlalchemy.engine import URL, Connection, Dialect, Engine
-from sqlalchemy.exc import DBAPIError
+if TYPE_CHECKING:
+    from sqlalchemy import Insert, Table
+    from sqlalchemy.dialects import postgresql, sqlite
+    from sqlalchemy.engine import URL, Connection, Dialect, Engine
+    from sqlalchemy.exc import DBAPIError
+
+# No SQLAlchemy at import: ``shopdb --help`` reads NAMES, and a backend's dialect module
+# (PostgreSQL's pulls in asyncio) is imported only when that backend compiles something.
 
 SQLITE = "sqlite"
 MYSQL = "mysql"
@@ -107,14 +111,22 @@ class Backend:
     def dialect(self) -> Dialect:
         """A SQLAlchemy dialect of this backend, for compiling without a connection."""
         if self.name == SQLITE:
+            from sqlalchemy.dialects import sqlite
+
             return sqlite.dialect()
         if self.name == MYSQL:
+            from sqlalchemy.dialects import mysql
+
             return mysql.dialect()
+        from sqlalchemy.dialects import postgresql
+
         return postgresql.dialect()  # type: ignore[no-untyped-call]
 
     def insert_or_ignore(self, table: Table) -> Insert:
         """An INSERT into ``table`` that skips a row whose primary key exists."""
         if self.upsert == "on_duplicate_key":
+            from sqlalchemy.dialects import mysql
+
             ins = mysql.insert(table)
             key = next(iter(table.primary_key.columns)).name
             return ins.on_duplicate_key_update({key: ins.inserted[key]})
@@ -124,6 +136,8 @@ class Backend:
         """An INSERT into ``table`` that adds the ``measures`` of a row whose primary key
         exists to the stored row's instead (a counter's upsert)."""
         if self.upsert == "on_duplicate_key":
+            from sqlalchemy.dialects import mysql
+
             my = mysql.insert(table)
             return my.on_duplicate_key_update({m: table.c[m] + my.inserted[m] for m in measures})
         ins = self._on_conflict_insert(table)
@@ -133,7 +147,13 @@ class Backend:
         )
 
     def _on_conflict_insert(self, table: Table) -> postgresql.Insert | sqlite.Insert:
-        return postgresql.insert(table) if self.name == POSTGRESQL else sqlite.insert(table)
+        if self.name == POSTGRESQL:
+            from sqlalchemy.dialects import postgresql
+
+            return postgresql.insert(table)
+        from sqlalchemy.dialects import sqlite
+
+        return sqlite.insert(table)
 
     def is_transient(self, exc: DBAPIError) -> bool:
         """Whether the database rolled the transaction back and asks for it to be run again."""
@@ -261,6 +281,8 @@ def backend_named(name: str) -> Backend:
 
 def backend_of(bind: Engine | Connection | Dialect | URL) -> Backend:
     """The backend an engine, connection, dialect or URL talks to."""
+    from sqlalchemy.engine import URL, Dialect  # loaded already: the caller holds one
+
     if isinstance(bind, URL):
         return backend_named(bind.get_backend_name())
     dialect = bind if isinstance(bind, Dialect) else bind.dialect

@@ -1,5 +1,8 @@
 """Fixtures for the lake tests: a generated shop per backend, and one Spark session.
 
+The shop is generated once per backend and test process and copied into each test's
+database (``dbservers.copy_shop``): generating it per test cost most of these tests' time.
+
 Spark starts once per test run (it takes tens of seconds on this machine) with its
 scratch and warehouse folders in the run's temporary folder. Without Java the Spark
 tests skip, saying so; under ``CI=true`` they fail instead.
@@ -15,11 +18,12 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import URL, Engine
 
 # the query tests' data sets are shared with these tests
 sys.path.insert(0, str(Path(__file__).parents[1] / "queries"))
 
+from dbservers import ShopTemplates, copy_shop
 from shopdb.cli import cli
 from shopdb.lake.layout import LakeError
 
@@ -27,11 +31,28 @@ GENERATE = ["generate", "--scale", "0.002", "--seed", "7", "--end", "2025-07-01"
 """A small generated shop: about 25,000 rows over two years."""
 
 
-@pytest.fixture
-def shop_engine(engine: Engine, db_url_text: str) -> Engine:
-    """An engine on a database holding the small generated shop, on each backend."""
-    result = CliRunner().invoke(cli, ["--db", db_url_text, *GENERATE])
+def _generate(_engine: Engine, url: URL) -> None:
+    db = url.render_as_string(hide_password=False)
+    result = CliRunner().invoke(cli, ["--db", db, *GENERATE])
     assert result.exit_code == 0, result.output
+
+
+@pytest.fixture(scope="session")
+def generated_shops(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ShopTemplates]:
+    """The small generated shop, generated once per backend and test process."""
+    shops = ShopTemplates(tmp_path_factory.mktemp("lake_shops"), _generate)
+    yield shops
+    shops.close()
+
+
+@pytest.fixture
+def shop_engine(backend: str, engine: Engine, generated_shops: ShopTemplates) -> Engine:
+    """An engine on a database holding the small generated shop, on each backend.
+
+    The database is the test's own (``engine``'s): the shop ``generate`` made once is
+    copied into it, so a test may write to it.
+    """
+    copy_shop(generated_shops.engine(backend), engine)
     return engine
 
 

@@ -26,6 +26,9 @@ from shopdb.lake.reading import run_lake_query
 from shopdb.lake.spark import SparkLake
 from shopdb.queries import QUERIES, run_query
 
+# one test process runs this module (``./dev test`` distributes with --dist loadgroup): one
+# Spark JVM per run instead of one per process, and the module's lakes built once
+pytestmark = pytest.mark.xdist_group("spark")
 GENERATE = ["generate", "--scale", "0.002", "--seed", "11", "--end", "2025-03-01", "--years", "1"]
 AS_OF = "2025-03-01"
 
