@@ -34,6 +34,7 @@ from shopdb.db.schema import order_items, orders
 from shopdb.db.types import Cents, Id, UtcDateTime
 from shopdb.lifecycle import RECOGNIZED_STATUSES
 from shopdb.rollups.buckets import day_index, month_index, month_of_day
+from shopdb.rollups.customer_days import customer_day_changed
 
 MAINTAIN_OPTION = "shopdb_rollups"
 """Execution option: ``False`` on an engine turns rollup maintenance off (benchmarks)."""
@@ -66,6 +67,7 @@ def order_status_changed(
     day = day_index(order.created_at)
     new_customers = {day: 0}
     old_first, new_first = _update_customer(conn, order, sign)
+    customer_day_changed(conn, order.user_id, order.created_at, sign, at)  # under its lock
     if old_first != new_first:
         # the customer's first recognized order moved: one fewer new customer on the old
         # day, one more on the new (the same day when both are)
