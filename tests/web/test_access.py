@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy.engine import URL, Engine
 
@@ -32,16 +34,48 @@ def test_every_page_asks_for_a_login(shop_url: URL) -> None:
             assert response.headers["location"].startswith("/login?next=")
 
 
+# who may open which page, written out by hand from the API's scope table (access.py)
+ALLOWED = {
+    "admin": set(PAGES) | {"/staff"},
+    "clerk": set(PAGES)
+    - {"/analytics/sales", "/analytics/customers", "/analytics/products"}
+    - {"/audit"},
+    "analyst": set(PAGES) - {"/audit"},
+}
+
+
 @pytest.mark.parametrize("role", ["admin", "clerk", "analyst"])
 def test_the_role_matrix(shop_url: URL, role: str) -> None:
     for client in client_for(shop_url, f"{role}@example.com"):
-        for path in PAGES:
-            assert client.get(path).status_code == 200, path
-        staff = client.get("/staff")
-        assert staff.status_code == (200 if role == "admin" else 403)
+        for path in (*PAGES, "/staff", "/analytics/query/top_customers.csv"):
+            expected = (
+                200 if path in ALLOWED[role] or (path.endswith(".csv") and role != "clerk") else 403
+            )
+            assert client.get(path).status_code == expected, path
         order = client.get("/orders/1").text
         assert ('data-action="pay"' in order) == (role != "analyst")
-        assert ('href="/staff"' in client.get("/").text) == (role == "admin")
+        home = client.get("/").text
+        assert ('href="/staff"' in home) == (role == "admin")
+        assert ('href="/audit"' in home) == (role == "admin")
+        assert ('href="/analytics/sales"' in home) == (role != "clerk")
+        # the clerk's overview is the work queue without the sales figures
+        assert ("data-kpi=" in home) == (role != "clerk")
+        assert 'data-ops="orders_to_pay"' in home
+
+
+def test_emails_are_masked_for_roles_without_customers_email(shop_url: URL) -> None:
+    shown = re.compile(r"<a href=\"/customers/\d+\">([^<>\s]+@[^<>\s]+)</a>")
+    for client in client_for(shop_url, "clerk@example.com"):
+        full = shown.findall(client.get("/orders").text)
+        exported = client.get("/orders.csv").text.splitlines()[1].split(",")
+    assert full and "***@" not in "".join(full) and "***@" not in exported[5]
+    for client in client_for(shop_url, "analyst@example.com"):
+        masked = shown.findall(client.get("/orders").text)
+        assert masked == [f"{e[0]}***@{e.split('@')[1]}" for e in full]
+        assert "@" not in client.get("/customers/1").text.split("<h1>")[1].split("***@")[0]
+        row = client.get("/orders.csv").text.splitlines()[1].split(",")
+        assert row[:5] == exported[:5]
+        assert row[5] == f"{exported[5][0]}***@{exported[5].split('@')[1]}"
 
 
 def test_only_admins_create_and_disable_staff(small_shop: Engine, shop_url: URL) -> None:

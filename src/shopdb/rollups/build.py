@@ -23,12 +23,14 @@ from shopdb.db.backend import MYSQL, POSTGRESQL, backend_name, backend_of
 from shopdb.db.rollup_schema import (
     FOLDED_TABLES,
     ROLLUP_TABLES,
+    customer_day_deltas,
     customer_sales,
     product_sales_daily,
     product_sales_monthly,
     rollup_deltas,
     sales_daily,
 )
+from shopdb.db.rollup_schema import customer_days as customer_days_table
 from shopdb.queries.sqlfiles import load_sql
 from shopdb.rollups import customer_days
 from shopdb.services._tx import run_in_transaction
@@ -241,7 +243,7 @@ def status(engine: Engine) -> list[RollupStatus]:
                 )
             )
         # customer_days folds a change log of its own
-        table, log = customer_days.customer_days, customer_days.customer_day_deltas
+        table, log = customer_days_table, customer_day_deltas
         rows = conn.execute(select(func.count()).select_from(table)).scalar_one()
         waiting, first = conn.execute(select(func.count(), func.min(log.c.created_at))).one()
         out.append(RollupStatus(table.name, int(rows), int(waiting), first))

@@ -119,4 +119,3 @@ def fold(conn: Connection) -> int:
         ],
     )
     return len(rows)
-

@@ -14,7 +14,7 @@ from shopdb.errors import ShopError
 from shopdb.services.staff import create_staff, disable_staff, list_staff
 from shopdb.web.render import Timings, render
 from shopdb.web.routing import PageRoute, status_for
-from shopdb.web.security import ADMIN_ROLES, check_csrf, current_staff, require_role
+from shopdb.web.security import check_csrf, current_staff
 
 router = APIRouter(route_class=PageRoute)
 
@@ -22,7 +22,7 @@ router = APIRouter(route_class=PageRoute)
 @router.get("/audit")
 def audit_page(request: Request) -> Response:
     """Every integrity check, run now in one read-only snapshot, with what it found."""
-    staff = current_staff(request)
+    staff = current_staff(request, "audit:read")
     timings = Timings()
     with timings.measure("checks"):
         results = run_checks(request.app.state.engine)
@@ -35,8 +35,7 @@ def audit_page(request: Request) -> Response:
 
 
 def _staff_page(request: Request, error: str | None, status: int = 200) -> Response:
-    staff = current_staff(request)
-    require_role(staff, ADMIN_ROLES, "manage staff accounts")
+    staff = current_staff(request, "staff:admin")
     context = {
         "title": "Staff",
         "accounts": list_staff(request.app.state.engine),
@@ -64,8 +63,7 @@ def staff_create(
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     """Create an account (admins only)."""
-    staff = current_staff(request)
-    require_role(staff, ADMIN_ROLES, "manage staff accounts")
+    current_staff(request, "staff:admin")
     check_csrf(request, csrf_token)
     engine: Engine = request.app.state.engine
     try:
@@ -82,8 +80,7 @@ def staff_disable(
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     """Disable an account (admins only; not one's own)."""
-    staff = current_staff(request)
-    require_role(staff, ADMIN_ROLES, "manage staff accounts")
+    staff = current_staff(request, "staff:admin")
     check_csrf(request, csrf_token)
     if email.strip().lower() == staff.email:
         return _staff_page(request, "you cannot disable your own account", 409)
