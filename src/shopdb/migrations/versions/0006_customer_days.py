@@ -1,5 +1,6 @@
 """The customer_days rollup (distinct and returning customers of any range of days, for
-the dashboard's headline figures) and its change log, filled from the data present.
+the dashboard's headline figures) and its change log, filled from the data present; the
+refunds-by-date index covers the amount.
 
 Revision ID: 0006
 Revises: 0005
@@ -48,8 +49,16 @@ def upgrade() -> None:
             "prev_day_index < day_index", name=op.f("ck_customer_days_prev_day_before_day")
         ),
         sa.PrimaryKeyConstraint("day_index", "prev_day_index", name=op.f("pk_customer_days")),
+        sqlite_with_rowid=False,
         **_MYSQL,
     )
+    op.create_index(
+        op.f("ix_payments_status_refunded_at_amount_cents"),
+        "payments",
+        ["status", "refunded_at", "amount_cents"],
+        unique=False,
+    )
+    op.drop_index(op.f("ix_payments_status_refunded_at"), table_name="payments")
     from shopdb.db.backend import backend_name
     from shopdb.queries.sqlfiles import load_sql
 
@@ -58,5 +67,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.create_index(
+        op.f("ix_payments_status_refunded_at"), "payments", ["status", "refunded_at"], unique=False
+    )
+    op.drop_index(op.f("ix_payments_status_refunded_at_amount_cents"), table_name="payments")
     op.drop_table("customer_days")
     op.drop_table("customer_day_deltas")
