@@ -212,7 +212,9 @@ def _customer_days(n: int) -> dict[str, Any]:
 
 
 def _customer_day_deltas(n: int) -> dict[str, Any]:
-    return dict(delta_id=n, day_index=19_782, prev_day_index=19_700, customer_count=1, created_at=T0)
+    return dict(
+        delta_id=n, day_index=19_782, prev_day_index=19_700, customer_count=1, created_at=T0
+    )
 
 
 ROWS = {
