@@ -29,6 +29,23 @@ CREATE TABLE categories (
 
 CREATE INDEX ix_categories_parent_id ON categories (parent_id);
 
+CREATE TABLE customer_day_deltas (
+	delta_id BIGSERIAL NOT NULL, 
+	day_index INTEGER NOT NULL, 
+	prev_day_index INTEGER NOT NULL, 
+	customer_count BIGINT NOT NULL, 
+	created_at TIMESTAMP WITHOUT TIME ZONE NOT NULL, 
+	CONSTRAINT pk_customer_day_deltas PRIMARY KEY (delta_id)
+);
+
+CREATE TABLE customer_days (
+	day_index INTEGER NOT NULL, 
+	prev_day_index INTEGER NOT NULL, 
+	customer_count BIGINT NOT NULL, 
+	CONSTRAINT pk_customer_days PRIMARY KEY (day_index, prev_day_index), 
+	CONSTRAINT ck_customer_days_prev_day_before_day CHECK (prev_day_index < day_index)
+);
+
 CREATE TABLE customer_sales (
 	user_id BIGINT NOT NULL, 
 	order_count BIGINT NOT NULL, 
@@ -301,7 +318,7 @@ CREATE TABLE payments (
 
 CREATE INDEX ix_payments_order_id_status ON payments (order_id, status);
 
-CREATE INDEX ix_payments_status_refunded_at ON payments (status, refunded_at);
+CREATE INDEX ix_payments_status_refunded_at_amount_cents ON payments (status, refunded_at, amount_cents);
 
 CREATE TABLE shipments (
 	shipment_id BIGSERIAL NOT NULL, 
@@ -318,4 +335,4 @@ CREATE TABLE shipments (
 	CONSTRAINT fk_shipments_order_id FOREIGN KEY(order_id) REFERENCES orders (order_id) ON DELETE CASCADE
 );
 
-INSERT INTO alembic_version (version_num) VALUES ('0006');
+INSERT INTO alembic_version (version_num) VALUES ('0007');

@@ -4,7 +4,7 @@ One table for every front end: each API route declares the one scope it needs, a
 dashboard's staff accounts take the same roles. A role holds exactly the scopes listed
 here; there is no other grant.
 
-- **admin**: everything, including API keys, deletes and the audit.
+- **admin**: everything, including API keys, staff accounts, deletes and the audit.
 - **clerk**: the shop's daily work: catalogue, stock, customers, orders and their actions.
 - **analyst**: read-only: the catalogue, orders, the event feed, analytics and exports;
   customers' emails are masked (the analyst lacks ``customers:email``).
@@ -30,6 +30,7 @@ SCOPES: MappingProxyType[str, str] = MappingProxyType(
         "shop:delete": "delete customers, categories and products",
         "audit:read": "run the integrity audit",
         "keys:admin": "create, list and revoke API keys",
+        "staff:admin": "create, list and disable the dashboard's staff accounts",
     }
 )
 """Every scope, with what it allows."""

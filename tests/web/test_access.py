@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy.engine import URL, Engine
 
@@ -32,16 +34,48 @@ def test_every_page_asks_for_a_login(shop_url: URL) -> None:
             assert response.headers["location"].startswith("/login?next=")
 
 
+# who may open which page, written out by hand from the API's scope table (access.py)
+ALLOWED = {
+    "admin": set(PAGES) | {"/staff", "/keys"},
+    "clerk": set(PAGES)
+    - {"/analytics/sales", "/analytics/customers", "/analytics/products"}
+    - {"/audit"},
+    "analyst": set(PAGES) - {"/audit"},
+}
+
+
 @pytest.mark.parametrize("role", ["admin", "clerk", "analyst"])
 def test_the_role_matrix(shop_url: URL, role: str) -> None:
     for client in client_for(shop_url, f"{role}@example.com"):
-        for path in PAGES:
-            assert client.get(path).status_code == 200, path
-        staff = client.get("/staff")
-        assert staff.status_code == (200 if role == "admin" else 403)
+        for path in (*PAGES, "/staff", "/keys", "/analytics/query/top_customers.csv"):
+            expected = (
+                200 if path in ALLOWED[role] or (path.endswith(".csv") and role != "clerk") else 403
+            )
+            assert client.get(path).status_code == expected, path
         order = client.get("/orders/1").text
         assert ('data-action="pay"' in order) == (role != "analyst")
-        assert ('href="/staff"' in client.get("/").text) == (role == "admin")
+        home = client.get("/").text
+        assert ('href="/staff"' in home) == (role == "admin")
+        assert ('href="/audit"' in home) == (role == "admin")
+        assert ('href="/analytics/sales"' in home) == (role != "clerk")
+        # the clerk's overview is the work queue without the sales figures
+        assert ("data-kpi=" in home) == (role != "clerk")
+        assert 'data-ops="orders_to_pay"' in home
+
+
+def test_emails_are_masked_for_roles_without_customers_email(shop_url: URL) -> None:
+    shown = re.compile(r"<a href=\"/customers/\d+\">([^<>\s]+@[^<>\s]+)</a>")
+    for client in client_for(shop_url, "clerk@example.com"):
+        full = shown.findall(client.get("/orders").text)
+        exported = client.get("/orders.csv").text.splitlines()[1].split(",")
+    assert full and "***@" not in "".join(full) and "***@" not in exported[5]
+    for client in client_for(shop_url, "analyst@example.com"):
+        masked = shown.findall(client.get("/orders").text)
+        assert masked == [f"{e[0]}***@{e.split('@')[1]}" for e in full]
+        assert "@" not in client.get("/customers/1").text.split("<h1>")[1].split("***@")[0]
+        row = client.get("/orders.csv").text.splitlines()[1].split(",")
+        assert row[:5] == exported[:5]
+        assert row[5] == f"{exported[5][0]}***@{exported[5].split('@')[1]}"
 
 
 def test_only_admins_create_and_disable_staff(small_shop: Engine, shop_url: URL) -> None:
@@ -163,3 +197,37 @@ def test_the_next_page_after_login_stays_on_this_site(shop_url: URL) -> None:
             follow_redirects=False,
         )
         assert response.headers["location"] == "/"
+
+
+def test_admins_create_list_and_revoke_api_keys(small_shop: Engine, shop_url: URL) -> None:
+    from shopdb.services.api_keys import authenticate, list_api_keys
+
+    for clerk in client_for(shop_url, "clerk@example.com"):
+        assert clerk.get("/keys").status_code == 403
+        token = csrf_of(clerk.get("/orders").text)
+        refused = clerk.post("/keys", data={"role": "admin", "csrf_token": token})
+        assert refused.status_code == 403
+    assert list_api_keys(small_shop) == []
+    for admin in client_for(shop_url, "admin@example.com"):
+        page = admin.get("/keys")
+        assert page.status_code == 200 and "No API key yet." in page.text
+        token = csrf_of(page.text)
+        bad = admin.post("/keys", data={"role": "owner", "csrf_token": token})
+        assert bad.status_code == 400 and "Refused:" in bad.text
+        assert list_api_keys(small_shop) == []  # nothing written
+        made = admin.post("/keys", data={"role": "analyst", "label": "BI", "csrf_token": token})
+        assert made.status_code == 200 and made.headers["cache-control"] == "no-store"
+        secret = re.findall(r'id="new-key"[^>]* value="(shopdb_[A-Za-z0-9_-]+)"', made.text)
+        assert len(secret) == 1
+        key = authenticate(small_shop, secret[0])  # the API's own check of a key
+        assert key is not None and key.role == "analyst" and key.label == "BI"
+        listed = admin.get("/keys").text
+        assert secret[0] not in listed and f'data-api-key-id="{key.api_key_id}"' in listed
+        gone = admin.post(f"/keys/{key.api_key_id}/revoke", data={"csrf_token": token})
+        assert gone.status_code == 200 and "Key revoked." in gone.text
+        assert authenticate(small_shop, secret[0]) is None
+        missing = admin.post("/keys/999999/revoke", data={"csrf_token": token})
+        assert missing.status_code == 404
+        forged = admin.post("/keys", data={"role": "clerk", "csrf_token": "forged"})
+        assert forged.status_code == 403
+    assert [k.role for k in list_api_keys(small_shop)] == ["analyst"]

@@ -124,5 +124,11 @@ CHECKS: tuple[Check, ...] = (
         "Each customer_sales row equals its customer's recognized orders: count, spend, "
         "first and last order.",
     ),
+    Check(
+        "rollup_customer_days",
+        "customer_days plus its unfolded customer_day_deltas counts, for each day and "
+        "earlier day, the customers with a recognized order that day whose previous one "
+        "was on that earlier day.",
+    ),
 )
 """Every check, in the order ``shopdb check`` runs and lists them."""

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 
 from shopdb.cli import lake_cmds
 from shopdb.cli.base import ShopContext, pass_shop
+from shopdb.cli.schema_cmds import kept_line
 from shopdb.cli.signals import terminate_as_interrupt
 from shopdb.datagen.params import DEFAULT_YEARS, GenParams, make_params, parse_end
 from shopdb.datagen.scale import expected_rows, parse_scale
@@ -182,7 +183,7 @@ def demo_command(shop: ShopContext, /, report_path: str, yes: bool, **options: o
     engine = shop.engine(create=True)
     with generation_lock(engine):
         _confirm_replace(engine, yes)
-        _reset(engine)
+        staff = _reset(engine)
         result = _run(engine, params, int(options["jobs"]))  # type: ignore[call-overload]
     _print_summary(shop_summary(engine), result, params)
     headline = write_report(engine, Path(report_path))
@@ -190,15 +191,25 @@ def demo_command(shop: ShopContext, /, report_path: str, yes: bool, **options: o
     for line in headline.lines():
         click.echo(f"  {line}")
     click.echo(f"\n{realism_report(EngineSource(engine)).summary()} (shopdb realism)")
+    account = (
+        f"log in with a staff account kept from before ({staff}), or create one with"
+        if staff
+        else "create an account with"
+    )
     click.echo(
-        "\nthe dashboard: create an account with\n"
+        f"\nthe dashboard: {account}\n"
         "  ./dev shopdb staff create you@example.com --role admin\n"
         "then run ./dev serve and open http://127.0.0.1:8000/ in a browser"
     )
 
 
-def _reset(engine: Engine) -> None:
-    admin.reset_schema(engine)
+def _reset(engine: Engine) -> int:
+    """Replace the schema, keeping staff accounts and API keys; return the staff kept."""
+    kept = admin.reset_schema(engine)
+    line = kept_line(kept)
+    if line:
+        click.echo(line, err=True)
+    return kept.get("staff_accounts", 0)
 
 
 def _run(engine: Engine, params: GenParams, jobs: int) -> GenerationResult:

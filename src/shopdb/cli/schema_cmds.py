@@ -28,18 +28,37 @@ def init(shop: ShopContext) -> None:
         )
 
 
+def kept_line(kept: dict[str, int]) -> str | None:
+    """``kept 2 staff accounts and 1 API key`` for a reset's kept rows, or None."""
+    staff, keys = kept.get("staff_accounts", 0), kept.get("api_keys", 0)
+    if not staff and not keys:
+        return None
+    return f"kept {staff} staff account{'s' * (staff != 1)} and {keys} API key{'s' * (keys != 1)}"
+
+
 @click.command()
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option(
+    "--drop-access",
+    is_flag=True,
+    help="Drop the staff accounts and API keys too (kept by default).",
+)
 @pass_shop
-def reset(shop: ShopContext, yes: bool) -> None:
-    """Drop shopdb's tables and create them empty (other tables stay)."""
+def reset(shop: ShopContext, yes: bool, drop_access: bool) -> None:
+    """Drop shopdb's tables and create them empty (other tables stay).
+
+    Staff accounts and API keys are kept, with their ids, unless --drop-access; every
+    other shopdb table (the shop's data, rollups, idempotency and action keys) is emptied.
+    """
     if not yes:
         if not sys.stdin.isatty():
             raise click.ClickException("reset deletes all shop data: pass --yes to confirm")
         click.confirm(f"Delete all shop data in {_where(shop)}?", abort=True)
     engine = shop.engine(create=True)
-    admin.reset_schema(engine)
+    kept = admin.reset_schema(engine, keep_access=not drop_access)
     click.echo(f"reset {len(admin.SHOP_TABLES)} tables in {_where(shop)}")
+    line = kept_line(kept)
+    click.echo(line if line else "no staff account or API key to keep")
 
 
 @click.command()

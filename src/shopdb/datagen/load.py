@@ -25,11 +25,12 @@ import tempfile
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Index, Integer, text
+from sqlalchemy import CheckConstraint, Index
 from sqlalchemy.engine import Connection, Engine
 
 from shopdb.datagen.convert import csv_bytes, python_columns
 from shopdb.datagen.frames import Frame
+from shopdb.db.admin import move_id_sequence
 from shopdb.db.backend import Backend, backend_of
 from shopdb.db.schema import DATA_TABLES, generation_runs
 from shopdb.errors import ShopError
@@ -237,13 +238,5 @@ def _send(conn: Connection, prepared: Prepared) -> None:
 def reset_sequences(conn: Connection) -> None:
     """Move each PostgreSQL id sequence past the largest id in its table."""
     for table in (*DATA_TABLES, generation_runs):
-        keys = list(table.primary_key.columns)
-        if len(keys) != 1 or table.name == "inventory" or not isinstance(keys[0].type, Integer):
-            continue
-        name, key = table.name, keys[0].name
-        conn.execute(
-            text(
-                f"select setval(pg_get_serial_sequence('{name}', '{key}'), "
-                f"coalesce((select max({key}) from {name}), 0) + 1, false)"
-            )
-        )
+        if table.name != "inventory":
+            move_id_sequence(conn, table)

@@ -22,12 +22,13 @@ from sqlalchemy import delete
 
 from shopdb.datagen.frames import NULL, Array, Frame, Labels
 from shopdb.datagen.load import BulkSession, write_frame
-from shopdb.db.rollup_schema import ROLLUP_TABLES
+from shopdb.db.rollup_schema import NO_EARLIER_DAY, ROLLUP_TABLES
 from shopdb.lifecycle import RECOGNIZED_STATUSES
 from shopdb.rollups.spans import ALL_TIME
 
 DAY_S = 86_400
 _PRODUCT_BITS = 32
+_DAY_BITS = 32  # day indexes and (prev day + 1) fit in 32 bits until year 11 million
 """A (day, product) or (month, product) key is ``bucket << 32 | product``."""
 
 
@@ -110,6 +111,7 @@ class RollupCollector:
             self._product_yearly(monthly),
             self._product_total(daily),
             *self._customers_and_days(daily),
+            self._customer_days(),
         ]
         self.seconds += perf_counter() - started
         return out
@@ -195,6 +197,14 @@ class RollupCollector:
             {"product_id": keys, "order_count": count, "units": units, "revenue_cents": revenue},
         )
 
+    def _customer_days(self) -> Frame:
+        parts = self._order_parts
+        created, user = (
+            np.concatenate([p[i] for p in parts]) if parts else np.zeros(0, np.int64)
+            for i in range(2)
+        )
+        return _customer_days_of(created, user)
+
     def _customers_and_days(self, daily: Frame) -> tuple[Frame, Frame]:
         parts = self._order_parts
         created, user, total = (
@@ -238,6 +248,26 @@ class RollupCollector:
                 "new_customer_count": _on_days(day, new_day, new),
             },
         )
+
+
+def _customer_days_of(created: Array, user: Array) -> Frame:
+    """``customer_days``' rows: per day and the customer's previous day with a recognized
+    order (``NO_EARLIER_DAY`` for a first), how many customers ordered that day."""
+    pairs = np.unique((user << _DAY_BITS) | (created // DAY_S))  # by customer, then day
+    customer = pairs >> _DAY_BITS
+    day = pairs & ((1 << _DAY_BITS) - 1)
+    prev = np.full(len(day), NO_EARLIER_DAY, dtype=np.int64)
+    prev[1:] = day[:-1]
+    prev[1:][customer[1:] != customer[:-1]] = NO_EARLIER_DAY
+    keys, (count,) = group_sums((day << _DAY_BITS) | (prev + 1), np.ones_like(day))
+    return Frame(
+        "customer_days",
+        {
+            "day_index": keys >> _DAY_BITS,
+            "prev_day_index": (keys & ((1 << _DAY_BITS) - 1)) - 1,
+            "customer_count": count,
+        },
+    )
 
 
 def _on_days(days: Array, keys: Array, values: Array) -> Array:

@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
-from sqlalchemy import insert, inspect, select, update
+from sqlalchemy import Integer, Table, insert, inspect, select, text, update
 from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.schema import CreateIndex, CreateTable
 
 from shopdb.db.backend import backend_of
-from shopdb.db.schema import SCHEMA_VERSION, alembic_version, categories, metadata
+from shopdb.db.schema import (
+    SCHEMA_VERSION,
+    alembic_version,
+    api_keys,
+    categories,
+    metadata,
+    staff_accounts,
+)
 from shopdb.errors import SchemaError
 
 SHOP_TABLES = tuple(metadata.tables)
+
+ACCESS_TABLES = (staff_accounts, api_keys)
+"""Who may come in: a reset keeps these rows, as a user who re-generates the shop expects
+to log in again with the same account and key. Everything else (the shop's data, the
+rollups, idempotency records and action keys, which name the old shop's rows) goes."""
 
 
 def existing_shop_tables(conn: Connection) -> list[str]:
@@ -69,10 +81,55 @@ def drop_schema(engine: Engine) -> None:
         metadata.drop_all(conn, checkfirst=True)
 
 
-def reset_schema(engine: Engine) -> None:
-    """Drop shopdb's tables and create them empty again."""
+def reset_schema(engine: Engine, *, keep_access: bool = True) -> dict[str, int]:
+    """Drop shopdb's tables and create them empty again, keeping ``ACCESS_TABLES``' rows
+    (with their ids, so sessions and keys stay valid) unless ``keep_access`` is False.
+
+    Returns how many rows of each access table were kept. The rows are read before the
+    drop and written back in one transaction after it: if that fails, the schema is
+    empty and the accounts are gone, as after a reset without keeping them.
+    """
+    kept = _read_access(engine) if keep_access else {}
     drop_schema(engine)
     init_schema(engine)
+    with engine.begin() as conn:
+        for table in ACCESS_TABLES:
+            rows = kept.get(table.name, [])
+            if rows:
+                conn.execute(insert(table), rows)
+                move_id_sequence(conn, table)
+    return {name: len(rows) for name, rows in kept.items()}
+
+
+def _read_access(engine: Engine) -> dict[str, list[dict[str, object]]]:
+    """The access tables' rows, for each one present with every column this version has."""
+    out: dict[str, list[dict[str, object]]] = {}
+    with engine.connect() as conn:
+        present = set(existing_shop_tables(conn))
+        for table in ACCESS_TABLES:
+            if table.name not in present:
+                continue
+            columns = {c["name"] for c in inspect(conn).get_columns(table.name)}
+            if set(table.c.keys()) <= columns:
+                out[table.name] = [dict(r) for r in conn.execute(select(table)).mappings()]
+    return out
+
+
+def move_id_sequence(conn: Connection, table: Table) -> None:
+    """PostgreSQL: move the table's id sequence past its largest id (after rows were
+    written with explicit ids); nothing on backends that take the next id from the data."""
+    keys = list(table.primary_key.columns)
+    if not backend_of(conn).resets_sequences or len(keys) != 1:
+        return
+    if not isinstance(keys[0].type, Integer):
+        return
+    name, key = table.name, keys[0].name
+    conn.execute(
+        text(
+            f"select setval(pg_get_serial_sequence('{name}', '{key}'), "
+            f"coalesce((select max({key}) from {name}), 0) + 1, false)"
+        )
+    )
 
 
 def schema_version(conn: Connection) -> str | None:

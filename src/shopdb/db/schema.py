@@ -39,7 +39,7 @@ from shopdb.lifecycle import (
 )
 from shopdb.limits import MAX_PRICE_CENTS, MAX_QUANTITY, MAX_STOCK, MAX_TOTAL_CENTS
 
-SCHEMA_VERSION = "0006"
+SCHEMA_VERSION = "0007"
 """The schema's revision, stored in ``alembic_version``: the newest Alembic revision in
 ``shopdb/migrations/versions`` (a test keeps the two equal)."""
 
@@ -222,8 +222,9 @@ payments = Table(
         name="refunded_at_only_if_refunded",
     ),
     Index(None, "order_id", "status"),
-    # the refunds of a date range (the dashboard's refunds figure), without a scan
-    Index(None, "status", "refunded_at"),
+    # the refunds of a date range and their amounts (the dashboard's refunds figure)
+    # from the index alone: a row look-up per refund cost 88 ms for 30 days at SF 1
+    Index(None, "status", "refunded_at", "amount_cents"),
     **_MYSQL,
 )
 

@@ -43,6 +43,7 @@ ROLLUP_ANSWERS: dict[str, Callable[[Mapping[str, Any]], bool]] = {
     "repeat_purchase_rate": _all_history,
     "customer_lifetime_value": _all_history,
     "sales_over_time": _whole_days,
+    "dashboard_kpis": _whole_days,
 }
 """Query name -> whether its rollup form answers these bound values exactly."""
 

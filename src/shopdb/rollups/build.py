@@ -17,11 +17,15 @@ from sqlalchemy.engine import Connection, Engine
 
 from shopdb.db.backend import backend_name, backend_of
 from shopdb.db.rollup_schema import (
+    FOLDED_TABLES,
     ROLLUP_TABLES,
+    customer_day_deltas,
     customer_sales,
     rollup_deltas,
 )
+from shopdb.db.rollup_schema import customer_days as customer_days_table
 from shopdb.queries.sqlfiles import load_sql
+from shopdb.rollups import customer_days
 from shopdb.rollups.fold import add_deltas
 from shopdb.services._tx import run_in_transaction
 
@@ -32,6 +36,7 @@ REBUILD_ORDER = (
     "product_sales_total",
     "customer_sales",
     "sales_daily",
+    "customer_days",
 )
 """Each rollup's rebuild statement, in an order where each reads only finished ones."""
 
@@ -85,7 +90,7 @@ def refresh(engine: Engine) -> int:
         count = run_in_transaction(engine, _fold_batch)
         folded += count
         if count < FOLD_BATCH:
-            return folded
+            return folded + customer_days.refresh(engine)
 
 
 def _fold_batch(conn: Connection) -> int:
@@ -134,7 +139,7 @@ def status(engine: Engine) -> list[RollupStatus]:
             select(func.count(), func.min(rollup_deltas.c.created_at))
         ).one()
         out = []
-        for table in ROLLUP_TABLES[1:]:
+        for table in (*FOLDED_TABLES, customer_sales):
             rows = conn.execute(select(func.count()).select_from(table)).scalar_one()
             folded = table is not customer_sales
             out.append(
@@ -145,4 +150,9 @@ def status(engine: Engine) -> list[RollupStatus]:
                     oldest if folded else None,
                 )
             )
+        # customer_days folds a change log of its own
+        table, log = customer_days_table, customer_day_deltas
+        rows = conn.execute(select(func.count()).select_from(table)).scalar_one()
+        waiting, first = conn.execute(select(func.count(), func.min(log.c.created_at))).one()
+        out.append(RollupStatus(table.name, int(rows), int(waiting), first))
     return out

@@ -50,6 +50,7 @@ from shopdb.db.schema import order_items, orders
 from shopdb.db.types import Cents, Id, UtcDateTime
 from shopdb.lifecycle import RECOGNIZED_STATUSES
 from shopdb.rollups.buckets import day_index, month_index, month_of_day
+from shopdb.rollups.customer_days import customer_day_changed
 from shopdb.rollups.fold import add_deltas
 
 MAINTAIN_OPTION = "shopdb_rollups"
@@ -90,6 +91,7 @@ def order_status_changed(
     day = day_index(order.created_at)
     new_customers = {day: 0}
     firsts = _update_customer(conn, order, sign)
+    customer_day_changed(conn, order.user_id, order.created_at, sign, at)  # under its lock
     if firsts is not None and firsts[0] != firsts[1]:
         # the customer's first recognized order moved: one fewer new customer on the old
         # day, one more on the new (the same day when both are)

@@ -47,7 +47,7 @@ def _category(request: Request) -> int | None:
 @router.get("/analytics/{page}")
 def analytics_page(request: Request, page: str) -> Response:
     """One analytics page: a card per query, each failing on its own."""
-    staff = current_staff(request)
+    staff = current_staff(request, "analytics:read")
     if page not in PAGES:
         raise NotFound(f"no analytics page {page!r}: use one of {', '.join(PAGES)}")
     engine: Engine = request.app.state.engine
@@ -91,7 +91,7 @@ def _spec(name: str) -> ChartSpec:
 @router.get("/analytics/query/{name}.csv")
 def query_csv(request: Request, name: str) -> Response:
     """A query's rows for the page's range, as CSV."""
-    current_staff(request)
+    current_staff(request, "analytics:read")
     engine: Engine = request.app.state.engine
     view = read_view(dict(request.query_params), shop_today(engine), DEFAULT_RANGE)
     result = _run(engine, _spec(name), view, _category(request))
@@ -105,7 +105,7 @@ def query_csv(request: Request, name: str) -> Response:
 @router.get("/analytics/query/{name}.png")
 def query_png(request: Request, name: str) -> Response:
     """A query's chart for the page's range, as PNG."""
-    current_staff(request)
+    current_staff(request, "analytics:read")
     engine: Engine = request.app.state.engine
     view = read_view(dict(request.query_params), shop_today(engine), DEFAULT_RANGE)
     spec = _spec(name)

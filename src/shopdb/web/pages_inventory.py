@@ -20,7 +20,7 @@ from shopdb.web.actions import new_action_key, run_once
 from shopdb.web.pages_overview import shop_today
 from shopdb.web.render import Timings, render
 from shopdb.web.routing import PageRoute, status_for
-from shopdb.web.security import ACTING_ROLES, check_csrf, current_staff, require_role
+from shopdb.web.security import check_csrf, current_staff
 
 router = APIRouter(route_class=PageRoute)
 
@@ -47,7 +47,7 @@ def _category(raw: str | None) -> int | None:
 @router.get("/inventory")
 def inventory_page(request: Request) -> Response:
     """Products with stock, lowest above their reorder level first, with sparklines."""
-    staff = current_staff(request)
+    staff = current_staff(request, "catalog:read")
     engine: Engine = request.app.state.engine
     params = dict(request.query_params)
     timings = Timings()
@@ -93,7 +93,7 @@ def _product_context(engine: Engine, product_id: int) -> dict[str, object]:
 @router.get("/inventory/{product_id}")
 def product_page(request: Request, product_id: int, done: str | None = None) -> Response:
     """One product: stock, price, 26 weeks of sales, restock form, movement ledger."""
-    staff = current_staff(request)
+    staff = current_staff(request, "catalog:read")
     context = _product_context(request.app.state.engine, product_id)
     notice = {
         "restock": "Restocked.",
@@ -113,8 +113,7 @@ def restock_action(
     action_key: Annotated[str, Form()] = "",
 ) -> Response:
     """Add units to a product's stock (a ``receipt`` movement), once per form."""
-    staff = current_staff(request)
-    require_role(staff, ACTING_ROLES, "restock products")
+    staff = current_staff(request, "catalog:write")
     check_csrf(request, csrf_token)
     engine: Engine = request.app.state.engine
     try:
@@ -142,7 +141,7 @@ def restock_action(
 @router.get("/customers")
 def customers_page(request: Request, q: str | None = None) -> Response:
     """Best customers by lifetime value, and a search by email or id."""
-    staff = current_staff(request)
+    staff = current_staff(request, "customers:read")
     engine: Engine = request.app.state.engine
     term = (q or "").strip()
     if term:
@@ -159,7 +158,7 @@ def customers_page(request: Request, q: str | None = None) -> Response:
 @router.get("/customers/{user_id}")
 def customer_page(request: Request, user_id: int, after: str | None = None) -> Response:
     """One customer: details, lifetime value, their orders (newest first)."""
-    staff = current_staff(request)
+    staff = current_staff(request, "customers:read")
     engine: Engine = request.app.state.engine
     customer = get_customer(engine, user_id)
     page = search_orders(engine, OrderFilter(user_id=user_id), cursor=after)

@@ -27,7 +27,7 @@ from shopdb.services.order_search import SORTS, OrderFilter, iter_orders, search
 from shopdb.web.actions import new_action_key, parse_amount, run_once
 from shopdb.web.render import Timings, render
 from shopdb.web.routing import PageRoute, status_for
-from shopdb.web.security import ACTING_ROLES, check_csrf, current_staff, require_role
+from shopdb.web.security import check_csrf, current_staff, shown_email
 
 router = APIRouter(route_class=PageRoute)
 
@@ -89,7 +89,7 @@ def _query_without(params: dict[str, str], *drop: str) -> str:
 @router.get("/orders")
 def orders_page(request: Request) -> Response:
     """The orders table: filters, search, sort, keyset pages."""
-    staff = current_staff(request)
+    staff = current_staff(request, "orders:read")
     params = dict(request.query_params)
     sort = params.get("sort") or "newest"
     timings = Timings()
@@ -113,7 +113,7 @@ def orders_page(request: Request) -> Response:
 @router.get("/orders.csv")
 def orders_csv(request: Request) -> Response:
     """Every order the filters match, as CSV (not paginated)."""
-    current_staff(request)
+    staff = current_staff(request, "orders:read")
     params = dict(request.query_params)
     flt = read_filter(params)
     sort = params.get("sort") or "newest"
@@ -132,7 +132,7 @@ def orders_csv(request: Request) -> Response:
                     row.status,
                     row.total_cents,
                     row.user_id,
-                    row.email,
+                    shown_email(staff, row.email),
                 ]
             )
             if out.tell() > 65536:
@@ -165,7 +165,7 @@ def _order_context(engine: Engine, order_id: int) -> dict[str, Any]:
 @router.get("/orders/{order_id}")
 def order_page(request: Request, order_id: int, done: str | None = None) -> Response:
     """One order: items, payments, shipment, status timeline, allowed actions."""
-    staff = current_staff(request)
+    staff = current_staff(request, "orders:read")
     timings = Timings()
     with timings.measure("order"):
         context = _order_context(request.app.state.engine, order_id)
@@ -194,8 +194,7 @@ def order_action(
     carrier: Annotated[str, Form(max_length=64)] = "postal",
 ) -> Response:
     """Pay, ship, deliver, cancel or refund an order through its service, once."""
-    staff = current_staff(request)
-    require_role(staff, ACTING_ROLES, "change orders")
+    staff = current_staff(request, "orders:write")
     check_csrf(request, csrf_token)
     engine: Engine = request.app.state.engine
     calls = {

@@ -14,7 +14,7 @@ from shopdb.services.order_search import newest_order_day
 from shopdb.web.ranges import COMPARISONS, PRESETS, DayRange, View, change_bp, read_view
 from shopdb.web.render import Timings, card, render
 from shopdb.web.routing import PageRoute
-from shopdb.web.security import current_staff
+from shopdb.web.security import current_staff, may
 
 router = APIRouter(route_class=PageRoute)
 
@@ -96,17 +96,25 @@ def _sales(engine: Engine, view: View) -> dict[str, Any]:
 @router.get("/")
 def overview(request: Request) -> Response:
     """The overview page for ``?range=..&compare=..`` (and ``from``/``to`` when custom)."""
-    staff = current_staff(request)
+    staff = current_staff(request, "orders:read")
     engine: Engine = request.app.state.engine
     timings = Timings()
     with timings.measure("today"):
         today = shop_today(engine)
     view = read_view(dict(request.query_params), today)
-    context = {
+    context: dict[str, Any] = {
         "view": view,
+        "today": today,
+        "analytics": may(staff, "analytics:read"),
+        "ops": card(
+            timings, "operations", lambda: run_query(engine, "operations_summary").as_dicts()[0]
+        ),
+    }
+    if not context["analytics"]:  # a clerk's overview is the work queue
+        return render(request, "overview.html", context, staff=staff, timings=timings)
+    context |= {
         "presets": PRESETS,
         "comparisons": COMPARISONS,
-        "today": today,
         "kpis": card(timings, "kpis", lambda: _kpis(engine, view)),
         "sales": card(timings, "sales", lambda: _sales(engine, view)),
         "top": card(
@@ -132,9 +140,6 @@ def overview(request: Request) -> Response:
                 ).as_dicts(),
                 key=lambda r: -r["revenue_cents"],
             )[:10],
-        ),
-        "ops": card(
-            timings, "operations", lambda: run_query(engine, "operations_summary").as_dicts()[0]
         ),
     }
     return render(request, "overview.html", context, staff=staff, timings=timings)

@@ -22,7 +22,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from shopdb.money import money
 from shopdb.report.page import percent
 from shopdb.services.staff import StaffAccount
-from shopdb.web.security import can_act, request_session
+from shopdb.web.security import may, request_session, shown_email
 
 T = TypeVar("T")
 log = logging.getLogger("shopdb.web")
@@ -118,7 +118,9 @@ def render(
     base = {
         "request": request,
         "staff": staff,
-        "may_act": staff is not None and can_act(staff),
+        "may_act": may(staff, "orders:write"),
+        "may": lambda scope: may(staff, scope),
+        "email": lambda address: shown_email(staff, address),
         "csrf": session.csrf if session else "",
         "theme": theme if theme in ("light", "dark") else "auto",
         "path": request.url.path,

@@ -18,14 +18,12 @@ from typing import Any
 from fastapi import Request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from shopdb.access import SCOPES, has_scope, mask_email
 from shopdb.errors import NotFound, ShopError
 from shopdb.services.staff import StaffAccount, get_staff
 
 COOKIE = "shopdb_session"
 SESSION_MAX_AGE = 12 * 3600
-ACTING_ROLES = frozenset({"admin", "clerk"})
-"""Roles that may change orders and stock; analysts only look."""
-ADMIN_ROLES = frozenset({"admin"})
 
 
 class Forbidden(ShopError):
@@ -94,11 +92,14 @@ def request_session(request: Request) -> Session | None:
     return found
 
 
-def current_staff(request: Request) -> StaffAccount:
-    """The signed-in, active account.
+def current_staff(request: Request, scope: str | None = None) -> StaffAccount:
+    """The signed-in, active account, which must hold ``scope`` when one is named.
+
+    Roles mean what they mean in the API: ``shopdb.access.ROLE_SCOPES`` decides.
 
     Raises:
         LoginRequired: no session, or its account is gone or disabled.
+        Forbidden: the account's role lacks ``scope``.
     """
     session = request_session(request)
     if session is None or session.staff_id is None:
@@ -109,18 +110,25 @@ def current_staff(request: Request) -> StaffAccount:
         raise LoginRequired("please log in") from None
     if not account.is_active:
         raise LoginRequired("this account is disabled")
+    if scope is not None:
+        require_scope(account, scope)
     return account
 
 
-def can_act(account: StaffAccount) -> bool:
-    """Whether the account may pay, ship, cancel, refund and restock."""
-    return account.role in ACTING_ROLES
+def may(account: StaffAccount | None, scope: str) -> bool:
+    """Whether the account's role holds ``scope`` (``shopdb.access``)."""
+    return account is not None and has_scope(account.role, scope)
 
 
-def require_role(account: StaffAccount, roles: frozenset[str], what: str) -> None:
-    """Raise ``Forbidden`` unless the account has one of ``roles``."""
-    if account.role not in roles:
-        raise Forbidden(f"a {account.role} account cannot {what}")
+def require_scope(account: StaffAccount, scope: str) -> None:
+    """Raise ``Forbidden`` unless the account's role holds ``scope``."""
+    if not has_scope(account.role, scope):
+        raise Forbidden(f"a {account.role} account cannot {SCOPES[scope]}")
+
+
+def shown_email(account: StaffAccount | None, email: str) -> str:
+    """``email`` as this account may see it: masked without ``customers:email``."""
+    return email if may(account, "customers:email") else mask_email(email)
 
 
 def check_csrf(request: Request, token: str | None) -> None:

@@ -338,6 +338,16 @@ def _rollup_customer_off(conn: Connection) -> None:
     )
 
 
+def _rollup_customer_days_off(conn: Connection) -> None:
+    c = r.customer_days.c
+    first = conn.execute(select(c.day_index, c.prev_day_index).limit(1)).one()
+    conn.execute(
+        update(r.customer_days)
+        .where(c.day_index == first[0], c.prev_day_index == first[1])
+        .values(customer_count=c.customer_count + 1)
+    )
+
+
 CASES: dict[str, tuple[Corruption, set[str]]] = {
     "failed_run": (_failed_run, {"generation_complete"}),
     "running_run": (_running_run, {"generation_complete"}),
@@ -378,4 +388,5 @@ CASES: dict[str, tuple[Corruption, set[str]]] = {
     "rollup_product_year_off": (_rollup_product_year_off, {"rollup_product_sales_yearly"}),
     "rollup_product_total_extra": (_rollup_product_total_extra, {"rollup_product_sales_total"}),
     "rollup_customer_off": (_rollup_customer_off, {"rollup_customer_sales"}),
+    "rollup_customer_days_off": (_rollup_customer_days_off, {"rollup_customer_days"}),
 }

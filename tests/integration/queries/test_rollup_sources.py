@@ -71,7 +71,7 @@ def assert_same_rows(engine: Engine) -> int:
 
 
 def test_rollups_and_base_tables_agree_on_generated_data(generated: Engine) -> None:
-    assert assert_same_rows(generated) == 8 * len(RANGES) + 3
+    assert assert_same_rows(generated) == 9 * len(RANGES) + 3
     # the data is not trivially empty: the comparison covered real revenue
     assert run_query(generated, "total_revenue", source="rollup").rows[0][1] > 500
 

@@ -215,6 +215,16 @@ def _customer_sales(n: int) -> dict[str, Any]:
     return dict(user_id=n, order_count=1, spend_cents=3998, first_order_at=T0, last_order_at=T0)
 
 
+def _customer_days(n: int) -> dict[str, Any]:
+    return dict(day_index=19_782 + n, prev_day_index=-1, customer_count=1)
+
+
+def _customer_day_deltas(n: int) -> dict[str, Any]:
+    return dict(
+        delta_id=n, day_index=19_782, prev_day_index=19_700, customer_count=1, created_at=T0
+    )
+
+
 ROWS = {
     "users": _users,
     "categories": _categories,
@@ -239,6 +249,8 @@ ROWS = {
     "product_sales_yearly": _product_sales_yearly,
     "product_sales_total": _product_sales_total,
     "customer_sales": _customer_sales,
+    "customer_day_deltas": _customer_day_deltas,
+    "customer_days": _customer_days,
 }
 
 

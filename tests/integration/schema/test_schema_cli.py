@@ -334,3 +334,37 @@ def test_reset_drops_a_category_tree(engine: Engine, db_url_text: str) -> None:
     assert result.exit_code == 0, result.output
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(categories)).scalar_one() == 0
+
+
+def test_reset_keeps_staff_accounts_and_api_keys_unless_told(
+    db_url_text: str, empty_engine: Engine
+) -> None:
+    from shopdb.services.api_keys import authenticate as key_owner
+    from shopdb.services.api_keys import create_api_key
+    from shopdb.services.staff import authenticate, create_staff
+
+    assert run("--db", db_url_text, "init").exit_code == 0
+    password = "correct-horse-battery"
+    staff_id = create_staff(empty_engine, "ann@example.com", "admin", password)
+    key, secret = create_api_key(empty_engine, "clerk", label="till")
+    with empty_engine.begin() as conn:
+        conn.execute(insert(users).values(**_user_row()))
+
+    result = run("--db", db_url_text, "reset", "--yes")
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1] == "kept 1 staff account and 1 API key"
+    assert _count_users(empty_engine) == 0
+    account = authenticate(empty_engine, "ann@example.com", password)
+    assert account is not None and account.staff_id == staff_id  # sessions stay valid
+    owner = key_owner(empty_engine, secret)
+    assert owner is not None and owner.api_key_id == key.api_key_id and owner.label == "till"
+    # ids continue after the kept rows (PostgreSQL's sequences were moved past them)
+    assert create_staff(empty_engine, "bob@example.com", "clerk", password) > staff_id
+
+    dropped = run("--db", db_url_text, "reset", "--yes", "--drop-access")
+
+    assert dropped.exit_code == 0, dropped.output
+    assert dropped.stdout.splitlines()[1] == "no staff account or API key to keep"
+    assert authenticate(empty_engine, "ann@example.com", password) is None
+    assert key_owner(empty_engine, secret) is None

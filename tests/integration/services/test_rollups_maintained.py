@@ -14,7 +14,13 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from shopdb.audit import run_checks
-from shopdb.db.rollup_schema import customer_sales, rollup_deltas, sales_daily
+from shopdb.db.rollup_schema import (
+    customer_day_deltas,
+    customer_days,
+    customer_sales,
+    rollup_deltas,
+    sales_daily,
+)
 from shopdb.errors import PaymentMismatch
 from shopdb.rollups.buckets import day_index
 from shopdb.rollups.build import rebuild_all, refresh
@@ -30,6 +36,7 @@ ROLLUP_CHECKS = [
     "rollup_product_sales_yearly",
     "rollup_product_sales_total",
     "rollup_customer_sales",
+    "rollup_customer_days",
 ]
 
 
@@ -141,4 +148,48 @@ def test_without_maintenance_the_rollups_go_stale_until_rebuilt(shop: Shop) -> N
 
     rebuild_all(e)
     assert daily(e) == {D0: (1, 1000, 1, 1)}
+    assert_rollups_clean(e)
+
+
+def links(engine: Engine) -> dict[tuple[int, int], int]:
+    """customer_days as readers see it: (day, previous day) -> customers, zeros left out."""
+    out: dict[tuple[int, int], int] = {}
+    with engine.connect() as conn:
+        for table in (customer_days, customer_day_deltas):
+            c = table.c
+            for day, prev, count in conn.execute(
+                select(c.day_index, c.prev_day_index, c.customer_count)
+            ):
+                out[(day, prev)] = out.get((day, prev), 0) + int(count)
+    return {key: n for key, n in out.items() if n != 0}
+
+
+def test_customer_days_relink_when_a_day_between_two_comes_and_goes(shop: Shop) -> None:
+    e = shop.engine
+    d2 = D0 + 2
+    a = place_order(e, shop.user, {shop.lamp: 1}, now=T0)  # day 0
+    b = place_order(e, shop.user, {shop.lamp: 1}, now=T0 + DAY)  # day 1
+    c = place_order(e, shop.user, {shop.lamp: 1}, now=T0 + 2 * DAY)  # day 2
+    twin = place_order(e, shop.user, {shop.lamp: 1}, now=T0 + DAY + timedelta(hours=2))
+    for order in (a, c):
+        pay_order(e, order, 1000, "card", now=T0 + 3 * DAY)
+    assert links(e) == {(D0, -1): 1, (d2, D0): 1}
+
+    pay_order(e, b, 1000, "card", now=T0 + 3 * DAY)  # day 1 comes between days 0 and 2
+    assert links(e) == {(D0, -1): 1, (D1, D0): 1, (d2, D1): 1}
+    pay_order(e, twin, 1000, "card", now=T0 + 3 * DAY)  # a second order on day 1: no change
+    assert links(e) == {(D0, -1): 1, (D1, D0): 1, (d2, D1): 1}
+    assert_rollups_clean(e)
+
+    refund_order(e, b, now=T0 + 4 * DAY)  # the twin still holds day 1
+    assert links(e) == {(D0, -1): 1, (D1, D0): 1, (d2, D1): 1}
+    refund_order(e, a, now=T0 + 4 * DAY)  # day 1 is the first day now
+    assert links(e) == {(D1, -1): 1, (d2, D1): 1}
+    assert refresh(e) > 0
+    assert links(e) == {(D1, -1): 1, (d2, D1): 1}
+    with e.connect() as conn:
+        pending = select(func.count()).select_from(customer_day_deltas)
+        assert conn.execute(pending).scalar_one() == 0
+    cancel_order(e, twin, now=T0 + 4 * DAY)  # only day 2 is left
+    assert links(e) == {(d2, -1): 1}
     assert_rollups_clean(e)
