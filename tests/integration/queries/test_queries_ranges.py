@@ -176,3 +176,57 @@ def test_customer_lifetime_value_with_and_without_a_range(two_years: Engine) -> 
     assert _both(two_years, "customer_lifetime_value", until="2023-12-31") == [
         ("2023-03", 2, 2, 1200, 600, 600, 100, 0),
     ]
+
+
+def _quiet_months(first: str, last: str, previous: int) -> list[tuple[Any, ...]]:
+    """monthly_revenue's rows for months without a recognized order, ``first`` to ``last``
+    of 2023 (``MM``), the first following a month that took ``previous``."""
+    rows: list[tuple[Any, ...]] = []
+    for month in range(int(first), int(last) + 1):
+        growth = None if previous == 0 else -10000
+        rows.append((f"2023-{month:02d}", 0, 0, None, previous, growth))
+        previous = 0
+    return rows
+
+
+def test_monthly_revenue_over_all_history(two_years: Engine) -> None:
+    rows = _both(two_years, "monthly_revenue")
+    assert rows[0] == ("2023-03", 1200, 2, 600, None, None)
+    assert rows[1:10] == _quiet_months("04", "12", previous=1200)
+    assert rows[10:] == [
+        ("2024-01", 0, 0, None, 0, None),
+        ("2024-02", 0, 0, None, 0, None),
+        ("2024-03", 2100, 2, 1050, 0, None),
+        ("2024-04", 1000, 1, 1000, 2100, bp(1000 - 2100, 2100)),
+    ]
+
+
+def test_monthly_revenue_since_reads_the_first_months_previous_from_all_history(
+    two_years: Engine,
+) -> None:
+    # February 2024 took nothing, but 2023 did: the month before is 0, not unknown
+    assert _both(two_years, "monthly_revenue", since="2024-01-01") == [
+        ("2024-03", 2100, 2, 1050, 0, None),
+        ("2024-04", 1000, 1, 1000, 2100, bp(1000 - 2100, 2100)),
+    ]
+    # March 2024 took 2100, outside the range
+    assert _both(two_years, "monthly_revenue", since="2024-04-01") == [
+        ("2024-04", 1000, 1, 1000, 2100, bp(1000 - 2100, 2100)),
+    ]
+    # part of a month: its revenue is the range's days; the month before is whole
+    assert _both(two_years, "monthly_revenue", since="2024-03-10", until="2024-04-30") == [
+        ("2024-03", 100, 1, 100, 0, None),
+        ("2024-04", 1000, 1, 1000, 100, bp(1000 - 100, 100)),
+    ]
+
+
+def test_monthly_revenue_first_month_ever_has_no_previous_whatever_the_range(
+    two_years: Engine,
+) -> None:
+    # order 1 (2023-03-10) is before since but in the same month: no month came before
+    assert _both(two_years, "monthly_revenue", since="2023-03-15", until="2023-04-30") == [
+        ("2023-03", 200, 1, 200, None, None),
+    ]
+    assert _both(two_years, "monthly_revenue", until="2023-03-31") == [
+        ("2023-03", 1200, 2, 600, None, None),
+    ]
