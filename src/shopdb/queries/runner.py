@@ -63,7 +63,7 @@ def get_query(name: str) -> QuerySpec:
     """
     spec = QUERIES.get(name)
     if spec is None:
-        raise InvalidInput(f"unknown query {name!r}: 'shopdb query --list' shows them all")
+        raise InvalidInput(f"unknown query {name!r}: no catalogue query has that name")
     return spec
 
 
