@@ -83,5 +83,10 @@ class QueryTimeout(ShopError):
     """A query ran longer than its statement timeout and was cancelled; nothing was written."""
 
 
+class NumberOverflow(ShopError):
+    """A sum over the data passed the 64-bit integer range and the database refused the
+    query (SQLite's ``sum()``); nothing was written."""
+
+
 class StaleVersion(ShopError):
     """A conditional update named a version of a row that is no longer the current one."""

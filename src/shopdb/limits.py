@@ -20,6 +20,14 @@ The derivation (``INT64_MAX`` = 2**63 - 1, about 9.22e18):
   and stock x price (an inventory's value) is at most 1e18;
 - an inventory movement moves at most ``MAX_STOCK`` units either way.
 
+What no bound can cover is a sum over many rows: 93 orders at ``MAX_TOTAL_CENTS`` pass
+2**63 - 1, and the number of orders is not bounded (nor should it be; tightening the
+bounds would only move the limit, a realistic shop's total is far below it). MariaDB and
+PostgreSQL sum integers into DECIMAL/NUMERIC and stay exact; SQLite's ``sum()`` refuses
+with "integer overflow" (its ``total()`` would return a float, wrong for cents). Such a
+read is reported as one line, ``NumberOverflow`` (``shopdb.db.overflow``), never a rounded
+figure or a traceback.
+
 Ids are only compared, never added: any positive 64-bit integer is a valid id.
 """
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from api_support import Shop, TestClient, count_rows, snapshot
 
 from shopdb.db.schema import products, users
@@ -175,12 +174,8 @@ def test_an_analyst_sees_emails_masked(client: TestClient, shop: Shop) -> None:
 
 
 def test_categories_create_rename_and_refuse_deleting_one_with_products(
-    client: TestClient, shop: Shop, backend: str, request: pytest.FixtureRequest
+    client: TestClient, shop: Shop
 ) -> None:
-    if backend == "sqlite":
-        # since the last merge of main, SQLite's foreign-key lookup (db/sqlite_fk.py) names
-        # no constraint for a category that has both products and a child: reported
-        request.applymarker(pytest.mark.xfail(strict=True, reason="sqlite_fk names no key"))
     child = client.post(
         "/v1/categories",
         json={"name": "Lamps", "parent_id": shop.category},

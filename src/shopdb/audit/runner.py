@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection, Engine
 from shopdb.audit.catalog import CHECKS, Check
 from shopdb.db.admin import require_schema
 from shopdb.db.backend import MYSQL_TEMP_TABLE_BYTES, SQLITE, backend_name, backend_of
+from shopdb.db.overflow import overflow_refused
 from shopdb.db.rows import utc_text
 from shopdb.db.snapshot import read_snapshot
 from shopdb.errors import InvalidInput
@@ -59,6 +60,8 @@ def run_checks(bind: Engine | Connection, names: Sequence[str] | None = None) ->
     Raises:
         InvalidInput: a name is not a known check.
         SchemaError: the database holds no (or an incomplete) shopdb schema.
+        NumberOverflow: a check's sum passes 2**63 - 1 (SQLite refuses it); the checks
+            stop there, having changed nothing.
     """
     checks = _select(names)
     if isinstance(bind, Connection):
@@ -104,12 +107,17 @@ def _room_to_group(conn: Connection) -> Iterator[None]:
 
 def _run_one(conn: Connection, check: Check) -> CheckResult:
     sql = check_sql(check.name, backend_name(conn))
-    # the database stops after a few rows; only a failing check pays for a full count
-    rows = conn.execute(text(f"select * from (\n{sql}\n) as v order by 1 limit {SAMPLE_SIZE + 1}"))
-    sample = tuple({key: _plain(value) for key, value in row.items()} for row in rows.mappings())
-    count = len(sample)
-    if count > SAMPLE_SIZE:
-        count = conn.execute(text(f"select count(*) from (\n{sql}\n) as v")).scalar_one()
+    with overflow_refused(f"check {check.name!r}"):
+        # the database stops after a few rows; only a failing check pays for a full count
+        rows = conn.execute(
+            text(f"select * from (\n{sql}\n) as v order by 1 limit {SAMPLE_SIZE + 1}")
+        )
+        sample = tuple(
+            {key: _plain(value) for key, value in row.items()} for row in rows.mappings()
+        )
+        count = len(sample)
+        if count > SAMPLE_SIZE:
+            count = conn.execute(text(f"select count(*) from (\n{sql}\n) as v")).scalar_one()
     return CheckResult(check.name, check.description, count, sample[:SAMPLE_SIZE])
 
 

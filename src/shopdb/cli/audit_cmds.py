@@ -7,7 +7,7 @@ import json
 import click
 
 from shopdb import audit, checksum
-from shopdb.cli.base import ShopContext, pass_shop
+from shopdb.cli.base import ShopContext, in_cli_words, pass_shop
 from shopdb.cli.signals import terminate_as_interrupt
 from shopdb.db.backend import NAMES
 from shopdb.export import FORMATS, export_database
@@ -97,7 +97,10 @@ def export_command(
     for the sqlite3, mysql or psql client. Files already there are replaced only with
     --force. On any error (Ctrl-C and SIGTERM included) nothing is written.
     """
-    with terminate_as_interrupt():
+    with (
+        terminate_as_interrupt(),
+        in_cli_words({"force replaces them": "pass --force to replace them"}),
+    ):
         written = export_database(shop.engine(), fmt, out_dir, dialect, force=force)
     for exported in written:
         click.echo(f"{exported.path}  {exported.row_count:,} rows")

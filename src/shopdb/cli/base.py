@@ -11,6 +11,7 @@ import importlib
 import os
 import sys
 from collections.abc import Callable, Iterator, Mapping, MutableMapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -186,6 +187,19 @@ def _describe(ctx: click.Context, exc: DBAPIError) -> str:
 
 
 pass_shop = click.make_pass_decorator(ShopContext)
+
+
+@contextmanager
+def in_cli_words(words: Mapping[str, str]) -> Iterator[None]:
+    """Say a library error in the command line's words: the library names parameters,
+    the CLI their flags (``{"use source 'base'": "use --source base"}``)."""
+    try:
+        yield
+    except ShopError as exc:
+        message = str(exc)
+        for library, flags in words.items():
+            message = message.replace(library, flags)
+        raise click.ClickException(message) from None
 
 
 @click.group(cls=ShopGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -9,7 +9,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from shopdb.cli.base import ShopContext, pass_shop
+from shopdb.cli.base import ShopContext, in_cli_words, pass_shop
 from shopdb.db.backend import backend_name
 from shopdb.db.engine import open_engine
 from shopdb.workload.clients import DEFAULT_MIX, KINDS, parse_mix
@@ -102,18 +102,19 @@ def oltp(
     """
     from shopdb.workload.run import OltpConfig, run_oltp
 
-    config = OltpConfig(
-        clients,
-        duration,
-        parse_mix(mix),
-        hot_products,
-        compare,
-        seed,
-        top_up,
-        rollup_compare,
-        refresh_every,
-        counter_rows,
-    )
+    with in_cli_words({"clients must": "--clients must", "duration_s must": "--duration must"}):
+        config = OltpConfig(
+            clients,
+            duration,
+            parse_mix(mix),
+            hot_products,
+            compare,
+            seed,
+            top_up,
+            rollup_compare,
+            refresh_every,
+            counter_rows,
+        )
     # no pre-ping round trip per checkout: a connection found dead before COMMIT is
     # retried by run_in_transaction anyway, and the bare-driver baseline pings nothing
     engine = open_engine(

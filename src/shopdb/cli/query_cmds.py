@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from shopdb.cli import lake_cmds, report_cmds
-from shopdb.cli.base import ShopContext, pass_shop
+from shopdb.cli.base import ShopContext, in_cli_words, pass_shop
 from shopdb.db.backend import backend_name
 from shopdb.errors import InvalidInput
 from shopdb.queries import QUERIES, explain, get_query, run_query, sql_text
@@ -15,6 +15,9 @@ from shopdb.queries.formats import FORMATS, render
 from shopdb.queries.runner import bind_values
 from shopdb.queries.server import undersized_settings
 from shopdb.queries.sources import SOURCES, rollup_values, use_rollup
+
+# the library names the parameter, the command line its flag
+_SOURCE_WORDS = {"use source 'base' or 'auto'": "use --source base or auto"}
 
 
 @click.command("query")
@@ -95,38 +98,41 @@ def query(
         return
     if name is None:
         raise InvalidInput("name a query, or use --list to see them")
-    spec = get_query(name)
-    values = _parse_params(params, shorthands)
-    if show_sql:
-        bound = bind_values(spec, values)
+    if name not in QUERIES:
+        raise InvalidInput(f"unknown query {name!r}: 'shopdb query --list' shows them all")
+    with in_cli_words(_SOURCE_WORDS):
+        spec = get_query(name)
+        values = _parse_params(params, shorthands)
+        if show_sql:
+            bound = bind_values(spec, values)
+            if engine != "db":
+                # the lake holds base tables only: the rollups are derived from them
+                click.echo(sql_text(name, engine))
+            else:
+                dialect = backend_name(shop.settings.database_url)
+                rollup = use_rollup(name, bound, source)
+                if rollup:
+                    bound |= rollup_values(bound)
+                click.echo(sql_text(name, dialect, rollup=rollup))
+            click.echo("-- bound values " + ", ".join(f"{k} = {v!r}" for k, v in bound.items()))
+            return
         if engine != "db":
-            # the lake holds base tables only: the rollups are derived from them
-            click.echo(sql_text(name, engine))
-        else:
-            dialect = backend_name(shop.settings.database_url)
-            rollup = use_rollup(name, bound, source)
-            if rollup:
-                bound |= rollup_values(bound)
-            click.echo(sql_text(name, dialect, rollup=rollup))
-        click.echo("-- bound values " + ", ".join(f"{k} = {v!r}" for k, v in bound.items()))
-        return
-    if engine != "db":
+            if show_plan:
+                raise InvalidInput("--explain shows the database's plan: drop --engine")
+            result = lake_cmds.run_on_lake(engine, lake_dir, spark_master, name, values)
+            click.echo(render(result, fmt), nl=False)
+            return
+        if lake_dir is not None or spark_master is not None:
+            raise InvalidInput("--lake and --spark-master need --engine duckdb or spark")
+        db = shop.engine()
+        with db.connect() as conn:
+            note = undersized_settings(conn)
+        if note is not None:
+            click.echo(note, err=True)
         if show_plan:
-            raise InvalidInput("--explain shows the database's plan: drop --engine")
-        result = lake_cmds.run_on_lake(engine, lake_dir, spark_master, name, values)
-        click.echo(render(result, fmt), nl=False)
-        return
-    if lake_dir is not None or spark_master is not None:
-        raise InvalidInput("--lake and --spark-master need --engine duckdb or spark")
-    db = shop.engine()
-    with db.connect() as conn:
-        note = undersized_settings(conn)
-    if note is not None:
-        click.echo(note, err=True)
-    if show_plan:
-        click.echo("\n".join(explain(db, name, source=source, **values)))
-        return
-    click.echo(render(run_query(db, name, source=source, **values), fmt), nl=False)
+            click.echo("\n".join(explain(db, name, source=source, **values)))
+            return
+        click.echo(render(run_query(db, name, source=source, **values), fmt), nl=False)
 
 
 def _parse_params(params: tuple[str, ...], shorthands: dict[str, str | None]) -> dict[str, Any]:

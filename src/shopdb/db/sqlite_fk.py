@@ -10,9 +10,13 @@ What the replay cannot show is left unnamed unless the schema allows one answer:
 
 - without a connection (the caller's transaction is already gone), only the statement's
   table is known: its foreign key is named when it has exactly one;
-- a DELETE (or a key change) refused by an ``ON DELETE RESTRICT`` key fails again even
-  deferred, since SQLite checks RESTRICT at once: the key is named when exactly one such
-  key refers to the table. shopdb itself never deletes a referenced row.
+- a DELETE refused by an ``ON DELETE RESTRICT`` key fails again even deferred, since
+  SQLite checks RESTRICT at once. So each key that can refuse it is asked instead, in
+  name order: does a row refer to a row the DELETE's own WHERE clause (with its own
+  parameters) selects? The first key that has one is named. Read in the refused
+  statement's transaction, before the rollback, this sees exactly what SQLite saw;
+- a key change refused the same way (an UPDATE) is named only when exactly one such
+  key refers to the table.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from sqlalchemy.exc import DBAPIError
 
 from shopdb.db.schema import metadata
 
+_DELETE_WHERE = re.compile(r"^\s*DELETE\s+FROM\s+\"?\w+\"?\s+(WHERE\s.*)$", re.I | re.S)
 _STATEMENT = re.compile(
     r"^\s*(INSERT|REPLACE|UPDATE|DELETE)\b(?:\s+OR\s+\w+)?(?:\s+INTO|\s+FROM)?\s+\"?(\w+)\"?",
     re.I,
@@ -55,10 +60,13 @@ def diagnose(statement: str, params: Any, conn: Connection | Engine | None) -> D
     if match is None or table is None:
         return Diagnosis(match.group(2) if match else None)
     deleting = match.group(1).upper() == "DELETE"
-    if conn is None or deleting:
+    if conn is None:
         return _from_schema(table, deleting)
     with ExitStack() as stack:
         looker = stack.enter_context(conn.connect()) if isinstance(conn, Engine) else conn
+        if deleting:
+            name = _referring_key(looker, statement, params, table)
+            return Diagnosis(table.name, name, True) if name else _from_schema(table, True)
         broken = _replayed(looker, statement, params, table)
     if broken is None:  # refused again: a RESTRICT key checked at once
         return _from_schema(table, deleting=True)
@@ -94,6 +102,26 @@ def _replayed(
         conn.exec_driver_sql("PRAGMA defer_foreign_keys = OFF")
 
 
+def _referring_key(conn: Connection, statement: str, params: Any, table: Table) -> str | None:
+    """The first key, by name, that can refuse deleting from ``table`` and has a row
+    referring to a row ``statement`` (a DELETE) selects; None if none has or the
+    statement's WHERE clause cannot be reused."""
+    where = _DELETE_WHERE.match(statement)
+    if where is None:
+        return None
+    for fk in _restricting_keys(table):
+        if len(fk.elements) != 1:
+            continue
+        element = fk.elements[0]
+        probe = (
+            f'SELECT 1 FROM "{fk.table.name}" WHERE "{element.parent.name}" IN '
+            f'(SELECT "{element.column.name}" FROM "{table.name}" {where.group(1)}) LIMIT 1'
+        )
+        if conn.exec_driver_sql(probe, params).first() is not None:
+            return str(fk.name)
+    return None
+
+
 def _key_ids(conn: Connection, table: Table) -> dict[int, str]:
     """SQLite's number for each foreign key of ``table`` (``foreign_key_list``'s id) -> name."""
     by_column = {str(fk.column_keys[0]): str(fk.name) for fk in _foreign_keys(table)}
@@ -103,12 +131,7 @@ def _key_ids(conn: Connection, table: Table) -> dict[int, str]:
 
 def _from_schema(table: Table, deleting: bool) -> Diagnosis:
     """The only foreign key that could have refused the statement, if there is one."""
-    if deleting:
-        candidates = [
-            fk for fk in _referencing_keys(table) if (fk.ondelete or "").upper() != "CASCADE"
-        ]
-    else:
-        candidates = _foreign_keys(table)
+    candidates = _restricting_keys(table) if deleting else _foreign_keys(table)
     name = str(candidates[0].name) if len(candidates) == 1 else None
     return Diagnosis(table.name, name, deleting)
 
@@ -127,6 +150,11 @@ def _referencing_keys(table: Table) -> list[ForeignKeyConstraint]:
         for fk in _foreign_keys(child)
         if fk.referred_table is table
     ]
+
+
+def _restricting_keys(table: Table) -> list[ForeignKeyConstraint]:
+    """The keys referring to ``table`` that refuse a delete (every one but CASCADE)."""
+    return [fk for fk in _referencing_keys(table) if (fk.ondelete or "").upper() != "CASCADE"]
 
 
 def _referencing(table: Table) -> list[Table]:

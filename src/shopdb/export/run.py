@@ -122,8 +122,7 @@ def _refuse_overwrite(out_dir: Path, names: list[str]) -> None:
     if taken:
         more = f" and {len(taken) - 2} more" if len(taken) > 2 else ""
         raise InvalidInput(
-            f"{str(out_dir)!r} already holds {', '.join(taken[:2])}{more}: "
-            "pass --force to replace them"
+            f"{str(out_dir)!r} already holds {', '.join(taken[:2])}{more}: force replaces them"
         )
 
 

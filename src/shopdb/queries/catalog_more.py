@@ -41,9 +41,10 @@ MORE_QUERIES = (
         "Share of customers with two or more recognized orders",
         cols(
             "customer_count int: customers with a recognized order",
-            "repeat_customer_count int: of them, those with two or more",
+            "repeat_customer_count int: of them, those with two or more by until, earlier ones "
+            "included",
             "repeat_rate_bp int: repeat / all, basis points",
-            "orders_per_customer_x100 int: recognized orders per customer x 100",
+            "orders_per_customer_x100 int: recognized orders in the range per customer x 100",
         ),
         _RANGE,
     ),

@@ -21,6 +21,7 @@ from sqlalchemy.sql.selectable import TextualSelect
 from sqlalchemy.types import Integer, String, TypeEngine
 
 from shopdb.db.backend import backend_name, backend_of
+from shopdb.db.overflow import overflow_refused
 from shopdb.db.types import UtcDateTime
 from shopdb.errors import InvalidInput, NotFound
 from shopdb.queries.catalog_dashboard import DASHBOARD_QUERIES
@@ -62,7 +63,7 @@ def get_query(name: str) -> QuerySpec:
     """
     spec = QUERIES.get(name)
     if spec is None:
-        raise InvalidInput(f"unknown query {name!r}: 'shopdb query --list' shows them all")
+        raise InvalidInput(f"unknown query {name!r}: no catalogue query has that name")
     return spec
 
 
@@ -133,6 +134,7 @@ def run_query(
         InvalidInput: an unknown query, source or bad parameter, or ``rollup`` where no
             rollup answers; no SQL was run.
         NotFound: ``category_id`` names no category.
+        NumberOverflow: a sum over the data passes 2**63 - 1 (SQLite refuses it).
     """
     spec = get_query(name)
     values = bind_values(spec, params)
@@ -153,12 +155,13 @@ def _fetch(
         # the planner cannot estimate groups of computed months, overrates the cost and
         # compiles the query with JIT: 0.5-1 s of compiling for a query that runs in less
         _no_jit(conn)
-    result = conn.execute(stmt)
-    columns = tuple(result.keys())
-    if columns != spec.column_names:
-        raise RuntimeError(f"{spec.name}.sql returns {columns}, expected {spec.column_names}")
-    kinds = [c.kind for c in spec.columns]
-    rows = [tuple(_normalize(v, k) for v, k in zip(row, kinds, strict=True)) for row in result]
+    with overflow_refused(f"query {spec.name!r}"):
+        result = conn.execute(stmt)
+        columns = tuple(result.keys())
+        if columns != spec.column_names:
+            raise RuntimeError(f"{spec.name}.sql returns {columns}, expected {spec.column_names}")
+        kinds = [c.kind for c in spec.columns]
+        rows = [tuple(_normalize(v, k) for v, k in zip(row, kinds, strict=True)) for row in result]
     return QueryResult(columns, rows)
 
 

@@ -65,7 +65,7 @@ def use_rollup(name: str, values: Mapping[str, Any], source: str) -> bool:
         why = "reads no rollup" if answers is None else "cannot be answered by its rollup here"
         raise InvalidInput(
             f"query {name!r} {why} (ranges must be whole days; customer rollups cover all "
-            "history): use --source base or auto"
+            "history): use source 'base' or 'auto'"
         )
     return able
 

@@ -51,10 +51,10 @@ class OltpConfig:
             InvalidInput: clients or seconds out of range.
         """
         if not 1 <= self.clients <= MAX_CLIENTS:
-            raise InvalidInput(f"--clients must be from 1 to {MAX_CLIENTS}, got {self.clients}")
+            raise InvalidInput(f"clients must be from 1 to {MAX_CLIENTS}, got {self.clients}")
         if not (math.isfinite(self.duration_s) and 0 < self.duration_s <= MAX_DURATION_S):
             raise InvalidInput(
-                f"--duration must be a number of seconds above 0 and at most "
+                f"duration_s must be a number of seconds above 0 and at most "
                 f"{MAX_DURATION_S:,}, got {self.duration_s}"
             )
 

@@ -88,7 +88,7 @@ def test_explain_prints_the_backends_plan(shop):
 
 def test_bad_parameters_get_one_line_errors(shop):
     cases = {
-        ("query", "no_such_query"): "unknown query 'no_such_query'",
+        ("query", "no_such_query"): "unknown query 'no_such_query': 'shopdb query --list'",
         ("query", "top_customers", "--limit", "-1"): "limit must be between 1 and",
         ("query", "top_customers", "--limit", "ten"): "bad value for limit",
         ("query", "total_revenue", "--since", "2024-02-30"): "bad date for since",
