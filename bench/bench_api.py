@@ -5,8 +5,9 @@ Usage: python bench/bench_api.py DB_URL [SECONDS] [CLIENTS]
 The database must hold a shop (``shopdb bench seed`` or ``shopdb generate``). Prints:
 
 1. the ``bench oltp`` mix (place 45, pay 40, cancel 5, restock 5, lookup 5) for SECONDS
-   with CLIENTS threads calling the services directly, then the same mix through HTTP
-   against ``shopdb serve --no-access-log`` (one uvicorn worker) on 127.0.0.1:
+   (after 3 s of warm-up, not counted) with CLIENTS threads calling the services
+   directly, then the same mix through HTTP against ``shopdb serve --no-access-log``
+   (one uvicorn worker) on 127.0.0.1:
    throughput, p50/p99 latency, 5xx count, HTTP as a share of direct, and the CPU time
    per transaction of each process (the direct run's own; the server's and the load
    generator's): the load generator shares the machine's cores with the server, so its
@@ -51,6 +52,7 @@ from shopdb.workload.clients import DEFAULT_MIX, parse_mix, run_clients
 
 MIX = parse_mix(DEFAULT_MIX)
 _TICK_S = 1 / os.sysconf("SC_CLK_TCK")
+WARMUP_S = 3.0
 
 
 class _Response:
@@ -220,12 +222,16 @@ def main() -> int:
     print(f"bench_api on {backend}: {clients} clients, {seconds:g} s per phase")
 
     load = os.getloadavg()
+    # both sides warm up first (connections opened, first statements compiled, lazy
+    # imports done): the first requests to a fresh server cost seconds, not milliseconds
+    run_clients(engine, catalog, MIX, clients, WARMUP_S, name="warm-up")
     cpu = time.process_time()
     direct, _acks = run_clients(engine, catalog, MIX, clients, seconds, name="services")
     direct_cpu = time.process_time() - cpu
     direct_latencies = [t for s in direct.by_type.values() for t in s.latencies_s]
     direct_rate = len(direct_latencies) / seconds
     with serving_process(settings.database_url, ["--no-access-log"], {}) as (base, server):
+        _http_phase(base, key, catalog, clients, WARMUP_S)
         server_cpu, cpu = _cpu_s(server.pid), time.process_time()
         http = _http_phase(base, key, catalog, clients, seconds)
         client_cpu, server_cpu = time.process_time() - cpu, _cpu_s(server.pid) - server_cpu

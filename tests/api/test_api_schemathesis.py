@@ -3,7 +3,9 @@
 Every operation gets a bounded number of generated requests (derandomized: the same
 requests every run); each response must not be a 5xx and must conform to the document:
 a declared status code, a declared content type and a body matching its schema. Then a
-short stateful run follows the links Schemathesis infers (create, read, act, read).
+bounded stateful run (derandomized too) follows the document's OpenAPI links
+(``shopdb.api.links``): place an order, read it, pay, ship or cancel it, read it again;
+create a product, read it, PATCH it with its ETag; under the same checks.
 """
 
 from __future__ import annotations
@@ -78,4 +80,43 @@ def test_every_operation_answers_within_its_document(server: str, shop: Shop) ->
     assert failures == []
     assert len(calls) >= 3 * 30  # every operation was exercised, not skipped
     assert any(200 <= code < 300 for code in calls) and any(code >= 400 for code in calls)
+    assert_audit_clean(shop.engine)
+
+
+STEPS = 6
+SCENARIOS = 25
+
+
+def test_stateful_sequences_answer_within_their_document(server: str, shop: Shop) -> None:
+    calls: list[tuple[str, str, int]] = []
+
+    class Shopping(_schema().as_state_machine()):  # type: ignore[misc]
+        def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            return {"base_url": server, "headers": shop.auth("admin"), "timeout": 30}
+
+        def after_call(self, response: Any, case: Any) -> None:
+            calls.append((case.operation.method.upper(), case.operation.path, response.status_code))
+
+        def validate_response(self, response: Any, case: Any, *_: Any, **__: Any) -> None:
+            case.validate_response(response, checks=CHECKS)
+
+    Shopping.run(
+        settings=settings(
+            max_examples=SCENARIOS,
+            stateful_step_count=STEPS,
+            derandomize=True,
+            database=None,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+        )
+    )
+
+    def succeeded(method: str, path: str) -> bool:
+        return any((m, p) == (method, path) and s < 300 for m, p, s in calls)
+
+    # the links were followed: reads and actions on an order or a product made in the run
+    order = "/v1/orders/{order_id}"
+    assert succeeded("POST", "/v1/orders") and succeeded("GET", order), calls
+    assert any(succeeded("POST", f"{order}/{act}") for act in ("payments", "cancel")), calls
+    assert succeeded("GET", "/v1/products/{product_id}"), calls
     assert_audit_clean(shop.engine)

@@ -10,6 +10,7 @@ from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel, ConfigDict
 
 from shopdb.api.deps import api_routes, declared_scope
+from shopdb.api.links import add_links
 from shopdb.api.problems import PROBLEM
 
 
@@ -97,5 +98,6 @@ def problem_openapi(app: FastAPI) -> dict[str, Any]:
                 content = response.get("content", {})
                 if code.isdigit() and int(code) >= 400 and "application/json" in content:
                     content[PROBLEM] = content.pop("application/json")
+    add_links(schema)
     app.openapi_schema = schema
     return schema
