@@ -293,7 +293,7 @@ def main() -> int:
     print("\n3. GET /v1/orders/{id}, per request (µs; all CPU but the first)")
     print(f"   total over HTTP         {total_us:8.0f}  (wall, one client)")
     print(f"   server CPU              {server_us:8.0f}  (the server process, per request)")
-    print(f"   database                {database_us:8.0f}  (get_order in process; the key is cached)")
+    print(f"   database                {database_us:8.0f}  (get_order here; the key is cached)")
     print(f"   serialization           {serial_us:8.0f}  (OrderPublic from the view, to JSON)")
     print(f"   framework               {framework_us:8.0f}  (server CPU less the two above)")
     print(f"   (a products page of 50: {page_us:.0f} µs of serialization)")
