@@ -28,6 +28,7 @@ from server import serving
 from sqlalchemy.engine import URL
 
 from shopdb.api.openapi import openapi_document
+from shopdb.services import restock
 
 pytestmark = pytest.mark.slow
 EXAMPLES = 6
@@ -89,11 +90,22 @@ SCENARIOS = 25
 
 def test_stateful_sequences_answer_within_their_document(server: str, shop: Shop) -> None:
     calls: list[tuple[str, str, int]] = []
+    restock(shop.engine, shop.lamp, 10_000)  # enough for every order the run places
 
     class Shopping(_schema().as_state_machine()):  # type: ignore[misc]
         def before_call(self, case: Any) -> None:
             # the generated case carries a made-up bearer token for the declared scheme
             case.headers = {**(case.headers or {}), **shop.auth("admin")}
+            # creations name rows that exist, so that a sequence starts (made-up ids are
+            # the stateless test's business); the rest of the body stays generated
+            where = (case.operation.method.upper(), case.operation.path)
+            if where == ("POST", "/v1/orders"):
+                case.body = {
+                    "user_id": shop.user,
+                    "items": [{"product_id": shop.lamp, "quantity": 1}],
+                }
+            elif where == ("POST", "/v1/products") and isinstance(case.body, dict):
+                case.body = {**case.body, "category_id": shop.category}
 
         def get_call_kwargs(self, case: Any) -> dict[str, Any]:
             return {"base_url": server, "timeout": 30}
