@@ -134,7 +134,7 @@ _HEAD = (
 
 
 def read_order_views(
-    conn: Connection, heads: Sequence[Mapping[str, Any]], parts: frozenset[str]
+    conn: Connection, heads: Sequence[Mapping[Any, Any]], parts: frozenset[str]
 ) -> list[OrderView]:
     """The orders whose rows are ``heads`` (the columns of ``orders``), with ``parts``.
 
