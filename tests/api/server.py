@@ -7,7 +7,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -25,6 +25,15 @@ def free_port() -> int:
 @contextmanager
 def serving(db_url: URL, **env: str) -> Iterator[str]:
     """Run ``shopdb serve`` on ``db_url`` until the block ends; yield its base URL."""
+    with serving_process(db_url, (), env) as (base, _process):
+        yield base
+
+
+@contextmanager
+def serving_process(
+    db_url: URL, options: Sequence[str], env: dict[str, str]
+) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """``serving`` with more ``shopdb serve`` options; yield the base URL and the process."""
     port = free_port()
     command = [
         str(Path(sys.executable).parent / "shopdb"),
@@ -33,6 +42,7 @@ def serving(db_url: URL, **env: str) -> Iterator[str]:
         "serve",
         "--port",
         str(port),
+        *options,
     ]
     process = subprocess.Popen(
         command,
@@ -57,7 +67,7 @@ def serving(db_url: URL, **env: str) -> Iterator[str]:
             if time.monotonic() > deadline:
                 raise RuntimeError("shopdb serve did not become ready in 180 s")
             time.sleep(0.1)
-        yield base
+        yield base, process
     finally:
         process.terminate()
         try:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+import time
 
 from api_support import Shop, TestClient
 from fastapi.dependencies.models import Dependant
 
 from shopdb.access import ROLE_SCOPES, ROLES, SCOPES, has_scope
 from shopdb.api.app import create_app
+from shopdb.api.config import ApiConfig
 from shopdb.api.deps import api_routes, declared_scope
 from shopdb.config import load_settings
 from shopdb.services.api_keys import create_api_key, revoke_api_key
@@ -73,9 +75,23 @@ def test_a_bad_malformed_or_revoked_key_is_a_401(client: TestClient, shop: Shop)
         assert response.headers["content-type"] == "application/problem+json"
     assert client.get("/v1/orders", headers=shop.auth("clerk")).status_code == 200
 
-    revoke_api_key(shop.engine, 2)  # the clerk's: keys are made admin, clerk, analyst
+    # the clerk's (keys are made admin, clerk, analyst), revoked through this server: its
+    # cached lookup is dropped with it
+    assert client.delete("/v1/api-keys/2", headers=shop.auth()).status_code == 200
 
     assert client.get("/v1/orders", headers=shop.auth("clerk")).status_code == 401
+
+
+def test_a_key_revoked_elsewhere_is_refused_once_its_lookup_is_stale(
+    client: TestClient, shop: Shop
+) -> None:
+    assert client.get("/v1/orders", headers=shop.auth("analyst")).status_code == 200
+
+    revoke_api_key(shop.engine, 3)  # as the CLI or another worker would: no cache to drop
+    time.sleep(ApiConfig().key_cache_s + 0.1)
+
+    assert client.get("/v1/orders", headers=shop.auth("analyst")).status_code == 401
+    assert client.get("/v1/orders", headers=shop.auth("clerk")).status_code == 200
 
 
 def test_keys_are_managed_by_admins_only_and_a_new_key_works_at_once(

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from api_support import Shop, TestClient, count_rows, snapshot, stock_of
+from sqlalchemy import event
 
 from shopdb.db.schema import orders, payments, shipments
 
@@ -199,3 +202,43 @@ def test_lists_of_orders_payments_and_shipments_filter(client: TestClient, shop:
     assert [(p["order_id"], p["amount_cents"]) for p in paid] == [(second, 250)]
     assert client.get("/v1/shipments", headers=clerk).json()["data"] == []
     assert count_rows(shop.engine, payments) == 1
+
+
+def test_expanding_a_page_of_orders_reads_each_part_once_for_the_whole_page(
+    client: TestClient, shop: Shop
+) -> None:
+    clerk = shop.auth("clerk")
+    placed = [_place(client, shop, [{"product_id": shop.lamp, "quantity": 1}]) for _ in range(3)]
+    ids = [p.json()["order_id"] for p in placed]
+    assert client.post(f"/v1/orders/{ids[0]}/payments", headers=clerk).status_code == 201
+    assert client.post(f"/v1/orders/{ids[0]}/ship", headers=clerk).status_code == 200
+    assert client.post(f"/v1/orders/{ids[1]}/payments", headers=clerk).status_code == 201
+    selects: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            selects.append(statement)
+
+    everything = "items,payments,history,shipment"
+    engine = client.app.state.engine  # type: ignore[attr-defined]
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        pages = {
+            limit: client.get(f"/v1/orders?expand={everything}&limit={limit}", headers=clerk)
+            for limit in (1, 3)
+        }
+        counted = len(selects)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+    assert all(page.status_code == 200 for page in pages.values())
+    # each page: the orders, then one query per part (the key lookup is cached by then)
+    assert counted == 2 * (1 + 4), selects
+    listed = pages[3].json()["data"]
+    assert [o["order_id"] for o in listed] == ids
+    for order in listed:
+        alone = client.get(f"/v1/orders/{order['order_id']}?expand={everything}", headers=clerk)
+        assert order == alone.json()
+    assert [len(o["payments"]) for o in listed] == [1, 1, 0]
+    assert [o["shipment"] is not None for o in listed] == [True, False, False]
+    assert [h["to_status"] for h in listed[0]["history"]] == ["pending", "paid", "shipped"]

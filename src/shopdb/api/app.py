@@ -17,7 +17,7 @@ from fastapi import Depends, FastAPI
 from shopdb import __version__
 from shopdb.api import docs, problems
 from shopdb.api.config import ApiConfig, load_api_config
-from shopdb.api.deps import EngineDep, reject_unknown_params
+from shopdb.api.deps import EngineDep, KeyCache, reject_unknown_params
 from shopdb.api.pagination import Cursors
 from shopdb.api.responses import COMMON, problem_openapi
 from shopdb.api.routes import ROUTERS
@@ -59,10 +59,11 @@ def create_app(settings: Settings, config: ApiConfig | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.api_config = api
     app.state.cursors = Cursors(api.secret)
+    app.state.key_cache = KeyCache(api.key_cache_s)
     problems.install(app)
 
     @app.get("/health", tags=["service"], summary="Liveness: the process answers")
-    def health() -> dict[str, str]:
+    async def health() -> dict[str, str]:
         return {"status": "ok"}
 
     @app.get(

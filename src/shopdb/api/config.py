@@ -11,6 +11,7 @@ from shopdb.errors import ConfigError
 ENV_SECRET = "SHOPDB_API_SECRET"
 ENV_ANALYTICS_TIMEOUT = "SHOPDB_API_ANALYTICS_TIMEOUT_S"
 ENV_ANALYTICS_SLOTS = "SHOPDB_API_ANALYTICS_SLOTS"
+ENV_KEY_CACHE = "SHOPDB_API_KEY_CACHE_S"
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,9 @@ class ApiConfig:
         analytics_wait_s: how long a query may queue for a slot before a 503.
         event_gap_ttl_s: how long the event feed waits for a missing id to commit: longer
             than any shopdb transaction stays open.
+        key_cache_s: how long a process trusts a key it looked up before looking it up
+            again: a key revoked elsewhere (the CLI, another worker) is refused within
+            this; 0 looks every request's key up.
     """
 
     secret: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
@@ -35,6 +39,7 @@ class ApiConfig:
     analytics_slots: int = 2
     analytics_wait_s: float = 5.0
     event_gap_ttl_s: float = 600.0
+    key_cache_s: float = 1.0
 
 
 def load_api_config(environ: Mapping[str, str]) -> ApiConfig:
@@ -48,12 +53,16 @@ def load_api_config(environ: Mapping[str, str]) -> ApiConfig:
     try:
         timeout = float(environ.get(ENV_ANALYTICS_TIMEOUT, defaults.analytics_timeout_s))
         slots = int(environ.get(ENV_ANALYTICS_SLOTS, defaults.analytics_slots))
+        key_cache_s = float(environ.get(ENV_KEY_CACHE, defaults.key_cache_s))
     except ValueError as exc:
         raise ConfigError(f"malformed API setting: {exc}") from None
     if timeout <= 0 or slots < 1:
         raise ConfigError("the analytics timeout must be positive and the slots at least 1")
+    if not 0 <= key_cache_s <= 60:
+        raise ConfigError(f"{ENV_KEY_CACHE} must be between 0 and 60 seconds")
     return ApiConfig(
         secret=secret.encode("utf-8") if secret else defaults.secret,
         analytics_timeout_s=timeout,
         analytics_slots=slots,
+        key_cache_s=key_cache_s,
     )

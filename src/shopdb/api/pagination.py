@@ -58,7 +58,7 @@ class PageParams:
     cursor: str | None
 
 
-def page_params(
+async def page_params(
     limit: Annotated[
         int, Query(ge=1, le=MAX_LIMIT, description="rows per page, at most 200")
     ] = DEFAULT_LIMIT,

@@ -1,14 +1,16 @@
-"""The error responses routes declare in the OpenAPI document, all problem+json."""
+"""The error responses routes declare in the OpenAPI document (all problem+json), and
+``json_of``, the success response of the routes on the hot path."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Response
 from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel, ConfigDict
 
 from shopdb.api.deps import api_routes, declared_scope
+from shopdb.api.links import add_links
 from shopdb.api.problems import PROBLEM
 
 
@@ -47,6 +49,24 @@ ERRORS = with_errors(404)
 PAGE_ERRORS = with_errors(400)
 
 
+def json_of(model: BaseModel, response: Response | None = None, status_code: int = 200) -> Response:
+    """``model`` as JSON, with the headers a route set on its ``response`` parameter.
+
+    A route that returns this declares ``response_model`` for the document and skips
+    FastAPI's validating the model it has just built (a second thread hop for a sync
+    route) and its serializing it again.
+    """
+    out = Response(model.model_dump_json(), status_code=status_code, media_type=JSON)
+    if response is not None:
+        out.headers.raw.extend(
+            (name, value) for name, value in response.headers.raw if name != b"content-length"
+        )
+    return out
+
+
+JSON = "application/json"
+
+
 def problem_openapi(app: FastAPI) -> dict[str, Any]:
     """The OpenAPI document, error responses declared as ``application/problem+json``."""
     if app.openapi_schema is not None:
@@ -78,5 +98,6 @@ def problem_openapi(app: FastAPI) -> dict[str, Any]:
                 content = response.get("content", {})
                 if code.isdigit() and int(code) >= 400 and "application/json" in content:
                     content[PROBLEM] = content.pop("application/json")
+    add_links(schema)
     app.openapi_schema = schema
     return schema

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.elements import ColumnElement
 
 from shopdb.db.schema import (
@@ -27,6 +27,7 @@ from shopdb.db.schema import (
     users,
 )
 from shopdb.services._tx import run_in_transaction
+from shopdb.services.order_view import OrderView, read_order_views
 
 
 @dataclass(frozen=True)
@@ -44,16 +45,30 @@ class Page:
         return self.rows[-1][self.key] if self.rows else None
 
 
+@dataclass(frozen=True)
+class OrderPage(Page):
+    """A page of orders; with ``expand``, each order's view with the parts it names."""
+
+    views: tuple[OrderView, ...] = ()
+
+
 def _page(
     engine: Engine, stmt: Select[Any], key: ColumnElement[Any], after: int | None, limit: int
 ) -> Page:
+    rows = run_in_transaction(
+        engine, lambda conn: _rows(conn, stmt, key, after, limit), write=False
+    )
+    return Page(rows[:limit], len(rows) > limit, str(key.key))
+
+
+def _rows(
+    conn: Connection, stmt: Select[Any], key: ColumnElement[Any], after: int | None, limit: int
+) -> list[dict[str, Any]]:
+    """A page's rows and the first of the next page (``limit`` + 1 at most)."""
     if after is not None:
         stmt = stmt.where(key > after)
     stmt = stmt.order_by(key).limit(limit + 1)
-    rows = run_in_transaction(
-        engine, lambda conn: [dict(r._mapping) for r in conn.execute(stmt)], write=False
-    )
-    return Page(rows[:limit], len(rows) > limit, str(key.key))
+    return [dict(r._mapping) for r in conn.execute(stmt)]
 
 
 def _contains(column: ColumnElement[Any], text: str) -> ColumnElement[bool]:
@@ -195,8 +210,13 @@ def list_orders(
     created_to: datetime | None = None,
     min_total_cents: int | None = None,
     max_total_cents: int | None = None,
-) -> Page:
-    """Orders by id; ``created_from`` is inclusive, ``created_to`` exclusive."""
+    expand: frozenset[str] = frozenset(),
+) -> OrderPage:
+    """Orders by id; ``created_from`` is inclusive, ``created_to`` exclusive.
+
+    ``expand`` names parts of an order (``order_view.PARTS``): the page then carries each
+    order's view with them, read in the page's transaction by one query per part.
+    """
     stmt = select(*ORDER_COLUMNS)
     for column, value, op in (
         (orders.c.status, status, "eq"),
@@ -208,7 +228,13 @@ def list_orders(
     ):
         if value is not None:
             stmt = stmt.where(getattr(column, f"__{op}__")(value))
-    return _page(engine, stmt, orders.c.order_id, after, limit)
+
+    def read(conn: Connection) -> OrderPage:
+        rows = _rows(conn, stmt, orders.c.order_id, after, limit)
+        views = read_order_views(conn, rows[:limit], expand) if expand else []
+        return OrderPage(rows[:limit], len(rows) > limit, "order_id", tuple(views))
+
+    return run_in_transaction(engine, read, write=False)
 
 
 PAYMENT_COLUMNS = (

@@ -7,8 +7,10 @@ they are.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
@@ -110,38 +112,68 @@ def read_order(conn: Connection, order_id: int) -> OrderView:
     Raises:
         NotFound: no such order.
     """
-    head = conn.execute(
-        select(
-            orders.c.user_id,
-            orders.c.status,
-            orders.c.total_cents,
-            orders.c.created_at,
-            orders.c.updated_at,
-            orders.c.ship_country_code,
-            orders.c.ship_city,
-        ).where(orders.c.order_id == order_id)
-    ).one_or_none()
+    head = conn.execute(select(*_HEAD).where(orders.c.order_id == order_id)).one_or_none()
     if head is None:
         raise NotFound(f"order {order_id} does not exist")
-    return OrderView(
-        order_id=order_id,
-        user_id=int(head.user_id),
-        status=str(head.status),
-        total_cents=int(head.total_cents),
-        created_at=head.created_at,
-        updated_at=head.updated_at,
-        ship_country_code=head.ship_country_code,
-        ship_city=head.ship_city,
-        items=_items(conn, order_id),
-        payments=_payments(conn, order_id),
-        history=_history(conn, order_id),
-        shipment=_shipment(conn, order_id),
-    )
+    return read_order_views(conn, [head._mapping], frozenset(PARTS))[0]
 
 
-def _items(conn: Connection, order_id: int) -> tuple[OrderItemView, ...]:
+PARTS = ("items", "payments", "history", "shipment")
+"""The parts of an order besides its own row, each read by one query for many orders."""
+
+_HEAD = (
+    orders.c.order_id,
+    orders.c.user_id,
+    orders.c.status,
+    orders.c.total_cents,
+    orders.c.created_at,
+    orders.c.updated_at,
+    orders.c.ship_country_code,
+    orders.c.ship_city,
+)
+
+
+def read_order_views(
+    conn: Connection, heads: Sequence[Mapping[Any, Any]], parts: frozenset[str]
+) -> list[OrderView]:
+    """The orders whose rows are ``heads`` (the columns of ``orders``), with ``parts``.
+
+    One query per part names every order of ``heads`` at once (a page of orders costs
+    what one order does, not one read per order); a part not named is left empty. A
+    helper in the connection's current transaction: it never commits.
+    """
+    ids = [int(h["order_id"]) for h in heads]
+    found = {name: _READERS[name](conn, ids) if name in parts and ids else {} for name in PARTS}
+    return [
+        OrderView(
+            order_id=order_id,
+            user_id=int(head["user_id"]),
+            status=str(head["status"]),
+            total_cents=int(head["total_cents"]),
+            created_at=head["created_at"],
+            updated_at=head["updated_at"],
+            ship_country_code=head["ship_country_code"],
+            ship_city=head["ship_city"],
+            items=found["items"].get(order_id, ()),
+            payments=found["payments"].get(order_id, ()),
+            history=found["history"].get(order_id, ()),
+            shipment=found["shipment"].get(order_id),
+        )
+        for order_id, head in zip(ids, heads, strict=True)
+    ]
+
+
+def _grouped(rows: Iterable[Any], make: Callable[[Any], Any]) -> dict[int, tuple[Any, ...]]:
+    grouped: dict[int, list[Any]] = {}
+    for row in rows:
+        grouped.setdefault(int(row.order_id), []).append(make(row))
+    return {order_id: tuple(found) for order_id, found in grouped.items()}
+
+
+def _items(conn: Connection, ids: list[int]) -> dict[int, tuple[OrderItemView, ...]]:
     rows = conn.execute(
         select(
+            order_items.c.order_id,
             order_items.c.product_id,
             products.c.sku,
             products.c.name,
@@ -149,18 +181,21 @@ def _items(conn: Connection, order_id: int) -> tuple[OrderItemView, ...]:
             order_items.c.unit_price_cents,
         )
         .join(products, products.c.product_id == order_items.c.product_id)
-        .where(order_items.c.order_id == order_id)
-        .order_by(order_items.c.product_id)
+        .where(order_items.c.order_id.in_(ids))
+        .order_by(order_items.c.order_id, order_items.c.product_id)
     )
-    return tuple(
-        OrderItemView(int(r.product_id), r.sku, r.name, int(r.quantity), int(r.unit_price_cents))
-        for r in rows
+    return _grouped(
+        rows,
+        lambda r: OrderItemView(
+            int(r.product_id), r.sku, r.name, int(r.quantity), int(r.unit_price_cents)
+        ),
     )
 
 
-def _payments(conn: Connection, order_id: int) -> tuple[PaymentView, ...]:
+def _payments(conn: Connection, ids: list[int]) -> dict[int, tuple[PaymentView, ...]]:
     rows = conn.execute(
         select(
+            payments.c.order_id,
             payments.c.payment_id,
             payments.c.amount_cents,
             payments.c.method,
@@ -169,11 +204,12 @@ def _payments(conn: Connection, order_id: int) -> tuple[PaymentView, ...]:
             payments.c.created_at,
             payments.c.refunded_at,
         )
-        .where(payments.c.order_id == order_id)
+        .where(payments.c.order_id.in_(ids))
         .order_by(payments.c.payment_id)
     )
-    return tuple(
-        PaymentView(
+    return _grouped(
+        rows,
+        lambda r: PaymentView(
             int(r.payment_id),
             int(r.amount_cents),
             r.method,
@@ -181,33 +217,43 @@ def _payments(conn: Connection, order_id: int) -> tuple[PaymentView, ...]:
             r.idempotency_key,
             r.created_at,
             r.refunded_at,
-        )
-        for r in rows
+        ),
     )
 
 
-def _history(conn: Connection, order_id: int) -> tuple[StatusChangeView, ...]:
+def _history(conn: Connection, ids: list[int]) -> dict[int, tuple[StatusChangeView, ...]]:
     rows = conn.execute(
         select(
+            order_status_history.c.order_id,
             order_status_history.c.from_status,
             order_status_history.c.to_status,
             order_status_history.c.changed_at,
         )
-        .where(order_status_history.c.order_id == order_id)
+        .where(order_status_history.c.order_id.in_(ids))
         .order_by(order_status_history.c.history_id)
     )
-    return tuple(StatusChangeView(r.from_status, r.to_status, r.changed_at) for r in rows)
+    return _grouped(rows, lambda r: StatusChangeView(r.from_status, r.to_status, r.changed_at))
 
 
-def _shipment(conn: Connection, order_id: int) -> ShipmentView | None:
-    row = conn.execute(
+def _shipment(conn: Connection, ids: list[int]) -> dict[int, ShipmentView]:
+    rows = conn.execute(
         select(
+            shipments.c.order_id,
             shipments.c.carrier,
             shipments.c.tracking_number,
             shipments.c.shipped_at,
             shipments.c.delivered_at,
-        ).where(shipments.c.order_id == order_id)
-    ).one_or_none()
-    if row is None:
-        return None
-    return ShipmentView(row.carrier, row.tracking_number, row.shipped_at, row.delivered_at)
+        ).where(shipments.c.order_id.in_(ids))
+    )
+    return {
+        int(r.order_id): ShipmentView(r.carrier, r.tracking_number, r.shipped_at, r.delivered_at)
+        for r in rows
+    }
+
+
+_READERS: dict[str, Callable[[Connection, list[int]], dict[int, Any]]] = {
+    "items": _items,
+    "payments": _payments,
+    "history": _history,
+    "shipment": _shipment,
+}

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Response
+from fastapi import APIRouter, Path, Request, Response
 from pydantic import BaseModel
 
-from shopdb.api.deps import EngineDep, Principal, needs
+from shopdb.api.deps import EngineDep, Principal, key_cache, needs
 from shopdb.api.responses import ERRORS
 from shopdb.api.schemas.common import MAX_ID, Body, Timestamp, text
 from shopdb.services.api_keys import ApiKey, create_api_key, list_api_keys, revoke_api_key
@@ -71,9 +71,12 @@ def create_key(
 
 @router.delete("/api-keys/{api_key_id}", responses=ERRORS)
 def revoke_key(
+    request: Request,
     api_key_id: Annotated[int, Path(ge=1, le=MAX_ID)],
     engine: EngineDep,
     _: Annotated[Principal, needs("keys:admin")],
 ) -> KeyPublic:
-    """Revoke a key from now on."""
-    return KeyPublic.of(revoke_api_key(engine, api_key_id))
+    """Revoke a key from now on (other workers refuse it within their key cache's time)."""
+    revoked = revoke_api_key(engine, api_key_id)
+    key_cache(request).drop(api_key_id)
+    return KeyPublic.of(revoked)

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection
 from shopdb.api.deps import EngineDep, Principal, needs
 from shopdb.api.idempotent import IdempotencyKeyHeader, run_idempotent
 from shopdb.api.pagination import PageDep, after_key, next_page
-from shopdb.api.responses import ERRORS, PAGE_ERRORS, with_errors
+from shopdb.api.responses import ERRORS, PAGE_ERRORS, json_of, with_errors
 from shopdb.api.schemas.common import MAX_CENTS, MAX_ID, ListPage
 from shopdb.api.schemas.orders import (
     EXPANSIONS,
@@ -71,7 +71,7 @@ def _render_order(status: int) -> Any:
     return render
 
 
-@router.get("/orders", responses=PAGE_ERRORS)
+@router.get("/orders", response_model=ListPage[OrderPublic], responses=PAGE_ERRORS)
 def list_all(
     request: Request,
     response: Response,
@@ -85,8 +85,8 @@ def list_all(
     min_total_cents: Annotated[int | None, Query(ge=0, le=MAX_CENTS)] = None,
     max_total_cents: Annotated[int | None, Query(ge=0, le=MAX_CENTS)] = None,
     expand: ExpandQuery = None,
-) -> ListPage[OrderPublic]:
-    """Orders by id, filtered; ``expand`` adds each order's parts (one read per order)."""
+) -> Response:
+    """Orders by id, filtered; ``expand`` adds each order's parts (one query per part)."""
     parts = _expand(expand, frozenset())
     found = list_orders(
         engine,
@@ -98,13 +98,15 @@ def list_all(
         created_to=_utc(created_to),
         min_total_cents=min_total_cents,
         max_total_cents=max_total_cents,
+        expand=parts,
     )
     if parts:
-        data = [OrderPublic.from_view(get_order(engine, r["order_id"]), parts) for r in found.rows]
+        data = [OrderPublic.from_view(view, parts) for view in found.views]
     else:
         data = [OrderPublic(**r) for r in found.rows]
     cursor = next_page(request, response, "orders", found.last_key, found.has_more)
-    return ListPage[OrderPublic](data=data, has_more=found.has_more, next_cursor=cursor)
+    page_ = ListPage[OrderPublic](data=data, has_more=found.has_more, next_cursor=cursor)
+    return json_of(page_, response)
 
 
 def _utc(value: datetime | None) -> datetime | None:
@@ -141,15 +143,16 @@ def place(
     )
 
 
-@router.get("/orders/{order_id}", responses=ERRORS)
+@router.get("/orders/{order_id}", response_model=OrderPublic, responses=ERRORS)
 def read(
     order_id: OrderId,
     engine: EngineDep,
     _: Annotated[Principal, needs("orders:read")],
     expand: ExpandQuery = None,
-) -> OrderPublic:
+) -> Response:
     """One order with its items (and, with ``expand``, payments, history, shipment)."""
-    return OrderPublic.from_view(get_order(engine, order_id), _expand(expand, _SINGLE) | _SINGLE)
+    parts = _expand(expand, _SINGLE) | _SINGLE
+    return json_of(OrderPublic.from_view(get_order(engine, order_id), parts))
 
 
 @router.post(
@@ -179,36 +182,48 @@ def pay(
     return run_idempotent(request, engine, principal, idempotency_key, body, write, render)
 
 
-def _action(order_id: int, run: Any, engine: Any) -> OrderPublic:
+def _action(order_id: int, run: Any, engine: Any) -> Response:
     run(engine, order_id)
-    return OrderPublic.from_view(get_order(engine, order_id), frozenset(EXPANSIONS))
+    return _whole(engine, order_id)
 
 
-@router.post("/orders/{order_id}/cancel", responses=with_errors(404, 409))
+def _whole(engine: Any, order_id: int) -> Response:
+    return json_of(OrderPublic.from_view(get_order(engine, order_id), frozenset(EXPANSIONS)))
+
+
+@router.post(
+    "/orders/{order_id}/cancel", response_model=OrderPublic, responses=with_errors(404, 409)
+)
 def cancel(
     order_id: OrderId, engine: EngineDep, _: Annotated[Principal, needs("orders:write")]
-) -> OrderPublic:
+) -> Response:
     """Cancel a pending or paid order: its stock returns, a captured payment is refunded."""
     return _action(order_id, cancel_order, engine)
 
 
-@router.post("/orders/{order_id}/ship", responses=with_errors(404, 409, 422))
+@router.post(
+    "/orders/{order_id}/ship", response_model=OrderPublic, responses=with_errors(404, 409, 422)
+)
 def ship(
     order_id: OrderId,
     engine: EngineDep,
     _: Annotated[Principal, needs("orders:write")],
     body: Annotated[ShipRequest | None, Body()] = None,
-) -> OrderPublic:
+) -> Response:
     """Ship a paid order (creates its shipment)."""
     how = body or ShipRequest()
     ship_order(engine, order_id, carrier=how.carrier, tracking_number=how.tracking_number)
-    return OrderPublic.from_view(get_order(engine, order_id), frozenset(EXPANSIONS))
+    return _whole(engine, order_id)
 
 
-@router.post("/orders/{order_id}/deliver", responses=with_errors(404, 409, 422))
+@router.post(
+    "/orders/{order_id}/deliver",
+    response_model=OrderPublic,
+    responses=with_errors(404, 409, 422),
+)
 def deliver(
     order_id: OrderId, engine: EngineDep, _: Annotated[Principal, needs("orders:write")]
-) -> OrderPublic:
+) -> Response:
     """Mark a shipped order delivered."""
     return _action(order_id, deliver_order, engine)
 

@@ -15,7 +15,7 @@ from shopdb.api.deps import EngineDep, Principal, needs
 from shopdb.api.idempotent import IdempotencyKeyHeader, run_idempotent
 from shopdb.api.pagination import PageDep, after_key, next_page
 from shopdb.api.problems import ApiProblem
-from shopdb.api.responses import ERRORS, PAGE_ERRORS, with_errors
+from shopdb.api.responses import ERRORS, PAGE_ERRORS, json_of, with_errors
 from shopdb.api.schemas.catalog import (
     InventoryPublic,
     MovementPublic,
@@ -50,7 +50,7 @@ def _with_etag(response: Response, row: dict[str, Any]) -> ProductPublic:
     return ProductPublic(**row)
 
 
-@router.get("/products", responses=PAGE_ERRORS)
+@router.get("/products", response_model=ListPage[ProductListed], responses=PAGE_ERRORS)
 def list_all(
     request: Request,
     response: Response,
@@ -65,7 +65,7 @@ def list_all(
         Query(max_length=100, pattern=r"^[^\x00]*$", description="part of the name, SKU or brand"),
     ] = None,
     low_stock: Annotated[bool | None, Query(description="at or below the reorder level")] = None,
-) -> ListPage[ProductListed]:
+) -> Response:
     """Products by id, with their stock."""
     found = list_products(
         engine,
@@ -79,7 +79,8 @@ def list_all(
     )
     cursor = next_page(request, response, "products", found.last_key, found.has_more)
     data = [ProductListed(**r) for r in found.rows]
-    return ListPage[ProductListed](data=data, has_more=found.has_more, next_cursor=cursor)
+    page_ = ListPage[ProductListed](data=data, has_more=found.has_more, next_cursor=cursor)
+    return json_of(page_, response)
 
 
 @router.post("/products", status_code=201, responses=with_errors(404, 409))
@@ -103,15 +104,15 @@ def create(
     return _with_etag(response, get_product(engine, product_id))
 
 
-@router.get("/products/{product_id}", responses=ERRORS)
+@router.get("/products/{product_id}", response_model=ProductPublic, responses=ERRORS)
 def read(
     product_id: ProductId,
     response: Response,
     engine: EngineDep,
     _: Annotated[Principal, needs("catalog:read")],
-) -> ProductPublic:
+) -> Response:
     """One product, with its ``ETag``."""
-    return _with_etag(response, get_product(engine, product_id))
+    return json_of(_with_etag(response, get_product(engine, product_id)), response)
 
 
 def _expected_version(if_match: str | None, engine: Any, product_id: int) -> str:

@@ -8,14 +8,14 @@ from pydantic import BaseModel, Field
 
 from shopdb.api.schemas.common import MAX_ITEMS, Body, Id, PositiveCents, Quantity, Timestamp, text
 from shopdb.lifecycle import ORDER_STATUSES, PAYMENT_METHODS
-from shopdb.services.order_view import OrderView
+from shopdb.services.order_view import PARTS, OrderView
 
 PaymentMethod = Literal["card", "paypal", "bank_transfer", "gift_card"]
 OrderStatus = Literal["pending", "paid", "shipped", "delivered", "cancelled", "refunded"]
 assert PaymentMethod.__args__ == PAYMENT_METHODS  # type: ignore[attr-defined]
 assert OrderStatus.__args__ == ORDER_STATUSES  # type: ignore[attr-defined]
 
-EXPANSIONS = ("items", "payments", "history", "shipment")
+EXPANSIONS = PARTS
 
 
 class OrderLine(Body):
