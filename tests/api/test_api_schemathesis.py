@@ -98,7 +98,13 @@ ORDER_READ_OR_PAID = {
     ("GET", "/v1/orders/{order_id}", 200),
     ("POST", "/v1/orders/{order_id}/payments", 201),
 }
-PRODUCT_CHANGED = {("PATCH", "/v1/products/{product_id}", 200)}  # If-Match from the ETag
+# the ETag link carried an If-Match that the server checked: 200 while it was current, 412
+# once an earlier step (a restock, another PATCH) changed the product; without the header
+# every PATCH is a 428. Which of the two a run draws depends on the steps before it.
+PRODUCT_CHANGED = {
+    ("PATCH", "/v1/products/{product_id}", 200),
+    ("PATCH", "/v1/products/{product_id}", 412),
+}
 
 
 def _shopping_machine(linked: Any) -> Any:
