@@ -140,45 +140,13 @@ class RollupCollector:
 
     @staticmethod
     def _product_monthly(daily: Frame) -> Frame:
-        c = daily.columns
-        month = np.asarray(c["month_index"])
-        keys, (count, units, revenue) = group_sums(
-            (month << _PRODUCT_BITS) | np.asarray(c["product_id"]),
-            np.asarray(c["order_count"]),
-            np.asarray(c["units"]),
-            np.asarray(c["revenue_cents"]),
-        )
-        return Frame(
-            "product_sales_monthly",
-            {
-                "month_index": keys >> _PRODUCT_BITS,
-                "product_id": keys & ((1 << _PRODUCT_BITS) - 1),
-                "order_count": count,
-                "units": units,
-                "revenue_cents": revenue,
-            },
-        )
+        month = np.asarray(daily.columns["month_index"])
+        return _per_product(daily, month, "product_sales_monthly", "month_index")
 
     @staticmethod
     def _product_yearly(monthly: Frame) -> Frame:
-        c = monthly.columns
-        year = np.asarray(c["month_index"]) // 12
-        keys, (count, units, revenue) = group_sums(
-            (year << _PRODUCT_BITS) | np.asarray(c["product_id"]),
-            np.asarray(c["order_count"]),
-            np.asarray(c["units"]),
-            np.asarray(c["revenue_cents"]),
-        )
-        return Frame(
-            "product_sales_yearly",
-            {
-                "year_index": keys >> _PRODUCT_BITS,
-                "product_id": keys & ((1 << _PRODUCT_BITS) - 1),
-                "order_count": count,
-                "units": units,
-                "revenue_cents": revenue,
-            },
-        )
+        year = np.asarray(monthly.columns["month_index"]) // 12
+        return _per_product(monthly, year, "product_sales_yearly", "year_index")
 
     @staticmethod
     def _product_total(daily: Frame) -> Frame:
@@ -248,6 +216,28 @@ class RollupCollector:
                 "new_customer_count": _on_days(day, new_day, new),
             },
         )
+
+
+def _per_product(rows: Frame, bucket: Array, table: str, bucket_column: str) -> Frame:
+    """``rows``' orders, units and revenue summed per ``bucket`` (one per row) and product,
+    as rows of ``table`` keyed by ``bucket_column`` and ``product_id``."""
+    c = rows.columns
+    keys, (count, units, revenue) = group_sums(
+        (bucket << _PRODUCT_BITS) | np.asarray(c["product_id"]),
+        np.asarray(c["order_count"]),
+        np.asarray(c["units"]),
+        np.asarray(c["revenue_cents"]),
+    )
+    return Frame(
+        table,
+        {
+            bucket_column: keys >> _PRODUCT_BITS,
+            "product_id": keys & ((1 << _PRODUCT_BITS) - 1),
+            "order_count": count,
+            "units": units,
+            "revenue_cents": revenue,
+        },
+    )
 
 
 def _customer_days_of(created: Array, user: Array) -> Frame:

@@ -9,6 +9,7 @@ small.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -26,7 +27,7 @@ from shopdb.db.rollup_schema import (
 from shopdb.db.rollup_schema import customer_days as customer_days_table
 from shopdb.queries.sqlfiles import load_sql
 from shopdb.rollups import customer_days
-from shopdb.rollups.fold import add_deltas
+from shopdb.rollups.fold import FOLD_BATCH, add_deltas, take_batch
 from shopdb.services._tx import run_in_transaction
 
 REBUILD_ORDER = (
@@ -39,9 +40,6 @@ REBUILD_ORDER = (
     "customer_days",
 )
 """Each rollup's rebuild statement, in an order where each reads only finished ones."""
-
-FOLD_BATCH = 50_000
-"""Most deltas folded in one transaction."""
 
 
 def rebuild_sql(name: str, dialect: str) -> str:
@@ -84,40 +82,33 @@ def refresh(engine: Engine) -> int:
     if isolation is not None:
         # no gap locks: the DELETE must not stop checkouts appending new deltas
         engine = engine.execution_options(isolation_level=isolation)
+    return _fold_all(engine, _fold_batch) + _fold_all(engine, customer_days.fold)
+
+
+def _fold_all(engine: Engine, fold_batch: Callable[[Connection], int]) -> int:
+    """Run ``fold_batch`` a transaction at a time until a batch comes back short."""
     folded = 0
     while True:
         # retried like a service: SQLite's busy writers, a deadlock on a server
-        count = run_in_transaction(engine, _fold_batch)
+        count = run_in_transaction(engine, fold_batch)
         folded += count
         if count < FOLD_BATCH:
-            return folded + customer_days.refresh(engine)
+            return folded
 
 
 def _fold_batch(conn: Connection) -> int:
-    last = conn.execute(
-        select(rollup_deltas.c.delta_id)
-        .order_by(rollup_deltas.c.delta_id)
-        .offset(FOLD_BATCH - 1)
-        .limit(1)
-    ).scalar()
-    if last is None:
-        last = conn.execute(select(func.max(rollup_deltas.c.delta_id))).scalar()
-    if last is None:
-        return 0
     c = rollup_deltas.c
-    rows = conn.execute(
-        delete(rollup_deltas)
-        .where(c.delta_id <= last)
-        .returning(
-            c.day_index,
-            c.month_index,
-            c.product_id,
-            c.order_count,
-            c.units,
-            c.revenue_cents,
-            c.new_customer_count,
-        )
-    ).all()
+    rows = take_batch(
+        conn,
+        rollup_deltas,
+        c.day_index,
+        c.month_index,
+        c.product_id,
+        c.order_count,
+        c.units,
+        c.revenue_cents,
+        c.new_customer_count,
+    )
     add_deltas(conn, rows)
     return len(rows)
 

@@ -11,7 +11,8 @@ day; a range's customers are then a sum (see ``shopdb.db.rollup_schema.customer_
   runs under the customer's ``customer_sales`` row lock (``maintain``), and reads the
   customer's orders with a locking read, so the same customer's concurrent payments
   see each other's days.
-- ``fold`` moves the deltas into ``customer_days`` (``build.refresh`` calls it).
+- ``fold`` moves a batch of deltas into ``customer_days`` (``build.refresh`` runs it
+  until the log is empty).
 
 On any error the caller's transaction rolls back, and with it every row written here.
 """
@@ -22,16 +23,14 @@ import bisect
 from collections import defaultdict
 from datetime import datetime
 
-from sqlalchemy import delete, func, insert, select
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy import insert, select
+from sqlalchemy.engine import Connection
 
 from shopdb.db.rollup_schema import NO_EARLIER_DAY, customer_day_deltas, customer_days
 from shopdb.db.schema import orders
 from shopdb.lifecycle import RECOGNIZED_STATUSES
 from shopdb.rollups.buckets import day_index
-
-FOLD_BATCH = 50_000
-"""Most deltas folded in one transaction."""
+from shopdb.rollups.fold import add_rows, take_batch
 
 
 def customer_day_changed(
@@ -73,43 +72,15 @@ def customer_day_changed(
     )
 
 
-def refresh(engine: Engine) -> int:
-    """Fold every delta visible now, a batch per transaction; return how many."""
-    from shopdb.services._tx import run_in_transaction  # the services import this module
-
-    folded = 0
-    while True:
-        count = run_in_transaction(engine, fold)
-        folded += count
-        if count < FOLD_BATCH:
-            return folded
-
-
 def fold(conn: Connection) -> int:
-    """Fold up to ``FOLD_BATCH`` deltas into ``customer_days``; return how many.
-
-    The deltas are deleted with ``DELETE ... RETURNING`` (exactly the rows read) in the
-    caller's transaction, so a reader sees them either folded or pending, never both.
-    """
-    from shopdb.rollups.fold import _add as add_measures
-
+    """Fold up to ``fold.FOLD_BATCH`` deltas into ``customer_days`` in the caller's
+    transaction (``fold.take_batch``); return how many."""
     c = customer_day_deltas.c
-    last = conn.execute(
-        select(c.delta_id).order_by(c.delta_id).offset(FOLD_BATCH - 1).limit(1)
-    ).scalar()
-    if last is None:
-        last = conn.execute(select(func.max(c.delta_id))).scalar()
-    if last is None:
-        return 0
-    rows = conn.execute(
-        delete(customer_day_deltas)
-        .where(c.delta_id <= last)
-        .returning(c.day_index, c.prev_day_index, c.customer_count)
-    ).all()
+    rows = take_batch(conn, customer_day_deltas, c.day_index, c.prev_day_index, c.customer_count)
     sums: dict[tuple[int, int], int] = defaultdict(int)
     for day, prev, count in rows:
         sums[(day, prev)] += count
-    add_measures(
+    add_rows(
         conn,
         customer_days,
         [

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import Column, Table, delete, func, select
 from sqlalchemy.engine import Connection
 
 from shopdb.db.backend import backend_of
@@ -19,6 +19,22 @@ from shopdb.db.rollup_schema import (
     sales_daily,
 )
 from shopdb.rollups.spans import total_rows, yearly_rows
+
+FOLD_BATCH = 50_000
+"""Most deltas folded in one transaction."""
+
+
+def take_batch(conn: Connection, log: Table, *columns: Column[Any]) -> list[Sequence[Any]]:
+    """Delete up to ``FOLD_BATCH`` of the oldest rows of the change log ``log`` and return
+    their ``columns``, with ``DELETE ... RETURNING`` (exactly the rows read), in the
+    caller's transaction: a reader sees them either folded or pending, never both."""
+    key = log.c.delta_id
+    last = conn.execute(select(key).order_by(key).offset(FOLD_BATCH - 1).limit(1)).scalar()
+    if last is None:
+        last = conn.execute(select(func.max(key))).scalar()
+    if last is None:
+        return []
+    return list(conn.execute(delete(log).where(key <= last).returning(*columns)).all())
 
 
 def add_deltas(conn: Connection, rows: Sequence[Sequence[Any]]) -> None:
@@ -46,7 +62,7 @@ def add_deltas(conn: Connection, rows: Sequence[Sequence[Any]]) -> None:
         pm[0] += orders
         pm[1] += units
         pm[2] += revenue
-    _add(
+    add_rows(
         conn,
         sales_daily,
         [
@@ -67,7 +83,7 @@ def add_deltas(conn: Connection, rows: Sequence[Sequence[Any]]) -> None:
             for d, v in sorted(days.items())
         ],
     )
-    _add(
+    add_rows(
         conn,
         product_sales_daily,
         [
@@ -82,7 +98,7 @@ def add_deltas(conn: Connection, rows: Sequence[Sequence[Any]]) -> None:
             for (d, p), v in sorted(product_days.items())
         ],
     )
-    _add(
+    add_rows(
         conn,
         product_sales_monthly,
         [
@@ -96,11 +112,11 @@ def add_deltas(conn: Connection, rows: Sequence[Sequence[Any]]) -> None:
             for (m, p), v in sorted(product_months.items())
         ],
     )
-    _add(conn, product_sales_yearly, yearly_rows(product_months))
-    _add(conn, product_sales_total, total_rows(product_days))
+    add_rows(conn, product_sales_yearly, yearly_rows(product_months))
+    add_rows(conn, product_sales_total, total_rows(product_days))
 
 
-def _add(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+def add_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
     """Add each row's measures to the stored row with its key, inserting it if absent."""
     if not rows:
         return
