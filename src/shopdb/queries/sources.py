@@ -50,6 +50,7 @@ ROLLUP_ANSWERS: dict[str, Callable[[Mapping[str, Any]], bool]] = {
     "sales_over_time": _whole_days,
     "dashboard_kpis": _whole_days,
     "rfm_segments": _any,
+    "frequently_bought_together": _all_history,
 }
 """Query name -> whether its rollup form answers these bound values exactly."""
 

@@ -61,6 +61,7 @@ def _answerable(name: str, rng: dict[str, Any]) -> bool:
         "top_customers",
         "repeat_purchase_rate",
         "customer_lifetime_value",
+        "frequently_bought_together",
     )
 
 
@@ -84,7 +85,12 @@ def assert_same_rows(engine: Engine) -> int:
 
 
 def test_rollups_and_base_tables_agree_on_generated_data(generated: Engine) -> None:
-    assert assert_same_rows(generated) == 9 * len(RANGES) + 3 + len(AS_OF)
+    assert assert_same_rows(generated) == 9 * len(RANGES) + 4 + len(AS_OF)
+    # pairs: the limit cuts inside a run of equal counts, and single-order pairs count
+    for params in ({"min_orders": 1, "limit": 7}, {"min_orders": 1, "limit": 200}):
+        pairs = run_query(generated, "frequently_bought_together", source="rollup", **params)
+        assert pairs == run_query(generated, "frequently_bought_together", source="base", **params)
+        assert len(pairs.rows) == params["limit"]
     # RFM's mid-history as_of reads both parts of its rollup form: customers whose last
     # order came later are summed again from their orders
     mid = run_query(generated, "rfm_segments", source="rollup", as_of=AS_OF[1])
