@@ -5,7 +5,8 @@ variant ``<name>.rollup.<dialect>.sql``), that reads the rollups
 (``shopdb.db.rollup_schema``) instead of orders and items and returns the same rows.
 ``sql/<name>.sql`` stays the base-table form. The predicate says for which bound values
 the rollup form is exact: the daily rollups answer ranges whose bounds fall on UTC
-midnights, the per-customer rollup only all of history. A new catalogue query gets a
+midnights, the per-customer rollup only all of history (RFM reads it at any ``as_of``,
+summing again only the customers with orders after it). A new catalogue query gets a
 rollup form by adding its file and one line here.
 """
 
@@ -31,6 +32,10 @@ def _all_history(values: Mapping[str, Any]) -> bool:
     return bool(values["since"] == EARLIEST and values["until"] == LATEST)
 
 
+def _any(_values: Mapping[str, Any]) -> bool:
+    return True
+
+
 ROLLUP_ANSWERS: dict[str, Callable[[Mapping[str, Any]], bool]] = {
     "total_revenue": _whole_days,
     "average_order_value": _whole_days,
@@ -44,6 +49,8 @@ ROLLUP_ANSWERS: dict[str, Callable[[Mapping[str, Any]], bool]] = {
     "customer_lifetime_value": _all_history,
     "sales_over_time": _whole_days,
     "dashboard_kpis": _whole_days,
+    "rfm_segments": _any,
+    "frequently_bought_together": _all_history,
 }
 """Query name -> whether its rollup form answers these bound values exactly."""
 

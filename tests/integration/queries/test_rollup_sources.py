@@ -49,11 +49,19 @@ def generated(
         yield engine
 
 
+AS_OF = ["2023-01-01", "2024-06-15T12:00:00", "2025-11-26", None]
+"""RFM's as_of: before the first order, mid-history (orders after it), and now."""
+AS_OF_QUERIES = ("rfm_segments",)
+
+
 def _answerable(name: str, rng: dict[str, Any]) -> bool:
+    if name in AS_OF_QUERIES:
+        return False  # compared at as_of values below
     return rng == {} or name not in (
         "top_customers",
         "repeat_purchase_rate",
         "customer_lifetime_value",
+        "frequently_bought_together",
     )
 
 
@@ -67,11 +75,27 @@ def assert_same_rows(engine: Engine) -> int:
             base = run_query(engine, name, source="base", **rng)
             assert rollup == base, (name, rng)
             compared += 1
+    for name in AS_OF_QUERIES:
+        for as_of in AS_OF:
+            rollup = run_query(engine, name, source="rollup", as_of=as_of)
+            base = run_query(engine, name, source="base", as_of=as_of)
+            assert rollup == base, (name, as_of)
+            compared += 1
     return compared
 
 
 def test_rollups_and_base_tables_agree_on_generated_data(generated: Engine) -> None:
-    assert assert_same_rows(generated) == 9 * len(RANGES) + 3
+    assert assert_same_rows(generated) == 9 * len(RANGES) + 4 + len(AS_OF)
+    # pairs: the limit cuts inside a run of equal counts, and single-order pairs count
+    for params in ({"min_orders": 1, "limit": 7}, {"min_orders": 1, "limit": 200}):
+        pairs = run_query(generated, "frequently_bought_together", source="rollup", **params)
+        assert pairs == run_query(generated, "frequently_bought_together", source="base", **params)
+        assert len(pairs.rows) == params["limit"]
+    # RFM's mid-history as_of reads both parts of its rollup form: customers whose last
+    # order came later are summed again from their orders
+    mid = run_query(generated, "rfm_segments", source="rollup", as_of=AS_OF[1])
+    now = run_query(generated, "rfm_segments", source="rollup")
+    assert 0 < sum(r[1] for r in mid.rows) < sum(r[1] for r in now.rows)
     # the data is not trivially empty: the comparison covered real revenue
     assert run_query(generated, "total_revenue", source="rollup").rows[0][1] > 500
 
