@@ -11,7 +11,7 @@ so one SF 1 load serves every run:
 generator's end date. Each rollup answer runs once to warm up, then ``--repeat`` times;
 each base answer ``--base-repeat`` times (they take seconds at SF 1). Printed: median ms
 of each, their ratio, and whether both gave the same rows. Questions no rollup answers
-(low inventory, unpaid orders; top customers over a range) are timed from the base
+(unpaid orders; top customers over a range) are timed from the base
 tables only, and say so. The server settings the run used are printed first.
 
 ``--old-session`` also times each rollup answer the way ``run_query`` ran before its

@@ -36,6 +36,10 @@ def _any(_values: Mapping[str, Any]) -> bool:
     return True
 
 
+def _window_at_midnight(values: Mapping[str, Any]) -> bool:
+    return is_midnight(values["as_of"])
+
+
 ROLLUP_ANSWERS: dict[str, Callable[[Mapping[str, Any]], bool]] = {
     "total_revenue": _whole_days,
     "average_order_value": _whole_days,
@@ -51,6 +55,7 @@ ROLLUP_ANSWERS: dict[str, Callable[[Mapping[str, Any]], bool]] = {
     "dashboard_kpis": _whole_days,
     "rfm_segments": _any,
     "frequently_bought_together": _all_history,
+    "low_inventory": _window_at_midnight,
 }
 """Query name -> whether its rollup form answers these bound values exactly."""
 
@@ -80,6 +85,9 @@ def use_rollup(name: str, values: Mapping[str, Any], source: str) -> bool:
 def rollup_values(values: Mapping[str, Any]) -> dict[str, Any]:
     """The extra values a rollup form binds: the range cut into days and months, and
     into signed spans of years, months and days (``shopdb.rollups.spans``)."""
+    if "window_start" in values:  # a window of days before as_of (low inventory)
+        days = day_range(values["window_start"], values["as_of"])
+        return days.binds() | span_binds(days.d_since, days.d_until)
     if "since" not in values:
         return {}
     days = day_range(values["since"], values["until"])
