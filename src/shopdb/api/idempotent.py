@@ -21,6 +21,8 @@ from shopdb.api.problems import ApiProblem
 from shopdb.errors import ShopError
 from shopdb.services._tx import run_in_transaction
 from shopdb.services.idempotency import (
+    KEY_PATTERN,
+    MAX_KEY_LENGTH,
     Render,
     StoredResponse,
     check_key,
@@ -30,16 +32,48 @@ from shopdb.services.idempotency import (
 )
 
 REPLAYED = "Idempotent-Replayed"
+KEY_HEADER = "Idempotency-Key"
+KEY_PARAMETER = "IdempotencyKey"
+"""The header's name among the OpenAPI document's ``components/parameters``."""
 
 IdempotencyKeyHeader = Annotated[
     str | None,
     Header(
-        alias="Idempotency-Key",
-        max_length=64,
-        description="1-64 printable ASCII characters; a repeat with the same key and body "
-        "replays the first response and writes nothing",
+        alias=KEY_HEADER,
+        min_length=1,
+        max_length=MAX_KEY_LENGTH,
+        pattern=KEY_PATTERN,
+        description=f"1-{MAX_KEY_LENGTH} printable ASCII characters, no spaces; a repeat "
+        "with the same key and body replays the first response and writes nothing",
     ),
 ]
+"""The header every route that honours an Idempotency-Key takes, validated at the edge
+with the limits ``services.idempotency.check_key`` enforces."""
+
+
+def share_key_parameter(document: dict[str, Any]) -> None:
+    """Declare the Idempotency-Key header once in ``document``, referenced by every route.
+
+    The declaration is the one FastAPI made of ``IdempotencyKeyHeader`` (its length
+    limits and pattern), less the ``null`` a header cannot be (and the description the
+    schema repeats).
+    """
+    shared: dict[str, Any] | None = None
+    for path in document.get("paths", {}).values():
+        for operation in path.values():
+            parameters = operation.get("parameters", [])
+            for i, parameter in enumerate(parameters):
+                if parameter.get("in") == "header" and parameter.get("name") == KEY_HEADER:
+                    shared = shared or _without_null(parameter)
+                    parameters[i] = {"$ref": f"#/components/parameters/{KEY_PARAMETER}"}
+    if shared is not None:
+        document.setdefault("components", {}).setdefault("parameters", {})[KEY_PARAMETER] = shared
+
+
+def _without_null(parameter: dict[str, Any]) -> dict[str, Any]:
+    schema = parameter["schema"]
+    strings = [v for v in schema.get("anyOf", [schema]) if v.get("type") == "string"]
+    return {**parameter, "schema": strings[0]}
 
 
 def _response(status: int, body: str, location: str | None, replayed: bool) -> Response:

@@ -158,6 +158,15 @@ async def _validation(_request: Request, exc: Exception) -> JSONResponse:
 
 async def _http(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
+    if exc.status_code == 400 and isinstance(exc.__cause__, UnicodeDecodeError):
+        # FastAPI's 400 for a body that is not UTF-8: malformed JSON, like any other
+        return problem(
+            422,
+            "validation",
+            "Invalid request",
+            "the body is not JSON: it is not valid UTF-8",
+            errors=[{"pointer": "", "detail": "the body is not valid UTF-8"}],
+        )
     titles = {404: "Not found", 405: "Method not allowed", 400: "Bad request"}
     return problem(
         exc.status_code,

@@ -10,6 +10,7 @@ from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel, ConfigDict
 
 from shopdb.api.deps import api_routes, declared_scope
+from shopdb.api.idempotent import share_key_parameter
 from shopdb.api.links import add_links
 from shopdb.api.problems import PROBLEM
 
@@ -98,6 +99,7 @@ def problem_openapi(app: FastAPI) -> dict[str, Any]:
                 content = response.get("content", {})
                 if code.isdigit() and int(code) >= 400 and "application/json" in content:
                     content[PROBLEM] = content.pop("application/json")
+    share_key_parameter(schema)
     add_links(schema)
     app.openapi_schema = schema
     return schema
