@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pymysql.constants import SERVER_STATUS
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import URL, Connection, Engine
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
 from sqlalchemy.pool import PoolResetState
 
 from shopdb.db.backend import MYSQL, SQLITE, Backend, backend_of
@@ -28,6 +29,9 @@ if TYPE_CHECKING:
 
 IMMEDIATE = "shopdb_immediate"
 """Execution option: on SQLite, begin with ``BEGIN IMMEDIATE`` (take the write lock)."""
+
+IDLE_PING_S = 1.0
+"""A pooled server connection that sat unused longer than this is pinged when checked out."""
 
 
 def open_engine(settings: Settings, *, create: bool = False, **options: Any) -> Engine:
@@ -78,13 +82,44 @@ def make_engine(url: URL, **kwargs: Any) -> Engine:
     if backend.name == SQLITE:
         return _sqlite_engine(url, backend, **kwargs)
     connect_args = dict(backend.connect_args)
-    kwargs.setdefault("pool_pre_ping", True)
+    ping_when_idle = "pool_pre_ping" not in kwargs
     if backend.name == MYSQL:
         kwargs.setdefault("pool_reset_on_return", None)
     engine = create_engine(url, connect_args=connect_args, **kwargs)
     if backend.name == MYSQL:
         event.listen(engine, "reset", _rollback_if_in_transaction)
+    if ping_when_idle:
+        _ping_when_idle(engine, IDLE_PING_S)
     return engine
+
+
+def _ping_when_idle(engine: Engine, idle_s: float) -> None:
+    """Ping a pooled connection at checkout only if it sat idle more than ``idle_s``.
+
+    ``pool_pre_ping`` costs a round trip on every checkout: for the API, one per
+    transaction, on connections that were in use a millisecond before. A connection
+    that idled is the one a server restart or ``wait_timeout`` may have closed; a busy
+    one that dies is caught by its first statement (``run_in_transaction`` retries a
+    transaction whose connection was invalidated, and the pool then replaces the
+    connections it had). A dead connection found here is replaced before use.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_connection: Any, record: Any) -> None:
+        if record is not None:
+            record.info["shopdb_idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.pop("shopdb_idle_since", None)
+        if since is None or time.monotonic() - since <= idle_s:
+            return  # new, or in use a moment ago
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            if engine.dialect.is_disconnect(exc, dbapi_connection, None):
+                raise DisconnectionError(str(exc)) from exc  # the pool connects anew
+            raise
 
 
 def _rollback_if_in_transaction(dbapi_connection: Any, _record: Any, state: PoolResetState) -> None:

@@ -1,13 +1,16 @@
-"""Connections going back to the pool: open transactions end there, finished ones cost nothing."""
+"""Connections going back to the pool: open transactions end there, finished ones cost
+nothing; a connection that idled is pinged when taken out again, a busy one is not."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.engine import URL, Connection, Engine
 
+import shopdb.db.engine as engine_module
 from shopdb.db.admin import init_schema
 from shopdb.db.engine import make_engine
 from shopdb.db.schema import users
@@ -72,3 +75,60 @@ def test_committed_transactions_return_their_connection_without_a_rollback(
     # the one ROLLBACK is rollbacks()'s own, which it asks for explicitly
     assert rollbacks() == before + 1
     assert _user_count(one_connection) == 5
+
+
+def _session_of(conn: Connection, backend: str) -> int:
+    dbapi = conn.connection.dbapi_connection
+    assert dbapi is not None
+    return int(dbapi.thread_id() if backend == "mysql" else dbapi.info.backend_pid)
+
+
+def _kill(db_url: URL, backend: str, session: int) -> None:
+    admin = make_engine(db_url, pool_pre_ping=False)
+    try:
+        with admin.connect() as conn:
+            if backend == "mysql":
+                conn.execute(text(f"KILL CONNECTION {session}"))
+            else:
+                conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": session})
+    finally:
+        admin.dispose()
+
+
+def _server_only(backend: str) -> None:
+    if backend == "sqlite":
+        pytest.skip("SQLite connections have no server to lose them")
+
+
+def test_a_connection_killed_while_idle_is_replaced_before_use(
+    db_url: URL, backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _server_only(backend)
+    monkeypatch.setattr(engine_module, "IDLE_PING_S", 0.0)  # any pause counts as idle
+    engine = make_engine(db_url, pool_size=1, max_overflow=0)
+    try:
+        with engine.connect() as conn:
+            first = _session_of(conn, backend)
+        _kill(db_url, backend, first)
+        time.sleep(0.05)
+
+        with engine.connect() as conn:  # a plain read, which nothing would retry
+            assert conn.execute(text("select 1")).scalar_one() == 1
+            assert _session_of(conn, backend) != first
+    finally:
+        engine.dispose()
+
+
+def test_a_connection_in_use_a_moment_ago_is_not_pinged(db_url: URL, backend: str) -> None:
+    _server_only(backend)
+    engine = make_engine(db_url, pool_size=1, max_overflow=0)
+    pings: list[object] = []
+    ping = engine.dialect.do_ping
+    engine.dialect.do_ping = lambda dbapi_connection: pings.append(1) or ping(dbapi_connection)  # type: ignore[method-assign]
+    try:
+        for _ in range(20):
+            with engine.connect() as conn:
+                conn.execute(text("select 1"))
+        assert pings == []
+    finally:
+        engine.dispose()
