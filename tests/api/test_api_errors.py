@@ -203,3 +203,9 @@ def test_a_transient_database_failure_is_a_503_with_retry_after(
 def test_health_and_ready_need_no_key(client: TestClient) -> None:
     assert client.get("/health").json() == {"status": "ok"}
     assert client.get("/ready").json() == {"status": "ready"}
+
+
+def test_the_routes_pool_keeps_the_configured_connections(client: TestClient) -> None:
+    # fewer than the requests in flight, and connections open and close all the time
+    state = client.app.state  # type: ignore[attr-defined]
+    assert state.engine.pool.size() == state.api_config.pool_size == 10

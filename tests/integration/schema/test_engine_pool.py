@@ -132,3 +132,18 @@ def test_a_connection_in_use_a_moment_ago_is_not_pinged(db_url: URL, backend: st
         assert pings == []
     finally:
         engine.dispose()
+
+
+def test_mariadb_on_loopback_does_not_build_tls_for_every_connection(
+    db_url: URL, backend: str
+) -> None:
+    if backend != "mysql":
+        pytest.skip("only PyMySQL builds a TLS context per connection by default")
+    engine = make_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            dbapi = conn.connection.dbapi_connection
+            assert dbapi is not None
+            assert dbapi.ssl is False  # type: ignore[attr-defined]
+    finally:
+        engine.dispose()
