@@ -64,12 +64,20 @@ def _expand(raw: str | None, default: frozenset[str]) -> frozenset[str]:
     return parts
 
 
-def _render_order(status: int, known_id: int | None = None) -> Any:
-    """Render the whole order: ``known_id``, or the id the write returned."""
+_NEW_ORDER_PARTS = frozenset({"items", "history"})
+"""What an order just placed has: no payment and no shipment to read yet."""
+
+
+def _render_order(
+    status: int, known_id: int | None = None, parts: frozenset[str] | None = None
+) -> Any:
+    """Render the whole order: ``known_id``, or the id the write returned; reading only
+    ``parts`` (default: all) where the others are known to be empty."""
 
     def render(conn: Connection, result: Any) -> tuple[int, str, str | None]:
         order_id = known_id if known_id is not None else int(result)
-        order = OrderPublic.from_view(read_order(conn, order_id), frozenset(EXPANSIONS))
+        view = read_order(conn, order_id, parts)
+        order = OrderPublic.from_view(view, frozenset(EXPANSIONS))
         return status, order.model_dump_json(), f"/v1/orders/{order_id}"
 
     return render
@@ -143,7 +151,7 @@ def place(
         idempotency_key,
         body,
         lambda: place_order(engine, body.user_id, quantities),
-        _render_order(201),
+        _render_order(201, parts=_NEW_ORDER_PARTS),
     )
 
 
