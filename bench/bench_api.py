@@ -216,7 +216,9 @@ def main() -> int:
     seconds = float(sys.argv[2]) if len(sys.argv) > 2 else 10.0
     clients = int(sys.argv[3]) if len(sys.argv) > 3 else 8
     settings = load_settings(os.environ, url)
-    engine = open_engine(settings)
+    # a connection per client thread, as ``bench oltp`` and the server's pool have: a
+    # smaller pool opens and closes connections all the time, on both sides alike
+    engine = open_engine(settings, pool_size=clients + 2, max_overflow=2)
     catalog = load_catalog(engine)
     key = create_api_key(engine, "clerk", "bench_api")[1]
     backend = settings.database_url.get_backend_name()

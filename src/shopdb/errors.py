@@ -85,7 +85,12 @@ class QueryTimeout(ShopError):
 
 class NumberOverflow(ShopError):
     """A sum over the data passed the 64-bit integer range and the database refused the
-    query (SQLite's ``sum()``); nothing was written."""
+    query (SQLite's ``sum()``); nothing was written. ``subject`` names what was refused
+    (``"query 'total_revenue'"``)."""
+
+    def __init__(self, subject: str, message: str) -> None:
+        super().__init__(message)
+        self.subject = subject
 
 
 class StaleVersion(ShopError):

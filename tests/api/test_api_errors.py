@@ -75,6 +75,26 @@ def test_malformed_json_is_a_422_and_writes_nothing(client: TestClient, shop: Sh
     assert snapshot(shop.engine) == before
 
 
+def test_a_body_that_is_not_utf8_is_a_422_and_writes_nothing(
+    client: TestClient, shop: Shop
+) -> None:
+    order = client.post(
+        "/v1/orders",
+        json={"user_id": shop.user, "items": [{"product_id": shop.lamp, "quantity": 1}]},
+        headers=shop.auth(),
+    ).json()
+    before = snapshot(shop.engine)
+    for url in ("/v1/orders", f"/v1/orders/{order['order_id']}/payments"):  # required, optional
+        response = client.post(
+            url,
+            content=b"\\m\xff&d",
+            headers={**shop.auth(), "content-type": "application/json"},
+        )
+        problem = _assert_problem(response, 422)
+        assert problem["errors"][0]["pointer"] == ""
+    assert snapshot(shop.engine) == before
+
+
 @pytest.mark.parametrize(
     ("field", "value"),
     [
@@ -183,3 +203,9 @@ def test_a_transient_database_failure_is_a_503_with_retry_after(
 def test_health_and_ready_need_no_key(client: TestClient) -> None:
     assert client.get("/health").json() == {"status": "ok"}
     assert client.get("/ready").json() == {"status": "ready"}
+
+
+def test_the_routes_pool_keeps_the_configured_connections(client: TestClient) -> None:
+    # fewer than the requests in flight, and connections open and close all the time
+    state = client.app.state  # type: ignore[attr-defined]
+    assert state.engine.pool.size() == state.api_config.pool_size == 10

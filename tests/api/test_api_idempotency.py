@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import re
+from typing import Any
+
+import pytest
 from api_support import Shop, TestClient, count_rows, snapshot, stock_of
 
+from shopdb.api.deps import api_routes
+from shopdb.api.idempotent import KEY_HEADER, KEY_PARAMETER
+from shopdb.api.openapi import openapi_document
 from shopdb.db.schema import idempotency_keys, orders, payments
+from shopdb.services.idempotency import KEY_PATTERN, MAX_KEY_LENGTH
 
 
 def test_a_repeated_order_replays_the_first_response_and_writes_nothing(
@@ -103,3 +112,79 @@ def test_a_malformed_key_is_a_422(client: TestClient, shop: Shop) -> None:
         )
         assert response.status_code == 422, key
     assert snapshot(shop.engine) == before
+
+
+def _key_routes(app: Any) -> set[tuple[str, str]]:
+    return {
+        (method.lower(), path)
+        for method, path, dependant in api_routes(app)
+        if any(p.alias == KEY_HEADER for p in dependant.header_params)
+    }
+
+
+def test_the_document_declares_the_key_once_with_the_limits_the_code_enforces(
+    client: TestClient,
+) -> None:
+    document = json.loads(openapi_document())
+    ref = {"$ref": f"#/components/parameters/{KEY_PARAMETER}"}
+    referring = {
+        (method, path)
+        for path, operations in document["paths"].items()
+        for method, operation in operations.items()
+        if ref in operation.get("parameters", [])
+    }
+    inline = [
+        (method, path)
+        for path, operations in document["paths"].items()
+        for method, operation in operations.items()
+        for p in operation.get("parameters", [])
+        if p.get("name") == KEY_HEADER
+    ]
+
+    assert referring == _key_routes(client.app) == KEY_ROUTES
+    assert inline == []
+    shared = document["components"]["parameters"][KEY_PARAMETER]
+    assert (shared["name"], shared["in"], shared["required"]) == (KEY_HEADER, "header", False)
+    assert shared["schema"] == {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": MAX_KEY_LENGTH,
+        "pattern": KEY_PATTERN,
+    }
+
+
+KEY_ROUTES = {
+    ("post", "/v1/orders"),
+    ("post", "/v1/orders/{order_id}/payments"),
+    ("post", "/v1/orders/{order_id}/refund"),
+    ("post", "/v1/products/{product_id}/restock"),
+}
+
+
+def _declared_valid(key: str) -> bool:
+    return 1 <= len(key) <= MAX_KEY_LENGTH and re.search(KEY_PATTERN, key) is not None
+
+
+@pytest.mark.parametrize(
+    "key",
+    ["k", "x" * 64, "!~order/1:a=b", "x" * 65, "", "has space", "tab\tkey", "\xe9t\xe9", "a\x7f"],
+)
+def test_the_server_accepts_exactly_the_keys_the_document_allows(
+    client: TestClient, shop: Shop, key: str
+) -> None:
+    before = snapshot(shop.engine)
+
+    response = client.post(
+        f"/v1/products/{shop.mug}/restock",
+        json={"quantity": 1},
+        headers={**shop.auth(), KEY_HEADER: key.encode("latin-1")},  # type: ignore[dict-item]
+    )
+
+    if _declared_valid(key):
+        assert response.status_code == 200, response.text
+        assert stock_of(shop.engine, shop.mug) == 3
+    else:
+        assert response.status_code == 422, response.text
+        assert response.headers["content-type"] == "application/problem+json"
+        assert response.json()["errors"][0]["header"] == KEY_HEADER
+        assert snapshot(shop.engine) == before

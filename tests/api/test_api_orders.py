@@ -242,3 +242,22 @@ def test_expanding_a_page_of_orders_reads_each_part_once_for_the_whole_page(
     assert [len(o["payments"]) for o in listed] == [1, 1, 0]
     assert [o["shipment"] is not None for o in listed] == [True, False, False]
     assert [h["to_status"] for h in listed[0]["history"]] == ["pending", "paid", "shipped"]
+
+
+def test_a_placed_order_answers_exactly_what_reading_it_back_does(
+    client: TestClient, shop: Shop
+) -> None:
+    # the response is rendered in the order's own transaction, reading only the parts a
+    # new order can have: it must still be the whole order as a read shows it
+    body = {"user_id": shop.user, "items": [{"product_id": shop.lamp, "quantity": 2}]}
+    placed = client.post("/v1/orders", json=body, headers=shop.auth("clerk"))
+    assert placed.status_code == 201, placed.text
+
+    read = client.get(
+        f"/v1/orders/{placed.json()['order_id']}?expand=items,payments,history,shipment",
+        headers=shop.auth("clerk"),
+    )
+
+    assert placed.json() == read.json()
+    assert placed.json()["payments"] == [] and placed.json()["shipment"] is None
+    assert [h["to_status"] for h in placed.json()["history"]] == ["pending"]

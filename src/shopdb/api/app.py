@@ -33,7 +33,9 @@ def create_app(settings: Settings, config: ApiConfig | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.engine = open_engine(settings)
+        app.state.engine = open_engine(
+            settings, pool_size=api.pool_size, max_overflow=api.pool_size
+        )
         # analytics get their own small pool and threads: a burst of slow queries waits
         # for these, never for the connections and threads the order endpoints use
         app.state.analytics_engine = open_engine(

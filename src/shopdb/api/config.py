@@ -12,6 +12,7 @@ ENV_SECRET = "SHOPDB_API_SECRET"
 ENV_ANALYTICS_TIMEOUT = "SHOPDB_API_ANALYTICS_TIMEOUT_S"
 ENV_ANALYTICS_SLOTS = "SHOPDB_API_ANALYTICS_SLOTS"
 ENV_KEY_CACHE = "SHOPDB_API_KEY_CACHE_S"
+ENV_POOL_SIZE = "SHOPDB_API_POOL_SIZE"
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,10 @@ class ApiConfig:
         key_cache_s: how long a process trusts a key it looked up before looking it up
             again: a key revoked elsewhere (the CLI, another worker) is refused within
             this; 0 looks every request's key up.
+        pool_size: database connections a worker keeps open for the routes (as many
+            again may be opened for a burst, and closed after it). Below the number of
+            requests in flight, connections are opened and closed all the time: a
+            connection costs milliseconds to open, a request a fraction of one.
     """
 
     secret: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
@@ -40,6 +45,7 @@ class ApiConfig:
     analytics_wait_s: float = 5.0
     event_gap_ttl_s: float = 600.0
     key_cache_s: float = 1.0
+    pool_size: int = 10
 
 
 def load_api_config(environ: Mapping[str, str]) -> ApiConfig:
@@ -54,15 +60,19 @@ def load_api_config(environ: Mapping[str, str]) -> ApiConfig:
         timeout = float(environ.get(ENV_ANALYTICS_TIMEOUT, defaults.analytics_timeout_s))
         slots = int(environ.get(ENV_ANALYTICS_SLOTS, defaults.analytics_slots))
         key_cache_s = float(environ.get(ENV_KEY_CACHE, defaults.key_cache_s))
+        pool_size = int(environ.get(ENV_POOL_SIZE, defaults.pool_size))
     except ValueError as exc:
         raise ConfigError(f"malformed API setting: {exc}") from None
     if timeout <= 0 or slots < 1:
         raise ConfigError("the analytics timeout must be positive and the slots at least 1")
     if not 0 <= key_cache_s <= 60:
         raise ConfigError(f"{ENV_KEY_CACHE} must be between 0 and 60 seconds")
+    if not 1 <= pool_size <= 100:
+        raise ConfigError(f"{ENV_POOL_SIZE} must be from 1 to 100")
     return ApiConfig(
         secret=secret.encode("utf-8") if secret else defaults.secret,
         analytics_timeout_s=timeout,
         analytics_slots=slots,
         key_cache_s=key_cache_s,
+        pool_size=pool_size,
     )

@@ -2,9 +2,11 @@
 
 A ``ShopError`` maps to one status by its class; the facts it carries (product, requested
 and available units; current and target status; the constraint's name) become members of
-the problem. Validation errors are 422 with a JSON pointer per field; transient database
-failures 503 with ``Retry-After``; anything else 500 with a request id, the traceback
-only in the server's log.
+the problem. Validation errors are 422 with a JSON pointer per field, and so is a sum
+too large for the backend's integers (``NumberOverflow``: the request must narrow, or
+the shop move to a server backend); transient database failures 503 with
+``Retry-After``; anything else 500 with a request id, the traceback only in the
+server's log.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException
 
+from shopdb.db.backend import backend_of
 from shopdb.errors import (
     ConfigError,
     ConnectError,
@@ -29,6 +32,7 @@ from shopdb.errors import (
     InvalidInput,
     InvalidTransition,
     NotFound,
+    NumberOverflow,
     OutOfStock,
     PaymentMismatch,
     QueryTimeout,
@@ -58,6 +62,9 @@ _SHOP_ERRORS: dict[type[ShopError], tuple[int, str, str]] = {
     ConnectionLost: (503, "connection-lost", "Connection lost while committing"),
     ConnectError: (503, "unavailable", "Database unavailable"),
     QueryTimeout: (503, "query-timeout", "Query timed out"),
+    # not a bug, not transient: the answer does not fit the backend's integers; the
+    # request (a narrower range) or the backend (MariaDB, PostgreSQL) must change
+    NumberOverflow: (422, "number-overflow", "Number too large for the database"),
     SchemaError: (503, "no-schema", "Database not ready"),
     ConfigError: (500, "misconfigured", "Server misconfigured"),
 }
@@ -116,14 +123,27 @@ def _facts(exc: ShopError) -> dict[str, Any]:
         return {"expected_cents": exc.expected_cents, "given_cents": exc.given_cents}
     if isinstance(exc, ConstraintViolation):
         return {"constraint": exc.constraint}
+    if isinstance(exc, NumberOverflow):
+        return {"refused": exc.subject}
     return {}
 
 
-async def _shop_error(_request: Request, exc: Exception) -> JSONResponse:
+def _detail(request: Request, exc: ShopError) -> str:
+    if not isinstance(exc, NumberOverflow):
+        return str(exc)
+    engine = getattr(request.app.state, "engine", None)
+    if engine is not None and not backend_of(engine).exact_wide_sums:
+        remedy = "a narrower range (since, until) or a MariaDB or PostgreSQL database answers it"
+    else:
+        remedy = "a narrower range (since, until) answers it"
+    return f"{exc}; {remedy}"
+
+
+async def _shop_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ShopError)
     status, slug, title = shop_error_status(exc)
     headers = {"Retry-After": RETRY_AFTER_S} if status == 503 else None
-    return problem(status, slug, title, str(exc), headers, **_facts(exc))
+    return problem(status, slug, title, _detail(request, exc), headers, **_facts(exc))
 
 
 async def _api_problem(_request: Request, exc: Exception) -> JSONResponse:
@@ -158,6 +178,15 @@ async def _validation(_request: Request, exc: Exception) -> JSONResponse:
 
 async def _http(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
+    if exc.status_code == 400 and isinstance(exc.__cause__, UnicodeDecodeError):
+        # FastAPI's 400 for a body that is not UTF-8: malformed JSON, like any other
+        return problem(
+            422,
+            "validation",
+            "Invalid request",
+            "the body is not JSON: it is not valid UTF-8",
+            errors=[{"pointer": "", "detail": "the body is not valid UTF-8"}],
+        )
     titles = {404: "Not found", 405: "Method not allowed", 400: "Bad request"}
     return problem(
         exc.status_code,

@@ -7,9 +7,10 @@ from typing import Any
 
 from fastapi import FastAPI, Response
 from fastapi.openapi.utils import get_openapi
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, TypeAdapter
 
 from shopdb.api.deps import api_routes, declared_scope
+from shopdb.api.idempotent import share_key_parameter
 from shopdb.api.links import add_links
 from shopdb.api.problems import PROBLEM
 
@@ -56,7 +57,27 @@ def json_of(model: BaseModel, response: Response | None = None, status_code: int
     FastAPI's validating the model it has just built (a second thread hop for a sync
     route) and its serializing it again.
     """
-    out = Response(model.model_dump_json(), status_code=status_code, media_type=JSON)
+    return _json_response(model.model_dump_json(), response, status_code)
+
+
+def page_json(
+    adapter: TypeAdapter[Any],
+    rows: list[dict[str, Any]],
+    has_more: bool,
+    next_cursor: str | None,
+    response: Response | None = None,
+) -> Response:
+    """A page of ``rows`` as JSON through ``adapter`` (of a ``ListPage[...]``).
+
+    The rows are checked and dumped in one pass of pydantic's core, not built as a
+    model each in Python first: about half the cost for a page of 50 products.
+    """
+    page = adapter.validate_python({"data": rows, "has_more": has_more, "next_cursor": next_cursor})
+    return _json_response(adapter.dump_json(page), response, 200)
+
+
+def _json_response(body: str | bytes, response: Response | None, status_code: int) -> Response:
+    out = Response(body, status_code=status_code, media_type=JSON)
     if response is not None:
         out.headers.raw.extend(
             (name, value) for name, value in response.headers.raw if name != b"content-length"
@@ -98,6 +119,7 @@ def problem_openapi(app: FastAPI) -> dict[str, Any]:
                 content = response.get("content", {})
                 if code.isdigit() and int(code) >= 400 and "application/json" in content:
                     content[PROBLEM] = content.pop("application/json")
+    share_key_parameter(schema)
     add_links(schema)
     app.openapi_schema = schema
     return schema

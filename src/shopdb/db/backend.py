@@ -83,6 +83,8 @@ class Backend:
             time zone, character set, SQL mode; PostgreSQL's JIT switched off).
         session_statements: statements run on every new connection (SQLite's pragmas).
         file_session_statements: those run only on a database in a file (not in memory).
+        exact_wide_sums: whether ``sum()`` of integers answers exactly past 2**63 - 1
+            (MariaDB's DECIMAL and PostgreSQL's NUMERIC; SQLite refuses it).
     """
 
     name: str
@@ -110,6 +112,7 @@ class Backend:
     fold_isolation: str | None = None
     session_statements: tuple[str, ...] = ()
     file_session_statements: tuple[str, ...] = ()
+    exact_wide_sums: bool = True
 
     def dialect(self) -> Dialect:
         """A SQLAlchemy dialect of this backend, for compiling without a connection."""
@@ -200,6 +203,7 @@ _BACKENDS = {
             f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}",
         ),
         file_session_statements=("PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL"),
+        exact_wide_sums=False,
     ),
     MYSQL: Backend(
         name=MYSQL,

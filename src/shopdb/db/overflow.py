@@ -46,7 +46,15 @@ def overflow_refused(what: str) -> Iterator[None]:
     except DBAPIError as exc:
         if not is_integer_overflow(exc):
             raise
-        raise NumberOverflow(
-            f"{what} cannot be answered: a sum passes the largest 64-bit integer "
-            f"(2**63 - 1 = {2**63 - 1:,}), more than the database can add up exactly"
-        ) from None
+        raise number_overflow(what) from None
+
+
+def number_overflow(what: str) -> NumberOverflow:
+    """The ``NumberOverflow`` that refuses ``what``: one message wherever it is detected
+    (a refused ``sum()`` here; an integer column that SQLite turned into a float, when
+    arithmetic on it passed the range, in ``queries.runner``)."""
+    return NumberOverflow(
+        what,
+        f"{what} cannot be answered: a sum passes the largest 64-bit integer "
+        f"(2**63 - 1 = {2**63 - 1:,}), more than the database can add up exactly",
+    )

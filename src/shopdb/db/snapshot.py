@@ -20,7 +20,9 @@ def read_snapshot(engine: Engine) -> Iterator[Connection]:
     """
     with engine.connect() as conn:
         isolation = backend_of(engine).snapshot_isolation
-        if isolation is not None:
+        # MariaDB's sessions are REPEATABLE READ already: setting it again, and back on
+        # the way to the pool, would cost two statements and two commits per read
+        if isolation is not None and conn.default_isolation_level != isolation:
             conn.execution_options(isolation_level=isolation)
         with conn.begin() as transaction:
             try:

@@ -21,7 +21,7 @@ from sqlalchemy.sql.selectable import TextualSelect
 from sqlalchemy.types import Integer, String, TypeEngine
 
 from shopdb.db.backend import backend_name, backend_of
-from shopdb.db.overflow import overflow_refused
+from shopdb.db.overflow import number_overflow, overflow_refused
 from shopdb.db.types import UtcDateTime
 from shopdb.errors import InvalidInput, NotFound
 from shopdb.queries.catalog_dashboard import DASHBOARD_QUERIES
@@ -136,7 +136,8 @@ def run_query(
         InvalidInput: an unknown query, source or bad parameter, or ``rollup`` where no
             rollup answers; no SQL was run.
         NotFound: ``category_id`` names no category.
-        NumberOverflow: a sum over the data passes 2**63 - 1 (SQLite refuses it).
+        NumberOverflow: a sum over the data passes 2**63 - 1 (SQLite refuses it, or
+            turns a product into an inexact float); no figure is answered rounded.
     """
     spec = get_query(name)
     values = bind_values(spec, params)
@@ -161,8 +162,17 @@ def _fetch(
         if columns != spec.column_names:
             raise RuntimeError(f"{spec.name}.sql returns {columns}, expected {spec.column_names}")
         kinds = [c.kind for c in spec.columns]
-        rows = [tuple(_normalize(v, k) for v, k in zip(row, kinds, strict=True)) for row in result]
+        try:
+            rows = [
+                tuple(_normalize(v, k) for v, k in zip(row, kinds, strict=True)) for row in result
+            ]
+        except _WideInteger:
+            raise number_overflow(f"query {spec.name!r}") from None
     return QueryResult(columns, rows)
+
+
+class _WideInteger(Exception):
+    """An integer column came back as a float."""
 
 
 def _require_category(conn: Connection, category_id: int) -> None:
@@ -175,7 +185,11 @@ def _require_category(conn: Connection, category_id: int) -> None:
 
 
 def _normalize(value: Any, kind: str) -> Any:
-    # PostgreSQL and MariaDB return sums of integers as Decimal; SQLite returns int
+    # PostgreSQL and MariaDB return sums of integers as Decimal; SQLite returns int, or a
+    # float where arithmetic on integers (2 * a in round_div) passed 2**63 - 1: a figure
+    # that may be rounded, refused like a sum that overflows
+    if kind == "int" and isinstance(value, float):
+        raise _WideInteger(value)
     if kind == "int" and isinstance(value, Decimal):
         if value != value.to_integral_value():
             raise RuntimeError(f"integer column holds a fraction: {value}")

@@ -27,7 +27,9 @@ from shopdb.errors import InvalidInput
 from shopdb.services._tx import before_commit, run_in_transaction
 
 MAX_KEY_LENGTH = 64
-_KEY = re.compile(r"[\x21-\x7e]{1,64}")
+KEY_PATTERN = r"^[\x21-\x7e]+$"
+"""The characters of an Idempotency-Key: printable ASCII, no spaces (1 to ``MAX_KEY_LENGTH``)."""
+_KEY = re.compile(KEY_PATTERN)
 
 Render = Callable[[Connection, Any], tuple[int, str, str | None]]
 """Builds (status code, JSON body, Location or None) from the write's result, in its
@@ -50,7 +52,7 @@ def check_key(key: str) -> str:
     Raises:
         InvalidInput: it is not.
     """
-    if not _KEY.fullmatch(key):
+    if len(key) > MAX_KEY_LENGTH or not _KEY.fullmatch(key):
         raise InvalidInput(
             f"an Idempotency-Key is 1 to {MAX_KEY_LENGTH} printable ASCII characters, no spaces"
         )

@@ -106,8 +106,11 @@ def get_order(engine: Engine, order_id: int) -> OrderView:
         return read_order(conn, order_id)
 
 
-def read_order(conn: Connection, order_id: int) -> OrderView:
+def read_order(conn: Connection, order_id: int, parts: frozenset[str] | None = None) -> OrderView:
     """Read an order in the connection's current transaction (a helper: it never commits).
+
+    ``parts`` (default: all of ``PARTS``) names the parts read; the others are left
+    empty, which is what they are for an order just placed (no payment, no shipment).
 
     Raises:
         NotFound: no such order.
@@ -115,7 +118,7 @@ def read_order(conn: Connection, order_id: int) -> OrderView:
     head = conn.execute(select(*_HEAD).where(orders.c.order_id == order_id)).one_or_none()
     if head is None:
         raise NotFound(f"order {order_id} does not exist")
-    return read_order_views(conn, [head._mapping], frozenset(PARTS))[0]
+    return read_order_views(conn, [head._mapping], frozenset(PARTS) if parts is None else parts)[0]
 
 
 PARTS = ("items", "payments", "history", "shipment")

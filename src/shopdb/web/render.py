@@ -19,6 +19,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from shopdb.errors import ShopError
 from shopdb.money import money
 from shopdb.report.page import percent
 from shopdb.services.staff import StaffAccount
@@ -92,10 +93,17 @@ class Card:
 
 
 def card(timings: Timings, name: str, load: Callable[[], T]) -> Card:
-    """Run ``load`` for one card; a failure becomes the card's error, not the page's."""
+    """Run ``load`` for one card; a failure becomes the card's error, not the page's.
+
+    A shopdb error (a sum too large for SQLite's integers, a query timeout) is shown as
+    its one-line message; anything else with its class, and its traceback is logged.
+    """
     with timings.measure(name):
         try:
             return Card(load())
+        except ShopError as exc:
+            log.warning("card %s failed: %s", name, exc)
+            return Card(error=str(exc))
         except Exception as exc:  # one failing card must not break the page
             log.exception("card %s failed", name)
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""

@@ -6,16 +6,17 @@ or DELETE. Each action is one service call, so one transaction.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Path, Query, Request, Response
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 
 from shopdb.api.deps import EngineDep, Principal, needs
-from shopdb.api.idempotent import IdempotencyKeyHeader, run_idempotent
+from shopdb.api.idempotent import IdempotencyKeyHeader, run_idempotent, write_and_render
 from shopdb.api.pagination import PageDep, after_key, next_page
-from shopdb.api.responses import ERRORS, PAGE_ERRORS, json_of, with_errors
+from shopdb.api.responses import ERRORS, JSON, PAGE_ERRORS, json_of, with_errors
 from shopdb.api.schemas.common import MAX_CENTS, MAX_ID, ListPage
 from shopdb.api.schemas.orders import (
     EXPANSIONS,
@@ -63,9 +64,20 @@ def _expand(raw: str | None, default: frozenset[str]) -> frozenset[str]:
     return parts
 
 
-def _render_order(status: int) -> Any:
-    def render(conn: Connection, order_id: Any) -> tuple[int, str, str | None]:
-        order = OrderPublic.from_view(read_order(conn, int(order_id)), frozenset(EXPANSIONS))
+_NEW_ORDER_PARTS = frozenset({"items", "history"})
+"""What an order just placed has: no payment and no shipment to read yet."""
+
+
+def _render_order(
+    status: int, known_id: int | None = None, parts: frozenset[str] | None = None
+) -> Any:
+    """Render the whole order: ``known_id``, or the id the write returned; reading only
+    ``parts`` (default: all) where the others are known to be empty."""
+
+    def render(conn: Connection, result: Any) -> tuple[int, str, str | None]:
+        order_id = known_id if known_id is not None else int(result)
+        view = read_order(conn, order_id, parts)
+        order = OrderPublic.from_view(view, frozenset(EXPANSIONS))
         return status, order.model_dump_json(), f"/v1/orders/{order_id}"
 
     return render
@@ -139,7 +151,7 @@ def place(
         idempotency_key,
         body,
         lambda: place_order(engine, body.user_id, quantities),
-        _render_order(201),
+        _render_order(201, parts=_NEW_ORDER_PARTS),
     )
 
 
@@ -182,13 +194,10 @@ def pay(
     return run_idempotent(request, engine, principal, idempotency_key, body, write, render)
 
 
-def _action(order_id: int, run: Any, engine: Any) -> Response:
-    run(engine, order_id)
-    return _whole(engine, order_id)
-
-
-def _whole(engine: Any, order_id: int) -> Response:
-    return json_of(OrderPublic.from_view(get_order(engine, order_id), frozenset(EXPANSIONS)))
+def _action(order_id: int, run: Callable[[], Any], engine: Engine) -> Response:
+    # the whole order is read in the action's own transaction, before its COMMIT
+    _status, body, _location = write_and_render(engine, run, _render_order(200, order_id))
+    return Response(body, media_type=JSON)
 
 
 @router.post(
@@ -198,7 +207,7 @@ def cancel(
     order_id: OrderId, engine: EngineDep, _: Annotated[Principal, needs("orders:write")]
 ) -> Response:
     """Cancel a pending or paid order: its stock returns, a captured payment is refunded."""
-    return _action(order_id, cancel_order, engine)
+    return _action(order_id, lambda: cancel_order(engine, order_id), engine)
 
 
 @router.post(
@@ -212,8 +221,13 @@ def ship(
 ) -> Response:
     """Ship a paid order (creates its shipment)."""
     how = body or ShipRequest()
-    ship_order(engine, order_id, carrier=how.carrier, tracking_number=how.tracking_number)
-    return _whole(engine, order_id)
+    return _action(
+        order_id,
+        lambda: ship_order(
+            engine, order_id, carrier=how.carrier, tracking_number=how.tracking_number
+        ),
+        engine,
+    )
 
 
 @router.post(
@@ -225,7 +239,7 @@ def deliver(
     order_id: OrderId, engine: EngineDep, _: Annotated[Principal, needs("orders:write")]
 ) -> Response:
     """Mark a shipped order delivered."""
-    return _action(order_id, deliver_order, engine)
+    return _action(order_id, lambda: deliver_order(engine, order_id), engine)
 
 
 @router.post(

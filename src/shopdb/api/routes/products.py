@@ -9,13 +9,14 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response
+from pydantic import TypeAdapter
 from sqlalchemy.engine import Connection
 
 from shopdb.api.deps import EngineDep, Principal, needs
 from shopdb.api.idempotent import IdempotencyKeyHeader, run_idempotent
 from shopdb.api.pagination import PageDep, after_key, next_page
 from shopdb.api.problems import ApiProblem
-from shopdb.api.responses import ERRORS, PAGE_ERRORS, json_of, with_errors
+from shopdb.api.responses import ERRORS, PAGE_ERRORS, json_of, page_json, with_errors
 from shopdb.api.schemas.catalog import (
     InventoryPublic,
     MovementPublic,
@@ -38,6 +39,7 @@ from shopdb.services.records import (
 )
 
 router = APIRouter(tags=["catalogue"])
+_PRODUCT_PAGE: TypeAdapter[ListPage[ProductListed]] = TypeAdapter(ListPage[ProductListed])
 ProductId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
@@ -78,9 +80,7 @@ def list_all(
         low_stock=low_stock,
     )
     cursor = next_page(request, response, "products", found.last_key, found.has_more)
-    data = [ProductListed(**r) for r in found.rows]
-    page_ = ListPage[ProductListed](data=data, has_more=found.has_more, next_cursor=cursor)
-    return json_of(page_, response)
+    return page_json(_PRODUCT_PAGE, found.rows, found.has_more, cursor, response)
 
 
 @router.post("/products", status_code=201, responses=with_errors(404, 409))

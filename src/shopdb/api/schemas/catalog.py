@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
-from shopdb.api.schemas.common import MAX_QUANTITY, Body, Cents, Id, Quantity, Timestamp, text
+from shopdb.api.schemas.common import Body, Cents, Id, OpeningStock, Quantity, Timestamp, text
 
 
 class ProductCreate(Body):
@@ -16,7 +16,7 @@ class ProductCreate(Body):
     sku: Annotated[str, text(64)]
     name: Annotated[str, text(200)]
     price_cents: Cents
-    quantity: Annotated[int, Field(ge=0, le=MAX_QUANTITY)] = 0
+    quantity: OpeningStock = 0
     brand: Annotated[str, text(100)] | None = None
 
 
