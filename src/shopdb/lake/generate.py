@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from time import perf_counter
 
@@ -44,9 +45,18 @@ class LakeGeneration:
 
 
 def generate_lake(
-    params: GenParams, folder: Path, *, jobs: int = 1, progress: Progress | None = None
+    params: GenParams,
+    folder: Path,
+    *,
+    jobs: int = 1,
+    progress: Progress | None = None,
+    task_orders: int | None = None,
 ) -> LakeGeneration:
     """Generate the shop of ``params`` into a new lake at ``folder``.
+
+    ``jobs`` processes generate and write the months (``task_orders`` orders' worth at
+    a time, by default ``monthtasks.month_tasks``'s choice); the files are the same for
+    any ``jobs`` and ``task_orders``.
 
     Raises:
         LakeError: ``folder`` already holds a lake or other files; nothing is changed.
@@ -78,7 +88,9 @@ def generate_lake(
 
         sink = LakeSink(folder, writing.number)
         try:
-            parts = _write_shop(plan(params), sink, (folder, writing.number), jobs, loaded)
+            shop = plan(params)
+            target = (folder, writing.number)
+            parts, expected = _write_shop(shop, sink, target, (jobs, task_orders), loaded)
             loaded(sink.rows)
             sink.write([_run_frame(params, started_at)])
             parts.update(sink.finish())
@@ -89,6 +101,10 @@ def generate_lake(
         by_table: dict[str, dict[str, Partition]] = {t.name: {} for t in LAKE_TABLES}
         for (name, month), part in parts.items():
             by_table[name][month] = part
+        for name, count in expected.items():
+            written = sum(p.row_count for p in by_table[name].values())
+            if written != count:
+                raise RuntimeError(f"{written} {name} rows were written, {count} generated")
         for table in LAKE_TABLES:
             result.manifest.tables[table.name] = writing.entry(table, by_table[table.name])
         result.manifest.watermark = {"generated_at": started_at.isoformat(timespec="seconds")}
@@ -101,14 +117,18 @@ def _write_shop(
     shop: Plan,
     sink: LakeSink,
     target: tuple[Path, int],
-    jobs: int,
+    split: tuple[int, int | None],
     loaded: Callable[[dict[str, int]], None],
-) -> dict[tuple[str, str], Partition]:
-    """Write every table but ``generation_runs``: the tasks' months and the main sink's."""
-    tasks = month_tasks(shop.params, shop.chunks)
+) -> tuple[dict[tuple[str, str], Partition], dict[str, int]]:
+    """Write every table but ``generation_runs``: the tasks' months and the main sink's.
+
+    Returns the partitions written by the tasks and the rows generated per table.
+    """
+    jobs, task_orders = split
+    tasks = month_tasks(shop.params, shop.shared.counts, shop.chunks, task_orders)
     ledger, opening = open_ledger(shop.params, shop.catalog)
     ids = IdCounter()
-    sequencer = Sequencer(ledger, ids, tasks, shop.chunks[-1].index)
+    sequencer = Sequencer(ledger, ids, shop.chunks, tasks)
     sequencer.add(ids.number(opening))
     parts: dict[tuple[str, str], Partition] = {}
     for done in run_tasks(shop.shared, tasks, sequencer, target, jobs, _own_work(shop, sink)):
@@ -116,15 +136,18 @@ def _write_shop(
         loaded(done.rows)
     sink.write(sequencer.left_over())
     sink.write([inventory_frame(ledger)])
-    return parts
+    return parts, {"orders": sum(c.size for c in shop.chunks), **ids.last}
 
 
 def _own_work(shop: Plan, sink: LakeSink) -> Iterator[Work]:
     """The main process's writes while the tasks run: the catalogue, then users."""
     yield lambda: sink.write([shop.catalog.categories, shop.catalog.products])
     for lo in range(0, len(shop.people), USER_CHUNK):
-        hi = min(lo + USER_CHUNK, len(shop.people))
-        yield lambda lo=lo, hi=hi: sink.write([user_frame(shop.people, shop.pools, lo, hi)])
+        yield partial(_write_users, shop, sink, lo, min(lo + USER_CHUNK, len(shop.people)))
+
+
+def _write_users(shop: Plan, sink: LakeSink, lo: int, hi: int) -> None:
+    sink.write([user_frame(shop.people, shop.pools, lo, hi)])
 
 
 def _run_frame(params: GenParams, started_at: datetime) -> Frame:

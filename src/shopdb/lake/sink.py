@@ -1,9 +1,9 @@
 """Generated frames into partition files: the lake's end of the generator's ``Sink``.
 
 Orders and their children go to their order's month, stock movements to their own
-month, the rest to one file each. A sink may own only some months (one process's share
-of a parallel generation): rows of other months are then left out and counted, for the
-process that owns them to write.
+month, the rest to one file each. A sink may own only some months (one task's share of
+a generation, ``monthtasks``): rows of other months are then left out, for the task
+that owns them to write.
 """
 
 from __future__ import annotations
@@ -27,9 +27,8 @@ class LakeSink:
     Args:
         folder: the lake folder.
         number: the write's number (in every file name).
-        months: the months this sink owns, or ``None`` for all. Stock movements of
-            other months are left out (``left_out`` counts them); an order's rows
-            outside them are an error, since an order's months are never split.
+        months: the months this sink owns, or ``None`` for all; rows of other months
+            are left out.
     """
 
     def __init__(self, folder: Path, number: int, months: frozenset[str] | None = None) -> None:
@@ -38,7 +37,6 @@ class LakeSink:
         self.months = months
         self.writers: dict[tuple[str, str], PartitionWriter] = {}
         self.rows: dict[str, int] = {}
-        self.left_out = 0
 
     def write(self, frames: list[Frame]) -> None:
         """Write one batch of frames (parents before children, as the generator gives them)."""
@@ -60,12 +58,8 @@ class LakeSink:
             else:
                 months = months_of(data[table.month_of[1]])  # type: ignore[index]
             for month, rows in split_by_month(data, months).items():
-                if self.months is not None and month not in self.months:
-                    if table.month_of != (table.name, "created_at"):
-                        raise RuntimeError(f"{table.name} rows of {month} reached another month")
-                    self.left_out += len(rows)
-                    continue
-                touched.add(self._write(table, month, rows))
+                if self.months is None or month in self.months:
+                    touched.add(self._write(table, month, rows))
         # the generator moves forward in time: months not written to now are flushed, so
         # memory holds at most the current months' pending rows
         for key, writer in self.writers.items():

@@ -15,7 +15,6 @@ import traceback
 from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Any
 
 from shopdb.datagen.orders import Shared
 from shopdb.datagen.pipeline import worker_context
@@ -44,14 +43,19 @@ def run_tasks(
 
     ``target`` is the lake folder and the write's number.
     """
+    positions = {c.index: i for i, c in enumerate(sequencer.chunks)}
     if jobs <= 1:
         for work in own_work:
             work()
         for task in tasks:
-            rows = generate_task(shared, task)
-            yield write_task(rows, sequencer.number(task, rows.demands), *target)
+            rows = generate_task(shared, task, positions)
+            sequencer.demand(rows.demands)
+            numbers = sequencer.answer(task)
+            assert numbers is not None  # every earlier task's demands are in
+            yield write_task(shared, rows, numbers, *target)
         return
-    yield from _Pool(shared, target, min(jobs, len(tasks))).run(tasks, sequencer, own_work)
+    pool = _Pool(shared, positions, target, min(jobs, len(tasks)))
+    yield from pool.run(tasks, sequencer, own_work)
 
 
 class WorkerFailed(RuntimeError):
@@ -59,8 +63,11 @@ class WorkerFailed(RuntimeError):
 
 
 class _Pool:
-    def __init__(self, shared: Shared, target: tuple[Path, int], jobs: int) -> None:
+    def __init__(
+        self, shared: Shared, positions: dict[int, int], target: tuple[Path, int], jobs: int
+    ) -> None:
         self.shared = shared
+        self.positions = positions
         self.target = target
         self.jobs = max(jobs, 1)
 
@@ -73,7 +80,9 @@ class _Pool:
             for _ in range(self.jobs):
                 mine, theirs = context.Pipe()
                 process = context.Process(  # type: ignore[attr-defined]
-                    target=_worker, args=(theirs, self.shared, self.target), daemon=True
+                    target=_worker,
+                    args=(theirs, self.shared, self.positions, self.target),
+                    daemon=True,
                 )
                 process.start()
                 theirs.close()
@@ -106,7 +115,8 @@ class _Loop:
         self.sequencer = sequencer
         self.own_work = own_work
         self.conns = conns
-        self.demands: dict[int, tuple[Connection, Any]] = {}
+        self.asking: dict[int, Connection] = {}
+        """Tasks whose demands are in, waiting for their numbers, and their workers."""
         self.running = 0
 
     def run(self) -> Iterator[TaskResult]:
@@ -118,8 +128,9 @@ class _Loop:
             if not ready and work is not None:
                 work()
                 work = next(self.own_work, None)
-            for conn in ready:
-                result = self._receive(conn)
+            for ready_conn in ready:
+                assert isinstance(ready_conn, Connection)
+                result = self._receive(ready_conn)
                 if result is not None:
                     yield result
         while work is not None:
@@ -139,11 +150,12 @@ class _Loop:
         if kind == "failed":
             raise WorkerFailed(f"a generating process failed:\n{body}")
         if kind == "demands":
-            self.demands[index] = (conn, body)
-            while self.sequencer.numbered in self.demands:
-                task = self.tasks[self.sequencer.numbered]
-                owner, demands = self.demands.pop(task.index)
-                owner.send(self.sequencer.number(task, demands))
+            self.sequencer.demand(body)
+            self.asking[index] = conn
+            for waiting in sorted(self.asking):
+                numbers = self.sequencer.answer(self.tasks[waiting])
+                if numbers is not None:
+                    self.asking.pop(waiting).send(numbers)
             return None
         self.running -= 1
         self._hand_out(conn)
@@ -151,15 +163,17 @@ class _Loop:
         return body
 
 
-def _worker(conn: Connection, shared: Shared, target: tuple[Path, int]) -> None:
+def _worker(
+    conn: Connection, shared: Shared, positions: dict[int, int], target: tuple[Path, int]
+) -> None:
     """A worker process: tasks until told to stop (``None``)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     while (task := conn.recv()) is not None:
         try:
-            rows: TaskRows = generate_task(shared, task)
+            rows: TaskRows = generate_task(shared, task, positions)
             conn.send(("demands", task.index, rows.demands))
             numbers = conn.recv()
-            conn.send(("done", task.index, write_task(rows, numbers, *target)))
+            conn.send(("done", task.index, write_task(shared, rows, numbers, *target)))
         except BaseException:
             conn.send(("failed", task.index, traceback.format_exc()))
             return
