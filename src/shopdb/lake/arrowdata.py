@@ -208,13 +208,15 @@ def dictionary_columns(rows: pa.Table) -> list[str]:
     abandoned: leaving them plain halves the encoding time (measured on generated months:
     write CPU 0.75 s -> 0.49 s, files 40 -> 28 MB, DuckDB's scans as fast or faster).
     """
-    out = []
-    for field, column in zip(rows.schema, rows.columns, strict=True):
-        if pa.types.is_string(field.type):
-            out.append(field.name)
-        elif len(column) and pc.count_distinct(column).as_py() <= len(column) // 4:
-            out.append(field.name)
-    return out
+    return [
+        field.name
+        for field, column in zip(rows.schema, rows.columns, strict=True)
+        if pa.types.is_string(field.type) or _repeats(column)
+    ]
+
+
+def _repeats(column: pa.ChunkedArray) -> bool:
+    return len(column) > 0 and pc.count_distinct(column).as_py() <= len(column) // 4
 
 
 def digest_of(table: LakeTable, data: pa.Table) -> str:
