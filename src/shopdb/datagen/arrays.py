@@ -31,4 +31,4 @@ def distinct(values: AnyArray) -> AnyArray:
     ordered = np.sort(np.asarray(values))
     if len(ordered) == 0:
         return ordered
-    return ordered[np.concatenate([[True], ordered[1:] != ordered[:-1]])]
+    return np.asarray(ordered[np.concatenate([[True], ordered[1:] != ordered[:-1]])])

@@ -29,7 +29,7 @@ from shopdb.datagen.stock import inventory_frame, open_ledger
 from shopdb.lake.layout import LAKE_TABLES, LakeError, Manifest, Partition
 from shopdb.lake.monthtasks import Sequencer, month_tasks
 from shopdb.lake.sink import LakeSink
-from shopdb.lake.taskpool import Work, run_tasks
+from shopdb.lake.taskpool import TaskRunner, Work
 from shopdb.lake.writing import LakeWriting
 
 Progress = Callable[[str, int], None]
@@ -88,9 +88,10 @@ def generate_lake(
 
         sink = LakeSink(folder, writing.number)
         try:
-            shop = plan(params)
-            target = (folder, writing.number)
-            parts, expected = _write_shop(shop, sink, target, (jobs, task_orders), loaded)
+            with TaskRunner(jobs) as runner:
+                shop = plan(params)
+                target = (folder, writing.number)
+                parts, expected = _write_shop(shop, sink, target, (runner, task_orders), loaded)
             loaded(sink.rows)
             sink.write([_run_frame(params, started_at)])
             parts.update(sink.finish())
@@ -117,21 +118,21 @@ def _write_shop(
     shop: Plan,
     sink: LakeSink,
     target: tuple[Path, int],
-    split: tuple[int, int | None],
+    split: tuple[TaskRunner, int | None],
     loaded: Callable[[dict[str, int]], None],
 ) -> tuple[dict[tuple[str, str], Partition], dict[str, int]]:
     """Write every table but ``generation_runs``: the tasks' months and the main sink's.
 
     Returns the partitions written by the tasks and the rows generated per table.
     """
-    jobs, task_orders = split
+    runner, task_orders = split
     tasks = month_tasks(shop.params, shop.shared.counts, shop.chunks, task_orders)
     ledger, opening = open_ledger(shop.params, shop.catalog)
     ids = IdCounter()
     sequencer = Sequencer(ledger, ids, shop.chunks, tasks)
     sequencer.add(ids.number(opening))
     parts: dict[tuple[str, str], Partition] = {}
-    for done in run_tasks(shop.shared, tasks, sequencer, target, jobs, _own_work(shop, sink)):
+    for done in runner.run(shop.shared, tasks, sequencer, target, _own_work(shop, sink)):
         parts.update(done.partitions)
         loaded(done.rows)
     sink.write(sequencer.left_over())

@@ -15,6 +15,7 @@ import traceback
 from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
+from typing import Any
 
 from shopdb.datagen.orders import Shared
 from shopdb.datagen.pipeline import worker_context
@@ -31,73 +32,80 @@ Work = Callable[[], None]
 """A piece of the main process's own writing, done between messages."""
 
 
-def run_tasks(
-    shared: Shared,
-    tasks: list[Task],
-    sequencer: Sequencer,
-    target: tuple[Path, int],
-    jobs: int,
-    own_work: Iterator[Work],
-) -> Iterator[TaskResult]:
-    """Run every task and ``own_work``; yield each task's result as it finishes.
-
-    ``target`` is the lake folder and the write's number.
-    """
-    positions = {c.index: i for i, c in enumerate(sequencer.chunks)}
-    if jobs <= 1:
-        for work in own_work:
-            work()
-        for task in tasks:
-            rows = generate_task(shared, task, positions)
-            sequencer.demand(rows.demands)
-            numbers = sequencer.answer(task)
-            assert numbers is not None  # every earlier task's demands are in
-            yield write_task(shared, rows, numbers, *target)
-        return
-    pool = _Pool(shared, positions, target, min(jobs, len(tasks)))
-    yield from pool.run(tasks, sequencer, own_work)
-
-
 class WorkerFailed(RuntimeError):
     """A worker process raised or died; the message holds its traceback."""
 
 
-class _Pool:
-    def __init__(
-        self, shared: Shared, positions: dict[int, int], target: tuple[Path, int], jobs: int
-    ) -> None:
-        self.shared = shared
-        self.positions = positions
-        self.target = target
-        self.jobs = max(jobs, 1)
+class TaskRunner:
+    """Runs month tasks: in this process for ``jobs`` 1, else in ``jobs`` worker processes.
+
+    The workers start when the runner is entered, so they load their modules while the
+    main process draws the plan; leaving the runner stops any still running.
+    """
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
+        self.workers: list[tuple[Any, Connection]] = []
+
+    def __enter__(self) -> TaskRunner:
+        if self.jobs > 1:
+            context = worker_context()
+            try:
+                for _ in range(self.jobs):
+                    mine, theirs = context.Pipe()
+                    process = context.Process(  # type: ignore[attr-defined]
+                        target=_worker, args=(theirs,), daemon=True
+                    )
+                    process.start()
+                    theirs.close()
+                    self.workers.append((process, mine))
+            except BaseException:
+                self._stop()
+                raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop()
 
     def run(
-        self, tasks: list[Task], sequencer: Sequencer, own_work: Iterator[Work]
+        self,
+        shared: Shared,
+        tasks: list[Task],
+        sequencer: Sequencer,
+        target: tuple[Path, int],
+        own_work: Iterator[Work],
     ) -> Iterator[TaskResult]:
-        context = worker_context()
-        workers = []
-        try:
-            for _ in range(self.jobs):
-                mine, theirs = context.Pipe()
-                process = context.Process(  # type: ignore[attr-defined]
-                    target=_worker,
-                    args=(theirs, self.shared, self.positions, self.target),
-                    daemon=True,
-                )
-                process.start()
-                theirs.close()
-                workers.append((process, mine))
-            yield from _Loop(tasks, sequencer, own_work, [c for _, c in workers]).run()
-            for _, conn in workers:
-                conn.send(None)
-            for process, _ in workers:
-                process.join()
-        finally:
-            for process, conn in workers:
-                if process.is_alive():
-                    process.terminate()
-                process.join()
-                conn.close()
+        """Run every task and ``own_work``; yield each task's result as it finishes.
+
+        ``target`` is the lake folder and the write's number.
+        """
+        positions = {c.index: i for i, c in enumerate(sequencer.chunks)}
+        if not self.workers:
+            for work in own_work:
+                work()
+            for task in tasks:
+                rows = generate_task(shared, task, positions)
+                sequencer.demand(rows.demands)
+                numbers = sequencer.answer(task)
+                assert numbers is not None  # every earlier task's demands are in
+                yield write_task(shared, rows, numbers, *target)
+            return
+        conns = [conn for _, conn in self.workers]
+        for conn in conns:
+            conn.send((shared, positions, target))
+        yield from _Loop(tasks, sequencer, own_work, conns).run()
+        for conn in conns:
+            conn.send(None)
+        for process, _ in self.workers:
+            process.join()
+
+    def _stop(self) -> None:
+        for process, conn in self.workers:
+            if process.is_alive():
+                process.terminate()
+            process.join()
+            conn.close()
+        self.workers = []
 
 
 class _Loop:
@@ -163,11 +171,13 @@ class _Loop:
         return body
 
 
-def _worker(
-    conn: Connection, shared: Shared, positions: dict[int, int], target: tuple[Path, int]
-) -> None:
-    """A worker process: tasks until told to stop (``None``)."""
+def _worker(conn: Connection) -> None:
+    """A worker process: its setup, then tasks until told to stop (``None``)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        shared, positions, target = conn.recv()
+    except EOFError:
+        return  # the main process stopped before sending work
     while (task := conn.recv()) is not None:
         try:
             rows: TaskRows = generate_task(shared, task, positions)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from sqlalchemy.engine import Engine
 
@@ -62,3 +63,19 @@ def test_any_jobs_and_split_into_tasks_give_the_same_lake(
     digests = {n: t.digest for n, t in one.manifest.tables.items() if n != "generation_runs"}
     assert digests == {n: split.manifest.tables[n].digest for n in digests}
     assert split.rows == one.rows
+
+
+def test_an_interrupted_parallel_generation_leaves_nothing(tmp_path: Path) -> None:
+    params = make_params(7, 0.002, date(2025, 7, 1), 2)
+    existing = tmp_path / "lake"
+    existing.mkdir()
+
+    def interrupt(table: str, rows: int) -> None:
+        if table == "orders":
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        generate_lake(params, existing, jobs=2, task_orders=40, progress=interrupt)
+
+    # the workers are stopped and every file they or the main process wrote is gone
+    assert [p.name for p in existing.iterdir()] == [".lake.lock"]
