@@ -9,7 +9,7 @@ import numpy as np
 from shopdb.datagen.frames import Labels
 from shopdb.datagen.params import make_params
 from shopdb.datagen.people import user_frame
-from shopdb.datagen.pipeline import worker_context, generate_chunks, plan
+from shopdb.datagen.pipeline import generate_chunks, plan, worker_context
 
 
 def _rows(seed, jobs=1, scale=0.002):
