@@ -3,7 +3,7 @@
 Usage::
 
     python bench/bench_lake.py --lake DIR [--db URL ...] [--spark] [--spark-queries a,b]
-        [--repeat N] [--queries a,b] [--limit-s S] [--markdown]
+        [--spark-memory 1g] [--repeat N] [--queries a,b] [--limit-s S] [--markdown]
 
 Every ``--db`` database and the lake must hold the same shop (``shopdb lake export``
 from one of them, or ``generate --to-lake`` with the same parameters). Each query runs
@@ -145,7 +145,7 @@ class Bench:
             from shopdb.lake.spark import SparkLake, spark_session
 
             work = Path(tempfile.mkdtemp(prefix="shopdb-bench-spark-"))
-            session = spark_session(work, master=args.spark_master)
+            session = spark_session(work, master=args.spark_master, memory=args.spark_memory)
             self.spark_lake = SparkLake(session, args.lake)
         self.missed: list[str] = []
 
@@ -208,6 +208,7 @@ def main() -> None:
     parser.add_argument("--spark", action="store_true", help="Also run Spark.")
     parser.add_argument("--spark-master", default="local[*]")
     parser.add_argument("--spark-queries", default="", help="Only these on Spark.")
+    parser.add_argument("--spark-memory", default="1g", help="Spark's driver memory (local).")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--queries", default="", help="Comma-separated names (default all).")
     parser.add_argument("--skip", default="", help="Comma-separated names not to run.")

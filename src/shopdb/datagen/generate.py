@@ -156,13 +156,16 @@ def load_shop(session: Sink, shop: Plan, jobs: int, loaded: Progress) -> None:
         def restocks(moves: Frame, chunk: Chunk = rows.chunk) -> Frame:
             return restock_chunk(ledger, shop.params, chunk, moves, chunk.index == last)
 
-        write(_chunk_frames(rows, ids, restocks))
+        write(chunk_frames(rows, ids, restocks))
     write([inventory_frame(ledger)])
 
 
-def _chunk_frames(
+def chunk_frames(
     rows: ChunkRows, ids: IdCounter, restocks: Callable[[Frame], Frame]
 ) -> list[Frame]:
+    """A chunk's frames as loaded: stock movements merged with their restocks in time
+    order, tracking numbers written out, and every child table's ids numbered by ``ids``.
+    """
     out: list[Frame] = []
     for frame in rows.frames:
         if frame.table == "inventory_movements":

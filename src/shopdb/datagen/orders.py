@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from shopdb.datagen.arrays import distinct, search
 from shopdb.datagen.catalog import shop_price
 from shopdb.datagen.complements import Links
 from shopdb.datagen.frames import AnyArray, Array, Frame, Labels, labels
@@ -161,8 +162,8 @@ def _repeat_buyers(gen: np.random.Generator, shared: Shared, created: Array) -> 
     scale = np.exp((shared.params.end_s - created) / (LAPSE_DAYS * DAY))
     loyal = shared.loyal_cdf[signed_up]
     u = gen.random(len(created)) * (loyal + shared.lapsing_cdf[signed_up] * scale)
-    pick_loyal = np.searchsorted(shared.loyal_cdf, u, side="right")
-    pick_lapsing = np.searchsorted(shared.lapsing_cdf, (u - loyal) / scale, side="right")
+    pick_loyal = search(shared.loyal_cdf, u, side="right")
+    pick_lapsing = search(shared.lapsing_cdf, (u - loyal) / scale, side="right")
     user = np.where(u < loyal, pick_loyal, pick_lapsing)
     return np.asarray(np.minimum(user, signed_up), dtype=np.int64)
 
@@ -180,7 +181,7 @@ def _basket_products(
     size = np.minimum(gen.geometric(BASKET_P, n), MAX_CHOSEN)
     order = np.repeat(np.arange(n, dtype=np.int64), size)
     u = gen.random(len(order))
-    chosen = np.minimum(np.searchsorted(cdf, u * cdf[-1], side="right"), n_products - 1)
+    chosen = np.minimum(search(cdf, u * cdf[-1], side="right"), n_products - 1)
     links = shared.links
     count = links.count(chosen)
     draws = gen.random((2, len(order)))
@@ -195,7 +196,7 @@ def _basket_products(
         listed = shared.popularity.listed_at[extra] < at_s
         parts_order.append(order[index][listed])
         parts_product.append(extra[listed])
-    key = np.unique(np.concatenate(parts_order) * n_products + np.concatenate(parts_product))
+    key = distinct(np.concatenate(parts_order) * n_products + np.concatenate(parts_product))
     return key // n_products, key % n_products
 
 

@@ -75,16 +75,24 @@ class People:
     city: Array
     pattern: Array
     domain: Array
-    number: Array
     created_at: Array
     propensity: AnyArray
     loyal: AnyArray
     """Repeat buyers whose propensity does not decay (the rest lapse)."""
     first_order_at: Array
     """When a new buyer means to place a first order (``NEVER``: no first order)."""
+    number: Array | None = None
+    """Per user, how many earlier users hold the same address: counted on first use
+    (``email_numbers``), since only the users' rows need it, not the orders."""
 
     def __len__(self) -> int:
         return len(self.created_at)
+
+    def email_numbers(self, pools: Pools) -> Array:
+        """``number``, counted now if it was not yet (no random draws: the same either way)."""
+        if self.number is None:
+            self.number = _email_numbers(pools, self.first, self.last, self.pattern, self.domain)
+        return self.number
 
 
 def build_pools(params: GenParams) -> Pools:
@@ -144,9 +152,8 @@ def draw_people(params: GenParams, pools: Pools) -> People:
     delay = gen.exponential(FIRST_ORDER_DELAY, n).astype(np.int64)
     new_buyer = (segment > 0) & (created >= params.start_s)
     first_order = np.where(new_buyer, created + 1 + delay, NEVER)
-    number = _email_numbers(pools, first, last, pattern, domain)
     return People(
-        country, first, last, city, pattern, domain, number, created, propensity, loyal, first_order
+        country, first, last, city, pattern, domain, created, propensity, loyal, first_order
     )
 
 
@@ -154,7 +161,7 @@ def user_frame(people: People, pools: Pools, lo: int, hi: int) -> Frame:
     """The ``users`` rows for user ids ``lo+1 .. hi``."""
     part = slice(lo, hi)
     first, last = people.first[part], people.last[part]
-    pattern, number = people.pattern[part], people.number[part]
+    pattern, number = people.pattern[part], people.email_numbers(pools)[part]
     fn, ln = pools.first[first], pools.last[last]
     fa, la = pools.first_plain[first], pools.last_plain[last]
     local = np.empty(len(first), dtype=object)

@@ -108,7 +108,7 @@ def _run_in_worker(chunk: Chunk) -> ChunkRows:
     return chunk_rows(_WORKER_SHARED, chunk)
 
 
-def _worker_context() -> multiprocessing.context.BaseContext:
+def worker_context() -> multiprocessing.context.BaseContext:
     """Worker processes started by a fork server, never forked from this process.
 
     Forking copies a parent's threads' locks in whatever state they are (Python 3.12 warns
@@ -132,7 +132,7 @@ def generate_chunks(shared: Shared, todo: list[Chunk], jobs: int = 1) -> Iterato
         for chunk in todo:
             yield chunk_rows(shared, chunk)
         return
-    with ProcessPoolExecutor(jobs, _worker_context(), _init_worker, (shared,)) as pool:
+    with ProcessPoolExecutor(jobs, worker_context(), _init_worker, (shared,)) as pool:
         pending: deque[Future[ChunkRows]] = deque()
         for chunk in todo:
             pending.append(pool.submit(_run_in_worker, chunk))

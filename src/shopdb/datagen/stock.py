@@ -69,13 +69,26 @@ def open_ledger(params: GenParams, catalog: Catalog) -> tuple[Ledger, Frame]:
     return ledger, _receipts(product, opening, catalog.created_at)
 
 
-def restock_chunk(
-    ledger: Ledger, params: GenParams, chunk: Chunk, movements: Frame, last: bool
-) -> Frame:
-    """Receipts for a chunk: at each month's first midnight, enough for that month's sales.
+@dataclass
+class Demand:
+    """What one chunk's movements ask of the ledger, reduced per product.
 
-    Applies the chunk's sales, returns and receipts to the ledger.
+    Computed from the chunk's rows alone (in whichever process generated them), so only
+    these small arrays, not the movements, need to reach the process keeping the ledger.
     """
+
+    bounds: Array
+    """The times of the chunk's restocks: its start, then each first of a month inside it."""
+    sold: list[Array]
+    """Units sold per product between each bound and the next."""
+    returned: Array
+    """Units returned per product."""
+    last_at: Array
+    """Each product's latest movement in the chunk (the int64 minimum if none)."""
+
+
+def chunk_demand(params: GenParams, chunk: Chunk, movements: Frame, products: int) -> Demand:
+    """The demand of a chunk's sale and return ``movements`` on ``products`` products."""
     cols = movements.columns
     product = np.asarray(cols["product_id"]) - 1
     delta = np.asarray(cols["quantity_delta"])
@@ -85,24 +98,46 @@ def restock_chunk(
     inside = starts[(starts > chunk.day_lo) & (starts < chunk.day_hi)]
     bounds = params.start_s + np.concatenate([[chunk.day_lo], inside]) * DAY
     segment = np.searchsorted(bounds, at[sale], side="right") - 1
-    n = len(ledger.floor)
-    receipts = []
+    sold = []
     # one step per month of the chunk (at most three), each vectorised over products
-    for index, bound in enumerate(bounds):
+    for index in range(len(bounds)):
         mine = segment == index
-        sold = np.bincount(product[sale][mine], weights=-delta[sale][mine], minlength=n)
-        final = last and index == len(bounds) - 1
-        receipts.append(_restock(ledger, int(bound), sold.astype(np.int64), final))
-        ledger.floor -= sold.astype(np.int64)
+        units = np.bincount(product[sale][mine], weights=-delta[sale][mine], minlength=products)
+        sold.append(units.astype(np.int64))
     back = ~sale
-    ledger.returns += np.bincount(product[back], weights=delta[back], minlength=n).astype(np.int64)
+    returned = np.bincount(product[back], weights=delta[back], minlength=products)
+    last_at = np.full(products, np.iinfo(np.int64).min, dtype=np.int64)
+    np.maximum.at(last_at, product, at)
+    return Demand(np.asarray(bounds, dtype=np.int64), sold, returned.astype(np.int64), last_at)
+
+
+def restock(ledger: Ledger, demand: Demand, last: bool) -> Frame:
+    """Receipts for a chunk of ``demand``: at each bound, enough for the sales until the next.
+
+    Applies the chunk's sales, returns and receipts to the ledger; ``last`` for the
+    period's last chunk (its last month leaves some products low or out of stock).
+    """
+    receipts = []
+    for index, bound in enumerate(demand.bounds):
+        final = last and index == len(demand.bounds) - 1
+        receipts.append(_restock(ledger, int(bound), demand.sold[index], final))
+        ledger.floor -= demand.sold[index]
+    ledger.returns += demand.returned
     out = concat(receipts)
-    for moved, when in (
-        (product, at),
-        (np.asarray(out.columns["product_id"]) - 1, out.columns["created_at"]),
-    ):
-        np.maximum.at(ledger.last_at, moved, np.asarray(when))
+    np.maximum(ledger.last_at, demand.last_at, out=ledger.last_at)
+    moved = np.asarray(out.columns["product_id"]) - 1
+    np.maximum.at(ledger.last_at, moved, np.asarray(out.columns["created_at"]))
     return out
+
+
+def restock_chunk(
+    ledger: Ledger, params: GenParams, chunk: Chunk, movements: Frame, last: bool
+) -> Frame:
+    """Receipts for a chunk: at each month's first midnight, enough for that month's sales.
+
+    Applies the chunk's sales, returns and receipts to the ledger.
+    """
+    return restock(ledger, chunk_demand(params, chunk, movements, len(ledger.floor)), last)
 
 
 def _restock(ledger: Ledger, at: int, sold: Array, last: bool) -> Frame:

@@ -27,7 +27,7 @@ from shopdb.db.rows import CHUNK_ROWS, data_columns
 from shopdb.db.schema import SCHEMA_VERSION, metadata
 from shopdb.db.snapshot import read_snapshot
 from shopdb.lake.arrowdata import PartitionWriter, digest_of, lake_schema, months_of, split_by_month
-from shopdb.lake.fingerprint import fingerprints
+from shopdb.lake.fingerprint import content_fingerprint, fingerprints
 from shopdb.lake.layout import (
     LAKE_TABLES,
     LakeTable,
@@ -113,7 +113,7 @@ def _export_table(
     progress: Progress | None,
 ) -> TableEntry:
     if not table.partitioned:
-        return _export_whole(conn, table, before, writing, result, progress)
+        return _export_whole(conn, table, dialect, before, writing, result, progress)
     now = fingerprints(conn, table, dialect)
     old = before.partitions if before is not None else {}
     touched = sorted(m for m, fp in now.items() if m not in old or old[m].fingerprint != fp)
@@ -132,23 +132,32 @@ def _export_table(
 def _export_whole(
     conn: Connection,
     table: LakeTable,
+    dialect: str,
     before: TableEntry | None,
     writing: LakeWriting,
     result: ExportResult,
     progress: Progress | None,
 ) -> TableEntry:
+    """A table kept whole: kept when its content fingerprint (``content_fingerprint``)
+    is the manifest's, else read; kept after all if its digest is, else rewritten."""
+    kept = before.partitions.get("") if before is not None else None
+    now = content_fingerprint(conn, table, dialect)
+    if kept is not None and kept.fingerprint == now:
+        result.kept += 1
+        return writing.entry(table, {"": kept})
     schema = lake_schema(table)
     batches = [_arrow_batch(schema, chunk) for chunk in _read(conn, table, None)]
     data = pa.concat_tables(batches) if batches else schema.empty_table()
     digest = digest_of(table, data)
-    kept = before.partitions.get("") if before is not None else None
     if kept is not None and kept.digest == digest:
+        kept.fingerprint = now
         result.kept += 1
         return writing.entry(table, {"": kept})
     file = partition_file(table.name, "", writing.number)
     part_writer = writing.open(table, file)
     part_writer.write(data)
     part = writing.close(part_writer, file)
+    part.fingerprint = now
     result.rewritten.append(file)
     result.rows_written += part.row_count
     if progress is not None:

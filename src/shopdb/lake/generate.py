@@ -1,42 +1,38 @@
 """``shopdb generate --to-lake``: a generated shop written straight into a lake.
 
-The generator's frames are taken where they would go to a database (the ``Sink`` of
-``datagen.generate.load_shop``), so the rows are exactly those ``generate`` loads for
-the same parameters; only the destination differs. Orders and their children go to
-their order's month, stock movements to their own month, the rest to one file each.
-``generation_runs`` gets the one row a database generation would record.
+The generator's plan and chunks are those ``datagen.generate.load_shop`` loads into a
+database, so the rows are exactly the same for the same parameters; only the
+destination differs, and the chunks are generated and written in tasks of whole months
+by ``jobs`` processes (``monthtasks``, ``taskpool``), which gives the same files for any
+``jobs``. The main process writes the catalogue, the users, the stock and the one
+``generation_runs`` row a database generation would record.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from time import perf_counter
 
 import numpy as np
-import pyarrow as pa
 
-from shopdb.datagen.convert import arrow_table
 from shopdb.datagen.frames import Frame
-from shopdb.datagen.generate import load_shop
+from shopdb.datagen.ids import IdCounter
 from shopdb.datagen.params import GENERATOR_VERSION, GenParams, library_versions
-from shopdb.datagen.pipeline import plan
-from shopdb.datagen.scale import format_scale
-from shopdb.lake.arrowdata import PartitionWriter, conform, months_of, split_by_month
-from shopdb.lake.layout import (
-    LAKE_TABLES,
-    LakeError,
-    LakeTable,
-    Manifest,
-    Partition,
-    partition_file,
-)
+from shopdb.datagen.people import user_frame
+from shopdb.datagen.pipeline import Plan, plan
+from shopdb.datagen.scale import USER_CHUNK, format_scale
+from shopdb.datagen.stock import inventory_frame, open_ledger
+from shopdb.lake.layout import LAKE_TABLES, LakeError, Manifest, Partition
+from shopdb.lake.monthtasks import Sequencer, month_tasks
+from shopdb.lake.sink import LakeSink
+from shopdb.lake.taskpool import TaskRunner, Work
 from shopdb.lake.writing import LakeWriting
 
 Progress = Callable[[str, int], None]
-_BY_NAME = {t.name: t for t in LAKE_TABLES}
 
 
 @dataclass
@@ -48,81 +44,26 @@ class LakeGeneration:
     seconds: float = 0.0
 
 
-class LakeSink:
-    """Takes the generator's frames and writes them into partition files."""
-
-    def __init__(self, writing: LakeWriting) -> None:
-        self.writing = writing
-        self.writers: dict[tuple[str, str], PartitionWriter] = {}
-
-    def write(self, frames: list[Frame]) -> None:
-        """Write one batch of frames (parents before children, as the generator gives them)."""
-        order_months: tuple[np.ndarray, np.ndarray] | None = None
-        touched: set[tuple[str, str]] = set()
-        for frame in frames:
-            if not len(frame):
-                continue
-            table = _BY_NAME[frame.table]
-            data = conform(table, arrow_table(frame))
-            if not table.partitioned:
-                touched.add(self._write(table, "", data))
-                continue
-            if table.name == "orders":
-                ids = np.asarray(data["order_id"], dtype=np.int64)
-                order_months = (ids, months_of(data["created_at"]))
-            if table.month_of == ("orders", "created_at") and table.name != "orders":
-                months = _months_of_orders(order_months, data, table)
-            else:
-                months = months_of(data[table.month_of[1]])  # type: ignore[index]
-            for month, rows in split_by_month(data, months).items():
-                touched.add(self._write(table, month, rows))
-        # the generator moves forward in time: months not written to now are flushed, so
-        # memory holds at most the current months' pending rows
-        for key, writer in self.writers.items():
-            if key not in touched:
-                writer.flush()
-
-    def _write(self, table: LakeTable, month: str, rows: pa.Table) -> tuple[str, str]:
-        key = (table.name, month)
-        if key not in self.writers:
-            file = partition_file(table.name, month, self.writing.number)
-            self.writers[key] = self.writing.open(table, file)
-        self.writers[key].write(rows)
-        return key
-
-    def finish(self) -> dict[str, dict[str, Partition]]:
-        """Close every file; the partitions of each table, by month."""
-        out: dict[str, dict[str, Partition]] = {t.name: {} for t in LAKE_TABLES}
-        for (name, month), writer in self.writers.items():
-            out[name][month] = self.writing.close(
-                writer, partition_file(name, month, self.writing.number)
-            )
-        return out
-
-
-def _months_of_orders(
-    order_months: tuple[np.ndarray, np.ndarray] | None, data: pa.Table, table: LakeTable
-) -> np.ndarray:
-    if order_months is None:
-        raise RuntimeError(f"{table.name} rows came without their orders")
-    ids, months = order_months
-    wanted = np.asarray(data["order_id"], dtype=np.int64)
-    at = np.searchsorted(ids, wanted)
-    if (at >= len(ids)).any() or (ids[np.minimum(at, len(ids) - 1)] != wanted).any():
-        raise RuntimeError(f"{table.name} rows refer to orders of another batch")
-    return months[at]
-
-
 def generate_lake(
-    params: GenParams, folder: Path, *, jobs: int = 1, progress: Progress | None = None
+    params: GenParams,
+    folder: Path,
+    *,
+    jobs: int = 1,
+    progress: Progress | None = None,
+    task_orders: int | None = None,
 ) -> LakeGeneration:
     """Generate the shop of ``params`` into a new lake at ``folder``.
+
+    ``jobs`` processes generate and write the months (``task_orders`` orders' worth at
+    a time, by default ``monthtasks.month_tasks``'s choice); the files are the same for
+    any ``jobs`` and ``task_orders``.
 
     Raises:
         LakeError: ``folder`` already holds a lake or other files; nothing is changed.
 
-    On any failure (Ctrl-C included) the files written so far are removed and no
-    manifest is written; a folder this call created is removed.
+    On any failure (Ctrl-C included) the worker processes are stopped, the files
+    written so far are removed and no manifest is written; a folder this call created
+    is removed.
     """
     started_at = datetime.now(UTC)
     started = perf_counter()
@@ -138,22 +79,76 @@ def generate_lake(
             "generator_version": GENERATOR_VERSION,
         }
         result = LakeGeneration(writing.new_manifest(source))
-        sink = LakeSink(writing)
 
-        def loaded(table: str, rows: int) -> None:
-            result.rows[table] = result.rows.get(table, 0) + rows
-            if progress is not None:
-                progress(table, rows)
+        def loaded(rows: dict[str, int]) -> None:
+            for table, count in rows.items():
+                result.rows[table] = result.rows.get(table, 0) + count
+                if progress is not None:
+                    progress(table, count)
 
-        load_shop(sink, plan(params), jobs, loaded)
-        sink.write([_run_frame(params, started_at)])
-        parts = sink.finish()
+        sink = LakeSink(folder, writing.number)
+        try:
+            with TaskRunner(jobs) as runner:
+                shop = plan(params)
+                target = (folder, writing.number)
+                parts, expected = _write_shop(shop, sink, target, (runner, task_orders), loaded)
+            loaded(sink.rows)
+            sink.write([_run_frame(params, started_at)])
+            parts.update(sink.finish())
+        except BaseException:
+            sink.abandon()
+            raise
+        result.rows = {t.name: result.rows[t.name] for t in LAKE_TABLES if t.name in result.rows}
+        by_table: dict[str, dict[str, Partition]] = {t.name: {} for t in LAKE_TABLES}
+        for (name, month), part in parts.items():
+            by_table[name][month] = part
+        for name, count in expected.items():
+            written = sum(p.row_count for p in by_table[name].values())
+            if written != count:
+                raise RuntimeError(f"{written} {name} rows were written, {count} generated")
         for table in LAKE_TABLES:
-            result.manifest.tables[table.name] = writing.entry(table, parts[table.name])
+            result.manifest.tables[table.name] = writing.entry(table, by_table[table.name])
         result.manifest.watermark = {"generated_at": started_at.isoformat(timespec="seconds")}
         writing.commit(result.manifest)
     result.seconds = perf_counter() - started
     return result
+
+
+def _write_shop(
+    shop: Plan,
+    sink: LakeSink,
+    target: tuple[Path, int],
+    split: tuple[TaskRunner, int | None],
+    loaded: Callable[[dict[str, int]], None],
+) -> tuple[dict[tuple[str, str], Partition], dict[str, int]]:
+    """Write every table but ``generation_runs``: the tasks' months and the main sink's.
+
+    Returns the partitions written by the tasks and the rows generated per table.
+    """
+    runner, task_orders = split
+    tasks = month_tasks(shop.params, shop.shared.counts, shop.chunks, task_orders)
+    ledger, opening = open_ledger(shop.params, shop.catalog)
+    ids = IdCounter()
+    sequencer = Sequencer(ledger, ids, shop.chunks, tasks)
+    sequencer.add(ids.number(opening))
+    parts: dict[tuple[str, str], Partition] = {}
+    for done in runner.run(shop.shared, tasks, sequencer, target, _own_work(shop, sink)):
+        parts.update(done.partitions)
+        loaded(done.rows)
+    sink.write(sequencer.left_over())
+    sink.write([inventory_frame(ledger)])
+    return parts, {"orders": sum(c.size for c in shop.chunks), **ids.last}
+
+
+def _own_work(shop: Plan, sink: LakeSink) -> Iterator[Work]:
+    """The main process's writes while the tasks run: the catalogue, then users."""
+    yield lambda: sink.write([shop.catalog.categories, shop.catalog.products])
+    for lo in range(0, len(shop.people), USER_CHUNK):
+        yield partial(_write_users, shop, sink, lo, min(lo + USER_CHUNK, len(shop.people)))
+
+
+def _write_users(shop: Plan, sink: LakeSink, lo: int, hi: int) -> None:
+    sink.write([user_frame(shop.people, shop.pools, lo, hi)])
 
 
 def _run_frame(params: GenParams, started_at: datetime) -> Frame:

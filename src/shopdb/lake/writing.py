@@ -3,8 +3,9 @@
 ``LakeWriting`` takes an exclusive lock on the folder, reads its previous manifest,
 hands out partition writers for new files (named with the new export's number), and on
 ``commit`` replaces the manifest and deletes the files it no longer lists. If the block
-ends with an exception, the new files are deleted and the manifest is not touched, so
-the lake stays exactly as it was (``layout`` explains why readers never see a mix).
+ends with an exception, every file the previous manifest does not list is deleted
+(whichever process wrote it) and the manifest is not touched, so the lake stays exactly
+as it was (``layout`` explains why readers never see a mix).
 """
 
 from __future__ import annotations
@@ -41,10 +42,13 @@ class LakeWriting:
         self.lake = lake
         self.previous: Manifest | None = None
         self.number = 1
-        self.new_files: list[Path] = []
         self.open_writers: list[PartitionWriter] = []
         self._lock: TextIO | None = None
         self._created: Path | None = None
+        self._committed = False
+        self._owned = False
+        """Locked and checked: from here on, files the previous manifest does not list
+        are this write's (or an earlier failed one's) to delete."""
 
     def __enter__(self) -> LakeWriting:
         self._created = _prepare(self.lake)
@@ -63,6 +67,7 @@ class LakeWriting:
                 raise LakeError(
                     f"{str(self.lake)!r} is not a lake and not empty: export into a new folder"
                 )
+            self._owned = True
         except BaseException:
             self._release(failed=True)
             raise
@@ -85,9 +90,7 @@ class LakeWriting:
 
     def open(self, table: LakeTable, file: str) -> PartitionWriter:
         """A writer for the new partition ``file``, removed again if the write fails."""
-        path = self.lake / file
-        self.new_files.append(path)
-        writer = PartitionWriter(table, path)
+        writer = PartitionWriter(table, self.lake / file)
         self.open_writers.append(writer)
         return writer
 
@@ -106,31 +109,35 @@ class LakeWriting:
     def commit(self, manifest: Manifest) -> None:
         """Make ``manifest`` the lake's, then delete the files it does not list."""
         write_manifest(self.lake, manifest)
-        self.new_files = []
-        listed = {self.lake / f for f in manifest.files()}
-        for name in LAKE_TABLE_NAMES:
-            folder = self.lake / name
-            if not folder.is_dir():
-                continue
-            for path in sorted(folder.rglob("*.parquet")):
-                if path not in listed:
-                    path.unlink()
-            for sub in folder.iterdir():
-                if sub.is_dir() and not any(sub.iterdir()):
-                    sub.rmdir()
+        self._committed = True
+        _sweep(self.lake, manifest)
 
     def _release(self, *, failed: bool) -> None:
-        if failed:
+        if failed and self._owned and not self._committed:
             for writer in self.open_writers:
                 writer.abandon()
-            for path in self.new_files:
-                path.unlink(missing_ok=True)
+            _sweep(self.lake, self.previous)
         if self._lock is not None:
             # the lock file stays: unlinking it would let two writers lock two files
             self._lock.close()
             self._lock = None
-        if failed and self._created is not None:
+        if failed and not self._committed and self._created is not None:
             shutil.rmtree(self._created, ignore_errors=True)
+
+
+def _sweep(lake: Path, manifest: Manifest | None) -> None:
+    """Delete the table files and empty month folders ``manifest`` does not list."""
+    listed = {lake / f for f in manifest.files()} if manifest is not None else set()
+    for name in LAKE_TABLE_NAMES:
+        folder = lake / name
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*.parquet")):
+            if path not in listed:
+                path.unlink(missing_ok=True)
+        for sub in [*folder.iterdir(), folder]:
+            if sub.is_dir() and not any(sub.iterdir()):
+                sub.rmdir()
 
 
 def _prepare(lake: Path) -> Path | None:

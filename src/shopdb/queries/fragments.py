@@ -137,7 +137,12 @@ _DIALECT_FRAGMENTS: dict[str, dict[str, _Expander]] = {
     },
     # the lake's engines run with their session time zone set to UTC
     "duckdb": {
-        "month_index": lambda a: f"(year({a[0]}) * 12 + month({a[0]}) - 1)",
+        # year() and month() of a TIMESTAMPTZ go through ICU's calendar, five times
+        # slower per row than of the same UTC instant as a plain timestamp
+        "month_index": lambda a: (
+            f"(year(make_timestamp(epoch_us({a[0]}))) * 12"
+            f" + month(make_timestamp(epoch_us({a[0]}))) - 1)"
+        ),
         "month_label": lambda a: (
             f"(lpad(cast(({a[0]}) // 12 as varchar), 4, '0') || '-'"
             f" || lpad(cast(({a[0]}) % 12 + 1 as varchar), 2, '0'))"

@@ -9,7 +9,7 @@ import numpy as np
 from shopdb.datagen.frames import Labels
 from shopdb.datagen.params import make_params
 from shopdb.datagen.people import user_frame
-from shopdb.datagen.pipeline import _worker_context, generate_chunks, plan
+from shopdb.datagen.pipeline import generate_chunks, plan, worker_context
 
 
 def _rows(seed, jobs=1, scale=0.002):
@@ -50,4 +50,4 @@ def test_another_seed_gives_other_rows():
 
 def test_workers_are_not_forked_from_a_possibly_threaded_parent():
     # fork copies other threads' held locks into the child (Python 3.12 warns about it)
-    assert _worker_context().get_start_method() in ("forkserver", "spawn")
+    assert worker_context().get_start_method() in ("forkserver", "spawn")
