@@ -231,6 +231,35 @@ def test_analytics_pages_show_each_query(admin_client, read_engine) -> None:
     assert admin_client.get("/analytics/nothing").status_code == 404
 
 
+def test_cards_that_read_no_rollup_load_on_their_own(admin_client, read_engine) -> None:
+    window = "range=custom&from=2024-01-01&to=2025-06-30"
+    page = admin_client.get(f"/analytics/sales?{window}").text
+    # the rollup cards are in the page; a card scanning the orders is a placeholder
+    assert 'data-query="monthly_revenue">' in page
+    deferred = re.findall(r'hx-get="(/analytics/sales/cards/(\w+)\?[^"]*)"', page)
+    assert {name for _, name in deferred} >= {"order_status_funnel", "payment_method_mix"}
+    assert "monthly_revenue" not in {name for _, name in deferred}
+    for path, name in deferred:
+        fragment = admin_client.get(path.replace("&amp;", "&"), headers={"HX-Request": "true"})
+        assert fragment.status_code == 200
+        assert fragment.text.lstrip().startswith("<section")
+        assert "This card could not load" not in fragment.text
+        assert f'data-query="{name}"' in fragment.text
+        assert name in fragment.headers["server-timing"]
+    funnel = run_query(
+        read_engine,
+        "order_status_funnel",
+        since=datetime(2024, 1, 1, tzinfo=UTC),
+        until=UNTIL,
+    )
+    alone = admin_client.get(f"/analytics/sales/cards/order_status_funnel?{window}").text
+    assert alone.startswith("<!doctype html>")  # without htmx: a page of that one card
+    section = alone.split('data-query="order_status_funnel"', 1)[1].split("</section>", 1)[0]
+    assert section.count("<tr>") == len(funnel.rows) + 1
+    assert admin_client.get("/analytics/sales/cards/top_customers").status_code == 404
+    assert admin_client.get("/analytics/nothing/cards/top_customers").status_code == 404
+
+
 def test_drill_down_from_a_category_to_its_products(admin_client, read_engine) -> None:
     cats = run_query(read_engine, "revenue_by_category", since=SINCE, until=UNTIL).as_dicts()
     category = max(cats, key=lambda r: r["revenue_cents"])["category_id"]
