@@ -294,3 +294,27 @@ def test_audit_page_lists_every_check(admin_client) -> None:
     page = admin_client.get("/audit").text
     assert len(re.findall(r'<tr data-check="', page)) == len(CHECKS)
     assert 'data-failed="0"' in page
+
+
+def test_customer_segments_add_up_to_the_rfm_segments(admin_client, read_engine) -> None:
+    from shopdb.queries.params import LATEST
+    from shopdb.queries.segments import customer_segments
+
+    with read_engine.connect() as conn:
+        everyone = [int(r[0]) for r in conn.execute(text("select user_id from users"))]
+    segments = customer_segments(read_engine, everyone)
+    counted: dict[str, int] = {}
+    for shown in segments.values():
+        counted[shown.segment] = counted.get(shown.segment, 0) + 1
+    expected = run_query(read_engine, "rfm_segments", as_of=LATEST).as_dicts()
+    assert counted == {r["segment"]: r["customer_count"] for r in expected}
+    # the pages show the same segment
+    top = run_query(read_engine, "top_customers", limit=1).as_dicts()[0]
+    page = admin_client.get(f"/customers/{top['user_id']}").text
+    assert f'id="segment" data-value="{segments[top["user_id"]].segment}"' in page
+    listing = admin_client.get("/customers").text
+    row = listing.split(f'<tr data-user-id="{top["user_id"]}">', 1)[1].split("</tr>", 1)[0]
+    assert f'data-value="{segments[top["user_id"]].segment}"' in row
+    # a customer without a recognized order has no segment
+    without = sorted(set(everyone) - set(segments))[0]
+    assert 'id="segment" data-value=""' in admin_client.get(f"/customers/{without}").text

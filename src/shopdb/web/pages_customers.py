@@ -1,5 +1,5 @@
 """Customers: the best by lifetime value, a search by email or id, and one customer's
-orders and lifetime value."""
+orders, lifetime value and RFM segment (``queries.segments``, all history)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy.engine import Engine
 
 from shopdb.queries import run_query
+from shopdb.queries.segments import customer_segments
 from shopdb.services.customer_view import find_customer, get_customer
 from shopdb.services.order_search import OrderFilter, search_orders
 from shopdb.web.render import Timings, render
@@ -30,7 +31,15 @@ def customers_page(request: Request, q: str | None = None) -> Response:
     timings = Timings()
     with timings.measure("top_customers"):
         top = run_query(engine, "top_customers", limit=50).as_dicts()
-    context = {"title": "Customers", "top": top, "q": term, "missing": bool(term)}
+    with timings.measure("segments"):
+        segments = customer_segments(engine, [row["user_id"] for row in top])
+    context = {
+        "title": "Customers",
+        "top": top,
+        "segments": segments,
+        "q": term,
+        "missing": bool(term),
+    }
     return render(request, "customers.html", context, staff=staff, timings=timings)
 
 
@@ -42,7 +51,9 @@ def customer_page(request: Request, user_id: int, after: str | None = None) -> R
     timings = Timings()
     with timings.measure("customer"):
         customer = get_customer(engine, user_id)
+    with timings.measure("segment"):
+        segment = customer_segments(engine, [user_id]).get(user_id)
     with timings.measure("orders"):
         page = search_orders(engine, OrderFilter(user_id=user_id), cursor=after)
-    context = {"title": customer.email, "customer": customer, "page": page}
+    context = {"title": customer.email, "customer": customer, "segment": segment, "page": page}
     return render(request, "customer.html", context, staff=staff, timings=timings)
