@@ -128,7 +128,7 @@ def test_orders_filter_sort_and_walk_every_page(admin_client, read_engine) -> No
         page = admin_client.get(path).text
         seen += [int(i) for i in re.findall(r'<tr data-order-id="(\d+)">', page)]
         assert '<span class="status">pending</span>' not in page
-        nxt = re.search(r'<a href="([^"]+)" rel="next">', page)
+        nxt = re.search(r'<a href="([^"]+)" rel="next"', page)
         path = nxt.group(1).replace("&amp;", "&") if nxt else ""
     assert seen == expected
     assert len(expected) > 50  # more than one page
@@ -318,3 +318,26 @@ def test_customer_segments_add_up_to_the_rfm_segments(admin_client, read_engine)
     # a customer without a recognized order has no segment
     without = sorted(set(everyone) - set(segments))[0]
     assert 'id="segment" data-value=""' in admin_client.get(f"/customers/{without}").text
+
+
+def test_htmx_gets_only_the_fragment_it_swaps(admin_client) -> None:
+    swap = {"HX-Request": "true", "HX-Target": "results"}
+    for path in ("/orders?sort=total_desc", "/inventory?low=1"):
+        whole = admin_client.get(path)
+        part = admin_client.get(path, headers=swap)
+        assert part.status_code == 200 and part.headers["vary"] == "HX-Target"
+        assert part.text.lstrip().startswith('<section class="card"')
+        assert 'id="results"' in part.text and "<html" not in part.text
+        # the fragment is the page's own region, byte for byte
+        assert part.text.strip() in whole.text
+    view = admin_client.get(
+        f"/?range=custom&from={FROM}&to={TO}", headers={"HX-Request": "true", "HX-Target": "view"}
+    )
+    assert view.text.lstrip().startswith('<div id="view"') and "<nav" not in view.text
+    assert 'data-kpi="revenue"' in view.text
+    sales = admin_client.get(
+        "/analytics/sales", headers={"HX-Request": "true", "HX-Target": "view"}
+    )
+    assert sales.text.lstrip().startswith('<div id="view"')
+    # another target, or none, gets the page
+    assert "<html" in admin_client.get("/orders", headers={"HX-Target": "elsewhere"}).text

@@ -121,7 +121,7 @@ def analytics_page(request: Request, page: str) -> Response:
         for spec in PAGES[_page_name(page)][1]
     ]
     context = {**_context(page, view, category_id), "cards": cards}
-    return render(request, "analytics.html", context, staff=staff, timings=timings)
+    return render(request, "analytics.html", context, staff=staff, timings=timings, fragment="view")
 
 
 @router.get("/analytics/{page}/cards/{name}")

@@ -69,7 +69,9 @@ def inventory_page(request: Request) -> Response:
         "spark": {pid: sparkline(v) for pid, v in weekly.items()},
         "base_query": base,
     }
-    return render(request, "inventory.html", context, staff=staff, timings=timings)
+    return render(
+        request, "inventory.html", context, staff=staff, timings=timings, fragment="results"
+    )
 
 
 def _product_context(engine: Engine, product_id: int) -> dict[str, object]:
