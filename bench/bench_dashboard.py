@@ -8,8 +8,8 @@ temporary staff account (removed at the end) and prints, next to a same-run base
 
 - the overview's server time (``Server-Timing`` total) and each card's query time,
   median of ``--repeat`` requests after one warm-up;
-- the same for the other pages' totals, and for each analytics card a page loads on its
-  own (the htmx fragments of the cards that read no rollup);
+- the same for the other pages' totals, and for each part a page loads on its own (the
+  htmx fragments: analytics cards that read no rollup, customers' segments);
 - largest contentful paint and cumulative layout shift of the overview, each from a
   fresh browser context (cold cache), median of ``--repeat`` loads;
 - JavaScript per page: the scripts Chromium loaded, gzipped at level 6.
@@ -130,11 +130,12 @@ def _server_times(client: httpx.Client, repeat: int) -> None:
     print("\nother pages, server total, median (ms)")
     fragments: list[str] = []
     for path in PAGES[1:]:
-        fragments += re.findall(r'hx-get="(/analytics/[^"]+/cards/[^"?]+)', client.get(path).text)
+        loads = re.findall(r'hx-get="([^"]+)" hx-trigger="load"', client.get(path).text)
+        fragments += [url.replace("&amp;", "&") for url in loads]
         print(f"  {path:<32} {_median_total(client, path, repeat):8.1f}")
-    print("\nanalytics cards loaded on their own (htmx fragments), server total, median (ms)")
+    print("\nparts a page loads on its own (htmx fragments), server total, median (ms)")
     for path in fragments:
-        print(f"  {path:<48} {_median_total(client, path, repeat, fragment=True):8.1f}")
+        print(f"  {path[:64]:<64} {_median_total(client, path, repeat, fragment=True):8.1f}")
 
 
 def _median_total(client: httpx.Client, path: str, repeat: int, *, fragment: bool = False) -> float:

@@ -310,14 +310,22 @@ def test_customer_segments_add_up_to_the_rfm_segments(admin_client, read_engine)
     assert counted == {r["segment"]: r["customer_count"] for r in expected}
     # the pages show the same segment
     top = run_query(read_engine, "top_customers", limit=1).as_dicts()[0]
-    page = admin_client.get(f"/customers/{top['user_id']}").text
-    assert f'id="segment" data-value="{segments[top["user_id"]].segment}"' in page
-    listing = admin_client.get("/customers").text
+    # the page comes first; htmx then asks for the segments (a scan of every customer)
+    first = admin_client.get(f"/customers/{top['user_id']}")
+    assert 'id="segment" aria-busy="true"' in first.text
+    assert "segment;dur" not in first.headers["server-timing"]
+    swap = {"HX-Request": "true", "HX-Target": "segment"}
+    page = admin_client.get(f"/customers/{top['user_id']}", headers=swap).text
+    assert page.startswith(f'<dd id="segment" data-value="{segments[top["user_id"]].segment}"')
+    assert "?segments=1" in admin_client.get("/customers").text
+    listing = admin_client.get("/customers", headers={"HX-Target": "results"}).text
+    assert listing.lstrip().startswith('<section class="card"')
     row = listing.split(f'<tr data-user-id="{top["user_id"]}">', 1)[1].split("</tr>", 1)[0]
     assert f'data-value="{segments[top["user_id"]].segment}"' in row
-    # a customer without a recognized order has no segment
+    # without JavaScript, segments=1 shows them in the page; no recognized order, no segment
     without = sorted(set(everyone) - set(segments))[0]
-    assert 'id="segment" data-value=""' in admin_client.get(f"/customers/{without}").text
+    page = admin_client.get(f"/customers/{without}?segments=1").text
+    assert 'id="segment" data-value=""' in page
 
 
 def test_htmx_gets_only_the_fragment_it_swaps(admin_client) -> None:

@@ -19,8 +19,10 @@ router = APIRouter(route_class=PageRoute)
 
 
 @router.get("/customers")
-def customers_page(request: Request, q: str | None = None) -> Response:
-    """Best customers by lifetime value, and a search by email or id."""
+def customers_page(request: Request, q: str | None = None, segments: str | None = None) -> Response:
+    """Best customers by lifetime value, and a search by email or id. Their segments
+    (a scan of every customer's totals) come with ``segments=1``, which htmx asks for
+    as soon as the page is shown."""
     staff = current_staff(request, "customers:read")
     engine: Engine = request.app.state.engine
     term = (q or "").strip()
@@ -31,29 +33,51 @@ def customers_page(request: Request, q: str | None = None) -> Response:
     timings = Timings()
     with timings.measure("top_customers"):
         top = run_query(engine, "top_customers", limit=50).as_dicts()
-    with timings.measure("segments"):
-        segments = customer_segments(engine, [row["user_id"] for row in top])
+    shown = None
+    if _with_segments(request, segments, "results"):
+        with timings.measure("segments"):
+            shown = customer_segments(engine, [row["user_id"] for row in top])
     context = {
         "title": "Customers",
         "top": top,
-        "segments": segments,
+        "segments": shown,
         "q": term,
         "missing": bool(term),
     }
-    return render(request, "customers.html", context, staff=staff, timings=timings)
+    return render(
+        request, "customers.html", context, staff=staff, timings=timings, fragment="results"
+    )
 
 
 @router.get("/customers/{user_id}")
-def customer_page(request: Request, user_id: int, after: str | None = None) -> Response:
-    """One customer: details, lifetime value, their orders (newest first)."""
+def customer_page(
+    request: Request, user_id: int, after: str | None = None, segments: str | None = None
+) -> Response:
+    """One customer: details, lifetime value, their orders (newest first); their segment
+    with ``segments=1``, as on the customers page."""
     staff = current_staff(request, "customers:read")
     engine: Engine = request.app.state.engine
     timings = Timings()
     with timings.measure("customer"):
         customer = get_customer(engine, user_id)
-    with timings.measure("segment"):
-        segment = customer_segments(engine, [user_id]).get(user_id)
+    pending, segment = True, None
+    if _with_segments(request, segments, "segment"):
+        with timings.measure("segment"):
+            pending, segment = False, customer_segments(engine, [user_id]).get(user_id)
     with timings.measure("orders"):
         page = search_orders(engine, OrderFilter(user_id=user_id), cursor=after)
-    context = {"title": customer.email, "customer": customer, "segment": segment, "page": page}
-    return render(request, "customer.html", context, staff=staff, timings=timings)
+    context = {
+        "title": customer.email,
+        "customer": customer,
+        "segment": segment,
+        "pending": pending,
+        "page": page,
+    }
+    return render(
+        request, "customer.html", context, staff=staff, timings=timings, fragment="segment"
+    )
+
+
+def _with_segments(request: Request, asked: str | None, fragment: str) -> bool:
+    """Whether to compute segments: asked for in the URL, or by htmx for ``fragment``."""
+    return asked == "1" or request.headers.get("HX-Target") == fragment
