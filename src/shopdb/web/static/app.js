@@ -40,7 +40,11 @@
         },
         grid: { color: css("--grid") }
       };
-      var categoryAxis = { ticks: { color: css("--muted"), maxTicksLimit: spec.horizontal ? 30 : 12 },
+      // a horizontal chart names every bar (at most 20, 15 px each): skipping every
+      // other label left half the bars unnamed
+      var categoryAxis = { ticks: spec.horizontal
+                             ? { color: css("--muted"), autoSkip: false, font: { size: 11 } }
+                             : { color: css("--muted"), maxTicksLimit: 12 },
                            grid: { color: css("--grid") } };
       var scales = spec.horizontal ? { x: valueAxis, y: categoryAxis } : { x: categoryAxis, y: valueAxis };
       if (spec.series.some(function (s) { return s.axis === "y2"; })) {
