@@ -11,8 +11,14 @@ so one SF 1 load serves every run:
 generator's end date. Each rollup answer runs once to warm up, then ``--repeat`` times;
 each base answer ``--base-repeat`` times (they take seconds at SF 1). Printed: median ms
 of each, their ratio, and whether both gave the same rows. Questions no rollup answers
-(low inventory, unpaid orders; top customers over a range) are timed from the base
+(unpaid orders; top customers over a range) are timed from the base
 tables only, and say so. The server settings the run used are printed first.
+
+``--old-session`` also times each rollup answer the way ``run_query`` ran before its
+round trips were cut (a pre-ping on every checkout, a transaction, ``set local jit =
+off`` on PostgreSQL, a rollback), alternating with the current way call by call so both
+see the same load; ``select 1`` on a pooled connection is printed as the one-round-trip
+baseline.
 """
 
 from __future__ import annotations
@@ -102,11 +108,50 @@ def timed(call: Callable[[], Any], repeat: int) -> tuple[float, Any]:
     return statistics.median(times), result
 
 
+def timed_pair(
+    first: Callable[[], Any], second: Callable[[], Any], repeat: int
+) -> tuple[float, float, Any]:
+    """Median ms of ``first`` and of ``second``, run alternately; ``first``'s last result."""
+    result = first()
+    second()
+    times: tuple[list[float], list[float]] = ([], [])
+    for _ in range(repeat):
+        for call, into in ((first, times[0]), (second, times[1])):
+            started = time.perf_counter()
+            answer = call()
+            into.append((time.perf_counter() - started) * 1000)
+            if call is first:
+                result = answer
+    return statistics.median(times[0]), statistics.median(times[1]), result
+
+
 def _call(engine: Engine, name: str, source: str, params: dict[str, Any]) -> Callable[[], Any]:
     return lambda: run_query(engine, name, source=source, **params)
 
 
-def bench(engine: Engine, repeat: int, base_repeat: int) -> None:
+def _old_call(engine: Engine, name: str, params: dict[str, Any]) -> Callable[[], Any]:
+    """The rollup answer as ``run_query`` sent it before: ``engine`` pings on checkout."""
+
+    def call() -> Any:
+        with engine.connect() as conn:
+            if backend_name(conn) == "postgresql":
+                conn.exec_driver_sql("set local jit = off")
+            return run_query(conn, name, source="rollup", **params)
+
+    return call
+
+
+def round_trip_ms(engine: Engine, repeat: int) -> float:
+    """Median ms of ``select 1`` on a pooled connection: one round trip and the pool."""
+
+    def call() -> None:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("select 1").scalar_one()
+
+    return timed(call, repeat * 10)[0]
+
+
+def bench(engine: Engine, repeat: int, base_repeat: int, old: Engine | None = None) -> None:
     with engine.connect() as conn:
         print(f"\n## {engine.url.render_as_string(hide_password=True)}")
         print(f"settings: {settings(conn)}")
@@ -116,8 +161,10 @@ def bench(engine: Engine, repeat: int, base_repeat: int) -> None:
         count = conn.execute(select(func.count()).select_from(orders)).scalar_one()
     today = last_at.date() + timedelta(days=1)
     print(f"{count:,} orders from {first_at.date()} to {last_at.date()}; today = {today}")
-    print("| question | range | rollup ms | base ms | base / rollup | same rows |")
-    print("|---|---|---:|---:|---:|---|")
+    print(f"baseline: select 1 on a pooled connection {round_trip_ms(engine, repeat):.2f} ms")
+    old_head = ("", "") if old is None else (" old session ms | old / now |", "---:|---:|")
+    print(f"| question | range | rollup ms |{old_head[0]} base ms | base / rollup | same rows |")
+    print(f"|---|---|---:|{old_head[1]}---:|---:|---|")
     for label, name, extra in QUESTIONS:
         spec = get_query(name)
         for rng, bounds in ranges(today, first_at.date()).items():
@@ -131,10 +178,18 @@ def bench(engine: Engine, repeat: int, base_repeat: int) -> None:
             if not has_rollup:
                 print(f"| {label} | {rng} | (no rollup) | {base_ms:.1f} | - | - |")
                 continue
-            roll_ms, roll = timed(_call(engine, name, "rollup", params), repeat)
+            now = _call(engine, name, "rollup", params)
+            then = ""
+            if old is None:
+                roll_ms, roll = timed(now, repeat)
+            else:
+                roll_ms, old_ms, roll = timed_pair(now, _old_call(old, name, params), repeat)
+                then = f" {old_ms:.2f} | {old_ms / roll_ms:.1f}x |"
             same = "yes" if roll == base else "**NO**"
             ratio = base_ms / roll_ms
-            print(f"| {label} | {rng} | {roll_ms:.1f} | {base_ms:.1f} | {ratio:.0f}x | {same} |")
+            print(
+                f"| {label} | {rng} | {roll_ms:.2f} |{then} {base_ms:.1f} | {ratio:.0f}x | {same} |"
+            )
 
 
 def main() -> None:
@@ -142,13 +197,21 @@ def main() -> None:
     parser.add_argument("--db", action="append", required=True, help="a database holding a shop")
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--base-repeat", type=int, default=3)
+    parser.add_argument(
+        "--old-session",
+        action="store_true",
+        help="also time each rollup answer with the session run_query had before (same run)",
+    )
     args = parser.parse_args()
     for url in args.db:
         engine = make_engine(parse_database_url(url))
+        old = make_engine(parse_database_url(url), pool_pre_ping=True) if args.old_session else None
         try:
-            bench(engine, args.repeat, args.base_repeat)
+            bench(engine, args.repeat, args.base_repeat, old)
         finally:
             engine.dispose()
+            if old is not None:
+                old.dispose()
 
 
 if __name__ == "__main__":

@@ -75,6 +75,25 @@ CREATE TABLE generation_runs (
 	CONSTRAINT ck_generation_runs_finished_at_iff_not_running CHECK ((status = 'running') = (finished_at is null))
 )ENGINE=InnoDB CHARSET=utf8mb4 COLLATE utf8mb4_bin;
 
+CREATE TABLE product_pair_deltas (
+	delta_id BIGINT NOT NULL AUTO_INCREMENT, 
+	product_a_id BIGINT NOT NULL, 
+	product_b_id BIGINT NOT NULL, 
+	pair_orders BIGINT NOT NULL, 
+	created_at DATETIME(6) NOT NULL, 
+	CONSTRAINT pk_product_pair_deltas PRIMARY KEY (delta_id)
+)ENGINE=InnoDB CHARSET=utf8mb4 COLLATE utf8mb4_bin;
+
+CREATE TABLE product_pairs (
+	product_a_id BIGINT NOT NULL, 
+	product_b_id BIGINT NOT NULL, 
+	pair_orders BIGINT NOT NULL, 
+	CONSTRAINT pk_product_pairs PRIMARY KEY (product_a_id, product_b_id), 
+	CONSTRAINT ck_product_pairs_lower_product_first CHECK (product_a_id < product_b_id)
+)ENGINE=InnoDB CHARSET=utf8mb4 COLLATE utf8mb4_bin;
+
+CREATE INDEX ix_product_pairs_pair_orders_product_a_id ON product_pairs (pair_orders DESC, product_a_id, product_b_id);
+
 CREATE TABLE product_sales_daily (
 	day_index INTEGER NOT NULL, 
 	product_id BIGINT NOT NULL, 
@@ -335,4 +354,4 @@ CREATE TABLE shipments (
 	CONSTRAINT fk_shipments_order_id FOREIGN KEY(order_id) REFERENCES orders (order_id) ON DELETE CASCADE
 )ENGINE=InnoDB CHARSET=utf8mb4 COLLATE utf8mb4_bin;
 
-INSERT INTO alembic_version (version_num) VALUES ('0007');
+INSERT INTO alembic_version (version_num) VALUES ('0008');

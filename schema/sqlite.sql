@@ -78,6 +78,25 @@ CREATE TABLE generation_runs (
 	CONSTRAINT ck_generation_runs_years_integer CHECK (typeof(years) in ('integer'))
 );
 
+CREATE TABLE product_pair_deltas (
+	delta_id INTEGER NOT NULL, 
+	product_a_id INTEGER NOT NULL, 
+	product_b_id INTEGER NOT NULL, 
+	pair_orders INTEGER NOT NULL, 
+	created_at DATETIME NOT NULL, 
+	CONSTRAINT pk_product_pair_deltas PRIMARY KEY (delta_id)
+);
+
+CREATE TABLE product_pairs (
+	product_a_id INTEGER NOT NULL, 
+	product_b_id INTEGER NOT NULL, 
+	pair_orders INTEGER NOT NULL, 
+	CONSTRAINT pk_product_pairs PRIMARY KEY (product_a_id, product_b_id), 
+	CONSTRAINT ck_product_pairs_lower_product_first CHECK (product_a_id < product_b_id)
+);
+
+CREATE INDEX ix_product_pairs_pair_orders_product_a_id ON product_pairs (pair_orders DESC, product_a_id, product_b_id);
+
 CREATE TABLE product_sales_daily (
 	day_index INTEGER NOT NULL, 
 	product_id INTEGER NOT NULL, 
@@ -347,4 +366,4 @@ CREATE TABLE shipments (
 	CONSTRAINT fk_shipments_order_id FOREIGN KEY(order_id) REFERENCES orders (order_id) ON DELETE CASCADE
 );
 
-INSERT INTO alembic_version (version_num) VALUES ('0007');
+INSERT INTO alembic_version (version_num) VALUES ('0008');

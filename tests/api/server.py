@@ -1,9 +1,12 @@
-"""A real ``shopdb serve`` on 127.0.0.1 and a free port, for the tests that race clients."""
+"""The API served for real on 127.0.0.1 and a free port, for the tests that race clients.
+
+``serving`` runs the app in a uvicorn thread of the test process (``threaded_server``);
+``serving_process`` runs the ``shopdb serve`` command itself.
+"""
 
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -14,18 +17,20 @@ from pathlib import Path
 import httpx
 from sqlalchemy.engine import URL
 
-
-def free_port() -> int:
-    """A port nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from shopdb.api.app import create_app
+from shopdb.api.config import load_api_config
+from shopdb.config import settings_for
+from threaded_server import free_port, serving_app
 
 
 @contextmanager
 def serving(db_url: URL, **env: str) -> Iterator[str]:
-    """Run ``shopdb serve`` on ``db_url`` until the block ends; yield its base URL."""
-    with serving_process(db_url, (), env) as (base, _process):
+    """Serve the API on ``db_url`` until the block ends; yield its base URL.
+
+    ``env`` holds ``SHOPDB_API_*`` settings, read as ``shopdb serve`` reads them.
+    """
+    app = create_app(settings_for(db_url), load_api_config({**os.environ, **env}))
+    with serving_app(app, access_log=False) as base:
         yield base
 
 

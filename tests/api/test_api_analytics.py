@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 import pytest
-from api_support import SECRET, Shop, TestClient
+from api_support import SECRET, Shop, TestClient, create_shop
 from click.testing import CliRunner
 from sqlalchemy import text
 from sqlalchemy.engine import URL
 
+from dbservers import BACKENDS, schema_engine
 from shopdb.api.app import create_app
 from shopdb.api.config import ApiConfig
 from shopdb.api.routes.analytics import PARAM_NAMES
@@ -24,8 +27,7 @@ from shopdb.services import pay_order, place_order, ship_order
 AS_OF = "2030-01-01T00:00:00"
 
 
-@pytest.fixture
-def sold(shop: Shop) -> Shop:
+def _sell(shop: Shop) -> Shop:
     """The shop with a paid, a shipped and a pending order."""
     first = place_order(shop.engine, shop.user, {shop.lamp: 2})
     pay_order(shop.engine, first, 2000, "card")
@@ -34,6 +36,34 @@ def sold(shop: Shop) -> Shop:
     ship_order(shop.engine, second)
     place_order(shop.engine, shop.user, {shop.mug: 1})
     return shop
+
+
+@pytest.fixture
+def sold(shop: Shop) -> Shop:
+    """The test's own shop with a paid, a shipped and a pending order."""
+    return _sell(shop)
+
+
+@dataclass
+class SoldShop:
+    """The sold shop shared by the read-only tests of one backend, and a client on it."""
+
+    shop: Shop
+    url: URL
+    client: TestClient
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def sold_shop(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[SoldShop]:
+    """One sold shop per backend for the module's read-only tests (they never write)."""
+    backend = str(request.param)
+    with schema_engine(backend, tmp_path_factory.mktemp(f"sold_{backend}")) as (engine, url):
+        shop = _sell(create_shop(engine))
+        app = create_app(settings_for(url), ApiConfig(secret=SECRET))
+        with TestClient(app, raise_server_exceptions=False) as client:
+            yield SoldShop(shop, url, client)
 
 
 def _params(name: str) -> dict[str, str]:
@@ -47,11 +77,11 @@ def test_the_declared_parameters_are_every_parameter_of_the_catalogue() -> None:
 
 @pytest.mark.parametrize("name", sorted(QUERIES))
 @pytest.mark.parametrize("source", ["auto", "base"])
-def test_rows_are_exactly_what_the_cli_prints(
-    client: TestClient, sold: Shop, db_url: URL, name: str, source: str
-) -> None:
+def test_rows_are_exactly_what_the_cli_prints(sold_shop: SoldShop, name: str, source: str) -> None:
+    client, sold = sold_shop.client, sold_shop.shop
     params = _params(name)
-    args = ["--db", db_url.render_as_string(hide_password=False), "query", name, "--format", "json"]
+    db = sold_shop.url.render_as_string(hide_password=False)
+    args = ["--db", db, "query", name, "--format", "json"]
     args += ["--source", source]
     args += [f"--param={k}={v}" for k, v in params.items()]
     printed = CliRunner().invoke(cli, args)
@@ -65,7 +95,8 @@ def test_rows_are_exactly_what_the_cli_prints(
     assert response.json() == {"data": json.loads(printed.stdout)}
 
 
-def test_csv_by_accept_and_masked_emails_for_an_analyst(client: TestClient, sold: Shop) -> None:
+def test_csv_by_accept_and_masked_emails_for_an_analyst(sold_shop: SoldShop) -> None:
+    client, sold = sold_shop.client, sold_shop.shop
     csv = client.get(
         "/v1/analytics/top_customers", headers={**sold.auth("admin"), "Accept": "text/csv"}
     )
@@ -77,8 +108,9 @@ def test_csv_by_accept_and_masked_emails_for_an_analyst(client: TestClient, sold
 
 
 def test_a_parameter_the_query_does_not_take_is_a_422_and_an_unknown_query_a_404(
-    client: TestClient, sold: Shop
+    sold_shop: SoldShop,
 ) -> None:
+    client, sold = sold_shop.client, sold_shop.shop
     wrong = client.get("/v1/analytics/total_revenue?min_orders=2", headers=sold.auth("analyst"))
     assert wrong.status_code == 422
     bad = client.get("/v1/analytics/total_revenue?since=yesterday", headers=sold.auth("analyst"))

@@ -1,11 +1,13 @@
-"""``shopdb api-key create|list|revoke`` and the audit over HTTP."""
+"""``shopdb serve`` itself, ``shopdb api-key create|list|revoke`` and the audit over HTTP."""
 
 from __future__ import annotations
 
 import time
 
+import httpx
 from api_support import Shop, TestClient
 from click.testing import CliRunner
+from server import serving_process
 from sqlalchemy import select
 from sqlalchemy.engine import URL
 
@@ -69,3 +71,15 @@ def test_the_audit_over_http_is_clean_and_for_admins_only(client: TestClient, sh
     assert report.json()["passed"] is True
     assert len(report.json()["data"]) > 5
     assert client.get("/v1/audit", headers=shop.auth("clerk")).status_code == 403
+
+
+def test_serve_runs_the_api_on_loopback_until_terminated(shop: Shop, db_url: URL) -> None:
+    # the other tests that need a real socket serve the app from a thread; this one runs
+    # the command a user runs, as its own process
+    with serving_process(db_url, ("--no-access-log",), {}) as (base, process):
+        assert httpx.get(f"{base}/health").json() == {"status": "ok"}
+        listed = httpx.get(f"{base}/v1/products", headers=shop.auth("clerk"))
+        assert listed.status_code == 200
+        assert [p["sku"] for p in listed.json()["data"]] == ["LAMP-1", "MUG-1"]
+        assert httpx.get(f"{base}/v1/products").status_code == 401
+    assert process.returncode is not None

@@ -9,16 +9,12 @@ for another host.
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from sqlalchemy.engine import URL
 
 from shopdb.config import parse_database_url
@@ -28,6 +24,7 @@ from shopdb.db.admin import init_schema
 from shopdb.db.engine import make_engine
 from shopdb.services import place_order, restock
 from shopdb.web.security import LoginThrottle
+from threaded_server import serving_app
 from webshop import END, add_staff, build_app
 
 CHROMIUM = "/usr/bin/chromium"
@@ -39,12 +36,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="session")
@@ -69,25 +60,8 @@ def e2e_url(tmp_path_factory: pytest.TempPathFactory) -> URL:
 @pytest.fixture(scope="session")
 def server(e2e_url: URL) -> Iterator[str]:
     """The dashboard served by uvicorn on a free loopback port; its base URL."""
-    port = _free_port()
-    config = uvicorn.Config(
-        build_app(e2e_url, LoginThrottle(free=50)),
-        host="127.0.0.1",
-        port=port,
-        log_level="warning",
-        lifespan="on",
-    )
-    served = uvicorn.Server(config)
-    thread = threading.Thread(target=served.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not served.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    served.should_exit = True
-    thread.join(10)
+    with serving_app(build_app(e2e_url, LoginThrottle(free=50))) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

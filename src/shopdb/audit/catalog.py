@@ -130,5 +130,10 @@ CHECKS: tuple[Check, ...] = (
         "earlier day, the customers with a recognized order that day whose previous one "
         "was on that earlier day.",
     ),
+    Check(
+        "rollup_product_pairs",
+        "Each product_pairs row plus its unfolded product_pair_deltas equals the recognized "
+        "orders placed from 1970 to 9999-12-30 (all time) holding both products.",
+    ),
 )
 """Every check, in the order ``shopdb check`` runs and lists them."""

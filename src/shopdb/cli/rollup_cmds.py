@@ -31,7 +31,7 @@ def rebuild(shop: ShopContext) -> None:
 @rollups.command("refresh")
 @pass_shop
 def refresh(shop: ShopContext) -> None:
-    """Fold the change log (rollup_deltas) into the daily and monthly rollups."""
+    """Fold the change logs into the rollups (sales, customer days, product pairs)."""
     engine = shop.engine()
     with engine.connect() as conn:
         require_schema(conn)

@@ -22,6 +22,7 @@ from sqlalchemy import delete
 
 from shopdb.datagen.frames import NULL, Array, Frame, Labels
 from shopdb.datagen.load import BulkSession, write_frame
+from shopdb.datagen.pair_frames import pair_keys, pairs_frame
 from shopdb.db.rollup_schema import NO_EARLIER_DAY, ROLLUP_TABLES
 from shopdb.lifecycle import RECOGNIZED_STATUSES
 from shopdb.rollups.spans import ALL_TIME
@@ -60,6 +61,7 @@ class RollupCollector:
         self.seconds = 0.0
         self._item_parts: list[tuple[Array, Array, Array, Array]] = []
         self._order_parts: list[tuple[Array, Array, Array]] = []
+        self._pair_parts: list[Array] = []
 
     def feed(self, frames: list[Frame]) -> None:
         """Take note of one ``write``'s frames (orders with their own items)."""
@@ -99,6 +101,9 @@ class RollupCollector:
             (day << _PRODUCT_BITS) | product, np.ones_like(day), quantity, quantity * price
         )
         self._item_parts.append((keys, count, units, revenue))
+        # the pairs of the orders placed on the days "all time" covers (spans.ALL_TIME)
+        inside = (day >= ALL_TIME[0]) & (day < ALL_TIME[1])
+        self._pair_parts.append(pair_keys(item_order[keep][inside], product[inside]))
 
     def frames(self) -> list[Frame]:
         """The rollups' rows, as ``rebuild`` would compute them from the base tables."""
@@ -112,6 +117,9 @@ class RollupCollector:
             self._product_total(daily),
             *self._customers_and_days(daily),
             self._customer_days(),
+            pairs_frame(
+                np.concatenate(self._pair_parts) if self._pair_parts else np.zeros(0, np.int64)
+            ),
         ]
         self.seconds += perf_counter() - started
         return out

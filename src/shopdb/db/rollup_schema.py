@@ -155,6 +155,38 @@ customer_day_deltas = Table(
     **MYSQL_TABLE_OPTIONS,
 )
 
+# Pairs of products bought in the same recognized order, over all of history (orders
+# placed on the days of ``spans.ALL_TIME``): frequently_bought_together's answer without
+# joining every order's items with themselves. The lower product id comes first.
+product_pairs = Table(
+    "product_pairs",
+    metadata,
+    Column("product_a_id", Id, primary_key=True, autoincrement=False),
+    Column("product_b_id", Id, primary_key=True, autoincrement=False),
+    Column("pair_orders", Cents, nullable=False),
+    CheckConstraint("product_a_id < product_b_id", name="lower_product_first"),
+    **MYSQL_TABLE_OPTIONS,
+)
+# the most frequent pairs first (ties by the lower ids), read in that order and stopped
+# after the query's limit instead of sorting every pair
+Index(
+    "ix_product_pairs_pair_orders_product_a_id",
+    product_pairs.c.pair_orders.desc(),
+    product_pairs.c.product_a_id,
+    product_pairs.c.product_b_id,
+)
+
+product_pair_deltas = Table(
+    "product_pair_deltas",
+    metadata,
+    Column("delta_id", Id, primary_key=True),
+    Column("product_a_id", Id, nullable=False),
+    Column("product_b_id", Id, nullable=False),
+    Column("pair_orders", Cents, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    **MYSQL_TABLE_OPTIONS,
+)
+
 FOLDED_TABLES = (
     sales_daily,
     product_sales_daily,
@@ -170,5 +202,7 @@ ROLLUP_TABLES = (
     customer_sales,
     customer_day_deltas,
     customer_days,
+    product_pair_deltas,
+    product_pairs,
 )
 """Every rollup table, the change logs before the tables folded from them."""

@@ -126,9 +126,11 @@ def run_query(
 
     ``source`` picks the tables: ``auto`` reads the rollups where they can answer
     (``sources.py``), ``rollup`` insists on them, ``base`` reads orders and items. Both
-    give the same rows. Read-only: nothing is written, whatever happens. On PostgreSQL,
-    JIT compilation is switched off for the transaction the query runs in (the
-    caller's, if ``engine`` is a connection).
+    give the same rows. Read-only: nothing is written, whatever happens. Given a
+    connection, the query runs in the caller's transaction. Given an engine, a query of
+    one statement runs outside a transaction where the backend saves round trips by it
+    (PostgreSQL: the statement is its own snapshot, and no BEGIN or ROLLBACK is sent);
+    a query that also checks its category runs both statements in one transaction.
 
     Raises:
         InvalidInput: an unknown query, source or bad parameter, or ``rollup`` where no
@@ -143,6 +145,8 @@ def run_query(
     if isinstance(engine, Connection):
         return _fetch(engine, spec, stmt, values)
     with engine.connect() as conn:
+        if backend_of(conn).reads_autocommit and not values.get("category_id"):
+            conn.execution_options(isolation_level="AUTOCOMMIT")
         return _fetch(conn, spec, stmt, values)
 
 
@@ -161,10 +165,6 @@ def _fetch(
 ) -> QueryResult:
     if values.get("category_id"):
         _require_category(conn, values["category_id"])
-    if backend_of(conn).disables_jit:
-        # the planner cannot estimate groups of computed months, overrates the cost and
-        # compiles the query with JIT: 0.5-1 s of compiling for a query that runs in less
-        _no_jit(conn)
     with overflow_refused(f"query {spec.name!r}"):
         result = conn.execute(stmt)
         columns = tuple(result.keys())
@@ -173,11 +173,6 @@ def _fetch(
         kinds = [c.kind for c in spec.columns]
         rows = [tuple(_normalize(v, k) for v, k in zip(row, kinds, strict=True)) for row in result]
     return QueryResult(columns, rows)
-
-
-def _no_jit(conn: Connection) -> None:
-    """Switch PostgreSQL's JIT off until the current transaction ends."""
-    conn.exec_driver_sql("set local jit = off")
 
 
 def _require_category(conn: Connection, category_id: int) -> None:

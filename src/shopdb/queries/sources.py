@@ -5,7 +5,8 @@ variant ``<name>.rollup.<dialect>.sql``), that reads the rollups
 (``shopdb.db.rollup_schema``) instead of orders and items and returns the same rows.
 ``sql/<name>.sql`` stays the base-table form. The predicate says for which bound values
 the rollup form is exact: the daily rollups answer ranges whose bounds fall on UTC
-midnights, the per-customer rollup only all of history. A new catalogue query gets a
+midnights, the per-customer rollup only all of history (RFM reads it at any ``as_of``,
+summing again only the customers with orders after it). A new catalogue query gets a
 rollup form by adding its file and one line here.
 """
 
@@ -31,6 +32,14 @@ def _all_history(values: Mapping[str, Any]) -> bool:
     return bool(values["since"] == EARLIEST and values["until"] == LATEST)
 
 
+def _any(_values: Mapping[str, Any]) -> bool:
+    return True
+
+
+def _window_at_midnight(values: Mapping[str, Any]) -> bool:
+    return is_midnight(values["as_of"])
+
+
 ROLLUP_ANSWERS: dict[str, Callable[[Mapping[str, Any]], bool]] = {
     "total_revenue": _whole_days,
     "average_order_value": _whole_days,
@@ -44,6 +53,9 @@ ROLLUP_ANSWERS: dict[str, Callable[[Mapping[str, Any]], bool]] = {
     "customer_lifetime_value": _all_history,
     "sales_over_time": _whole_days,
     "dashboard_kpis": _whole_days,
+    "rfm_segments": _any,
+    "frequently_bought_together": _all_history,
+    "low_inventory": _window_at_midnight,
 }
 """Query name -> whether its rollup form answers these bound values exactly."""
 
@@ -73,6 +85,9 @@ def use_rollup(name: str, values: Mapping[str, Any], source: str) -> bool:
 def rollup_values(values: Mapping[str, Any]) -> dict[str, Any]:
     """The extra values a rollup form binds: the range cut into days and months, and
     into signed spans of years, months and days (``shopdb.rollups.spans``)."""
+    if "window_start" in values:  # a window of days before as_of (low inventory)
+        days = day_range(values["window_start"], values["as_of"])
+        return days.binds() | span_binds(days.d_since, days.d_until)
     if "since" not in values:
         return {}
     days = day_range(values["since"], values["until"])

@@ -1,10 +1,10 @@
 """Rebuild the rollups from the base tables, fold the change log into them, report them.
 
 ``rebuild`` recomputes every rollup with one ``INSERT ... SELECT`` each (after a bulk
-load, or to repair one); ``refresh`` folds the rows appended to ``rollup_deltas`` into
-the daily and monthly tables. Neither is needed for exact answers (readers add the
-unfolded deltas themselves): folding keeps the change log, and so the readers' work,
-small.
+load, or to repair one); ``refresh`` folds the rows appended to the change logs
+(``rollup_deltas``, ``customer_day_deltas``, ``product_pair_deltas``) into their
+tables. Neither is needed for exact answers (readers add the unfolded deltas
+themselves): folding keeps the change logs, and so the readers' work, small.
 """
 
 from __future__ import annotations
@@ -22,11 +22,13 @@ from shopdb.db.rollup_schema import (
     ROLLUP_TABLES,
     customer_day_deltas,
     customer_sales,
+    product_pair_deltas,
+    product_pairs,
     rollup_deltas,
 )
 from shopdb.db.rollup_schema import customer_days as customer_days_table
 from shopdb.queries.sqlfiles import load_sql
-from shopdb.rollups import customer_days
+from shopdb.rollups import customer_days, pairs
 from shopdb.rollups.fold import FOLD_BATCH, add_deltas, take_batch
 from shopdb.services._tx import run_in_transaction
 
@@ -38,6 +40,7 @@ REBUILD_ORDER = (
     "customer_sales",
     "sales_daily",
     "customer_days",
+    "product_pairs",
 )
 """Each rollup's rebuild statement, in an order where each reads only finished ones."""
 
@@ -82,7 +85,11 @@ def refresh(engine: Engine) -> int:
     if isolation is not None:
         # no gap locks: the DELETE must not stop checkouts appending new deltas
         engine = engine.execution_options(isolation_level=isolation)
-    return _fold_all(engine, _fold_batch) + _fold_all(engine, customer_days.fold)
+    return (
+        _fold_all(engine, _fold_batch)
+        + _fold_all(engine, customer_days.fold)
+        + _fold_all(engine, pairs.fold)
+    )
 
 
 def _fold_all(engine: Engine, fold_batch: Callable[[Connection], int]) -> int:
@@ -141,9 +148,12 @@ def status(engine: Engine) -> list[RollupStatus]:
                     oldest if folded else None,
                 )
             )
-        # customer_days folds a change log of its own
-        table, log = customer_days_table, customer_day_deltas
-        rows = conn.execute(select(func.count()).select_from(table)).scalar_one()
-        waiting, first = conn.execute(select(func.count(), func.min(log.c.created_at))).one()
-        out.append(RollupStatus(table.name, int(rows), int(waiting), first))
+        # customer_days and product_pairs fold change logs of their own
+        for table, log in (
+            (customer_days_table, customer_day_deltas),
+            (product_pairs, product_pair_deltas),
+        ):
+            rows = conn.execute(select(func.count()).select_from(table)).scalar_one()
+            waiting, first = conn.execute(select(func.count(), func.min(log.c.created_at))).one()
+            out.append(RollupStatus(table.name, int(rows), int(waiting), first))
     return out

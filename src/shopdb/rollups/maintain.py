@@ -10,6 +10,8 @@ place that writes ``orders.status``). Only a change into or out of a recognized 
   concurrent checkouts never queue behind each other here. The rows are dated by the
   day the order was *placed*, so paying, cancelling or refunding an older order changes
   that day's figures.
+- ``product_pair_deltas`` gets a row per pair of the order's items (``rollups.pairs``),
+  another append.
 - ``customer_sales`` gets the customer's row updated under its row lock: per customer,
   so only the same customer's concurrent payments wait for each other. The common cases
   (a customer's first payment; a later order paid after an earlier first; a removal
@@ -52,6 +54,7 @@ from shopdb.lifecycle import RECOGNIZED_STATUSES
 from shopdb.rollups.buckets import day_index, month_index, month_of_day
 from shopdb.rollups.customer_days import customer_day_changed
 from shopdb.rollups.fold import add_deltas
+from shopdb.rollups.pairs import pairs_changed
 
 MAINTAIN_OPTION = "shopdb_rollups"
 """Execution option: ``False`` on an engine turns rollup maintenance off (benchmarks)."""
@@ -123,6 +126,7 @@ def order_status_changed(
         add_deltas(conn, [row[:-1] for row in rows])
     else:
         conn.execute(_append_deltas(len(extra), from_row), params)
+    pairs_changed(conn, order.order_id, order.created_at, sign, at)
 
 
 def _sign(before: str | None, after: str) -> int:

@@ -348,6 +348,28 @@ def _rollup_customer_days_off(conn: Connection) -> None:
     )
 
 
+def _rollup_pair_pending_off(conn: Connection) -> None:
+    # an unfolded delta for a pair that no order holds: the reader would count it
+    conn.execute(
+        insert(r.product_pair_deltas).values(
+            product_a_id=select(func.max(s.products.c.product_id)).scalar_subquery() + 1,
+            product_b_id=select(func.max(s.products.c.product_id)).scalar_subquery() + 2,
+            pair_orders=1,
+            created_at=T0,
+        )
+    )
+
+
+def _rollup_pair_off(conn: Connection) -> None:
+    c = r.product_pairs.c
+    first = conn.execute(select(c.product_a_id, c.product_b_id).limit(1)).one()
+    conn.execute(
+        update(r.product_pairs)
+        .where(c.product_a_id == first[0], c.product_b_id == first[1])
+        .values(pair_orders=c.pair_orders + 1)
+    )
+
+
 CASES: dict[str, tuple[Corruption, set[str]]] = {
     "failed_run": (_failed_run, {"generation_complete"}),
     "running_run": (_running_run, {"generation_complete"}),
@@ -389,4 +411,6 @@ CASES: dict[str, tuple[Corruption, set[str]]] = {
     "rollup_product_total_extra": (_rollup_product_total_extra, {"rollup_product_sales_total"}),
     "rollup_customer_off": (_rollup_customer_off, {"rollup_customer_sales"}),
     "rollup_customer_days_off": (_rollup_customer_days_off, {"rollup_customer_days"}),
+    "rollup_pair_off": (_rollup_pair_off, {"rollup_product_pairs"}),
+    "rollup_pair_pending_off": (_rollup_pair_pending_off, {"rollup_product_pairs"}),
 }

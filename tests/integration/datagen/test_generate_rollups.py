@@ -7,10 +7,10 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from shopdb.audit import run_checks
-from shopdb.db.rollup_schema import FOLDED_TABLES, customer_sales
+from shopdb.db.rollup_schema import FOLDED_TABLES, customer_days, customer_sales, product_pairs
 from shopdb.rollups.build import rebuild_all
 
-ROLLUPS = (*FOLDED_TABLES, customer_sales)
+ROLLUPS = (*FOLDED_TABLES, customer_sales, customer_days, product_pairs)
 
 
 def _rows(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
@@ -27,6 +27,7 @@ def test_the_generated_rollups_equal_a_rebuild_from_the_base_tables(shop):
     assert len(generated["sales_daily"]) > 100
     assert len(generated["customer_sales"]) == count(shop, "users")
     assert any(row[1] == 0 for row in generated["customer_sales"])
+    assert len(generated["product_pairs"]) > 10
     rebuild_all(shop)
     assert _rows(shop) == generated
     assert count(shop, "rollup_deltas") == 0

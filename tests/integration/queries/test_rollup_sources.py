@@ -49,11 +49,23 @@ def generated(
         yield engine
 
 
+AS_OF = ["2023-01-01", "2024-06-15T12:00:00", "2025-11-26", None]
+"""RFM's as_of: before the first order, mid-history (orders after it), and now."""
+AS_OF_QUERIES = ("rfm_segments",)
+WINDOWS = [("2025-11-26", 30), ("2025-11-26", 365), ("2025-06-04", 7), ("2024-01-01", 3650)]
+"""Low inventory's sales windows (as_of at midnight, days): the last month, the last year,
+a week holding the orders changed by ``_change_older_orders``, and all history before."""
+WINDOW_QUERIES = ("low_inventory",)
+
+
 def _answerable(name: str, rng: dict[str, Any]) -> bool:
+    if name in AS_OF_QUERIES or name in WINDOW_QUERIES:
+        return False  # compared at as_of values below
     return rng == {} or name not in (
         "top_customers",
         "repeat_purchase_rate",
         "customer_lifetime_value",
+        "frequently_bought_together",
     )
 
 
@@ -67,11 +79,38 @@ def assert_same_rows(engine: Engine) -> int:
             base = run_query(engine, name, source="base", **rng)
             assert rollup == base, (name, rng)
             compared += 1
+    for name in AS_OF_QUERIES:
+        for as_of in AS_OF:
+            rollup = run_query(engine, name, source="rollup", as_of=as_of)
+            base = run_query(engine, name, source="base", as_of=as_of)
+            assert rollup == base, (name, as_of)
+            compared += 1
+    for name in WINDOW_QUERIES:
+        for as_of, days in WINDOWS:
+            rollup = run_query(engine, name, source="rollup", as_of=as_of, window_days=days)
+            base = run_query(engine, name, source="base", as_of=as_of, window_days=days)
+            assert rollup == base, (name, as_of, days)
+            compared += 1
     return compared
 
 
 def test_rollups_and_base_tables_agree_on_generated_data(generated: Engine) -> None:
-    assert assert_same_rows(generated) == 9 * len(RANGES) + 3
+    assert assert_same_rows(generated) == 9 * len(RANGES) + 4 + len(AS_OF) + len(WINDOWS)
+    # low stock that sold in the window: the window's sums were compared, not just zeros
+    low = run_query(
+        generated, "low_inventory", source="rollup", as_of="2025-11-26", window_days=365
+    )
+    assert any(row[5] > 0 for row in low.rows)
+    # pairs: the limit cuts inside a run of equal counts, and single-order pairs count
+    for params in ({"min_orders": 1, "limit": 7}, {"min_orders": 1, "limit": 200}):
+        pairs = run_query(generated, "frequently_bought_together", source="rollup", **params)
+        assert pairs == run_query(generated, "frequently_bought_together", source="base", **params)
+        assert len(pairs.rows) == params["limit"]
+    # RFM's mid-history as_of reads both parts of its rollup form: customers whose last
+    # order came later are summed again from their orders
+    mid = run_query(generated, "rfm_segments", source="rollup", as_of=AS_OF[1])
+    now = run_query(generated, "rfm_segments", source="rollup")
+    assert 0 < sum(r[1] for r in mid.rows) < sum(r[1] for r in now.rows)
     # the data is not trivially empty: the comparison covered real revenue
     assert run_query(generated, "total_revenue", source="rollup").rows[0][1] > 500
 
@@ -90,6 +129,8 @@ def test_rollup_source_refuses_what_it_cannot_answer(generated: Engine) -> None:
         run_query(generated, "top_customers", source="rollup", since="2025-01-01")
     with pytest.raises(InvalidInput, match="reads no rollup"):
         run_query(generated, "unpaid_orders", source="rollup")
+    with pytest.raises(InvalidInput, match="cannot be answered by its rollup"):
+        run_query(generated, "low_inventory", source="rollup", as_of="2025-11-26T12:00:00")
     with pytest.raises(InvalidInput, match="unknown source"):
         run_query(generated, "total_revenue", source="cache")
     # auto falls back to the base tables for a range that is not whole days

@@ -18,10 +18,13 @@ from shopdb.db.rollup_schema import (
     customer_day_deltas,
     customer_days,
     customer_sales,
+    product_pair_deltas,
+    product_pairs,
     rollup_deltas,
     sales_daily,
 )
 from shopdb.errors import PaymentMismatch
+from shopdb.queries import run_query
 from shopdb.rollups.buckets import day_index
 from shopdb.rollups.build import rebuild_all, refresh
 from shopdb.rollups.maintain import MAINTAIN_OPTION
@@ -37,6 +40,7 @@ ROLLUP_CHECKS = [
     "rollup_product_sales_total",
     "rollup_customer_sales",
     "rollup_customer_days",
+    "rollup_product_pairs",
 ]
 
 
@@ -139,15 +143,15 @@ def test_a_declined_or_refused_payment_leaves_the_rollups_alone(shop: Shop) -> N
 
 def test_without_maintenance_the_rollups_go_stale_until_rebuilt(shop: Shop) -> None:
     e = shop.engine
-    order = place_order(e, shop.user, {shop.lamp: 1}, now=T0)
-    pay_order(e.execution_options(**{MAINTAIN_OPTION: False}), order, 1000, "card", now=T0)
+    order = place_order(e, shop.user, {shop.lamp: 1, shop.mug: 1}, now=T0)
+    pay_order(e.execution_options(**{MAINTAIN_OPTION: False}), order, 1250, "card", now=T0)
 
     assert daily(e) == {}
     failed = {r.name for r in run_checks(e, ROLLUP_CHECKS) if not r.passed}
     assert failed == set(ROLLUP_CHECKS)
 
     rebuild_all(e)
-    assert daily(e) == {D0: (1, 1000, 1, 1)}
+    assert daily(e) == {D0: (1, 1250, 2, 1)}
     assert_rollups_clean(e)
 
 
@@ -192,4 +196,53 @@ def test_customer_days_relink_when_a_day_between_two_comes_and_goes(shop: Shop) 
         assert conn.execute(pending).scalar_one() == 0
     cancel_order(e, twin, now=T0 + 4 * DAY)  # only day 2 is left
     assert links(e) == {(d2, -1): 1}
+    assert_rollups_clean(e)
+
+
+def pairs(engine: Engine) -> dict[tuple[int, int], int]:
+    """product_pairs as readers see it: (product, product) -> orders, zeros left out."""
+    out: dict[tuple[int, int], int] = {}
+    with engine.connect() as conn:
+        for table in (product_pairs, product_pair_deltas):
+            c = table.c
+            for a, b, count in conn.execute(select(c.product_a_id, c.product_b_id, c.pair_orders)):
+                out[(a, b)] = out.get((a, b), 0) + int(count)
+    return {key: n for key, n in out.items() if n != 0}
+
+
+def assert_pairs_answer_as_base(engine: Engine) -> None:
+    params = {"min_orders": 1}
+    rollup = run_query(engine, "frequently_bought_together", source="rollup", **params)
+    assert rollup == run_query(engine, "frequently_bought_together", source="base", **params)
+
+
+def test_pairs_follow_payments_refunds_and_cancellations_of_earlier_orders(shop: Shop) -> None:
+    e = shop.engine
+    both = {shop.lamp: 1, shop.mug: 1}
+    pair = (min(shop.lamp, shop.mug), max(shop.lamp, shop.mug))
+    a = place_order(e, shop.user, both, now=T0)
+    b = place_order(e, shop.other_user, both, now=T0 + DAY)
+    alone = place_order(e, shop.user, {shop.lamp: 1}, now=T0 + DAY)
+    assert pairs(e) == {}  # pending orders hold no pairs yet
+    for order, total in ((a, 1250), (b, 1250), (alone, 1000)):
+        pay_order(e, order, total, "card", now=T0 + 2 * DAY)
+
+    assert pairs(e) == {pair: 2}  # an order of one item holds no pair
+    assert_pairs_answer_as_base(e)
+    assert_rollups_clean(e)
+
+    assert refresh(e) > 0
+    with e.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(product_pair_deltas)).scalar_one() == 0
+    refund_order(e, a, now=T0 + 3 * DAY)  # pending again in the log: 2 folded, -1 waiting
+    assert pairs(e) == {pair: 1}
+    rows = run_query(e, "frequently_bought_together", source="rollup", min_orders=1).rows
+    assert [(r[0], r[2], r[4]) for r in rows] == [(*pair, 1)]
+    assert_pairs_answer_as_base(e)
+
+    cancel_order(e, b, now=T0 + 3 * DAY)
+    assert pairs(e) == {}
+    assert run_query(e, "frequently_bought_together", source="rollup", min_orders=1).rows == []
+    refresh(e)
+    assert_pairs_answer_as_base(e)
     assert_rollups_clean(e)

@@ -1,0 +1,134 @@
+-- rfm_segments from the per-customer rollup: a customer whose last recognized order was
+-- placed by as_of has all of them by then, so their customer_sales row is their whole
+-- answer; only the customers with an order after as_of (none when as_of is now) are
+-- summed again from their own orders, through the orders index on (user_id, created_at).
+-- A segment depends on a customer's recency and frequency alone, so customers are
+-- grouped by the two first, and a rank (one more than the customers ranked before) is a
+-- running sum over those groups: no sort of every customer, as the base form's rank()
+-- needs (three of them, one unused).
+with later_customers as (
+    select user_id
+    from customer_sales
+    where last_order_at > :as_of
+),
+
+later_orders as (
+    select
+        o.user_id,
+        count(*) as order_count,
+        sum(o.total_cents) as spend_cents,
+        max(o.created_at) as last_order_at
+    from later_customers as lc
+    inner join orders as o on o.user_id = lc.user_id
+    where {recognized(o.status)}
+        and o.created_at <= :as_of
+    group by o.user_id
+),
+
+groups as (
+    -- grouped before the union: MariaDB would copy every customer row into a temporary
+    -- table to union them
+    select
+        {days_between(last_order_at, :as_of)} as recency_days,
+        order_count,
+        count(*) as customer_count,
+        sum(spend_cents) as spend_cents
+    from customer_sales
+    where last_order_at <= :as_of
+    group by
+        {days_between(last_order_at, :as_of)},
+        order_count
+    union all
+    select
+        {days_between(last_order_at, :as_of)},
+        order_count,
+        count(*),
+        sum(spend_cents)
+    from later_orders
+    group by
+        {days_between(last_order_at, :as_of)},
+        order_count
+),
+
+by_recency_frequency as (
+    select
+        recency_days,
+        order_count,
+        sum(customer_count) as customer_count,
+        sum(spend_cents) as spend_cents
+    from groups
+    group by
+        recency_days,
+        order_count
+),
+
+ranked as (
+    -- a window's running sum takes in its peers: the customers at or past this value,
+    -- less those at it (no alias shadows a column: MariaDB would order by the alias)
+    select
+        customer_count,
+        order_count * customer_count as order_total,
+        spend_cents,
+        recency_days * customer_count as recency_total,
+        1 + sum(customer_count) over (order by recency_days desc)
+            - sum(customer_count) over (partition by recency_days) as recency_rank,
+        1 + sum(customer_count) over (order by order_count)
+            - sum(customer_count) over (partition by order_count) as frequency_rank,
+        sum(customer_count) over () as all_customers
+    from by_recency_frequency
+),
+
+scored as (
+    select
+        customer_count,
+        order_total,
+        spend_cents,
+        recency_total,
+        1 + {div(5 * (recency_rank - 1), all_customers)} as r_score,
+        1 + {div(5 * (frequency_rank - 1), all_customers)} as f_score,
+        all_customers
+    from ranked
+),
+
+segmented as (
+    select
+        case
+            when r_score >= 4 and f_score >= 4 then 'champions'
+            when r_score <= 2 and f_score >= 4 then 'at_risk'
+            when f_score >= 4 then 'loyal'
+            when r_score >= 4 then 'promising'
+            when r_score <= 2 then 'hibernating'
+            else 'needs_attention'
+        end as segment,
+        customer_count,
+        order_total,
+        spend_cents,
+        recency_total,
+        all_customers
+    from scored
+),
+
+segments as (
+    select
+        segment,
+        sum(customer_count) as customer_count,
+        sum(order_total) as order_count,
+        sum(spend_cents) as revenue_cents,
+        sum(recency_total) as recency_days,
+        max(all_customers) as all_customers
+    from segmented
+    group by segment
+)
+
+select
+    segment,
+    customer_count,
+    order_count,
+    revenue_cents,
+    {round_div(revenue_cents, customer_count)} as avg_spend_cents,
+    {round_div(recency_days, customer_count)} as avg_recency_days,
+    {ratio_bp(customer_count, all_customers)} as customer_share_bp
+from segments
+order by
+    revenue_cents desc,
+    segment
