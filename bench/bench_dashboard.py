@@ -8,7 +8,8 @@ temporary staff account (removed at the end) and prints, next to a same-run base
 
 - the overview's server time (``Server-Timing`` total) and each card's query time,
   median of ``--repeat`` requests after one warm-up;
-- the same for the other pages' totals;
+- the same for the other pages' totals, and for each part a page loads on its own (the
+  htmx fragments: analytics cards that read no rollup, customers' segments);
 - largest contentful paint and cumulative layout shift of the overview, each from a
   fresh browser context (cold cache), median of ``--repeat`` loads;
 - JavaScript per page: the scripts Chromium loaded, gzipped at level 6.
@@ -62,6 +63,8 @@ PAGES = (
     "/analytics/customers",
     "/analytics/products",
     "/customers",
+    "/customers/1",
+    "/inventory/1",
 )
 OBSERVE = """
 window.__lcp = 0; window.__cls = 0;
@@ -125,13 +128,25 @@ def _server_times(client: httpx.Client, repeat: int) -> None:
         print(f"  {part:<16} {statistics.median(r[part] for r in runs):8.1f}")
     print(f"  baseline: login page round trip {statistics.median(login):.1f} ms")
     print("\nother pages, server total, median (ms)")
+    fragments: list[str] = []
     for path in PAGES[1:]:
-        client.get(path)
-        totals = [
-            _timing(client.get(path).headers.get("server-timing", "")).get("total", float("nan"))
-            for _ in range(repeat)
-        ]
-        print(f"  {path:<24} {statistics.median(totals):8.1f}")
+        loads = re.findall(r'hx-get="([^"]+)" hx-trigger="load"', client.get(path).text)
+        fragments += [url.replace("&amp;", "&") for url in loads]
+        print(f"  {path:<32} {_median_total(client, path, repeat):8.1f}")
+    print("\nparts a page loads on its own (htmx fragments), server total, median (ms)")
+    for path in fragments:
+        print(f"  {path[:64]:<64} {_median_total(client, path, repeat, fragment=True):8.1f}")
+
+
+def _median_total(client: httpx.Client, path: str, repeat: int, *, fragment: bool = False) -> float:
+    headers = {"HX-Request": "true"} if fragment else {}
+    totals = [
+        _timing(client.get(path, headers=headers).headers.get("server-timing", "")).get(
+            "total", float("nan")
+        )
+        for _ in range(repeat)
+    ]
+    return statistics.median(totals)
 
 
 def _browser(base: str, email: str, password: str, repeat: int) -> None:

@@ -33,3 +33,10 @@ def log_in(page: Any, email: str) -> None:
     page.fill("#password", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url("**/")
+
+
+def settled(page: Any) -> None:
+    """Wait until htmx has no request, swap or settle under way."""
+    page.wait_for_function(
+        "!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+    )

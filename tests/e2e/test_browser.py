@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browsing import log_in, open_page
+from browsing import log_in, open_page, settled
 
 AXE = Path(str(resources.files("shopdb.web"))) / "static" / "vendor" / "axe.min.js"
 PAGES = (
@@ -42,10 +42,12 @@ def test_log_in_change_the_range_drill_down_and_log_out(browser, server) -> None
     before = _kpi(page, "revenue")
     page.select_option("#range", "ytd")
     page.wait_for_url(re.compile(r"range=ytd"))
+    settled(page)
     assert _kpi(page, "revenue") != before
     page.wait_for_selector("canvas[data-drawn]")
     page.select_option("#compare", "none")
     page.wait_for_url(re.compile(r"compare=none"))
+    settled(page)
     assert page.locator("[data-change-bp]").count() == 0
     page.reload()
     assert "compare=none" in page.url and page.locator("[data-kpi]").count() == 6
@@ -67,6 +69,7 @@ def test_sort_and_paginate_orders(browser, server) -> None:
     page.goto("/orders")
     page.click("#orders-table th:nth-child(5) a")
     page.wait_for_url(re.compile(r"sort=total_desc"))
+    settled(page)
     totals = [
         int(v)
         for v in page.locator("#orders-table td[data-value]:nth-child(5)").evaluate_all(
@@ -77,6 +80,7 @@ def test_sort_and_paginate_orders(browser, server) -> None:
     first = page.locator("#orders-table tbody tr").first.get_attribute("data-order-id")
     page.click("a[rel=next]")
     page.wait_for_url(re.compile(r"after="))
+    settled(page)
     more = [
         int(v)
         for v in page.locator("#orders-table td[data-value]:nth-child(5)").evaluate_all(
@@ -85,6 +89,49 @@ def test_sort_and_paginate_orders(browser, server) -> None:
     ]
     assert max(more) <= min(totals)
     assert page.locator(f'tr[data-order-id="{first}"]').count() == 0
+    context.close()
+    assert left == []
+
+
+def test_sorting_paging_and_ranges_swap_a_fragment_and_update_the_url(browser, server) -> None:
+    context, page, left = open_page(browser, server)
+    log_in(page, "admin@example.com")
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(f"{r.resource_type} {r.url}"))
+    page.goto("/orders")
+    # a full load would drop this marker and fetch the scripts again
+    page.evaluate("window.__stayed = true")
+    fetched.clear()
+    page.click("#orders-table th:nth-child(5) a")
+    page.wait_for_url(re.compile(r"/orders\?sort=total_desc$"))
+    settled(page)
+    page.click("#results a[rel=next]")
+    page.wait_for_url(re.compile(r"sort=total_desc&after="))
+    settled(page)
+    assert page.evaluate("window.__stayed") is True
+    assert [f for f in fetched if f.startswith(("document ", "script ", "stylesheet "))] == []
+    assert len([f for f in fetched if f.startswith("xhr ")]) == 2
+    assert page.locator("#orders-table tbody tr").count() == 50
+    page.go_back()  # htmx restores the earlier fragment and its URL
+    page.wait_for_url(re.compile(r"/orders\?sort=total_desc$"))
+    settled(page)
+    assert page.evaluate("window.__stayed") is True
+    # the range on the overview: only the view below the navigation is swapped
+    page.goto("/analytics/products?range=30d")
+    page.wait_for_selector("canvas[data-drawn]")
+    page.evaluate("window.__stayed = true")
+    fetched.clear()
+    page.select_option("#range", "ytd")
+    page.wait_for_url(re.compile(r"/analytics/products\?range=ytd"))
+    settled(page)
+    page.wait_for_selector("canvas[data-drawn]")
+    assert page.evaluate("window.__stayed") is True
+    assert [f for f in fetched if f.startswith(("document ", "script ", "stylesheet "))] == []
+    assert page.locator("#range").input_value() == "ytd"
+    assert page.locator("header.top nav").count() == 1  # not nested by the swap
+    # the URL alone shows the same view: reload it without the fragment
+    page.reload()
+    assert page.locator("#range").input_value() == "ytd"
     context.close()
     assert left == []
 

@@ -128,7 +128,7 @@ def test_orders_filter_sort_and_walk_every_page(admin_client, read_engine) -> No
         page = admin_client.get(path).text
         seen += [int(i) for i in re.findall(r'<tr data-order-id="(\d+)">', page)]
         assert '<span class="status">pending</span>' not in page
-        nxt = re.search(r'<a href="([^"]+)" rel="next">', page)
+        nxt = re.search(r'<a href="([^"]+)" rel="next"', page)
         path = nxt.group(1).replace("&amp;", "&") if nxt else ""
     assert seen == expected
     assert len(expected) > 50  # more than one page
@@ -231,6 +231,35 @@ def test_analytics_pages_show_each_query(admin_client, read_engine) -> None:
     assert admin_client.get("/analytics/nothing").status_code == 404
 
 
+def test_cards_that_read_no_rollup_load_on_their_own(admin_client, read_engine) -> None:
+    window = "range=custom&from=2024-01-01&to=2025-06-30"
+    page = admin_client.get(f"/analytics/sales?{window}").text
+    # the rollup cards are in the page; a card scanning the orders is a placeholder
+    assert 'data-query="monthly_revenue">' in page
+    deferred = re.findall(r'hx-get="(/analytics/sales/cards/(\w+)\?[^"]*)"', page)
+    assert {name for _, name in deferred} >= {"order_status_funnel", "payment_method_mix"}
+    assert "monthly_revenue" not in {name for _, name in deferred}
+    for path, name in deferred:
+        fragment = admin_client.get(path.replace("&amp;", "&"), headers={"HX-Request": "true"})
+        assert fragment.status_code == 200
+        assert fragment.text.lstrip().startswith("<section")
+        assert "This card could not load" not in fragment.text
+        assert f'data-query="{name}"' in fragment.text
+        assert name in fragment.headers["server-timing"]
+    funnel = run_query(
+        read_engine,
+        "order_status_funnel",
+        since=datetime(2024, 1, 1, tzinfo=UTC),
+        until=UNTIL,
+    )
+    alone = admin_client.get(f"/analytics/sales/cards/order_status_funnel?{window}").text
+    assert alone.startswith("<!doctype html>")  # without htmx: a page of that one card
+    section = alone.split('data-query="order_status_funnel"', 1)[1].split("</section>", 1)[0]
+    assert section.count("<tr>") == len(funnel.rows) + 1
+    assert admin_client.get("/analytics/sales/cards/top_customers").status_code == 404
+    assert admin_client.get("/analytics/nothing/cards/top_customers").status_code == 404
+
+
 def test_drill_down_from_a_category_to_its_products(admin_client, read_engine) -> None:
     cats = run_query(read_engine, "revenue_by_category", since=SINCE, until=UNTIL).as_dicts()
     category = max(cats, key=lambda r: r["revenue_cents"])["category_id"]
@@ -265,3 +294,58 @@ def test_audit_page_lists_every_check(admin_client) -> None:
     page = admin_client.get("/audit").text
     assert len(re.findall(r'<tr data-check="', page)) == len(CHECKS)
     assert 'data-failed="0"' in page
+
+
+def test_customer_segments_add_up_to_the_rfm_segments(admin_client, read_engine) -> None:
+    from shopdb.queries.params import LATEST
+    from shopdb.queries.segments import customer_segments
+
+    with read_engine.connect() as conn:
+        everyone = [int(r[0]) for r in conn.execute(text("select user_id from users"))]
+    segments = customer_segments(read_engine, everyone)
+    counted: dict[str, int] = {}
+    for shown in segments.values():
+        counted[shown.segment] = counted.get(shown.segment, 0) + 1
+    expected = run_query(read_engine, "rfm_segments", as_of=LATEST).as_dicts()
+    assert counted == {r["segment"]: r["customer_count"] for r in expected}
+    # the pages show the same segment
+    top = run_query(read_engine, "top_customers", limit=1).as_dicts()[0]
+    # the page comes first; htmx then asks for the segments (a scan of every customer)
+    first = admin_client.get(f"/customers/{top['user_id']}")
+    assert 'id="segment" aria-busy="true"' in first.text
+    assert "segment;dur" not in first.headers["server-timing"]
+    swap = {"HX-Request": "true", "HX-Target": "segment"}
+    page = admin_client.get(f"/customers/{top['user_id']}", headers=swap).text
+    assert page.startswith(f'<dd id="segment" data-value="{segments[top["user_id"]].segment}"')
+    assert "?segments=1" in admin_client.get("/customers").text
+    listing = admin_client.get("/customers", headers={"HX-Target": "results"}).text
+    assert listing.lstrip().startswith('<section class="card"')
+    row = listing.split(f'<tr data-user-id="{top["user_id"]}">', 1)[1].split("</tr>", 1)[0]
+    assert f'data-value="{segments[top["user_id"]].segment}"' in row
+    # without JavaScript, segments=1 shows them in the page; no recognized order, no segment
+    without = sorted(set(everyone) - set(segments))[0]
+    page = admin_client.get(f"/customers/{without}?segments=1").text
+    assert 'id="segment" data-value=""' in page
+
+
+def test_htmx_gets_only_the_fragment_it_swaps(admin_client) -> None:
+    swap = {"HX-Request": "true", "HX-Target": "results"}
+    for path in ("/orders?sort=total_desc", "/inventory?low=1"):
+        whole = admin_client.get(path)
+        part = admin_client.get(path, headers=swap)
+        assert part.status_code == 200 and part.headers["vary"] == "HX-Target"
+        assert part.text.lstrip().startswith('<section class="card"')
+        assert 'id="results"' in part.text and "<html" not in part.text
+        # the fragment is the page's own region, byte for byte
+        assert part.text.strip() in whole.text
+    view = admin_client.get(
+        f"/?range=custom&from={FROM}&to={TO}", headers={"HX-Request": "true", "HX-Target": "view"}
+    )
+    assert view.text.lstrip().startswith('<div id="view"') and "<nav" not in view.text
+    assert 'data-kpi="revenue"' in view.text
+    sales = admin_client.get(
+        "/analytics/sales", headers={"HX-Request": "true", "HX-Target": "view"}
+    )
+    assert sales.text.lstrip().startswith('<div id="view"')
+    # another target, or none, gets the page
+    assert "<html" in admin_client.get("/orders", headers={"HX-Target": "elsewhere"}).text

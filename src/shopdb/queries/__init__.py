@@ -17,6 +17,7 @@ from shopdb.queries.runner import (
     QueryResult,
     explain,
     get_query,
+    reads_rollups,
     run_query,
     sql_text,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "QuerySpec",
     "explain",
     "get_query",
+    "reads_rollups",
     "run_query",
     "sql_text",
 ]

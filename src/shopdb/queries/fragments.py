@@ -18,6 +18,10 @@ else is plain SQL shared by all three. The set is kept small on purpose:
 - ``{ratio_bp(a, b)}``: ``a / b`` in basis points (x 10,000), rounded the same way.
 - ``{days_between(a, b)}``: whole days from timestamp ``a`` to ``b`` (``b >= a``).
 - ``{hour_of(ts)}``: the UTC hour of a timestamp, 0 to 23.
+- ``{rfm_score(rank, customers)}``: a 1-5 score from a rank among ``customers``
+  (rank 1 gets 1), and ``{rfm_segment(r_score, f_score)}``: the RFM segment's name. The
+  same rule wherever segments are counted or shown (``rfm_segments.sql``,
+  ``customer_segments.sql``), like ``recognized``.
 - ``{integer_series(name, column, first, last)}``: the body of the CTE
   ``name (column)``: one row per integer from ``first`` up to ``last`` (only ``first``,
   which may be NULL, when ``last`` is smaller or NULL). The row stores and DuckDB count
@@ -50,6 +54,30 @@ def _allowed_transition(args: list[str]) -> str:
         for b in sorted(targets)
     ]
     return "(" + "\n or ".join(pairs) + ")"
+
+
+RFM_SEGMENTS = ("champions", "loyal", "at_risk", "promising", "hibernating", "needs_attention")
+"""Every segment ``{rfm_segment(...)}`` names."""
+
+
+def _rfm_segment(args: list[str]) -> str:
+    r, f = (f"({x})" for x in args)
+    return (
+        f"(case when {r} >= 4 and {f} >= 4 then 'champions'"
+        f" when {r} <= 2 and {f} >= 4 then 'at_risk'"
+        f" when {f} >= 4 then 'loyal'"
+        f" when {r} >= 4 then 'promising'"
+        f" when {r} <= 2 then 'hibernating'"
+        " else 'needs_attention' end)"
+    )
+
+
+def _rfm_score(dialect: str) -> _Expander:
+    def expand(args: list[str]) -> str:
+        rank, customers = args
+        return "(1 + " + _DIV[dialect]([f"5 * (({rank}) - 1)", customers]) + ")"
+
+    return expand
 
 
 def _recursive_series(args: list[str]) -> str:
@@ -173,6 +201,8 @@ FRAGMENT_NAMES = frozenset(
         "days_between",
         "hour_of",
         "integer_series",
+        "rfm_score",
+        "rfm_segment",
     }
 )
 _ARITY = {
@@ -202,6 +232,8 @@ def expand(sql: str, dialect: str) -> str:
         "div": _DIV[dialect],
         "round_div": _round_div(dialect),
         "ratio_bp": _ratio_bp(dialect),
+        "rfm_score": _rfm_score(dialect),
+        "rfm_segment": _rfm_segment,
     }
     out: list[str] = []
     pos = 0

@@ -151,6 +151,16 @@ def run_query(
         return _fetch(conn, spec, stmt, values)
 
 
+def reads_rollups(name: str, **params: Any) -> bool:
+    """Whether ``run_query(engine, name, **params)`` reads the rollups (``source`` auto):
+    its cost then grows with the days asked for, not with the shop's orders.
+
+    Raises:
+        InvalidInput: an unknown query or a bad parameter.
+    """
+    return use_rollup(name, bind_values(get_query(name), params), "auto")
+
+
 def _fetch(
     conn: Connection, spec: QuerySpec, stmt: TextualSelect, values: Mapping[str, Any]
 ) -> QueryResult:

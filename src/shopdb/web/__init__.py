@@ -39,6 +39,7 @@ def mount(
         pages_admin,
         pages_analytics,
         pages_auth,
+        pages_customers,
         pages_inventory,
         pages_orders,
         pages_overview,
@@ -57,6 +58,7 @@ def mount(
         pages_overview,
         pages_orders,
         pages_inventory,
+        pages_customers,
         pages_analytics,
         pages_admin,
     ):

@@ -1,5 +1,4 @@
-"""Products and inventory (stock, price, sparkline, low stock first, restock, ledger)
-and customers (their orders and lifetime value)."""
+"""Products and inventory: stock, price, sparkline, low stock first, restock, ledger."""
 
 from __future__ import annotations
 
@@ -11,11 +10,8 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy.engine import Engine
 
 from shopdb.errors import InvalidInput, ShopError
-from shopdb.queries import run_query
 from shopdb.services import restock
-from shopdb.services.customer_view import find_customer, get_customer
 from shopdb.services.inventory_view import get_stock, ledger, list_stock, weekly_units
-from shopdb.services.order_search import OrderFilter, search_orders
 from shopdb.web.actions import new_action_key, run_once
 from shopdb.web.pages_overview import shop_today
 from shopdb.web.render import Timings, render
@@ -73,7 +69,9 @@ def inventory_page(request: Request) -> Response:
         "spark": {pid: sparkline(v) for pid, v in weekly.items()},
         "base_query": base,
     }
-    return render(request, "inventory.html", context, staff=staff, timings=timings)
+    return render(
+        request, "inventory.html", context, staff=staff, timings=timings, fragment="results"
+    )
 
 
 def _product_context(engine: Engine, product_id: int) -> dict[str, object]:
@@ -94,13 +92,19 @@ def _product_context(engine: Engine, product_id: int) -> dict[str, object]:
 def product_page(request: Request, product_id: int, done: str | None = None) -> Response:
     """One product: stock, price, 26 weeks of sales, restock form, movement ledger."""
     staff = current_staff(request, "catalog:read")
-    context = _product_context(request.app.state.engine, product_id)
+    timings = Timings()
+    with timings.measure("product"):
+        context = _product_context(request.app.state.engine, product_id)
     notice = {
         "restock": "Restocked.",
         "repeat": "That form was already sent: nothing was changed a second time.",
     }.get(done or "")
     return render(
-        request, "product.html", {**context, "notice": notice, "error": None}, staff=staff
+        request,
+        "product.html",
+        {**context, "notice": notice, "error": None},
+        staff=staff,
+        timings=timings,
     )
 
 
@@ -136,31 +140,3 @@ def restock_action(
     return RedirectResponse(
         f"/inventory/{product_id}?done={'restock' if ran else 'repeat'}", status_code=303
     )
-
-
-@router.get("/customers")
-def customers_page(request: Request, q: str | None = None) -> Response:
-    """Best customers by lifetime value, and a search by email or id."""
-    staff = current_staff(request, "customers:read")
-    engine: Engine = request.app.state.engine
-    term = (q or "").strip()
-    if term:
-        found = int(term) if term.isdigit() else find_customer(engine, term)
-        if found is not None:
-            return RedirectResponse(f"/customers/{found}", status_code=303)
-    timings = Timings()
-    with timings.measure("top_customers"):
-        top = run_query(engine, "top_customers", limit=50).as_dicts()
-    context = {"title": "Customers", "top": top, "q": term, "missing": bool(term)}
-    return render(request, "customers.html", context, staff=staff, timings=timings)
-
-
-@router.get("/customers/{user_id}")
-def customer_page(request: Request, user_id: int, after: str | None = None) -> Response:
-    """One customer: details, lifetime value, their orders (newest first)."""
-    staff = current_staff(request, "customers:read")
-    engine: Engine = request.app.state.engine
-    customer = get_customer(engine, user_id)
-    page = search_orders(engine, OrderFilter(user_id=user_id), cursor=after)
-    context = {"title": customer.email, "customer": customer, "page": page}
-    return render(request, "customer.html", context, staff=staff)

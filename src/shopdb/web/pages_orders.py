@@ -107,7 +107,7 @@ def orders_page(request: Request) -> Response:
         "base_query": _query_without(params, "after"),
         "sort_query": _query_without(params, "after", "sort"),
     }
-    return render(request, "orders.html", context, staff=staff, timings=timings)
+    return render(request, "orders.html", context, staff=staff, timings=timings, fragment="results")
 
 
 @router.get("/orders.csv")

@@ -111,7 +111,9 @@ def overview(request: Request) -> Response:
         ),
     }
     if not context["analytics"]:  # a clerk's overview is the work queue
-        return render(request, "overview.html", context, staff=staff, timings=timings)
+        return render(
+            request, "overview.html", context, staff=staff, timings=timings, fragment="view"
+        )
     context |= {
         "presets": PRESETS,
         "comparisons": COMPARISONS,
@@ -142,4 +144,4 @@ def overview(request: Request) -> Response:
             )[:10],
         ),
     }
-    return render(request, "overview.html", context, staff=staff, timings=timings)
+    return render(request, "overview.html", context, staff=staff, timings=timings, fragment="view")

@@ -118,8 +118,14 @@ def render(
     staff: StaffAccount | None,
     status_code: int = 200,
     timings: Timings | None = None,
+    fragment: str | None = None,
 ) -> HTMLResponse:
-    """Render ``template`` inside the layout; add ``Server-Timing`` when timed."""
+    """Render ``template`` inside the layout; add ``Server-Timing`` when timed.
+
+    ``fragment`` names a block of the template that htmx may swap on its own: a request
+    whose ``HX-Target`` is that name (the block's element has it as its id) gets just
+    the block, rendered from the same template and context; any other request, the page.
+    """
     env: Environment = request.app.state.web_templates
     session = request_session(request)
     theme = request.cookies.get("shopdb_theme", "auto")
@@ -133,8 +139,14 @@ def render(
         "theme": theme if theme in ("light", "dark") else "auto",
         "path": request.url.path,
     }
-    html = env.get_template(template).render({**base, **context})
+    page = env.get_template(template)
+    if fragment is not None and request.headers.get("HX-Target") == fragment:
+        html = "".join(page.blocks[fragment](page.new_context({**base, **context})))
+    else:
+        html = page.render({**base, **context})
     response = HTMLResponse(html, status_code=status_code)
+    if fragment is not None:
+        response.headers["Vary"] = "HX-Target"
     if timings is not None:
         response.headers["Server-Timing"] = timings.header()
     return response

@@ -14,6 +14,7 @@ from shopdb.lifecycle import RECOGNIZED_STATUSES
 from shopdb.queries import QUERIES, sql_text
 from shopdb.queries.fragments import expand
 from shopdb.queries.runner import bind_values
+from shopdb.queries.segments import SEGMENTS_SQL
 from shopdb.queries.sources import ROLLUP_ANSWERS, rollup_values
 
 DIALECTS = ("sqlite", "mysql", "postgresql")
@@ -28,6 +29,7 @@ def sql_files() -> list[str]:
 def test_every_query_has_a_file_and_every_file_a_query():
     expected = [f"{name}.sql" for name in QUERIES]
     expected += [f"{name}.rollup.sql" for name in ROLLUP_ANSWERS]
+    expected += [f"{SEGMENTS_SQL}.sql"]  # per customer, not a catalogue query (a list of ids)
     assert sorted(expected) == sql_files()
     assert set(ROLLUP_ANSWERS) <= set(QUERIES)
 

@@ -84,22 +84,15 @@ scored as (
         order_total,
         spend_cents,
         recency_total,
-        1 + {div(5 * (recency_rank - 1), all_customers)} as r_score,
-        1 + {div(5 * (frequency_rank - 1), all_customers)} as f_score,
+        {rfm_score(recency_rank, all_customers)} as r_score,
+        {rfm_score(frequency_rank, all_customers)} as f_score,
         all_customers
     from ranked
 ),
 
 segmented as (
     select
-        case
-            when r_score >= 4 and f_score >= 4 then 'champions'
-            when r_score <= 2 and f_score >= 4 then 'at_risk'
-            when f_score >= 4 then 'loyal'
-            when r_score >= 4 then 'promising'
-            when r_score <= 2 then 'hibernating'
-            else 'needs_attention'
-        end as segment,
+        {rfm_segment(r_score, f_score)} as segment,
         customer_count,
         order_total,
         spend_cents,

@@ -40,22 +40,15 @@ scored as (
         order_count,
         spend_cents,
         recency_days,
-        1 + {div(5 * (recency_rank - 1), customer_count)} as r_score,
-        1 + {div(5 * (frequency_rank - 1), customer_count)} as f_score,
+        {rfm_score(recency_rank, customer_count)} as r_score,
+        {rfm_score(frequency_rank, customer_count)} as f_score,
         customer_count
     from ranked
 ),
 
 segmented as (
     select
-        case
-            when r_score >= 4 and f_score >= 4 then 'champions'
-            when r_score <= 2 and f_score >= 4 then 'at_risk'
-            when f_score >= 4 then 'loyal'
-            when r_score >= 4 then 'promising'
-            when r_score <= 2 then 'hibernating'
-            else 'needs_attention'
-        end as segment,
+        {rfm_segment(r_score, f_score)} as segment,
         order_count,
         spend_cents,
         recency_days,

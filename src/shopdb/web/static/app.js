@@ -40,7 +40,11 @@
         },
         grid: { color: css("--grid") }
       };
-      var categoryAxis = { ticks: { color: css("--muted"), maxTicksLimit: spec.horizontal ? 30 : 12 },
+      // a horizontal chart names every bar (at most 20, 15 px each): skipping every
+      // other label left half the bars unnamed
+      var categoryAxis = { ticks: spec.horizontal
+                             ? { color: css("--muted"), autoSkip: false, font: { size: 11 } }
+                             : { color: css("--muted"), maxTicksLimit: 12 },
                            grid: { color: css("--grid") } };
       var scales = spec.horizontal ? { x: valueAxis, y: categoryAxis } : { x: categoryAxis, y: valueAxis };
       if (spec.series.some(function (s) { return s.axis === "y2"; })) {
@@ -86,6 +90,8 @@
       });
     });
     root.querySelectorAll("form.range input[type=date]").forEach(function (el) {
+      if (el.dataset.bound) return;
+      el.dataset.bound = "1";
       el.addEventListener("change", function () {
         var range = el.form.querySelector("#range");
         if (range) range.value = "custom";
@@ -93,6 +99,8 @@
     });
     // a second click while the first submission is on its way does nothing
     root.querySelectorAll("form[method=post]").forEach(function (form) {
+      if (form.dataset.bound) return;
+      form.dataset.bound = "1";
       form.addEventListener("submit", function () {
         form.querySelectorAll("button[type=submit]").forEach(function (b) {
           b.setAttribute("aria-disabled", "true");
@@ -104,5 +112,7 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () { enhance(document); });
-  document.addEventListener("htmx:afterSwap", function (e) { enhance(e.target); });
+  // htmx:load names each piece of content htmx put in the page (an outerHTML swap
+  // replaces its target, so the swap's own target is gone by then)
+  document.addEventListener("htmx:load", function (e) { enhance(e.detail.elt); });
 })();
