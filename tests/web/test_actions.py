@@ -3,6 +3,7 @@ repeated submission that changes nothing, on every backend."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import URL, Engine
 
@@ -209,3 +210,23 @@ def test_bad_form_values_are_a_400_page_and_write_nothing(
         assert missing.status_code == 404
     assert _status(small_shop, 1) == "pending"
     assert _count(small_shop, payments) == 0
+
+
+def test_an_action_that_fails_unexpectedly_gives_its_key_back(small_shop: Engine) -> None:
+    # not a refusal: a lost connection or a bug inside the service; its transaction rolled
+    # back, so the same form must still be able to do its work
+    from shopdb.services.staff import get_staff, list_staff
+    from shopdb.web.actions import new_action_key, run_once
+
+    clerk = get_staff(
+        small_shop, next(s.staff_id for s in list_staff(small_shop) if s.role == "clerk")
+    )
+    key = new_action_key()
+
+    def broken() -> None:
+        raise RuntimeError("the connection went away")
+
+    with pytest.raises(RuntimeError):
+        run_once(small_shop, clerk, key, "pay", broken)
+    assert run_once(small_shop, clerk, key, "pay", lambda: "paid") == (True, "paid")
+    assert run_once(small_shop, clerk, key, "pay", lambda: "again") == (False, None)

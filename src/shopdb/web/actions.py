@@ -2,8 +2,9 @@
 
 Every action form carries a fresh random key. The first submission claims it
 (``staff_action_keys``' primary key decides between two at once) and runs the service;
-a second submission of the same form finds the key taken and changes nothing. A
-refused action gives its key back, so the corrected form can be sent again. Payments
+a second submission of the same form finds the key taken and changes nothing. An
+action that fails (refused, or the database lost) gives its key back, so the form can be
+sent again. Payments
 also pass the key on as their idempotency key.
 """
 
@@ -16,7 +17,7 @@ from typing import TypeVar
 
 from sqlalchemy.engine import Engine
 
-from shopdb.errors import InvalidInput, ShopError
+from shopdb.errors import InvalidInput
 from shopdb.services.staff import StaffAccount, claim_action_key, release_action_key
 
 T = TypeVar("T")
@@ -36,7 +37,11 @@ def run_once(
 
     Raises:
         InvalidInput: an empty or malformed key.
-        ShopError: whatever ``do`` raised; the key is released and nothing was written.
+        Exception: whatever ``do`` raised (a refusal, a lost connection, a bug): its
+            transaction rolled back, so nothing was written, and the key is released, so
+            the same form can be sent again. Only a process that dies between the claim
+            and the action leaves the key claimed with nothing done; the page's reload
+            renders a new key.
     """
     if not key or len(key) > 64 or not key.isalnum():
         raise InvalidInput("this form has no valid action key: reload the page and retry")
@@ -44,7 +49,7 @@ def run_once(
         return False, None
     try:
         return True, do()
-    except ShopError:
+    except Exception:
         release_action_key(engine, key)
         raise
 
