@@ -17,6 +17,7 @@ from sqlalchemy import delete, func, select, text
 from sqlalchemy.engine import Connection, Engine
 
 from shopdb.db.backend import backend_name, backend_of
+from shopdb.db.overflow import overflow_refused
 from shopdb.db.rollup_schema import (
     FOLDED_TABLES,
     ROLLUP_TABLES,
@@ -64,8 +65,13 @@ def rebuild(conn: Connection) -> None:
 
 
 def rebuild_all(engine: Engine) -> None:
-    """``rebuild`` in a transaction of its own, then fresh planner statistics."""
-    with engine.begin() as conn:
+    """``rebuild`` in a transaction of its own, then fresh planner statistics.
+
+    Raises:
+        NumberOverflow: a rollup's sum passes 2**63 - 1 (a customer's lifetime spend, say):
+            the rebuild is rolled back and the rollups are as they were.
+    """
+    with overflow_refused("rollups rebuild"), engine.begin() as conn:
         rebuild(conn)
     if backend_of(engine).analyze_after_load:
         # the planner would otherwise see the rollups as empty until autovacuum runs

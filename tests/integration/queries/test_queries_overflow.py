@@ -8,12 +8,14 @@ from collections.abc import Iterator
 
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from dbservers import BACKENDS, schema_engine
 from overflow_shop import ORDER_COUNT, insert_overflowing_orders
 from shopdb.audit import run_checks
 from shopdb.cli import cli
+from shopdb.db.rollup_schema import customer_sales, sales_daily
 from shopdb.errors import NumberOverflow
 from shopdb.queries import QUERIES, run_query
 from shopdb.rollups.build import rebuild_all
@@ -95,3 +97,20 @@ def test_every_query_past_int64_answers_integers_or_refuses(
     for row in result.rows:
         for value, kind in zip(row, kinds, strict=True):
             assert kind != "int" or value is None or type(value) is int, (name, row)
+
+
+def test_a_rebuild_past_int64_is_one_clear_error_and_changes_nothing(
+    huge: tuple[str, Engine, str],
+) -> None:
+    # the one customer's lifetime spend passes 2**63 - 1: no backend can store it in a
+    # BIGINT column, so every backend refuses the rebuild, and rolls it back
+    _backend, engine, db = huge
+    with pytest.raises(NumberOverflow, match=r"^rollups rebuild cannot be answered: a sum"):
+        rebuild_all(engine)
+    result = CliRunner().invoke(cli, ["--db", db, "rollups", "rebuild"])
+    assert result.exit_code != 0
+    assert result.output.strip().count("\n") == 0, result.output
+    assert "rollups rebuild cannot be answered" in result.output
+    with engine.connect() as conn:  # the raw orders never had rollups; still none
+        for table in (customer_sales, sales_daily):
+            assert conn.execute(select(func.count()).select_from(table)).scalar_one() == 0
