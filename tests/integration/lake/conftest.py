@@ -23,12 +23,11 @@ from sqlalchemy.engine import URL, Engine
 # the query tests' data sets are shared with these tests
 sys.path.insert(0, str(Path(__file__).parents[1] / "queries"))
 
+from lake_shop import GENERATE
+
 from dbservers import ShopTemplates, copy_shop
 from shopdb.cli import cli
 from shopdb.lake.layout import LakeError
-
-GENERATE = ["generate", "--scale", "0.002", "--seed", "7", "--end", "2025-07-01", "--years", "2"]
-"""A small generated shop: about 25,000 rows over two years."""
 
 
 def _generate(_engine: Engine, url: URL) -> None:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from lake_shop import GENERATE
 from sqlalchemy.engine import Engine
 
-from conftest import GENERATE
 from shopdb.checksum import table_checksums
 from shopdb.cli import cli
 from shopdb.datagen.params import make_params
