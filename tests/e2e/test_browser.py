@@ -105,6 +105,8 @@ def test_sorting_paging_and_ranges_swap_a_fragment_and_update_the_url(browser, s
     page.click("#orders-table th:nth-child(5) a")
     page.wait_for_url(re.compile(r"/orders\?sort=total_desc$"))
     settled(page)
+    # the filter form, outside the swapped table, shows the sort the URL now holds
+    assert page.locator("form.filters select[name=sort]").input_value() == "total_desc"
     page.click("#results a[rel=next]")
     page.wait_for_url(re.compile(r"sort=total_desc&after="))
     settled(page)

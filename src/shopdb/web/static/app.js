@@ -111,7 +111,17 @@
     drawCharts(root);
   }
 
+  // a table's own links (a sort header, a page) swap only the table: the filter form
+  // above it is left as it was, so its choices are set again from the URL now shown
+  function syncFilters() {
+    var params = new URLSearchParams(window.location.search);
+    document.querySelectorAll("form.filters select[name]").forEach(function (select) {
+      if (params.has(select.name)) select.value = params.get(select.name);
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () { enhance(document); });
+  document.addEventListener("htmx:pushedIntoHistory", syncFilters);
   // htmx:load names each piece of content htmx put in the page (an outerHTML swap
   // replaces its target, so the swap's own target is gone by then)
   document.addEventListener("htmx:load", function (e) { enhance(e.detail.elt); });
