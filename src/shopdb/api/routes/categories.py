@@ -9,8 +9,9 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from shopdb.api.deps import EngineDep, Principal, needs
 from shopdb.api.pagination import PageDep, after_key, next_page
 from shopdb.api.responses import ERRORS, PAGE_ERRORS, with_errors
-from shopdb.api.schemas.common import MAX_ID, Deleted, ListPage
+from shopdb.api.schemas.common import Deleted, ListPage
 from shopdb.api.schemas.people import CategoryCreate, CategoryPublic, CategoryUpdate
+from shopdb.limits import MAX_ID
 from shopdb.services import create_category
 from shopdb.services.browse import list_categories
 from shopdb.services.records import delete_category, get_category, rename_category

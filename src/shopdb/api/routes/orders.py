@@ -17,7 +17,7 @@ from shopdb.api.deps import EngineDep, Principal, needs
 from shopdb.api.idempotent import IdempotencyKeyHeader, run_idempotent, write_and_render
 from shopdb.api.pagination import PageDep, after_key, next_page
 from shopdb.api.responses import ERRORS, JSON, PAGE_ERRORS, json_of, with_errors
-from shopdb.api.schemas.common import MAX_CENTS, MAX_ID, ListPage
+from shopdb.api.schemas.common import ListPage
 from shopdb.api.schemas.orders import (
     EXPANSIONS,
     OrderCreate,
@@ -28,6 +28,7 @@ from shopdb.api.schemas.orders import (
     ShipRequest,
 )
 from shopdb.errors import InvalidInput
+from shopdb.limits import MAX_ID, MAX_TOTAL_CENTS
 from shopdb.services import (
     cancel_order,
     deliver_order,
@@ -94,8 +95,8 @@ def list_all(
     user_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     created_from: Annotated[datetime | None, Query(description="inclusive, RFC 3339")] = None,
     created_to: Annotated[datetime | None, Query(description="exclusive, RFC 3339")] = None,
-    min_total_cents: Annotated[int | None, Query(ge=0, le=MAX_CENTS)] = None,
-    max_total_cents: Annotated[int | None, Query(ge=0, le=MAX_CENTS)] = None,
+    min_total_cents: Annotated[int | None, Query(ge=0, le=MAX_TOTAL_CENTS)] = None,
+    max_total_cents: Annotated[int | None, Query(ge=0, le=MAX_TOTAL_CENTS)] = None,
     expand: ExpandQuery = None,
 ) -> Response:
     """Orders by id, filtered; ``expand`` adds each order's parts (one query per part)."""

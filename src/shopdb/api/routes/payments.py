@@ -9,8 +9,9 @@ from fastapi import APIRouter, Query, Request, Response
 from shopdb.api.deps import EngineDep, Principal, needs
 from shopdb.api.pagination import PageDep, after_key, next_page
 from shopdb.api.responses import PAGE_ERRORS
-from shopdb.api.schemas.common import MAX_ID, ListPage
+from shopdb.api.schemas.common import ListPage
 from shopdb.api.schemas.orders import PaymentPublic, ShipmentPublic
+from shopdb.limits import MAX_ID
 from shopdb.services.browse import list_payments, list_shipments
 
 router = APIRouter(tags=["orders"])

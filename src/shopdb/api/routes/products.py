@@ -26,7 +26,8 @@ from shopdb.api.schemas.catalog import (
     ProductUpdate,
     RestockRequest,
 )
-from shopdb.api.schemas.common import MAX_CENTS, MAX_ID, Deleted, ListPage
+from shopdb.api.schemas.common import Deleted, ListPage
+from shopdb.limits import MAX_ID, MAX_PRICE_CENTS
 from shopdb.services import create_product, restock
 from shopdb.services.browse import list_movements, list_products
 from shopdb.services.records import (
@@ -60,8 +61,8 @@ def list_all(
     page: PageDep,
     _: Annotated[Principal, needs("catalog:read")],
     category_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
-    min_price_cents: Annotated[int | None, Query(ge=0, le=MAX_CENTS)] = None,
-    max_price_cents: Annotated[int | None, Query(ge=0, le=MAX_CENTS)] = None,
+    min_price_cents: Annotated[int | None, Query(ge=0, le=MAX_PRICE_CENTS)] = None,
+    max_price_cents: Annotated[int | None, Query(ge=0, le=MAX_PRICE_CENTS)] = None,
     q: Annotated[
         str | None,
         Query(max_length=100, pattern=r"^[^\x00]*$", description="part of the name, SKU or brand"),

@@ -9,8 +9,9 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from shopdb.api.deps import EngineDep, Principal, needs
 from shopdb.api.pagination import PageDep, after_key, next_page
 from shopdb.api.responses import ERRORS, PAGE_ERRORS, with_errors
-from shopdb.api.schemas.common import MAX_ID, Deleted, ListPage
+from shopdb.api.schemas.common import Deleted, ListPage
 from shopdb.api.schemas.people import UserCreate, UserPublic, UserUpdate
+from shopdb.limits import MAX_ID
 from shopdb.services import register_user, update_user
 from shopdb.services.browse import list_users
 from shopdb.services.records import delete_user, get_user

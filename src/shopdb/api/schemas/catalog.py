@@ -6,7 +6,15 @@ from typing import Annotated
 
 from pydantic import BaseModel
 
-from shopdb.api.schemas.common import Body, Cents, Id, OpeningStock, Quantity, Timestamp, text
+from shopdb.api.schemas.common import (
+    Body,
+    Id,
+    OpeningStock,
+    PriceCents,
+    StockUnits,
+    Timestamp,
+    text,
+)
 
 
 class ProductCreate(Body):
@@ -15,7 +23,7 @@ class ProductCreate(Body):
     category_id: Id
     sku: Annotated[str, text(64)]
     name: Annotated[str, text(200)]
-    price_cents: Cents
+    price_cents: PriceCents
     quantity: OpeningStock = 0
     brand: Annotated[str, text(100)] | None = None
 
@@ -26,7 +34,7 @@ class ProductUpdate(Body):
     category_id: Id | None = None
     sku: Annotated[str, text(64)] | None = None
     name: Annotated[str, text(200)] | None = None
-    price_cents: Cents | None = None
+    price_cents: PriceCents | None = None
     brand: Annotated[str, text(100)] | None = None
 
 
@@ -52,7 +60,7 @@ class ProductListed(ProductPublic):
 class RestockRequest(Body):
     """Units received."""
 
-    quantity: Quantity
+    quantity: StockUnits
 
 
 class InventoryPublic(BaseModel):

@@ -13,19 +13,21 @@ from typing import Annotated, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints
 
-MAX_ID = 2**63 - 1
-MAX_CENTS = 10**11  # a billion in the currency's unit: far above any price, far below 2**63
-MAX_QUANTITY = 100_000
-MAX_ITEMS = 100  # MAX_ITEMS * MAX_QUANTITY * MAX_CENTS stays below 2**63
+from shopdb.limits import MAX_ID, MAX_PRICE_CENTS, MAX_QUANTITY, MAX_STOCK, MAX_TOTAL_CENTS
 
 StrictInt = Annotated[int, Strict()]
 """An integer in a request body: a JSON integer, never a float, a string or a boolean."""
 
+# the bounds are the services' and the schema's own (shopdb.limits), so a value the API
+# accepts is never refused further in, and the document states the real limits
 Id = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
-Cents = Annotated[StrictInt, Field(ge=0, le=MAX_CENTS)]
-PositiveCents = Annotated[StrictInt, Field(ge=1, le=MAX_CENTS)]
+PriceCents = Annotated[StrictInt, Field(ge=0, le=MAX_PRICE_CENTS)]
+PositiveCents = Annotated[StrictInt, Field(ge=1, le=MAX_TOTAL_CENTS)]
 Quantity = Annotated[StrictInt, Field(ge=1, le=MAX_QUANTITY)]
-OpeningStock = Annotated[StrictInt, Field(ge=0, le=MAX_QUANTITY)]
+"""Units of one order line."""
+StockUnits = Annotated[StrictInt, Field(ge=1, le=MAX_STOCK)]
+"""Units one restock adds."""
+OpeningStock = Annotated[StrictInt, Field(ge=0, le=MAX_STOCK)]
 Timestamp = datetime
 """RFC 3339, UTC."""
 

@@ -6,8 +6,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-from shopdb.api.schemas.common import MAX_ITEMS, Body, Id, PositiveCents, Quantity, Timestamp, text
+from shopdb.api.schemas.common import Body, Id, PositiveCents, Quantity, Timestamp, text
 from shopdb.lifecycle import ORDER_STATUSES, PAYMENT_METHODS
+from shopdb.limits import MAX_ORDER_LINES
 from shopdb.services.order_view import PARTS, OrderView
 
 PaymentMethod = Literal["card", "paypal", "bank_transfer", "gift_card"]
@@ -29,7 +30,7 @@ class OrderCreate(Body):
     """A new order at today's prices; its stock is taken at once."""
 
     user_id: Id
-    items: Annotated[list[OrderLine], Field(min_length=1, max_length=MAX_ITEMS)]
+    items: Annotated[list[OrderLine], Field(min_length=1, max_length=MAX_ORDER_LINES)]
 
 
 class PaymentCreate(Body):
