@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -14,7 +13,8 @@ from sqlalchemy.engine import Connection, Engine
 
 from shopdb.audit.catalog import CHECKS, Check
 from shopdb.db.admin import require_schema
-from shopdb.db.backend import MYSQL_TEMP_TABLE_BYTES, SQLITE, backend_name, backend_of
+from shopdb.db.backend import SQLITE, backend_name
+from shopdb.db.grouping import room_to_group
 from shopdb.db.overflow import overflow_refused
 from shopdb.db.rows import utc_text
 from shopdb.db.snapshot import read_snapshot
@@ -68,7 +68,7 @@ def run_checks(bind: Engine | Connection, names: Sequence[str] | None = None) ->
         return [_run_one(bind, check) for check in checks]
     with read_snapshot(bind) as conn:
         require_schema(conn)
-        with _room_to_group(conn):
+        with room_to_group(conn):
             return [_run_one(conn, check) for check in checks]
 
 
@@ -85,24 +85,6 @@ def _select(names: Sequence[str] | None) -> list[Check]:
     if unknown:
         raise InvalidInput(f"unknown check {unknown[0]!r}: use one of {', '.join(known)}")
     return [check for check in CHECKS if check.name in names]
-
-
-@contextmanager
-def _room_to_group(conn: Connection) -> Iterator[None]:
-    """On MariaDB, let GROUP BY temporary tables stay in memory for this session.
-
-    MariaDB's default (16 MiB) sends the grouping of a few hundred thousand rows to an
-    on-disk table, several times slower; the limit is a ceiling, not an allocation.
-    """
-    if not backend_of(conn).widens_temp_tables:
-        yield
-        return
-    size = MYSQL_TEMP_TABLE_BYTES
-    conn.exec_driver_sql(f"SET SESSION tmp_table_size = {size}, max_heap_table_size = {size}")
-    try:
-        yield
-    finally:
-        conn.exec_driver_sql("SET SESSION tmp_table_size = DEFAULT, max_heap_table_size = DEFAULT")
 
 
 def _run_one(conn: Connection, check: Check) -> CheckResult:

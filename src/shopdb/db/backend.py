@@ -53,7 +53,8 @@ class Backend:
             outside a transaction, the statement being its own snapshot: on PostgreSQL
             that saves the BEGIN and ROLLBACK round trips; PyMySQL would spend two
             ``SET autocommit`` round trips to save one ROLLBACK.
-        widens_temp_tables: whether the audit raises the in-memory temporary table size.
+        widens_temp_tables: whether the audit and the catalogue's queries raise the
+            in-memory temporary table size (``db.grouping``).
         bulk_loader: the driver's fast path for many rows.
         drops_indexes_for_load: whether secondary indexes are dropped during a bulk
             load and built after (MariaDB needs them for its foreign keys).

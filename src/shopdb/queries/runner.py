@@ -21,6 +21,7 @@ from sqlalchemy.sql.selectable import TextualSelect
 from sqlalchemy.types import Integer, String, TypeEngine
 
 from shopdb.db.backend import backend_name, backend_of
+from shopdb.db.grouping import room_to_group
 from shopdb.db.overflow import number_overflow, overflow_refused
 from shopdb.db.types import UtcDateTime
 from shopdb.errors import InvalidInput, NotFound
@@ -166,7 +167,7 @@ def _fetch(
 ) -> QueryResult:
     if values.get("category_id"):
         _require_category(conn, values["category_id"])
-    with overflow_refused(f"query {spec.name!r}"):
+    with overflow_refused(f"query {spec.name!r}"), room_to_group(conn):
         result = conn.execute(stmt)
         columns = tuple(result.keys())
         if columns != spec.column_names:
