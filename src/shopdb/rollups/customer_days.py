@@ -20,7 +20,6 @@ On any error the caller's transaction rolls back, and with it every row written 
 from __future__ import annotations
 
 import bisect
-from collections import defaultdict
 from datetime import datetime
 
 from sqlalchemy import insert, select
@@ -30,7 +29,7 @@ from shopdb.db.rollup_schema import NO_EARLIER_DAY, customer_day_deltas, custome
 from shopdb.db.schema import orders
 from shopdb.lifecycle import RECOGNIZED_STATUSES
 from shopdb.rollups.buckets import day_index
-from shopdb.rollups.fold import add_rows, take_batch
+from shopdb.rollups.fold import fold_counts
 
 
 def customer_day_changed(
@@ -74,19 +73,6 @@ def customer_day_changed(
 
 def fold(conn: Connection) -> int:
     """Fold up to ``fold.FOLD_BATCH`` deltas into ``customer_days`` in the caller's
-    transaction (``fold.take_batch``); return how many."""
-    c = customer_day_deltas.c
-    rows = take_batch(conn, customer_day_deltas, c.day_index, c.prev_day_index, c.customer_count)
-    sums: dict[tuple[int, int], int] = defaultdict(int)
-    for day, prev, count in rows:
-        sums[(day, prev)] += count
-    add_rows(
-        conn,
-        customer_days,
-        [
-            {"day_index": d, "prev_day_index": p, "customer_count": n}
-            for (d, p), n in sorted(sums.items())
-            if n != 0
-        ],
-    )
-    return len(rows)
+    transaction (``fold.fold_counts``); return how many."""
+    keys = ("day_index", "prev_day_index")
+    return fold_counts(conn, customer_day_deltas, customer_days, keys, "customer_count")

@@ -37,6 +37,25 @@ def take_batch(conn: Connection, log: Table, *columns: Column[Any]) -> list[Sequ
     return list(conn.execute(delete(log).where(key <= last).returning(*columns)).all())
 
 
+def fold_counts(
+    conn: Connection, log: Table, target: Table, keys: Sequence[str], count: str
+) -> int:
+    """Fold up to ``FOLD_BATCH`` rows of the change log ``log`` into ``target`` in the
+    caller's transaction: ``count`` summed per ``keys`` (columns both tables have), added
+    to ``target``'s rows (``add_rows``), keys whose changes cancel out skipped; return how
+    many log rows were folded."""
+    rows = take_batch(conn, log, *(log.c[name] for name in keys), log.c[count])
+    sums: dict[tuple[Any, ...], int] = defaultdict(int)
+    for *key, n in rows:
+        sums[tuple(key)] += n
+    add_rows(
+        conn,
+        target,
+        [{**dict(zip(keys, key, strict=True)), count: n} for key, n in sorted(sums.items()) if n],
+    )
+    return len(rows)
+
+
 def add_deltas(conn: Connection, rows: Sequence[Sequence[Any]]) -> None:
     """Add ``rows`` (``rollup_deltas``' day, month, product, orders, units, revenue and
     new customers) to the daily, monthly, yearly and all-time rollups, upserting each

@@ -17,7 +17,6 @@ On any error the caller's transaction rolls back, and with it every row written 
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import datetime
 from functools import lru_cache
 
@@ -28,7 +27,7 @@ from shopdb.db.rollup_schema import product_pair_deltas, product_pairs
 from shopdb.db.schema import order_items
 from shopdb.db.types import Cents, Id, UtcDateTime
 from shopdb.rollups.buckets import day_index
-from shopdb.rollups.fold import add_rows, take_batch
+from shopdb.rollups.fold import fold_counts
 from shopdb.rollups.spans import ALL_TIME
 
 
@@ -62,19 +61,6 @@ def _append_pairs() -> Insert:
 
 def fold(conn: Connection) -> int:
     """Fold up to ``fold.FOLD_BATCH`` deltas into ``product_pairs`` in the caller's
-    transaction (``fold.take_batch``); return how many."""
-    c = product_pair_deltas.c
-    rows = take_batch(conn, product_pair_deltas, c.product_a_id, c.product_b_id, c.pair_orders)
-    sums: dict[tuple[int, int], int] = defaultdict(int)
-    for product_a, product_b, count in rows:
-        sums[(product_a, product_b)] += count
-    add_rows(
-        conn,
-        product_pairs,
-        [
-            {"product_a_id": a, "product_b_id": b, "pair_orders": n}
-            for (a, b), n in sorted(sums.items())
-            if n != 0
-        ],
-    )
-    return len(rows)
+    transaction (``fold.fold_counts``); return how many."""
+    keys = ("product_a_id", "product_b_id")
+    return fold_counts(conn, product_pair_deltas, product_pairs, keys, "pair_orders")
