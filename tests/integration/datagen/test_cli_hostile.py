@@ -19,6 +19,8 @@ from sqlalchemy.engine import Engine
 
 from shopdb.audit import run_checks
 from shopdb.cli import cli
+from shopdb.datagen.generate import generation_lock
+from shopdb.db.runlock import Busy
 from shopdb.db.schema import generation_runs
 from shopdb.db.types import utcnow
 
@@ -187,6 +189,24 @@ with generation_lock(engine):
 """
 
 
+def _until_the_server_drops_the_dead_session(engine: Engine) -> None:
+    """Wait (at most 10 s) until the killed holder's lock is gone.
+
+    The kernel closes a killed process's socket at once, but the server frees the
+    session's lock when its thread next reads that socket, a few milliseconds later:
+    an in-process retry can come first. A lock that outlives 10 s is a real leak.
+    """
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            with generation_lock(engine):
+                return
+        except Busy:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 def test_a_second_concurrent_generate_is_refused(engine: Engine, db_url_text: str) -> None:
     holder = subprocess.Popen(
         [sys.executable, "-c", _HOLD_LOCK, db_url_text], stdout=subprocess.PIPE, text=True
@@ -205,6 +225,7 @@ def test_a_second_concurrent_generate_is_refused(engine: Engine, db_url_text: st
             holder.stdout.close()
     assert count(engine, "generation_runs") == 0
 
+    _until_the_server_drops_the_dead_session(engine)
     code, out = _run(db_url_text, "generate", "--scale", "0.001")  # the lock died with it
     assert code == 0, out
 
