@@ -189,12 +189,17 @@ CREATE TABLE idempotency_keys (
 	response_body TEXT NOT NULL, 
 	location VARCHAR(200), 
 	created_at TIMESTAMP WITHOUT TIME ZONE DEFAULT timezone('UTC', now()) NOT NULL, 
+	staff_id BIGINT, 
 	CONSTRAINT pk_idempotency_keys PRIMARY KEY (idempotency_key), 
 	CONSTRAINT ck_idempotency_keys_status_code_success CHECK (status_code between 200 and 299), 
-	CONSTRAINT fk_idempotency_keys_api_key_id FOREIGN KEY(api_key_id) REFERENCES api_keys (api_key_id) ON DELETE CASCADE
+	CONSTRAINT ck_idempotency_keys_one_owner CHECK (api_key_id is null or staff_id is null), 
+	CONSTRAINT fk_idempotency_keys_api_key_id FOREIGN KEY(api_key_id) REFERENCES api_keys (api_key_id) ON DELETE CASCADE, 
+	CONSTRAINT fk_idempotency_keys_staff_id FOREIGN KEY(staff_id) REFERENCES staff_accounts (staff_id) ON DELETE CASCADE
 );
 
 CREATE INDEX ix_idempotency_keys_api_key_id ON idempotency_keys (api_key_id);
+
+CREATE INDEX ix_idempotency_keys_staff_id ON idempotency_keys (staff_id);
 
 CREATE TABLE orders (
 	order_id BIGSERIAL NOT NULL, 
@@ -237,18 +242,6 @@ CREATE TABLE products (
 );
 
 CREATE INDEX ix_products_category_id ON products (category_id);
-
-CREATE TABLE staff_action_keys (
-	action_key VARCHAR(64) NOT NULL, 
-	staff_id BIGINT NOT NULL, 
-	action VARCHAR(32) NOT NULL, 
-	created_at TIMESTAMP WITHOUT TIME ZONE DEFAULT timezone('UTC', now()) NOT NULL, 
-	CONSTRAINT pk_staff_action_keys PRIMARY KEY (action_key), 
-	CONSTRAINT ck_staff_action_keys_action_key_not_empty CHECK (action_key <> ''), 
-	CONSTRAINT fk_staff_action_keys_staff_id FOREIGN KEY(staff_id) REFERENCES staff_accounts (staff_id) ON DELETE CASCADE
-);
-
-CREATE INDEX ix_staff_action_keys_staff_id ON staff_action_keys (staff_id);
 
 CREATE TABLE inventory (
 	product_id BIGINT NOT NULL, 
@@ -354,4 +347,4 @@ CREATE TABLE shipments (
 	CONSTRAINT fk_shipments_order_id FOREIGN KEY(order_id) REFERENCES orders (order_id) ON DELETE CASCADE
 );
 
-INSERT INTO alembic_version (version_num) VALUES ('0008');
+INSERT INTO alembic_version (version_num) VALUES ('0009');

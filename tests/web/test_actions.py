@@ -7,7 +7,15 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import URL, Engine
 
-from shopdb.db.schema import inventory, inventory_movements, orders, payments, shipments
+from shopdb.db.schema import (
+    idempotency_keys,
+    inventory,
+    inventory_movements,
+    orders,
+    payments,
+    shipments,
+    staff_accounts,
+)
 from webshop import action_key_of, client_for, csrf_of
 
 
@@ -77,6 +85,35 @@ def test_a_form_sent_twice_changes_the_order_once(small_shop: Engine, shop_url: 
         assert second.headers["location"] == "/orders/1?done=repeat"
         assert _count(small_shop, payments, payments.c.order_id == 1) == 1
         assert "already sent" in client.get(second.headers["location"]).text
+
+
+def test_a_form_key_is_stored_with_its_action_and_never_with_a_refusal(
+    small_shop: Engine, shop_url: URL
+) -> None:
+    # the key lives in idempotency_keys, owned by the staff account, written in the
+    # action's own transaction: a refused action leaves no key behind
+    for client in client_for(shop_url, "clerk@example.com"):
+        refused_form = _form(client, "/orders/2")
+        refused = client.post("/orders/2/ship", data=refused_form)
+        assert refused.status_code == 409
+        assert _count(small_shop, idempotency_keys) == 0
+
+        form = _form(client, "/orders/3")
+        client.post("/orders/3/cancel", data=form, follow_redirects=False)
+    with small_shop.connect() as conn:
+        rows = conn.execute(
+            select(
+                idempotency_keys.c.idempotency_key,
+                idempotency_keys.c.api_key_id,
+                idempotency_keys.c.staff_id,
+                idempotency_keys.c.response_body,
+            )
+        ).all()
+        clerk = conn.execute(
+            select(staff_accounts.c.staff_id).where(staff_accounts.c.email == "clerk@example.com")
+        ).scalar_one()
+    assert [tuple(r) for r in rows] == [(form["action_key"], None, clerk, '{"action": "cancel:3"}')]
+    assert _status(small_shop, 3) == "cancelled"
 
 
 def test_cancel_returns_the_stock(small_shop: Engine, shop_url: URL) -> None:

@@ -14,7 +14,6 @@ from shopdb.db.schema import (
     generation_runs,
     idempotency_keys,
     staff_accounts,
-    staff_action_keys,
 )
 from shopdb.errors import ShopError
 
@@ -26,7 +25,6 @@ _TABLES: tuple[Table, ...] = (
     api_keys,
     idempotency_keys,
     staff_accounts,
-    staff_action_keys,
 )
 
 

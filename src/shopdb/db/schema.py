@@ -39,7 +39,7 @@ from shopdb.lifecycle import (
 )
 from shopdb.limits import MAX_PRICE_CENTS, MAX_QUANTITY, MAX_STOCK, MAX_TOTAL_CENTS
 
-SCHEMA_VERSION = "0008"
+SCHEMA_VERSION = "0009"
 """The schema's revision, stored in ``alembic_version``: the newest Alembic revision in
 ``shopdb/migrations/versions`` (a test keeps the two equal)."""
 
@@ -341,8 +341,15 @@ idempotency_keys = Table(
     Column("response_body", Text, nullable=False),
     Column("location", String(200), nullable=True),
     Column("created_at", UtcDateTime, nullable=False, server_default=_NOW),
+    # a key is an API client's (api_key_id) or a dashboard form's (staff_id): the form
+    # keys are random per rendered form, so a second submission finds its key taken
+    Column(
+        "staff_id", Id, ForeignKey("staff_accounts.staff_id", ondelete="CASCADE"), nullable=True
+    ),
     CheckConstraint("status_code between 200 and 299", name="status_code_success"),
+    CheckConstraint("api_key_id is null or staff_id is null", name="one_owner"),
     Index(None, "api_key_id"),
+    Index(None, "staff_id"),
     **_MYSQL,
 )
 
@@ -359,22 +366,6 @@ staff_accounts = Table(
     UniqueConstraint("email"),
     CheckConstraint("email like '%_@_%'", name="email_format"),
     CheckConstraint(_one_of("role", STAFF_ROLES), name="role"),
-    **_MYSQL,
-)
-
-# One row per dashboard form submission that changed something: a form carries a fresh
-# key, so a second submission of the same form finds its key taken and changes nothing.
-staff_action_keys = Table(
-    "staff_action_keys",
-    metadata,
-    Column("action_key", String(64), primary_key=True),
-    Column(
-        "staff_id", Id, ForeignKey("staff_accounts.staff_id", ondelete="CASCADE"), nullable=False
-    ),
-    Column("action", String(32), nullable=False),
-    Column("created_at", UtcDateTime, nullable=False, server_default=_NOW),
-    CheckConstraint("action_key <> ''", name="action_key_not_empty"),
-    Index(None, "staff_id"),
     **_MYSQL,
 )
 

@@ -23,7 +23,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from shopdb.db.schema import idempotency_keys
 from shopdb.db.types import utcnow
-from shopdb.errors import InvalidInput
+from shopdb.errors import ConstraintViolation, InvalidInput
 from shopdb.services._tx import before_commit, run_in_transaction
 
 MAX_KEY_LENGTH = 64
@@ -84,28 +84,65 @@ def find_response(engine: Engine, key: str) -> StoredResponse | None:
 
 @contextmanager
 def recording(
-    key: str, request_hash: str, api_key_id: int | None, render: Render
+    key: str,
+    request_hash: str,
+    api_key_id: int | None,
+    render: Render,
+    *,
+    staff_id: int | None = None,
 ) -> Iterator[None]:
     """Store the response of the write transaction run in this block under ``key``.
 
-    The block must run exactly one service call that writes. If the key is taken by the
-    time the row is inserted, the insert raises ``ConstraintViolation`` naming
-    ``pk_idempotency_keys`` and the write is rolled back with it.
+    The key belongs to an API key (``api_key_id``) or a staff account's form
+    (``staff_id``). The block must run exactly one service call that writes. If the key
+    is taken by the time the row is inserted, the insert raises ``ConstraintViolation``
+    naming ``pk_idempotency_keys`` and the write is rolled back with it.
     """
 
     def store(conn: Connection, result: Any) -> None:
         status, body, location = render(conn, result)
-        conn.execute(
-            insert(idempotency_keys).values(
-                idempotency_key=key,
-                api_key_id=api_key_id,
-                request_hash=request_hash,
-                status_code=status,
-                response_body=body,
-                location=location,
-                created_at=utcnow(),
-            )
-        )
+        _insert_key(conn, key, request_hash, api_key_id, staff_id, (status, body, location))
 
     with before_commit(store):
         yield
+
+
+def record_key(engine: Engine, key: str, request_hash: str, staff_id: int, body: str) -> bool:
+    """Store ``key`` for a form whose action wrote nothing; False if it was taken.
+
+    Only for an action that ran no write transaction (there is no write to tie the key
+    to): the key row is its own transaction.
+    """
+    try:
+        run_in_transaction(
+            engine,
+            lambda conn: _insert_key(conn, key, request_hash, None, staff_id, (200, body, None)),
+        )
+    except ConstraintViolation as exc:
+        if exc.constraint == "pk_idempotency_keys":
+            return False
+        raise
+    return True
+
+
+def _insert_key(
+    conn: Connection,
+    key: str,
+    request_hash: str,
+    api_key_id: int | None,
+    staff_id: int | None,
+    response: tuple[int, str, str | None],
+) -> None:
+    status, body, location = response
+    conn.execute(
+        insert(idempotency_keys).values(
+            idempotency_key=key,
+            api_key_id=api_key_id,
+            staff_id=staff_id,
+            request_hash=request_hash,
+            status_code=status,
+            response_body=body,
+            location=location,
+            created_at=utcnow(),
+        )
+    )

@@ -17,7 +17,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
-from shopdb.db.schema import STAFF_ROLES, staff_accounts, staff_action_keys
+from shopdb.db.schema import STAFF_ROLES, staff_accounts
 from shopdb.db.types import utcnow
 from shopdb.errors import ConstraintViolation, Duplicate, InvalidInput, NotFound
 from shopdb.services._tx import inserted_id, run_in_transaction
@@ -176,40 +176,3 @@ def authenticate(engine: Engine, email: str, password: str) -> StaffAccount | No
     if found is None or not found[0].is_active:
         return None
     return found[0]
-
-
-def claim_action_key(engine: Engine, key: str, staff_id: int, action: str) -> bool:
-    """Record that the form carrying ``key`` is being acted on; False if it already was.
-
-    The primary key decides between two concurrent submissions of one form: exactly
-    one of them claims it.
-
-    Raises:
-        InvalidInput: an empty or over-long key.
-    """
-    if not 0 < len(key) <= 64:
-        raise InvalidInput("an action key must be 1 to 64 characters")
-
-    def body(conn: Connection) -> None:
-        conn.execute(
-            insert(staff_action_keys).values(
-                action_key=key, staff_id=staff_id, action=action[:32], created_at=utcnow()
-            )
-        )
-
-    try:
-        run_in_transaction(engine, body)
-    except ConstraintViolation as exc:
-        if exc.constraint == "pk_staff_action_keys":
-            return False
-        raise
-    return True
-
-
-def release_action_key(engine: Engine, key: str) -> None:
-    """Forget a claimed key whose action was refused, so the form can be sent again."""
-
-    def body(conn: Connection) -> None:
-        conn.execute(staff_action_keys.delete().where(staff_action_keys.c.action_key == key))
-
-    run_in_transaction(engine, body)

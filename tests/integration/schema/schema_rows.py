@@ -140,6 +140,7 @@ def _idempotency_keys(n: int) -> dict[str, Any]:
         status_code=201,
         response_body="{}",
         location=None,
+        staff_id=None,
         created_at=T0,
     )
 
@@ -153,10 +154,6 @@ def _staff_accounts(n: int) -> dict[str, Any]:
         created_at=T0,
         disabled_at=None,
     )
-
-
-def _staff_action_keys(n: int) -> dict[str, Any]:
-    return dict(action_key=f"key{n:08d}", staff_id=1, action="pay:1", created_at=T0)
 
 
 def _alembic_version(n: int) -> dict[str, Any]:
@@ -248,7 +245,6 @@ ROWS = {
     "api_keys": _api_keys,
     "idempotency_keys": _idempotency_keys,
     "staff_accounts": _staff_accounts,
-    "staff_action_keys": _staff_action_keys,
     "alembic_version": _alembic_version,
     "rollup_deltas": _rollup_deltas,
     "sales_daily": _sales_daily,

@@ -89,7 +89,8 @@ CHECK_BAD_VALUES: dict[str, dict[str, Any]] = {
     "ck_shipments_tracking_number_no_trailing_space": {"tracking_number": "TRACK "},
     "ck_staff_accounts_email_format": {"email": "nobody"},
     "ck_staff_accounts_role": {"role": "owner"},
-    "ck_staff_action_keys_action_key_not_empty": {"action_key": ""},
+    # a key is an API client's or a form's, never both
+    "ck_idempotency_keys_one_owner": {"api_key_id": 1, "staff_id": 1},
 }
 # SQLite only (typeof CHECKs): a REAL where an integer belongs, as SQLite's overflowing
 # arithmetic would store one; a BIGINT on the servers refuses it by itself
@@ -116,10 +117,13 @@ ON_DELETE = {
     "fk_inventory_movements_product_id": "CASCADE",
     "fk_inventory_movements_order_id": "RESTRICT",
     "fk_idempotency_keys_api_key_id": "CASCADE",
-    "fk_staff_action_keys_staff_id": "CASCADE",
+    "fk_idempotency_keys_staff_id": "CASCADE",
 }
 # a child row that refers to an order must be a movement that may do so
-_CHILD_CHANGES = {"fk_inventory_movements_order_id": {"reason": "sale", "quantity_delta": -1}}
+_CHILD_CHANGES = {
+    "fk_inventory_movements_order_id": {"reason": "sale", "quantity_delta": -1},
+    "fk_idempotency_keys_staff_id": {"api_key_id": None},
+}
 
 
 def _constraints(kind: type) -> list[tuple[str, str]]:
