@@ -184,7 +184,7 @@ class PartitionWriter:
                 self.schema,
                 compression=COMPRESSION,
                 compression_level=COMPRESSION_LEVEL,
-                use_dictionary=dictionary_columns(rows),
+                use_dictionary=dictionary_columns(rows, self.table.key),
             )
         if self.pending:
             self.writer.write_table(rows, row_group_size=ROW_GROUP_ROWS)
@@ -206,7 +206,7 @@ class PartitionWriter:
         self.path.unlink(missing_ok=True)
 
 
-def dictionary_columns(rows: pa.Table) -> list[str]:
+def dictionary_columns(rows: pa.Table, key: str | None = None) -> list[str]:
     """The columns Parquet dictionary-encodes, judged on a file's first rows.
 
     Strings, and columns with at most a quarter as many distinct values as rows (product
@@ -214,12 +214,12 @@ def dictionary_columns(rows: pa.Table) -> list[str]:
     dictionaries. Keys, times and amounts are mostly distinct, and a dictionary would be
     built only to be abandoned: leaving them plain halves the encoding time (measured on
     generated months: write CPU 0.75 s -> 0.49 s, files 40 -> 28 MB, DuckDB's scans as
-    fast or faster).
+    fast or faster). ``key``, the primary key, is distinct by definition.
     """
     return [
         field.name
         for field, column in zip(rows.schema, rows.columns, strict=True)
-        if pa.types.is_string(field.type) or _repeats(column)
+        if pa.types.is_string(field.type) or (field.name != key and _repeats(column))
     ]
 
 
@@ -228,15 +228,17 @@ def _repeats(column: pa.ChunkedArray) -> bool:
 
     Counting distinct values hashes every row (it was a quarter of a generated month's
     write time); a column with few values present, or whose whole range is that small,
-    repeats for certain, and otherwise a sample of the first rows decides.
+    repeats for certain; times present on most rows are taken to be mostly distinct (to
+    the second, they are); otherwise a sample of the first rows decides.
     """
     rows = len(column)
     if rows == 0:
         return False
     if rows - column.null_count <= rows // 4:
         return True
-    numbers = column.cast(pa.int64()) if pa.types.is_timestamp(column.type) else column
-    low, high = pc.min_max(numbers).values()
+    if pa.types.is_timestamp(column.type):
+        return False
+    low, high = pc.min_max(column).values()
     if high.as_py() - low.as_py() < rows // 4:
         return True
     sample = column.slice(0, DICTIONARY_SAMPLE)
