@@ -9,8 +9,9 @@ Each round runs ``shopdb generate --to-lake`` once with the baseline's sources a
 with this tree's (alternating which goes first), each into a new folder that is removed
 afterwards. Printed per run: rows, wall seconds, rows per second, the CPU seconds of the
 whole process tree (polled from ``/proc`` every 0.1 s: workers and the fork server
-included), the CPU seconds of its busiest process, and the load average before and after. The two lakes of a round must hold the
-same rows: their manifests' table digests are compared.
+included), the CPU seconds of its busiest process, and the load average before and
+after. The two lakes of a round must hold the same rows: their manifests' table digests
+(all but ``generation_runs``, which records the run's own times) are compared.
 
 On a shared machine the wall time follows the load; the CPU seconds and the ratio of
 two runs back to back are the figures to compare.
@@ -105,7 +106,8 @@ def main() -> None:
     args = parser.parse_args()
     trees = {"baseline": args.baseline_src.resolve(), "this": HERE}
     print(f"SF {args.scale:g} jobs={args.jobs} seed={args.seed} end={args.end}")
-    print(f"{'round':>5} {'code':<9} {'rows':>12} {'wall s':>8} {'rows/s':>11} {'CPU s':>7} {'max/proc':>8} load")
+    header = f"{'round':>5} {'code':<9} {'rows':>12} {'wall s':>8} {'rows/s':>11} "
+    print(header + f"{'CPU s':>7} {'max/proc':>8} load")
     with tempfile.TemporaryDirectory(prefix="lakegen-", dir=args.out) as tmp:
         for round_ in range(args.rounds):
             order = ["baseline", "this"] if round_ % 2 == 0 else ["this", "baseline"]
