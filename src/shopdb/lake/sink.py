@@ -103,7 +103,7 @@ def _months_of_orders(
         inside = (at >= 0).all() and (at < len(ids)).all()
         if not inside or (ids[at] != wanted).any():
             raise RuntimeError(f"{table.name} rows refer to orders of another batch")
-        return months[at]
+        return np.asarray(months[at])
     at = np.searchsorted(ids, wanted)
     if (at >= len(ids)).any() or (ids[np.minimum(at, len(ids) - 1)] != wanted).any():
         raise RuntimeError(f"{table.name} rows refer to orders of another batch")
