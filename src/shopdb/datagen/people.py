@@ -267,8 +267,12 @@ def _flatten(groups: list[list[str]]) -> tuple[AnyArray, Array, tuple[Array, Arr
     return _object(flat), key.astype(np.int64), (offsets, counts)
 
 
+@functools.lru_cache(maxsize=65_536)
 def _ascii(name: str) -> str:
-    """A name as it appears in an email: 'Zoë O'Brien-Lee' -> 'zoeobrienlee'."""
+    """A name as it appears in an email: 'Zoë O'Brien-Lee' -> 'zoeobrienlee'.
+
+    Cached: a pool asks for each name's form four times over, and Faker repeats names.
+    """
     plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     return "".join(ch for ch in plain.lower() if ch.isalnum())
 
