@@ -8,7 +8,7 @@ Usage::
 Each round runs ``shopdb generate --to-lake`` once with the baseline's sources and once
 with this tree's (alternating which goes first), each into a new folder that is removed
 afterwards. Printed per run: rows, wall seconds, rows per second, the CPU seconds of the
-whole process tree (polled from ``/proc`` every 0.1 s: workers and the fork server
+whole process tree (polled from ``/proc`` every 0.25 s: workers and the fork server
 included), the CPU seconds of its busiest process, and the load average before and
 after. The two lakes of a round must hold the same rows: their manifests' table digests
 (all but ``generation_runs``, which records the run's own times) are compared.
@@ -31,6 +31,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent.parent / "src"
 TICK = os.sysconf("SC_CLK_TCK")
+POLL_S = 0.25
+"""How often the process tree is read: a scan of /proc costs CPU on a busy machine too."""
 
 
 def _cpu(pid: int) -> float | None:
@@ -75,7 +77,7 @@ def run(src: Path, folder: Path, args: argparse.Namespace) -> dict[str, float]:
             cpu = _cpu(pid)
             if cpu is not None:
                 seen[pid] = max(cpu, seen.get(pid, 0.0))
-        time.sleep(0.1)
+        time.sleep(POLL_S)
     wall = time.perf_counter() - started
     if process.returncode:
         raise SystemExit(f"generate failed with {src}: exit {process.returncode}")
