@@ -43,6 +43,8 @@ LAPSE_DAYS = 240
 FIRST_ORDER_DELAY = 8 * 3600
 """Mean time from sign-up to first order, in seconds (exponential)."""
 NEVER = 2**62
+PERSON_PROVIDER = "faker.providers.person"
+"""The one Faker provider the name pools draw from."""
 
 
 @dataclass
@@ -102,11 +104,13 @@ def build_pools(params: GenParams) -> Pools:
 
 @functools.lru_cache(maxsize=4)
 def _pools(faker_seed: int) -> Pools:
-    # cached: building Faker for nine locales takes about a second; pools never change
+    # cached: building Faker for nine locales takes about a second; pools never change.
+    # Only the person provider is loaded: Faker looks for every default provider's
+    # locale module otherwise (most of that second), and the names come out the same.
     firsts: list[list[str]] = []
     lasts: list[list[str]] = []
     for country in COUNTRIES:
-        fake = Faker(country.locale)
+        fake = Faker(country.locale, providers=[PERSON_PROVIDER])
         fake.seed_instance(faker_seed)
         firsts.append(_usable(fake.first_name() for _ in range(NAME_POOL)))
         lasts.append(_usable(fake.last_name() for _ in range(NAME_POOL)))
@@ -247,9 +251,11 @@ def _pick(
 
 def _usable(names: object) -> list[str]:
     out: list[str] = []
+    seen: set[str] = set()
     for name in names:  # type: ignore[attr-defined]
-        if len(_ascii(name)) >= 2 and name not in out:
+        if name not in seen and len(_ascii(name)) >= 2:
             out.append(name)
+        seen.add(name)
     return out
 
 
@@ -261,8 +267,12 @@ def _flatten(groups: list[list[str]]) -> tuple[AnyArray, Array, tuple[Array, Arr
     return _object(flat), key.astype(np.int64), (offsets, counts)
 
 
+@functools.lru_cache(maxsize=65_536)
 def _ascii(name: str) -> str:
-    """A name as it appears in an email: 'Zoë O'Brien-Lee' -> 'zoeobrienlee'."""
+    """A name as it appears in an email: 'Zoë O'Brien-Lee' -> 'zoeobrienlee'.
+
+    Cached: a pool asks for each name's form four times over, and Faker repeats names.
+    """
     plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     return "".join(ch for ch in plain.lower() if ch.isalnum())
 

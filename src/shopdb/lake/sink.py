@@ -97,6 +97,13 @@ def _months_of_orders(
         raise RuntimeError(f"{table.name} rows came without their orders")
     ids, months = order_months
     wanted = np.asarray(data["order_id"], dtype=np.int64)
+    if len(ids) and ids[-1] - ids[0] == len(ids) - 1:
+        # a chunk's orders are numbered one after another: an id's place is its offset
+        at = wanted - ids[0]
+        inside = (at >= 0).all() and (at < len(ids)).all()
+        if not inside or (ids[at] != wanted).any():
+            raise RuntimeError(f"{table.name} rows refer to orders of another batch")
+        return np.asarray(months[at])
     at = np.searchsorted(ids, wanted)
     if (at >= len(ids)).any() or (ids[np.minimum(at, len(ids) - 1)] != wanted).any():
         raise RuntimeError(f"{table.name} rows refer to orders of another batch")
