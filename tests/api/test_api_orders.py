@@ -244,6 +244,36 @@ def test_expanding_a_page_of_orders_reads_each_part_once_for_the_whole_page(
     assert [h["to_status"] for h in listed[0]["history"]] == ["pending", "paid", "shipped"]
 
 
+def test_reading_an_order_reads_only_the_parts_its_response_shows(
+    client: TestClient, shop: Shop
+) -> None:
+    clerk = shop.auth("clerk")
+    order_id = _place(client, shop, [{"product_id": shop.lamp, "quantity": 1}]).json()["order_id"]
+    assert client.post(f"/v1/orders/{order_id}/payments", headers=clerk).status_code == 201
+    client.get(f"/v1/orders/{order_id}", headers=clerk)  # the key is cached from here on
+    selects: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            selects.append(statement)
+
+    engine = client.app.state.engine  # type: ignore[attr-defined]
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        plain = client.get(f"/v1/orders/{order_id}", headers=clerk)
+        plain_selects = len(selects)
+        paid = client.get(f"/v1/orders/{order_id}?expand=payments", headers=clerk)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+    # the order's row and its items; payments only when asked for
+    assert plain_selects == 2, selects
+    assert len(selects) == 2 + 3, selects
+    assert "payments" not in plain.json() or plain.json()["payments"] in (None, [])
+    assert [p["order_id"] for p in paid.json()["payments"]] == [order_id]
+    assert paid.json()["items"] == plain.json()["items"]
+
+
 def test_a_placed_order_answers_exactly_what_reading_it_back_does(
     client: TestClient, shop: Shop
 ) -> None:

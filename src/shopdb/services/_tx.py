@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -24,6 +24,7 @@ from sqlalchemy.exc import DBAPIError
 from shopdb.db.backend import backend_of_error
 from shopdb.db.engine import IMMEDIATE
 from shopdb.db.violations import translate
+from shopdb.db.writers import write_turn
 from shopdb.errors import ConnectionLost, Duplicate, RetriesExhausted
 
 T = TypeVar("T")
@@ -98,9 +99,11 @@ def run_in_transaction(
 
     ``body`` must only touch the database through the connection it is given, so that
     running it again after a rollback repeats nothing. On SQLite, ``write`` begins with
-    ``BEGIN IMMEDIATE`` so writers queue on the busy timeout instead of failing at
-    their first write. ``duplicates`` maps a UNIQUE constraint's name to the message of
-    the ``Duplicate`` its violation becomes: the constraint decides, no SELECT beforehand.
+    ``BEGIN IMMEDIATE`` so writers queue instead of failing at their first write: first
+    for their turn among this process's writers (``write_turn``: in order, without the
+    busy handler's sleeps), then on the busy timeout for other processes' writers.
+    ``duplicates`` maps a UNIQUE constraint's name to the message of the ``Duplicate``
+    its violation becomes: the constraint decides, no SELECT beforehand.
 
     Raises:
         RetriesExhausted: every attempt hit a deadlock or serialization failure;
@@ -114,8 +117,9 @@ def run_in_transaction(
     last: DBAPIError | None = None
     for attempt in range(policy.attempts):
         committing = False
+        turn: AbstractContextManager[None] = write_turn(engine) if write else nullcontext()
         try:
-            with engine.connect() as conn:
+            with turn, engine.connect() as conn:
                 if write:
                     conn.execution_options(**{IMMEDIATE: True})
                 with conn.begin() as trans:

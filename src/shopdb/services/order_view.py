@@ -95,15 +95,18 @@ class OrderView:
     shipment: ShipmentView | None
 
 
-def get_order(engine: Engine, order_id: int) -> OrderView:
+def get_order(engine: Engine, order_id: int, parts: frozenset[str] | None = None) -> OrderView:
     """Read an order and its rows from one read-only snapshot; nothing is written.
+
+    ``parts`` (default: all of ``PARTS``) names the parts read, one query each; the
+    others are left empty (the API reads only those its response shows).
 
     Raises:
         InvalidInput: an id out of range. NotFound: no such order.
     """
     check_id("order", order_id)
     with read_snapshot(engine) as conn:
-        return read_order(conn, order_id)
+        return read_order(conn, order_id, parts)
 
 
 def read_order(conn: Connection, order_id: int, parts: frozenset[str] | None = None) -> OrderView:

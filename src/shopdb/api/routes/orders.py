@@ -165,7 +165,8 @@ def read(
 ) -> Response:
     """One order with its items (and, with ``expand``, payments, history, shipment)."""
     parts = _expand(expand, _SINGLE) | _SINGLE
-    return json_of(OrderPublic.from_view(get_order(engine, order_id), parts))
+    # only the parts the response shows are read: one query each
+    return json_of(OrderPublic.from_view(get_order(engine, order_id, parts), parts))
 
 
 @router.post(
