@@ -11,33 +11,36 @@ with recursive category_scope (category_id) as (
     inner join category_scope as s on child.parent_id = s.category_id
 ),
 
-sold_items as (
+-- summed per product straight from the items, before products and the category scope
+-- are joined: those joins see products, not items
+sold_products as (
     select
         oi.product_id,
-        oi.quantity,
-        oi.quantity * oi.unit_price_cents as line_cents
+        sum(oi.quantity) as units_sold,
+        sum(oi.quantity * oi.unit_price_cents) as revenue_cents,
+        count(*) as order_count
     from orders as o
     inner join order_items as oi on oi.order_id = o.order_id
-    inner join products as p on p.product_id = oi.product_id
-    inner join category_scope as cs on cs.category_id = p.category_id
     where {recognized(o.status)}
         and o.created_at >= :since
         and o.created_at < :until
+    group by oi.product_id
 ),
 
 -- the top products are chosen before their names are joined: the sort sees ids and
--- sums only, and no backend can turn the grouping into a per-product loop
+-- sums only
 top_products as (
     select
-        product_id,
-        sum(quantity) as units_sold,
-        sum(line_cents) as revenue_cents,
-        count(*) as order_count
-    from sold_items
-    group by product_id
+        s.product_id,
+        s.units_sold,
+        s.revenue_cents,
+        s.order_count
+    from sold_products as s
+    inner join products as p on p.product_id = s.product_id
+    inner join category_scope as cs on cs.category_id = p.category_id
     order by
-        units_sold desc,
-        product_id
+        s.units_sold desc,
+        s.product_id
     limit :limit
 )
 

@@ -22,16 +22,26 @@ stocked_categories as (
     group by category_id
 ),
 
-item_revenue as (
+-- summed per product straight from the items, then per category: the products join
+-- sees products, not items
+product_revenue as (
     select
-        p.category_id,
+        oi.product_id,
         sum(oi.quantity * oi.unit_price_cents) as revenue_cents
     from order_items as oi
     inner join orders as o on o.order_id = oi.order_id
-    inner join products as p on p.product_id = oi.product_id
     where {recognized(o.status)}
         and o.created_at >= :since
         and o.created_at < :until
+    group by oi.product_id
+),
+
+item_revenue as (
+    select
+        p.category_id,
+        sum(pr.revenue_cents) as revenue_cents
+    from product_revenue as pr
+    inner join products as p on p.product_id = pr.product_id
     group by p.category_id
 ),
 
