@@ -118,6 +118,11 @@ def schema_engine(backend: str, tmp_path: Path) -> Iterator[tuple[Engine, URL]]:
             drop_database(backend, name)
 
 
+_SPARES = 2
+"""Databases per server backend and test process beyond the one in use: each is emptied on
+its own thread while later tests run, so a run of short tests waits for no one emptying."""
+
+
 @dataclass
 class _Shared:
     """One reused database: its URL, its name on the server, an engine to clear it."""
@@ -150,7 +155,7 @@ class SchemaDatabases:
         self._sqlite: _Shared | None = None
         self._in_use: dict[str, _Shared] = {}
         self._spares: dict[str, deque[Future[_Shared]]] = {}
-        self._cleaner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="empty-db")
+        self._cleaner = ThreadPoolExecutor(max_workers=_SPARES, thread_name_prefix="empty-db")
 
     def fresh(self, backend: str, tmp_path: Path) -> URL:
         """The URL of a database holding the empty schema and no rows, for one test."""
@@ -166,7 +171,7 @@ class SchemaDatabases:
         if used is not None:
             spares.append(self._cleaner.submit(self._recycle, backend, used))
         ready = spares.popleft().result() if spares else self._build(backend)
-        if not spares:
+        while len(spares) < _SPARES:
             spares.append(self._cleaner.submit(self._build, backend))
         self._in_use[backend] = ready
         return ready.url
