@@ -4,8 +4,10 @@ The databases come from ``dbservers`` (SQLite always; MariaDB and PostgreSQL whe
 servers answer, and under ``CI=true`` an unreachable server fails instead of skipping).
 A test that asks for ``engine`` (or for a fixture built on it, such as ``shop``) gets
 the empty schema without paying for it: it is built once per test process and backend
-and emptied before each test (``dbservers.SchemaDatabases``). Any other test that asks
-for ``db_url`` gets a new database with nothing in it, dropped after the test.
+(on the servers in three databases used in turn, each emptied in the background after a
+test is done with it, before the next test gets it: ``dbservers.SchemaDatabases``). Any
+other test that asks for ``db_url`` gets a new database with nothing in it, dropped after
+the test.
 """
 
 from __future__ import annotations

@@ -11,8 +11,10 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
+from collections import deque
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -116,9 +118,14 @@ def schema_engine(backend: str, tmp_path: Path) -> Iterator[tuple[Engine, URL]]:
             drop_database(backend, name)
 
 
+_SPARES = 2
+"""Databases per server backend and test process beyond the one in use: each is emptied on
+its own thread while later tests run, so a run of short tests waits for no one emptying."""
+
+
 @dataclass
 class _Shared:
-    """One backend's reused database: its URL, its name on the server, an engine to clear it."""
+    """One reused database: its URL, its name on the server, an engine to clear it."""
 
     url: URL
     name: str | None
@@ -129,43 +136,72 @@ class SchemaDatabases:
     """Per backend, the schema built once per test process; every test gets it empty.
 
     SQLite: a template file holding the empty schema, copied for each test (a new file per
-    test, so nothing is shared at all). MariaDB and PostgreSQL: one database per backend
-    and process (xdist worker), made on first use and dropped by ``close``; ``fresh``
-    empties it before each test: every row of every shopdb table deleted, children first,
-    the id counters back at 1 and the schema revision row in place again. A database whose
-    tables are no longer exactly shopdb's (a test dropped or added one), or that cannot be
-    emptied, is dropped and built again. Creating a database and its schema costs a few
-    seconds on a loaded server; emptying one costs a few milliseconds, plus on MariaDB one
-    ``ALTER TABLE`` per table whose counter moved.
+    test, so nothing is shared at all). MariaDB and PostgreSQL: two databases per backend
+    and process (xdist worker), made on first use and dropped by ``close``, handed out in
+    turn: while a test runs on one, a background thread empties the other, which the
+    previous test used (every row of every shopdb table deleted, children first, the id
+    counters back at 1 and the schema revision row in place again). ``fresh`` waits for
+    that emptying to finish before it hands the database out, so a test never sees another
+    test's rows and no two tests share a database at once. A database whose tables are no
+    longer exactly shopdb's (a test dropped or added one), or that cannot be emptied, is
+    dropped and built again. Creating a database and its schema costs a few seconds on a
+    loaded server; emptying one costs a few milliseconds, plus on MariaDB one ``ALTER
+    TABLE`` per table whose counter moved (tens of milliseconds each on a loaded server),
+    which the next test no longer waits for.
     """
 
     def __init__(self, workdir: Path) -> None:
         self._workdir = workdir
-        self._shared: dict[str, _Shared] = {}
+        self._sqlite: _Shared | None = None
+        self._in_use: dict[str, _Shared] = {}
+        self._spares: dict[str, deque[Future[_Shared]]] = {}
+        self._cleaner = ThreadPoolExecutor(max_workers=_SPARES, thread_name_prefix="empty-db")
 
     def fresh(self, backend: str, tmp_path: Path) -> URL:
         """The URL of a database holding the empty schema and no rows, for one test."""
-        shared = self._shared.get(backend)
-        if shared is None:
-            shared = self._shared[backend] = self._build(backend)
         if backend == "sqlite":
-            assert shared.url.database is not None
+            if self._sqlite is None:
+                self._sqlite = self._build(backend)
+            assert self._sqlite.url.database is not None
             target = tmp_path / "shop.sqlite3"
-            shutil.copyfile(shared.url.database, target)
-            return shared.url.set(database=str(target))
-        try:
-            emptied = _empty(shared.engine)
-        except DBAPIError:
-            emptied = False
-        if not emptied:
-            self._drop(backend)
-            shared = self._shared[backend] = self._build(backend)
-        return shared.url
+            shutil.copyfile(self._sqlite.url.database, target)
+            return self._sqlite.url.set(database=str(target))
+        spares = self._spares.setdefault(backend, deque())
+        used = self._in_use.pop(backend, None)
+        if used is not None:
+            spares.append(self._cleaner.submit(self._recycle, backend, used))
+        ready = spares.popleft().result() if spares else self._build(backend)
+        while len(spares) < _SPARES:
+            spares.append(self._cleaner.submit(self._build, backend))
+        self._in_use[backend] = ready
+        return ready.url
 
     def close(self) -> None:
         """Drop every database made here."""
-        for backend in list(self._shared):
-            self._drop(backend)
+        made = [*self._in_use.values()]
+        if self._sqlite is not None:
+            made.append(self._sqlite)
+        for spares in self._spares.values():
+            for future in spares:
+                with suppress(BaseException):  # a failed build left nothing to drop
+                    made.append(future.result())
+        self._cleaner.shutdown()
+        self._sqlite = None
+        self._in_use.clear()
+        self._spares.clear()
+        for shared in made:
+            _drop(shared)
+
+    def _recycle(self, backend: str, used: _Shared) -> _Shared:
+        """``used`` emptied for the next test, or, if it cannot be, a new database."""
+        try:
+            emptied = _empty(used.engine)
+        except DBAPIError:
+            emptied = False
+        if emptied:
+            return used
+        _drop(used)
+        return self._build(backend)
 
     def _build(self, backend: str) -> _Shared:
         workdir = self._workdir / backend
@@ -183,11 +219,11 @@ class SchemaDatabases:
             engine.dispose()  # the last connection checkpoints the WAL into the file
         return _Shared(url, name, engine)
 
-    def _drop(self, backend: str) -> None:
-        shared = self._shared.pop(backend)
-        shared.engine.dispose()
-        if shared.name is not None:
-            drop_database(backend, shared.name)
+
+def _drop(shared: _Shared) -> None:
+    shared.engine.dispose()
+    if shared.name is not None:
+        drop_database(shared.engine.dialect.name, shared.name)
 
 
 def _empty(engine: Engine) -> bool:
