@@ -103,7 +103,7 @@ def test_concurrent_cancel_and_ship_one_wins_one_is_a_409(server: str, shop: Sho
 
 
 def test_two_patches_with_one_if_match_one_200_one_412(server: str, shop: Shop) -> None:
-    with httpx.Client(base_url=server) as client:
+    with httpx.Client(base_url=server, timeout=30) as client:
         etag = client.get(f"/v1/products/{shop.lamp}", headers=shop.auth()).headers["ETag"]
     prices = iter([1100, 1200])
     lock = threading.Lock()
@@ -121,7 +121,7 @@ def test_two_patches_with_one_if_match_one_200_one_412(server: str, shop: Shop) 
 
     assert sorted(r.status_code for r in responses) == [200, 412]
     winner = next(r for r in responses if r.status_code == 200).json()["price_cents"]
-    with httpx.Client(base_url=server) as client:
+    with httpx.Client(base_url=server, timeout=30) as client:
         assert (
             client.get(f"/v1/products/{shop.lamp}", headers=shop.auth()).json()["price_cents"]
             == winner
