@@ -35,6 +35,7 @@ from sqlalchemy import Insert, bindparam, insert, literal, null, select, union_a
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.selectable import CompoundSelect
 
+from shopdb.db.backend import backend_of
 from shopdb.db.rollup_schema import rollup_deltas
 from shopdb.db.schema import order_items
 from shopdb.db.types import Cents, Id, UtcDateTime
@@ -42,7 +43,7 @@ from shopdb.lifecycle import RECOGNIZED_STATUSES
 from shopdb.rollups import customers
 from shopdb.rollups.buckets import day_index, month_index, month_of_day
 from shopdb.rollups.fold import add_deltas
-from shopdb.rollups.pairs import pairs_changed
+from shopdb.rollups.pairs import append_pairs, pairs_changed
 
 MAINTAIN_OPTION = "shopdb_rollups"
 """Execution option: ``False`` on an engine turns rollup maintenance off (benchmarks)."""
@@ -101,6 +102,9 @@ def order_status_changed(
         rows = conn.execute(_delta_rows(len(extra)), params).all()
         add_deltas(conn, [row[:-1] for row in rows])
         appended = len(rows)
+    elif backend_of(conn).insert_select_locks:
+        _append_from_items(conn, order, sign, params, extra)
+        return
     else:
         appended = conn.execute(_append_deltas(len(extra)), params).rowcount
     # a row per item, the order's and the extra days': an order of one item holds no
@@ -108,6 +112,45 @@ def order_status_changed(
     # not count inserted rows reports -1)
     if appended < 0 or appended - 1 - len(extra) > 1:
         pairs_changed(conn, order.order_id, order.created_at, sign, at)
+
+
+_ORDER_ITEMS = select(
+    order_items.c.product_id, order_items.c.quantity, order_items.c.unit_price_cents
+).where(order_items.c.order_id == bindparam("b_order", type_=Id))
+_INSERT_DELTAS = insert(rollup_deltas)
+
+
+def _append_from_items(
+    conn: Connection,
+    order: ChangedOrder,
+    sign: int,
+    params: dict[str, object],
+    extra: list[tuple[int, int]],
+) -> None:
+    """``_append_deltas`` and ``pairs_changed`` from a plain read of the order's items
+    (``Backend.insert_select_locks``): a consistent read locks nothing, and an order's
+    items never change once it is placed. One multi-row insert per change log."""
+    items = conn.execute(_ORDER_ITEMS, {"b_order": order.order_id}).all()
+    day, month, at = params["b_day"], params["b_month"], _at_of(params)
+    rows: list[dict[str, object]] = [
+        _delta(day, month, p, sign, sign * q, sign * q * price, 0, at) for p, q, price in items
+    ]
+    rows.append(_delta(day, month, None, sign, 0, params["b_total"], params["b_new"], at))
+    rows += [_delta(d, month_of_day(d), None, 0, 0, 0, n, at) for d, n in extra]
+    conn.execute(_INSERT_DELTAS, rows)
+    if len(items) > 1:
+        append_pairs(conn, sorted(int(p) for p, _, _ in items), order.created_at, sign, at)
+
+
+def _at_of(params: dict[str, object]) -> datetime:
+    """The change's time among ``order_status_changed``'s binds."""
+    at = params["b_at"]
+    assert isinstance(at, datetime)
+    return at
+
+
+def _delta(*values: object) -> dict[str, object]:
+    return dict(zip(_DELTA_COLUMNS, values, strict=True))
 
 
 def _sign(before: str | None, after: str) -> int:
