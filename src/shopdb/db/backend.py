@@ -80,6 +80,11 @@ class Backend:
         fold_isolation: the isolation level the rollups' refresher folds at; None for
             the engine's own (MariaDB's repeatable read would take gap locks on the
             change log that stop the services appending to it).
+        insert_select_locks: whether an ``INSERT ... SELECT`` takes shared next-key
+            locks on the rows it reads (MariaDB's repeatable read): the services then
+            write the rollups' change logs from a plain read of the order's items,
+            since a payment of the newest order would otherwise lock the gap after the
+            last item, where every checkout inserts its items, until it commits.
         connect_args: what the driver is given for every new connection (the session's
             time zone, character set, SQL mode; PostgreSQL's JIT switched off).
         session_statements: statements run on every new connection (SQLite's pragmas).
@@ -111,6 +116,7 @@ class Backend:
     connect_args: dict[str, Any]
     upsert: Upsert = "on_conflict"
     fold_isolation: str | None = None
+    insert_select_locks: bool = False
     session_statements: tuple[str, ...] = ()
     file_session_statements: tuple[str, ...] = ()
     exact_wide_sums: bool = True
@@ -241,6 +247,7 @@ _BACKENDS = {
         },
         upsert="on_duplicate_key",
         fold_isolation="READ COMMITTED",
+        insert_select_locks=True,
     ),
     POSTGRESQL: Backend(
         name=POSTGRESQL,

@@ -25,6 +25,11 @@ def month_of_day(day: int) -> int:
     return month_index(EPOCH + timedelta(days=day))
 
 
+def day_start(day: int) -> datetime:
+    """Midnight UTC starting the day ``day_index`` numbers."""
+    return datetime.combine(EPOCH + timedelta(days=day), time(0), UTC)
+
+
 def _month_start_day(index: int) -> int:
     return day_index(date(index // 12, index % 12 + 1, 1))
 

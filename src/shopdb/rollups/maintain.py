@@ -11,13 +11,14 @@ place that writes ``orders.status``). Only a change into or out of a recognized 
   day the order was *placed*, so paying, cancelling or refunding an older order changes
   that day's figures.
 - ``product_pair_deltas`` gets a row per pair of the order's items (``rollups.pairs``),
-  another append.
-- ``customer_sales`` gets the customer's row updated under its row lock: per customer,
-  so only the same customer's concurrent payments wait for each other. The common cases
-  (a customer's first payment; a later order paid after an earlier first; a removal
-  that moves neither first nor last) are one conditional ``UPDATE``, and the delta
-  insert reads from that row whether the order made a new customer, so a payment adds
-  two statements; otherwise the row is read under ``SELECT ... FOR UPDATE`` first.
+  another append; the insert above counts the items, so an order of one item (no pair)
+  skips that statement.
+- ``customer_sales`` and ``customer_day_deltas`` get the customer's rows, under the
+  customer's row lock (``rollups.customers``): per customer, so only the same
+  customer's concurrent payments wait for each other. In the common case (the order's
+  day already holds the customer's first or last recognized order) that is one
+  conditional ``UPDATE``, so a payment adds two statements in all (three when the
+  order holds two items or more).
 
 On any error the caller's transaction rolls back, and with it every row written here.
 An engine with the execution option ``shopdb_rollups=False`` skips all of this (the
@@ -30,31 +31,19 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any, Protocol
 
-from sqlalchemy import (
-    Insert,
-    bindparam,
-    case,
-    func,
-    insert,
-    literal,
-    null,
-    or_,
-    select,
-    union_all,
-    update,
-)
+from sqlalchemy import Insert, bindparam, insert, literal, null, select, union_all
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.selectable import CompoundSelect
 
 from shopdb.db.backend import backend_of
-from shopdb.db.rollup_schema import customer_sales, rollup_deltas
-from shopdb.db.schema import order_items, orders
+from shopdb.db.rollup_schema import rollup_deltas
+from shopdb.db.schema import order_items
 from shopdb.db.types import Cents, Id, UtcDateTime
 from shopdb.lifecycle import RECOGNIZED_STATUSES
+from shopdb.rollups import customers
 from shopdb.rollups.buckets import day_index, month_index, month_of_day
-from shopdb.rollups.customer_days import customer_day_changed
 from shopdb.rollups.fold import add_deltas
-from shopdb.rollups.pairs import pairs_changed
+from shopdb.rollups.pairs import append_pairs, pairs_changed
 
 MAINTAIN_OPTION = "shopdb_rollups"
 """Execution option: ``False`` on an engine turns rollup maintenance off (benchmarks)."""
@@ -92,41 +81,76 @@ def order_status_changed(
     if sign == 0 or mode is False:
         return
     day = day_index(order.created_at)
-    new_customers = {day: 0}
-    firsts = _update_customer(conn, order, sign)
-    customer_day_changed(conn, order.user_id, order.created_at, sign, at)  # under its lock
-    if firsts is not None and firsts[0] != firsts[1]:
-        # the customer's first recognized order moved: one fewer new customer on the old
-        # day, one more on the new (the same day when both are)
-        for first, change in ((firsts[0], -1), (firsts[1], 1)):
-            if first is not None:
-                first_day = day_index(first)
-                new_customers[first_day] = new_customers.get(first_day, 0) + change
-    # after the one-statement payment the customer's row tells whether this order made
-    # a new customer (its first), so the delta insert reads it there: no round trip
-    from_row = firsts is None and sign > 0
+    # the customer's rows first: their row lock orders the same customer's changes
+    new_customers = customers.order_changed(conn, order, sign, at)
+    extra = [(d, n) for d, n in sorted(new_customers.items()) if d != day]
     params: dict[str, object] = {
-        "b_user": order.user_id,
         "b_order": order.order_id,
         "b_sign": sign,
         "b_total": sign * order.total_cents,
         "b_at": at,
         "b_day": day,
         "b_month": month_index(order.created_at),
+        "b_new": new_customers.get(day, 0),
     }
-    extra = [d for d, change in new_customers.items() if d != day and change != 0]
-    params["b_new"] = new_customers[day]
-    for i, d in enumerate(extra):
+    for i, (d, n) in enumerate(extra):
         params[f"b_xday{i}"] = d
         params[f"b_xmonth{i}"] = month_of_day(d)
-        params[f"b_xnew{i}"] = new_customers[d]
+        params[f"b_xnew{i}"] = n
     if mode == COUNTER_ROWS:
         # the same rows, added to the folded ones in place (created_at left out)
-        rows = conn.execute(_delta_rows(len(extra), from_row), params)
+        rows = conn.execute(_delta_rows(len(extra)), params).all()
         add_deltas(conn, [row[:-1] for row in rows])
+        appended = len(rows)
+    elif backend_of(conn).insert_select_locks:
+        _append_from_items(conn, order, sign, params, extra)
+        return
     else:
-        conn.execute(_append_deltas(len(extra), from_row), params)
-    pairs_changed(conn, order.order_id, order.created_at, sign, at)
+        appended = conn.execute(_append_deltas(len(extra)), params).rowcount
+    # a row per item, the order's and the extra days': an order of one item holds no
+    # pair, and skipping its (empty) pair insert saves a statement (a driver that does
+    # not count inserted rows reports -1)
+    if appended < 0 or appended - 1 - len(extra) > 1:
+        pairs_changed(conn, order.order_id, order.created_at, sign, at)
+
+
+_ORDER_ITEMS = select(
+    order_items.c.product_id, order_items.c.quantity, order_items.c.unit_price_cents
+).where(order_items.c.order_id == bindparam("b_order", type_=Id))
+_INSERT_DELTAS = insert(rollup_deltas)
+
+
+def _append_from_items(
+    conn: Connection,
+    order: ChangedOrder,
+    sign: int,
+    params: dict[str, object],
+    extra: list[tuple[int, int]],
+) -> None:
+    """``_append_deltas`` and ``pairs_changed`` from a plain read of the order's items
+    (``Backend.insert_select_locks``): a consistent read locks nothing, and an order's
+    items never change once it is placed. One multi-row insert per change log."""
+    items = conn.execute(_ORDER_ITEMS, {"b_order": order.order_id}).all()
+    day, month, at = params["b_day"], params["b_month"], _at_of(params)
+    rows: list[dict[str, object]] = [
+        _delta(day, month, p, sign, sign * q, sign * q * price, 0, at) for p, q, price in items
+    ]
+    rows.append(_delta(day, month, None, sign, 0, params["b_total"], params["b_new"], at))
+    rows += [_delta(d, month_of_day(d), None, 0, 0, 0, n, at) for d, n in extra]
+    conn.execute(_INSERT_DELTAS, rows)
+    if len(items) > 1:
+        append_pairs(conn, sorted(int(p) for p, _, _ in items), order.created_at, sign, at)
+
+
+def _at_of(params: dict[str, object]) -> datetime:
+    """The change's time among ``order_status_changed``'s binds."""
+    at = params["b_at"]
+    assert isinstance(at, datetime)
+    return at
+
+
+def _delta(*values: object) -> dict[str, object]:
+    return dict(zip(_DELTA_COLUMNS, values, strict=True))
 
 
 def _sign(before: str | None, after: str) -> int:
@@ -147,28 +171,17 @@ _DELTA_COLUMNS = (
 
 
 @lru_cache(maxsize=8)
-def _append_deltas(extra_days: int, new_from_row: bool) -> Insert:
-    """One statement: a row per item of the order, the order's row, and ``extra_days``
-    rows that move a new customer to another day; no round trip to read the items.
-
-    With ``new_from_row`` the order's row counts a new customer when the customer's
-    ``customer_sales`` row (just updated in this transaction) holds one order; otherwise
-    it binds ``b_new``."""
-    return insert(rollup_deltas).from_select(
-        list(_DELTA_COLUMNS), _delta_rows(extra_days, new_from_row)
-    )
+def _append_deltas(extra_days: int) -> Insert:
+    """One statement: a row per item of the order, the order's row (with the change in
+    new customers on its day, ``b_new``), and ``extra_days`` rows that move a new
+    customer to or from another day; no round trip to read the items."""
+    return insert(rollup_deltas).from_select(list(_DELTA_COLUMNS), _delta_rows(extra_days))
 
 
 @lru_cache(maxsize=8)
-def _delta_rows(extra_days: int, new_from_row: bool) -> CompoundSelect[Any]:
+def _delta_rows(extra_days: int) -> CompoundSelect[Any]:
     """The rows ``_append_deltas`` appends, as a SELECT."""
-    new = (
-        select(case((customer_sales.c.order_count == 1, 1), else_=0))
-        .where(customer_sales.c.user_id == bindparam("b_user", type_=Id))
-        .scalar_subquery()
-        if new_from_row
-        else bindparam("b_new", type_=Cents)
-    )
+    new = bindparam("b_new", type_=Cents)
     at = bindparam("b_at", type_=UtcDateTime())
     sign = bindparam("b_sign", type_=Cents)
     items = select(
@@ -205,120 +218,3 @@ def _delta_rows(extra_days: int, new_from_row: bool) -> CompoundSelect[Any]:
         for i in range(extra_days)
     ]
     return union_all(items, shop, *moved)
-
-
-_LOCK_CUSTOMER = (
-    select(
-        customer_sales.c.order_count,
-        customer_sales.c.spend_cents,
-        customer_sales.c.first_order_at,
-        customer_sales.c.last_order_at,
-    )
-    .where(customer_sales.c.user_id == bindparam("b_user"))
-    .with_for_update()
-)
-
-
-def _update_customer(
-    conn: Connection, order: ChangedOrder, sign: int
-) -> tuple[datetime | None, datetime | None] | None:
-    """Apply the order to its customer's row; return the first order time before and after
-    (two equal values when it did not move), or None after the one-statement path (a
-    payment that makes the order the customer's first or keeps an earlier first; a
-    removal that moves neither first nor last)."""
-    binds = {"b_user": order.user_id, "b_total": order.total_cents, "b_at": order.created_at}
-    if conn.execute(_ADD_ORDER if sign > 0 else _REMOVE_ORDER, binds).rowcount == 1:
-        return None
-    return _update_customer_locked(conn, order, sign)
-
-
-_AT = bindparam("b_at", type_=UtcDateTime())
-_ADD_ORDER = (
-    update(customer_sales)
-    .where(
-        customer_sales.c.user_id == bindparam("b_user", type_=Id),
-        or_(customer_sales.c.first_order_at.is_(None), customer_sales.c.first_order_at < _AT),
-    )
-    .values(
-        order_count=customer_sales.c.order_count + 1,
-        spend_cents=customer_sales.c.spend_cents + bindparam("b_total", type_=Cents),
-        first_order_at=func.coalesce(customer_sales.c.first_order_at, _AT),
-        last_order_at=case(
-            (
-                or_(customer_sales.c.last_order_at.is_(None), customer_sales.c.last_order_at < _AT),
-                _AT,
-            ),
-            else_=customer_sales.c.last_order_at,
-        ),
-    )
-)
-"""The common payment in one statement, its row lock included: the customer's first
-recognized order (it becomes their first), or one after an earlier first (which stays);
-no row changes (and the locked path runs) otherwise. Each SET reads only its own column:
-MariaDB assigns left to right, so a later SET would see an earlier one's new value."""
-
-_REMOVE_ORDER = (
-    update(customer_sales)
-    .where(
-        customer_sales.c.user_id == bindparam("b_user", type_=Id),
-        customer_sales.c.first_order_at < _AT,
-        customer_sales.c.last_order_at > _AT,
-    )
-    .values(
-        order_count=customer_sales.c.order_count - 1,
-        spend_cents=customer_sales.c.spend_cents - bindparam("b_total", type_=Cents),
-    )
-)
-"""A cancellation or refund of an order strictly between the customer's first and last in
-one statement: neither moves. No row changes (and the locked path runs) otherwise."""
-
-
-def _update_customer_locked(
-    conn: Connection, order: ChangedOrder, sign: int
-) -> tuple[datetime | None, datetime | None]:
-    """Lock the customer's row, read it, and write it back: the first or last order
-    moves, or the row is missing (a user who signed up after the last rebuild)."""
-    row = conn.execute(_LOCK_CUSTOMER, {"b_user": order.user_id}).one_or_none()
-    if row is None:
-        _insert_zero_row(conn, order.user_id)
-        row = conn.execute(_LOCK_CUSTOMER, {"b_user": order.user_id}).one()
-    count, spend, first, last = int(row[0]), int(row[1]), row[2], row[3]
-    at = order.created_at
-    if sign > 0:
-        new = (count + 1, spend + order.total_cents, min(first or at, at), max(last or at, at))
-    elif count <= 1:
-        new = (0, spend - order.total_cents, None, None)
-    elif at in (first, last):
-        # the customer's first or last order left the rollup: ask the base table (its own
-        # change is already visible to this transaction)
-        earliest, latest = _order_span(conn, order.user_id)
-        new = (count - 1, spend - order.total_cents, earliest, latest)
-    else:
-        new = (count - 1, spend - order.total_cents, first, last)
-    conn.execute(
-        update(customer_sales)
-        .where(customer_sales.c.user_id == order.user_id)
-        .values(order_count=new[0], spend_cents=new[1], first_order_at=new[2], last_order_at=new[3])
-    )
-    return first, new[2]
-
-
-def _order_span(conn: Connection, user_id: int) -> tuple[datetime | None, datetime | None]:
-    # a locking read: on MariaDB's repeatable read a plain read could see an older
-    # snapshot than the customer row just locked
-    times = (
-        conn.execute(
-            select(orders.c.created_at)
-            .where(orders.c.user_id == user_id, orders.c.status.in_(RECOGNIZED_STATUSES))
-            .with_for_update(read=True)
-        )
-        .scalars()
-        .all()
-    )
-    return (min(times), max(times)) if times else (None, None)
-
-
-def _insert_zero_row(conn: Connection, user_id: int) -> None:
-    """Insert the customer's empty row unless a concurrent transaction just did."""
-    values = {"user_id": user_id, "order_count": 0, "spend_cents": 0}
-    conn.execute(backend_of(conn).insert_or_ignore(customer_sales).values(values))

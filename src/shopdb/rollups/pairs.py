@@ -41,6 +41,24 @@ def pairs_changed(
     conn.execute(_append_pairs(), {"b_order": order_id, "b_sign": sign, "b_at": at})
 
 
+def append_pairs(
+    conn: Connection, product_ids: list[int], placed_at: datetime, sign: int, at: datetime
+) -> None:
+    """``pairs_changed`` for an order whose products (sorted, distinct) the caller has
+    read already: the rows are inserted as values, with nothing read."""
+    if not ALL_TIME[0] <= day_index(placed_at) < ALL_TIME[1] or len(product_ids) < 2:
+        return
+    rows = [
+        {"product_a_id": a, "product_b_id": b, "pair_orders": sign, "created_at": at}
+        for i, a in enumerate(product_ids)
+        for b in product_ids[i + 1 :]
+    ]
+    conn.execute(_INSERT_PAIRS, rows)
+
+
+_INSERT_PAIRS = insert(product_pair_deltas)
+
+
 @lru_cache(maxsize=1)
 def _append_pairs() -> Insert:
     a, b = order_items.alias("a"), order_items.alias("b")

@@ -1,0 +1,192 @@
+"""A customer's rollup rows, kept exact in the services' transactions: ``customer_sales``
+and the customer's links in ``customer_days``, both under the customer's row lock.
+
+``order_changed`` is called (by ``maintain``) when one of the customer's orders enters or
+leaves the recognized statuses, after the status change. Only the same customer's
+concurrent payments wait for each other here; two customers never do.
+
+- **One statement in the common case**: the order's day already holds another of the
+  customer's recognized orders, as their first or last (a customer's second order of
+  the day; a refund of an order strictly between two others when one of them is on its
+  day). A conditional ``UPDATE`` of the customer's row then changes count, spend and, on
+  a payment, first and last within that day; no customer-day comes or goes and no new
+  customer moves between days.
+- **Otherwise** the row is read under ``SELECT ... FOR UPDATE`` and written back. The
+  relinking rows of ``customer_days`` come from that row where it tells them
+  (``customer_days.links_from_row``: a first payment, a day after the last or before
+  the first); only when it cannot (a day between the first and the last, or the first or
+  last order leaving) are the customer's recognized orders read, with a locking read,
+  once for both tables.
+
+On any error the caller's transaction rolls back, and with it every row written here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Protocol
+
+from sqlalchemy import and_, bindparam, case, or_, select, update
+from sqlalchemy.engine import Connection
+
+from shopdb.db.backend import backend_of
+from shopdb.db.rollup_schema import customer_sales
+from shopdb.db.schema import orders
+from shopdb.db.types import Cents, Id, UtcDateTime
+from shopdb.lifecycle import RECOGNIZED_STATUSES
+from shopdb.rollups import customer_days
+from shopdb.rollups.buckets import day_index, day_start
+
+
+class CustomerOrder(Protocol):
+    """What the customer's rollups need of the order that changed."""
+
+    @property
+    def user_id(self) -> int: ...
+    @property
+    def total_cents(self) -> int: ...
+    @property
+    def created_at(self) -> datetime: ...
+
+
+def order_changed(
+    conn: Connection, order: CustomerOrder, sign: int, at: datetime
+) -> dict[int, int]:
+    """Apply the order's entry (``sign`` 1) into the recognized statuses or its exit (-1)
+    to its customer's rows; return the change in new customers per day (a customer's
+    first recognized order moved between days; no entry when none did)."""
+    day = day_index(order.created_at)
+    binds = {
+        "b_user": order.user_id,
+        "b_total": order.total_cents,
+        "b_placed": order.created_at,
+        "b_day0": day_start(day),
+        "b_day1": day_start(day + 1),
+    }
+    if conn.execute(_ADD_SAME_DAY if sign > 0 else _REMOVE_SAME_DAY, binds).rowcount == 1:
+        return {}
+    return _changed_locked(conn, order, sign, at)
+
+
+_USER = bindparam("b_user", type_=Id)
+_TOTAL = bindparam("b_total", type_=Cents)
+_PLACED = bindparam("b_placed", type_=UtcDateTime())
+_DAY0 = bindparam("b_day0", type_=UtcDateTime())
+_DAY1 = bindparam("b_day1", type_=UtcDateTime())
+_C = customer_sales.c
+_DAY_HELD = or_(
+    and_(_C.first_order_at >= _DAY0, _C.first_order_at < _DAY1),
+    and_(_C.last_order_at >= _DAY0, _C.last_order_at < _DAY1),
+)
+"""The customer's first or last recognized order was placed on the order's day."""
+_ADD_SAME_DAY = (
+    update(customer_sales)
+    .where(_C.user_id == _USER, _DAY_HELD)
+    .values(
+        order_count=_C.order_count + 1,
+        spend_cents=_C.spend_cents + _TOTAL,
+        first_order_at=case((_C.first_order_at > _PLACED, _PLACED), else_=_C.first_order_at),
+        last_order_at=case((_C.last_order_at < _PLACED, _PLACED), else_=_C.last_order_at),
+    )
+)
+"""A payment of an order whose day holds the customer's first or last recognized order
+(an order placed on it, as the row counts only other orders): the day stays a
+customer-day and the first order stays on it. Each SET reads only its own column:
+MariaDB assigns left to right, so a later SET would see an earlier one's new value."""
+
+_REMOVE_SAME_DAY = (
+    update(customer_sales)
+    .where(
+        _C.user_id == _USER,
+        _C.first_order_at < _PLACED,
+        _C.last_order_at > _PLACED,
+        _DAY_HELD,
+    )
+    .values(order_count=_C.order_count - 1, spend_cents=_C.spend_cents - _TOTAL)
+)
+"""A cancellation or refund of an order strictly between the customer's first and last,
+one of which is on its day: neither moves and the day keeps a recognized order."""
+
+_LOCK_CUSTOMER = (
+    select(_C.order_count, _C.spend_cents, _C.first_order_at, _C.last_order_at)
+    .where(_C.user_id == _USER)
+    .with_for_update()
+)
+_WRITE_CUSTOMER = (
+    update(customer_sales)
+    .where(_C.user_id == _USER)
+    .values(
+        order_count=bindparam("b_count", type_=Cents),
+        spend_cents=bindparam("b_spend", type_=Cents),
+        first_order_at=bindparam("b_first", type_=UtcDateTime()),
+        last_order_at=bindparam("b_last", type_=UtcDateTime()),
+    )
+)
+# a locking read: on MariaDB's repeatable read a plain read could see an older snapshot
+# than the customer row just locked
+_RECOGNIZED_TIMES = (
+    select(orders.c.created_at)
+    .where(orders.c.user_id == _USER, orders.c.status.in_(RECOGNIZED_STATUSES))
+    .with_for_update(read=True)
+)
+
+
+def _changed_locked(
+    conn: Connection, order: CustomerOrder, sign: int, at: datetime
+) -> dict[int, int]:
+    """Lock the customer's row, read it, and write it back (inserting it first for a
+    user who signed up after the last rebuild); append the customer-day links."""
+    row = conn.execute(_LOCK_CUSTOMER, {"b_user": order.user_id}).one_or_none()
+    if row is None:
+        _insert_zero_row(conn, order.user_id)
+        row = conn.execute(_LOCK_CUSTOMER, {"b_user": order.user_id}).one()
+    count, spend, first, last = int(row[0]), int(row[1]), row[2], row[3]
+    placed = order.created_at
+    times: list[datetime] | None = None  # the customer's recognized orders, read once
+
+    def recognized() -> Sequence[datetime]:
+        nonlocal times
+        if times is None:
+            times = list(conn.execute(_RECOGNIZED_TIMES, {"b_user": order.user_id}).scalars())
+        return times
+
+    spend += sign * order.total_cents
+    if sign > 0:
+        new_first = placed if first is None or placed < first else first
+        new_last = placed if last is None or placed > last else last
+    elif count <= 1:
+        new_first = new_last = None
+    elif placed in (first, last):
+        # the first or last order may have left: ask the base table (the order's own
+        # change is already visible to this transaction)
+        held = recognized()
+        new_first, new_last = (min(held), max(held)) if held else (None, None)
+    else:
+        new_first, new_last = first, last
+    values = {"b_count": count + sign, "b_spend": spend, "b_first": new_first, "b_last": new_last}
+    conn.execute(_WRITE_CUSTOMER, {"b_user": order.user_id, **values})
+    changes = customer_days.links_from_row(count, first, last, placed, sign)
+    if changes is None:
+        days = [day_index(t) for t in recognized()]
+        changes = customer_days.links(days, day_index(placed), sign)
+    customer_days.append(conn, changes, at)
+    return _new_customer_moves(first, new_first)
+
+
+def _new_customer_moves(before: datetime | None, after: datetime | None) -> dict[int, int]:
+    """One fewer new customer on the old first order's day, one more on the new one's."""
+    moves: dict[int, int] = {}
+    if before == after:
+        return moves
+    for first, change in ((before, -1), (after, 1)):
+        if first is not None:
+            day = day_index(first)
+            moves[day] = moves.get(day, 0) + change
+    return {day: n for day, n in moves.items() if n != 0}
+
+
+def _insert_zero_row(conn: Connection, user_id: int) -> None:
+    """Insert the customer's empty row unless a concurrent transaction just did."""
+    values = {"user_id": user_id, "order_count": 0, "spend_cents": 0}
+    conn.execute(backend_of(conn).insert_or_ignore(customer_sales).values(values))
