@@ -18,6 +18,10 @@ else is plain SQL shared by all three. The set is kept small on purpose:
 - ``{ratio_bp(a, b)}``: ``a / b`` in basis points (x 10,000), rounded the same way.
 - ``{days_between(a, b)}``: whole days from timestamp ``a`` to ``b`` (``b >= a``).
 - ``{hour_of(ts)}``: the UTC hour of a timestamp, 0 to 23.
+- ``{join_after(table)}``: ``inner join table``, read after the tables before it. On
+  MariaDB a ``straight_join``: its optimizer otherwise drives a join from a few rows of
+  a rollup into ``orders`` the other way round, scanning every order (rfm_segments at
+  SF 1: 2.4 s against 0.5 s).
 - ``{rfm_score(rank, customers)}``: a 1-5 score from a rank among ``customers``
   (rank 1 gets 1), and ``{rfm_segment(r_score, f_score)}``: the RFM segment's name. The
   same rule wherever segments are counted or shown (``rfm_segments.sql``,
@@ -78,6 +82,11 @@ def _rfm_score(dialect: str) -> _Expander:
         return "(1 + " + _DIV[dialect]([f"5 * (({rank}) - 1)", customers]) + ")"
 
     return expand
+
+
+def _join_after(dialect: str) -> _Expander:
+    join = "straight_join" if dialect == "mysql" else "inner join"
+    return lambda a: f"{join} {a[0]}"
 
 
 def _recursive_series(args: list[str]) -> str:
@@ -203,6 +212,7 @@ FRAGMENT_NAMES = frozenset(
         "integer_series",
         "rfm_score",
         "rfm_segment",
+        "join_after",
     }
 )
 _ARITY = {
@@ -213,6 +223,7 @@ _ARITY = {
     "days_between": 2,
     "hour_of": 1,
     "integer_series": 4,
+    "join_after": 1,
 }
 _START = re.compile(r"\{(\w+)\(")
 
@@ -234,6 +245,7 @@ def expand(sql: str, dialect: str) -> str:
         "ratio_bp": _ratio_bp(dialect),
         "rfm_score": _rfm_score(dialect),
         "rfm_segment": _rfm_segment,
+        "join_after": _join_after(dialect),
     }
     out: list[str] = []
     pos = 0

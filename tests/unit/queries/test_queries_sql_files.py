@@ -47,7 +47,7 @@ def test_rollup_forms_bind_only_checked_and_derived_values(name, dialect):
     # with orders after as_of alone (none when as_of is now), by the per-customer index,
     # and low inventory's for the window's pending and refunded orders, which no rollup
     # counts, by the status index
-    reads_base = re.findall(r"\b(?:from|join)\s+(orders|order_items)\b", code)
+    reads_base = re.findall(r"\b(?:from|join|straight_join)\s+(orders|order_items)\b", code)
     expected = {"rfm_segments": ["orders"], "low_inventory": ["orders", "order_items"]}
     assert reads_base == expected.get(name, [])
 
@@ -158,3 +158,9 @@ def test_every_query_and_column_is_documented():
             assert f"| `{column}` |" in body, f"{name}.{column} is not documented"
         for param in spec.params:
             assert f"- `{param.name}`:" in body, f"{name} parameter {param.name} is not documented"
+
+
+def test_join_after_fixes_the_join_order_on_mariadb_alone():
+    assert expand("a {join_after(orders as o)} on x", "mysql") == "a straight_join orders as o on x"
+    for dialect in ("sqlite", "postgresql", "duckdb", "spark"):
+        assert expand("{join_after(orders as o)}", dialect) == "inner join orders as o"

@@ -19,7 +19,7 @@ later_orders as (
         sum(o.total_cents) as spend_cents,
         max(o.created_at) as last_order_at
     from later_customers as lc
-    inner join orders as o on o.user_id = lc.user_id
+    {join_after(orders as o)} on o.user_id = lc.user_id
     where {recognized(o.status)}
         and o.created_at <= :as_of
     group by o.user_id
