@@ -55,17 +55,12 @@ transaction (``UPDATE ... SET revenue = revenue + x`` as an upsert), so every ch
 of the day holds the day's row lock until it commits. Exact, but not for production."""
 
 
-class ChangedOrder(Protocol):
-    """What the rollups need of an order whose status changes (``LockedOrder`` has it)."""
+class ChangedOrder(customers.CustomerOrder, Protocol):
+    """What the rollups need of an order whose status changes (``LockedOrder`` has it):
+    what its customer's rows need, and its id."""
 
     @property
     def order_id(self) -> int: ...
-    @property
-    def user_id(self) -> int: ...
-    @property
-    def total_cents(self) -> int: ...
-    @property
-    def created_at(self) -> datetime: ...
 
 
 def order_status_changed(
@@ -103,7 +98,7 @@ def order_status_changed(
         add_deltas(conn, [row[:-1] for row in rows])
         appended = len(rows)
     elif backend_of(conn).insert_select_locks:
-        _append_from_items(conn, order, sign, params, extra)
+        _append_from_items(conn, order, sign, at, params, extra)
         return
     else:
         appended = conn.execute(_append_deltas(len(extra)), params).rowcount
@@ -124,6 +119,7 @@ def _append_from_items(
     conn: Connection,
     order: ChangedOrder,
     sign: int,
+    at: datetime,
     params: dict[str, object],
     extra: list[tuple[int, int]],
 ) -> None:
@@ -131,22 +127,14 @@ def _append_from_items(
     (``Backend.insert_select_locks``): a consistent read locks nothing, and an order's
     items never change once it is placed. One multi-row insert per change log."""
     items = conn.execute(_ORDER_ITEMS, {"b_order": order.order_id}).all()
-    day, month, at = params["b_day"], params["b_month"], _at_of(params)
+    day, month = params["b_day"], params["b_month"]
     rows: list[dict[str, object]] = [
         _delta(day, month, p, sign, sign * q, sign * q * price, 0, at) for p, q, price in items
     ]
     rows.append(_delta(day, month, None, sign, 0, params["b_total"], params["b_new"], at))
     rows += [_delta(d, month_of_day(d), None, 0, 0, 0, n, at) for d, n in extra]
     conn.execute(_INSERT_DELTAS, rows)
-    if len(items) > 1:
-        append_pairs(conn, sorted(int(p) for p, _, _ in items), order.created_at, sign, at)
-
-
-def _at_of(params: dict[str, object]) -> datetime:
-    """The change's time among ``order_status_changed``'s binds."""
-    at = params["b_at"]
-    assert isinstance(at, datetime)
-    return at
+    append_pairs(conn, sorted(int(p) for p, _, _ in items), order.created_at, sign, at)
 
 
 def _delta(*values: object) -> dict[str, object]:

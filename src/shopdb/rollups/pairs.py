@@ -36,9 +36,8 @@ def pairs_changed(
 ) -> None:
     """Record that the order placed at ``placed_at`` became recognized (``sign`` 1) or
     stopped being (-1): each pair of its products gains or loses one order."""
-    if not ALL_TIME[0] <= day_index(placed_at) < ALL_TIME[1]:
-        return  # outside the days the rollup covers
-    conn.execute(_append_pairs(), {"b_order": order_id, "b_sign": sign, "b_at": at})
+    if _covers(placed_at):
+        conn.execute(_append_pairs(), {"b_order": order_id, "b_sign": sign, "b_at": at})
 
 
 def append_pairs(
@@ -46,8 +45,8 @@ def append_pairs(
 ) -> None:
     """``pairs_changed`` for an order whose products (sorted, distinct) the caller has
     read already: the rows are inserted as values, with nothing read."""
-    if not ALL_TIME[0] <= day_index(placed_at) < ALL_TIME[1] or len(product_ids) < 2:
-        return
+    if not _covers(placed_at) or len(product_ids) < 2:
+        return  # no pair, or outside the days the rollup covers
     rows = [
         {"product_a_id": a, "product_b_id": b, "pair_orders": sign, "created_at": at}
         for i, a in enumerate(product_ids)
@@ -57,6 +56,11 @@ def append_pairs(
 
 
 _INSERT_PAIRS = insert(product_pair_deltas)
+
+
+def _covers(placed_at: datetime) -> bool:
+    """Whether an order placed at ``placed_at`` counts in the rollup (``spans.ALL_TIME``)."""
+    return ALL_TIME[0] <= day_index(placed_at) < ALL_TIME[1]
 
 
 @lru_cache(maxsize=1)
