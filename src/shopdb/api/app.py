@@ -20,7 +20,8 @@ from shopdb.api.config import ApiConfig, load_api_config
 from shopdb.api.deps import EngineDep, KeyCache, reject_unknown_params
 from shopdb.api.pagination import Cursors
 from shopdb.api.responses import COMMON, problem_openapi
-from shopdb.api.routes import ROUTERS
+from shopdb.api.routes import MATCHING, ROUTERS
+from shopdb.api.threads import use_route_threads
 from shopdb.config import Settings, load_settings
 from shopdb.db.engine import check_connection, open_engine
 
@@ -44,7 +45,8 @@ def create_app(settings: Settings, config: ApiConfig | None = None) -> FastAPI:
         app.state.analytics_limiter = anyio.CapacityLimiter(api.analytics_slots)
         app.state.analytics_slots = anyio.Semaphore(api.analytics_slots)
         try:
-            yield
+            with use_route_threads():
+                yield
         finally:
             app.state.analytics_engine.dispose()
             app.state.engine.dispose()
@@ -78,11 +80,11 @@ def create_app(settings: Settings, config: ApiConfig | None = None) -> FastAPI:
         check_connection(engine)
         return {"status": "ready"}
 
-    for router in ROUTERS:
+    for router in MATCHING:
         app.include_router(
             router, prefix="/v1", dependencies=[Depends(reject_unknown_params)], responses=COMMON
         )
-    app.openapi = lambda: problem_openapi(app)  # type: ignore[method-assign]
+    app.openapi = lambda: problem_openapi(app, ROUTERS)  # type: ignore[method-assign]
     docs.install(app, OPENAPI_URL)
     from shopdb.web import mount  # the dashboard, beside the API in one process
 

@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from fastapi import FastAPI, Response
+from fastapi import APIRouter, FastAPI, Response
 from fastapi.openapi.utils import get_openapi
+from fastapi.routing import RouteContext, iter_route_contexts
 from pydantic import BaseModel, ConfigDict, TypeAdapter
 
 from shopdb.api.deps import api_routes, declared_scope
@@ -88,15 +90,29 @@ def _json_response(body: str | bytes, response: Response | None, status_code: in
 JSON = "application/json"
 
 
-def problem_openapi(app: FastAPI) -> dict[str, Any]:
-    """The OpenAPI document, error responses declared as ``application/problem+json``."""
+def documented_routes(app: FastAPI, routers: Sequence[APIRouter]) -> list[RouteContext]:
+    """The app's routes with those of ``routers`` in that order, whatever order they match in."""
+    rank = {id(route): i for i, router in enumerate(routers) for route in router.routes}
+    contexts = list(iter_route_contexts(app.routes))
+    slots = [i for i, c in enumerate(contexts) if id(c.original_route) in rank]
+    ordered = sorted((contexts[i] for i in slots), key=lambda c: rank[id(c.original_route)])
+    for slot, context in zip(slots, ordered, strict=True):
+        contexts[slot] = context
+    return contexts
+
+
+def problem_openapi(app: FastAPI, routers: Sequence[APIRouter]) -> dict[str, Any]:
+    """The OpenAPI document, error responses declared as ``application/problem+json``.
+
+    The paths of ``routers`` come in that order, the order of the committed document.
+    """
     if app.openapi_schema is not None:
         return app.openapi_schema
     schema = get_openapi(
         title=app.title,
         version=app.version,
         summary=app.summary,
-        routes=app.routes,
+        routes=documented_routes(app, routers),
         openapi_version=app.openapi_version,
     )
     scopes = {

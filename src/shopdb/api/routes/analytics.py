@@ -21,12 +21,13 @@ from shopdb.access import mask_email
 from shopdb.api.deps import Principal, needs
 from shopdb.api.problems import ApiProblem
 from shopdb.api.responses import with_errors
+from shopdb.api.threads import ThreadedRoute
 from shopdb.queries import QUERIES
 from shopdb.queries.bounded import run_bounded
 from shopdb.queries.formats import to_csv, to_json
 from shopdb.queries.runner import QueryResult, get_query
 
-router = APIRouter(tags=["analytics"])
+router = APIRouter(tags=["analytics"], route_class=ThreadedRoute)
 PARAM_NAMES = (
     "since",
     "until",

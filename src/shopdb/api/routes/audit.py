@@ -8,9 +8,10 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from shopdb.api.deps import EngineDep, Principal, needs
+from shopdb.api.threads import ThreadedRoute
 from shopdb.audit import run_checks
 
-router = APIRouter(tags=["audit"])
+router = APIRouter(tags=["audit"], route_class=ThreadedRoute)
 
 
 class CheckPublic(BaseModel):

@@ -11,12 +11,13 @@ from shopdb.api.pagination import PageDep, after_key, next_page
 from shopdb.api.responses import ERRORS, PAGE_ERRORS, with_errors
 from shopdb.api.schemas.common import Deleted, ListPage
 from shopdb.api.schemas.people import CategoryCreate, CategoryPublic, CategoryUpdate
+from shopdb.api.threads import ThreadedRoute
 from shopdb.limits import MAX_ID
 from shopdb.services import create_category
 from shopdb.services.browse import list_categories
 from shopdb.services.records import delete_category, get_category, rename_category
 
-router = APIRouter(tags=["catalogue"])
+router = APIRouter(tags=["catalogue"], route_class=ThreadedRoute)
 CategoryId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 

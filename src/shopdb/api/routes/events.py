@@ -18,9 +18,10 @@ from shopdb.api.deps import EngineDep, Principal, needs
 from shopdb.api.pagination import PageDep, cursors
 from shopdb.api.problems import ApiProblem
 from shopdb.api.responses import PAGE_ERRORS
+from shopdb.api.threads import ThreadedRoute
 from shopdb.services.events import FeedState, read_events
 
-router = APIRouter(tags=["events"])
+router = APIRouter(tags=["events"], route_class=ThreadedRoute)
 LISTING = "events"
 
 

@@ -10,10 +10,11 @@ from pydantic import BaseModel
 from shopdb.api.deps import EngineDep, Principal, key_cache, needs
 from shopdb.api.responses import ERRORS
 from shopdb.api.schemas.common import Body, Timestamp, text
+from shopdb.api.threads import ThreadedRoute
 from shopdb.limits import MAX_ID
 from shopdb.services.api_keys import ApiKey, create_api_key, list_api_keys, revoke_api_key
 
-router = APIRouter(tags=["api keys"])
+router = APIRouter(tags=["api keys"], route_class=ThreadedRoute)
 
 
 class KeyCreate(Body):

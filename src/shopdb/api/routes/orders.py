@@ -27,6 +27,7 @@ from shopdb.api.schemas.orders import (
     PaymentPublic,
     ShipRequest,
 )
+from shopdb.api.threads import ThreadedRoute
 from shopdb.errors import InvalidInput
 from shopdb.limits import MAX_ID, MAX_TOTAL_CENTS
 from shopdb.services import (
@@ -42,7 +43,7 @@ from shopdb.services.browse import list_orders
 from shopdb.services.order_view import read_order
 from shopdb.services.payments import Payment
 
-router = APIRouter(tags=["orders"])
+router = APIRouter(tags=["orders"], route_class=ThreadedRoute)
 OrderId = Annotated[int, Path(ge=1, le=MAX_ID)]
 ExpandQuery = Annotated[
     str | None,

@@ -11,10 +11,11 @@ from shopdb.api.pagination import PageDep, after_key, next_page
 from shopdb.api.responses import PAGE_ERRORS
 from shopdb.api.schemas.common import ListPage
 from shopdb.api.schemas.orders import PaymentPublic, ShipmentPublic
+from shopdb.api.threads import ThreadedRoute
 from shopdb.limits import MAX_ID
 from shopdb.services.browse import list_payments, list_shipments
 
-router = APIRouter(tags=["orders"])
+router = APIRouter(tags=["orders"], route_class=ThreadedRoute)
 OrderFilter = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 
 

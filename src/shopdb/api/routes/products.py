@@ -27,6 +27,7 @@ from shopdb.api.schemas.catalog import (
     RestockRequest,
 )
 from shopdb.api.schemas.common import Deleted, ListPage
+from shopdb.api.threads import ThreadedRoute
 from shopdb.limits import MAX_ID, MAX_PRICE_CENTS
 from shopdb.services import create_product, restock
 from shopdb.services.browse import list_movements, list_products
@@ -39,7 +40,7 @@ from shopdb.services.records import (
     update_product,
 )
 
-router = APIRouter(tags=["catalogue"])
+router = APIRouter(tags=["catalogue"], route_class=ThreadedRoute)
 _PRODUCT_PAGE: TypeAdapter[ListPage[ProductListed]] = TypeAdapter(ListPage[ProductListed])
 ProductId = Annotated[int, Path(ge=1, le=MAX_ID)]
 

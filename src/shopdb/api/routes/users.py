@@ -11,12 +11,13 @@ from shopdb.api.pagination import PageDep, after_key, next_page
 from shopdb.api.responses import ERRORS, PAGE_ERRORS, with_errors
 from shopdb.api.schemas.common import Deleted, ListPage
 from shopdb.api.schemas.people import UserCreate, UserPublic, UserUpdate
+from shopdb.api.threads import ThreadedRoute
 from shopdb.limits import MAX_ID
 from shopdb.services import register_user, update_user
 from shopdb.services.browse import list_users
 from shopdb.services.records import delete_user, get_user
 
-router = APIRouter(tags=["users"])
+router = APIRouter(tags=["users"], route_class=ThreadedRoute)
 UserId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
