@@ -135,14 +135,20 @@ def _insert_key(
 ) -> None:
     status, body, location = response
     conn.execute(
-        insert(idempotency_keys).values(
-            idempotency_key=key,
-            api_key_id=api_key_id,
-            staff_id=staff_id,
-            request_hash=request_hash,
-            status_code=status,
-            response_body=body,
-            location=location,
-            created_at=utcnow(),
-        )
+        _INSERT_KEY,
+        {
+            "idempotency_key": key,
+            "api_key_id": api_key_id,
+            "staff_id": staff_id,
+            "request_hash": request_hash,
+            "status_code": status,
+            "response_body": body,
+            "location": location,
+            "created_at": utcnow(),
+        },
     )
+
+
+# built once: building the statement cost more than executing it (every API write
+# with an Idempotency-Key runs it)
+_INSERT_KEY = insert(idempotency_keys)
