@@ -16,10 +16,11 @@ The database must hold a shop (``shopdb bench seed`` or ``shopdb generate``). Pr
 2. ``GET /v1/orders/{id}`` and the first page of ``/v1/products`` against
    ``get_order`` (the order and its items, what the response shows) and
    ``list_products``, one client, sequentially;
-3. the cost of one ``GET /v1/orders/{id}`` split into database (the service call; the
-   key lookup is cached), serialization (building and dumping the response model) and
-   framework (the rest of the server's CPU: HTTP, routing, validation, dependencies,
-   uvicorn), with the server's CPU per request measured from its process.
+3. the cost of one ``GET /v1/orders/{id}`` and of one products page split into
+   database (the service call; the key lookup is cached), serialization (building and
+   dumping the response model as the route does) and framework (the rest of the
+   server's CPU: HTTP, routing, validation, dependencies, uvicorn, the thread hop),
+   with the server's CPU per request measured from its process.
 """
 
 from __future__ import annotations
@@ -40,8 +41,10 @@ from urllib.parse import urlsplit
 # tests/api/server.py, and tests/threaded_server.py, which it imports
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "api"))
+from pydantic import TypeAdapter
 from server import serving_process
 
+from shopdb.api.responses import page_json
 from shopdb.api.schemas.catalog import ProductListed
 from shopdb.api.schemas.common import ListPage
 from shopdb.api.schemas.orders import OrderPublic
@@ -56,6 +59,8 @@ from shopdb.workload.clients import DEFAULT_MIX, parse_mix, run_clients
 MIX = parse_mix(DEFAULT_MIX)
 _TICK_S = 1 / os.sysconf("SC_CLK_TCK")
 WARMUP_S = 3.0
+PRODUCT_PAGE: TypeAdapter[ListPage[ProductListed]] = TypeAdapter(ListPage[ProductListed])
+"""How the products route checks and dumps a page."""
 ITEMS = frozenset({"items"})
 """What ``GET /v1/orders/{id}`` shows, and so reads, without ``expand``."""
 
@@ -204,6 +209,14 @@ def _rate(call: Callable[[], Any], seconds: float) -> float:
     return count / seconds
 
 
+def _served(client: _Client, pid: int, path: str, seconds: float) -> tuple[float, float]:
+    """(wall µs, server CPU µs) per ``GET path``, one request at a time for ``seconds``."""
+    before = _cpu_s(pid)
+    total_us = 1e6 / _rate(lambda: client.get(path), seconds)
+    served = _cpu_s(pid) - before
+    return total_us, served / (seconds * 1e6 / total_us) * 1e6
+
+
 def _per_call(call: Callable[[], Any], repeat: int) -> float:
     """CPU µs per call in this process (CPU, like the server's figure: load inflates less)."""
     started = time.process_time()
@@ -279,30 +292,41 @@ def main() -> int:
         for name, over_http, direct_call in rows:
             a, b = _rate(over_http, point), _rate(direct_call, point)
             print(f"   {name:<24} {a:8.0f}  {b:8.0f}  {a / b:9.0%}")
-        before = _cpu_s(server.pid)
-        total_us = 1e6 / _rate(lambda: client.get(f"/v1/orders/{order_id}"), point)
-        served = _cpu_s(server.pid) - before
-        server_us = served / (point * 1e6 / total_us) * 1e6
+        order_cost = _served(client, server.pid, f"/v1/orders/{order_id}", point)
+        page_cost = _served(client, server.pid, "/v1/products", point)
         client.close()
 
-    database_us = _per_call(lambda: get_order(engine, order_id, ITEMS), 300)
     view = get_order(engine, order_id, ITEMS)
-    serial_us = _per_call(lambda: OrderPublic.from_view(view, ITEMS).model_dump_json(), 3000)
     page = list_products(engine, limit=50)
-    page_us = _per_call(
-        lambda: ListPage[ProductListed](
-            data=[ProductListed(**r) for r in page.rows], has_more=True, next_cursor="x"
-        ).model_dump_json(),
-        300,
+    splits = (
+        (
+            "GET /v1/orders/{id}",
+            order_cost,
+            _per_call(lambda: get_order(engine, order_id, ITEMS), 300),
+            _per_call(lambda: OrderPublic.from_view(view, ITEMS).model_dump_json(), 3000),
+        ),
+        (
+            "GET /v1/products",
+            page_cost,
+            _per_call(lambda: list_products(engine, limit=50), 300),
+            _per_call(lambda: page_json(PRODUCT_PAGE, page.rows, True, "x"), 300),
+        ),
     )
-    framework_us = max(0.0, server_us - database_us - serial_us)
-    print("\n3. GET /v1/orders/{id}, per request (µs; all CPU but the first)")
-    print(f"   total over HTTP         {total_us:8.0f}  (wall, one client)")
-    print(f"   server CPU              {server_us:8.0f}  (the server process, per request)")
-    print(f"   database                {database_us:8.0f}  (get_order here; the key is cached)")
-    print(f"   serialization           {serial_us:8.0f}  (OrderPublic from the view, to JSON)")
-    print(f"   framework               {framework_us:8.0f}  (server CPU less the two above)")
-    print(f"   (a products page of 50: {page_us:.0f} µs of serialization)")
+    print("\n3. per request, µs (one client; all CPU but the first)")
+    print("                     total (wall)  server CPU  database  serialization  framework")
+    for name, (total_us, server_us), database_us, serial_us in splits:
+        framework_us = max(0.0, server_us - database_us - serial_us)
+        print(
+            f"   {name:<22} {total_us:8.0f}  {server_us:10.0f}  {database_us:8.0f}  "
+            f"{serial_us:13.0f}  {framework_us:9.0f}"
+        )
+    print(
+        "   (server CPU: the server process's, per request; database: the service call in\n"
+        "   this process, the key lookup cached; serialization: the response model from the\n"
+        "   service's answer, to JSON, as the route builds it; framework: the rest of the\n"
+        "   server's CPU: uvicorn, HTTP parsing, routing, validation, dependencies, the\n"
+        "   thread hop)"
+    )
     engine.dispose()
     return 0 if server_errors == 0 else 1
 
