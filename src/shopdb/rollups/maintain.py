@@ -9,7 +9,10 @@ place that writes ``orders.status``). Only a change into or out of a recognized 
   ``INSERT ... SELECT`` that reads the order's items: no shop-wide row is locked, so
   concurrent checkouts never queue behind each other here. The rows are dated by the
   day the order was *placed*, so paying, cancelling or refunding an older order changes
-  that day's figures.
+  that day's figures. On MariaDB (``Backend.insert_select_locks``) the items come with
+  the order's own locking read instead (``items_with_lock``) and the rows are inserted
+  as values: an ``INSERT ... SELECT`` there locks the index gap where the next checkout
+  inserts its items, and a SELECT of their own would cost a round trip.
 - ``product_pair_deltas`` gets a row per pair of the order's items (``rollups.pairs``),
   another append; the insert above counts the items, so an order of one item (no pair)
   skips that statement.
@@ -27,19 +30,20 @@ benchmark's switch); its rollups are then stale until ``shopdb rollups rebuild``
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from functools import lru_cache
 from typing import Any, Protocol
 
-from sqlalchemy import Insert, bindparam, insert, literal, null, select, union_all
+from sqlalchemy import Insert, bindparam, func, insert, literal, null, select, union_all
 from sqlalchemy.engine import Connection
-from sqlalchemy.sql.selectable import CompoundSelect
+from sqlalchemy.sql.selectable import CompoundSelect, ScalarSelect
 
 from shopdb.db.backend import backend_of
 from shopdb.db.rollup_schema import rollup_deltas
-from shopdb.db.schema import order_items
+from shopdb.db.schema import order_items, orders
 from shopdb.db.types import Cents, Id, UtcDateTime
-from shopdb.lifecycle import RECOGNIZED_STATUSES
+from shopdb.lifecycle import RECOGNIZED_STATUSES, TRANSITIONS
 from shopdb.rollups import customers
 from shopdb.rollups.buckets import day_index, month_index, month_of_day
 from shopdb.rollups.fold import add_deltas
@@ -57,10 +61,55 @@ of the day holds the day's row lock until it commits. Exact, but not for product
 
 class ChangedOrder(customers.CustomerOrder, Protocol):
     """What the rollups need of an order whose status changes (``LockedOrder`` has it):
-    what its customer's rows need, and its id."""
+    what its customer's rows need, its id, and its items if they were read with it."""
 
     @property
     def order_id(self) -> int: ...
+    @property
+    def items_json(self) -> str | None:
+        """The order's items as ``items_with_lock`` read them, or None (read here)."""
+        ...
+
+
+_RECOGNITION_TARGETS = frozenset(
+    target
+    for source, targets in TRANSITIONS.items()
+    for target in targets
+    if (source in RECOGNIZED_STATUSES) != (target in RECOGNIZED_STATUSES)
+)
+"""The statuses a change into may enter or leave the recognized ones: paid, cancelled,
+refunded."""
+
+
+def items_with_lock(conn: Connection, target: str) -> ScalarSelect[Any] | None:
+    """What the order's locking read should also read for a change into ``target``: the
+    order's items as one JSON array of ``[product_id, quantity, unit_price_cents]``,
+    where the rollups will need them and only a plain read may take them
+    (``Backend.insert_select_locks``); None elsewhere, or when nothing is maintained.
+
+    MariaDB reads a scalar subquery of a ``SELECT ... FOR UPDATE`` as a consistent,
+    non-locking read (the join form and ``INSERT ... SELECT`` lock the items' index
+    gap), so the items arrive in the order's own round trip instead of a SELECT of
+    their own. An order's items never change once it is placed.
+    """
+    if target not in _RECOGNITION_TARGETS or not backend_of(conn).insert_select_locks:
+        return None
+    if conn.get_execution_options().get(MAINTAIN_OPTION, True) is not True:
+        return None
+    return _ITEMS_JSON
+
+
+_ITEMS_JSON = (
+    select(
+        func.json_arrayagg(
+            func.json_array(
+                order_items.c.product_id, order_items.c.quantity, order_items.c.unit_price_cents
+            )
+        )
+    )
+    .where(order_items.c.order_id == orders.c.order_id)
+    .scalar_subquery()
+)
 
 
 def order_status_changed(
@@ -98,7 +147,12 @@ def order_status_changed(
         add_deltas(conn, [row[:-1] for row in rows])
         appended = len(rows)
     elif backend_of(conn).insert_select_locks:
-        _append_from_items(conn, order, sign, at, params, extra)
+        if order.items_json is not None:
+            items = [(int(p), int(q), int(c)) for p, q, c in json.loads(order.items_json)]
+        else:
+            read = conn.execute(_ORDER_ITEMS, {"b_order": order.order_id})
+            items = [(int(p), int(q), int(c)) for p, q, c in read]
+        _append_from_items(conn, order, items, sign, at, params, extra)
         return
     else:
         appended = conn.execute(_append_deltas(len(extra)), params).rowcount
@@ -118,6 +172,7 @@ _INSERT_DELTAS = insert(rollup_deltas)
 def _append_from_items(
     conn: Connection,
     order: ChangedOrder,
+    items: list[tuple[int, int, int]],
     sign: int,
     at: datetime,
     params: dict[str, object],
@@ -126,7 +181,6 @@ def _append_from_items(
     """``_append_deltas`` and ``pairs_changed`` from a plain read of the order's items
     (``Backend.insert_select_locks``): a consistent read locks nothing, and an order's
     items never change once it is placed. One multi-row insert per change log."""
-    items = conn.execute(_ORDER_ITEMS, {"b_order": order.order_id}).all()
     day, month = params["b_day"], params["b_month"]
     rows: list[dict[str, object]] = [
         _delta(day, month, p, sign, sign * q, sign * q * price, 0, at) for p, q, price in items
@@ -134,7 +188,7 @@ def _append_from_items(
     rows.append(_delta(day, month, None, sign, 0, params["b_total"], params["b_new"], at))
     rows += [_delta(d, month_of_day(d), None, 0, 0, 0, n, at) for d, n in extra]
     conn.execute(_INSERT_DELTAS, rows)
-    append_pairs(conn, sorted(int(p) for p, _, _ in items), order.created_at, sign, at)
+    append_pairs(conn, sorted(p for p, _, _ in items), order.created_at, sign, at)
 
 
 def _delta(*values: object) -> dict[str, object]:
