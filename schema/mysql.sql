@@ -75,15 +75,6 @@ CREATE TABLE generation_runs (
 	CONSTRAINT ck_generation_runs_finished_at_iff_not_running CHECK ((status = 'running') = (finished_at is null))
 )ENGINE=InnoDB CHARSET=utf8mb4 COLLATE utf8mb4_bin;
 
-CREATE TABLE product_pair_deltas (
-	delta_id BIGINT NOT NULL AUTO_INCREMENT, 
-	product_a_id BIGINT NOT NULL, 
-	product_b_id BIGINT NOT NULL, 
-	pair_orders BIGINT NOT NULL, 
-	created_at DATETIME(6) NOT NULL, 
-	CONSTRAINT pk_product_pair_deltas PRIMARY KEY (delta_id)
-)ENGINE=InnoDB CHARSET=utf8mb4 COLLATE utf8mb4_bin;
-
 CREATE TABLE product_pairs (
 	product_a_id BIGINT NOT NULL, 
 	product_b_id BIGINT NOT NULL, 
@@ -140,6 +131,7 @@ CREATE TABLE rollup_deltas (
 	revenue_cents BIGINT NOT NULL, 
 	new_customer_count BIGINT NOT NULL, 
 	created_at DATETIME(6) NOT NULL, 
+	order_id BIGINT, 
 	CONSTRAINT pk_rollup_deltas PRIMARY KEY (delta_id)
 )ENGINE=InnoDB CHARSET=utf8mb4 COLLATE utf8mb4_bin;
 
@@ -347,4 +339,4 @@ CREATE TABLE shipments (
 	CONSTRAINT fk_shipments_order_id FOREIGN KEY(order_id) REFERENCES orders (order_id) ON DELETE CASCADE
 )ENGINE=InnoDB CHARSET=utf8mb4 COLLATE utf8mb4_bin;
 
-INSERT INTO alembic_version (version_num) VALUES ('0009');
+INSERT INTO alembic_version (version_num) VALUES ('0010');

@@ -75,15 +75,6 @@ CREATE TABLE generation_runs (
 	CONSTRAINT ck_generation_runs_finished_at_iff_not_running CHECK ((status = 'running') = (finished_at is null))
 );
 
-CREATE TABLE product_pair_deltas (
-	delta_id BIGSERIAL NOT NULL, 
-	product_a_id BIGINT NOT NULL, 
-	product_b_id BIGINT NOT NULL, 
-	pair_orders BIGINT NOT NULL, 
-	created_at TIMESTAMP WITHOUT TIME ZONE NOT NULL, 
-	CONSTRAINT pk_product_pair_deltas PRIMARY KEY (delta_id)
-);
-
 CREATE TABLE product_pairs (
 	product_a_id BIGINT NOT NULL, 
 	product_b_id BIGINT NOT NULL, 
@@ -140,6 +131,7 @@ CREATE TABLE rollup_deltas (
 	revenue_cents BIGINT NOT NULL, 
 	new_customer_count BIGINT NOT NULL, 
 	created_at TIMESTAMP WITHOUT TIME ZONE NOT NULL, 
+	order_id BIGINT, 
 	CONSTRAINT pk_rollup_deltas PRIMARY KEY (delta_id)
 );
 
@@ -347,4 +339,4 @@ CREATE TABLE shipments (
 	CONSTRAINT fk_shipments_order_id FOREIGN KEY(order_id) REFERENCES orders (order_id) ON DELETE CASCADE
 );
 
-INSERT INTO alembic_version (version_num) VALUES ('0009');
+INSERT INTO alembic_version (version_num) VALUES ('0010');

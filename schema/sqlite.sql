@@ -78,15 +78,6 @@ CREATE TABLE generation_runs (
 	CONSTRAINT ck_generation_runs_years_integer CHECK (typeof(years) in ('integer'))
 );
 
-CREATE TABLE product_pair_deltas (
-	delta_id INTEGER NOT NULL, 
-	product_a_id INTEGER NOT NULL, 
-	product_b_id INTEGER NOT NULL, 
-	pair_orders INTEGER NOT NULL, 
-	created_at DATETIME NOT NULL, 
-	CONSTRAINT pk_product_pair_deltas PRIMARY KEY (delta_id)
-);
-
 CREATE TABLE product_pairs (
 	product_a_id INTEGER NOT NULL, 
 	product_b_id INTEGER NOT NULL, 
@@ -143,6 +134,7 @@ CREATE TABLE rollup_deltas (
 	revenue_cents INTEGER NOT NULL, 
 	new_customer_count INTEGER NOT NULL, 
 	created_at DATETIME NOT NULL, 
+	order_id INTEGER, 
 	CONSTRAINT pk_rollup_deltas PRIMARY KEY (delta_id)
 );
 
@@ -359,4 +351,4 @@ CREATE TABLE shipments (
 	CONSTRAINT fk_shipments_order_id FOREIGN KEY(order_id) REFERENCES orders (order_id) ON DELETE CASCADE
 );
 
-INSERT INTO alembic_version (version_num) VALUES ('0009');
+INSERT INTO alembic_version (version_num) VALUES ('0010');

@@ -132,8 +132,9 @@ CHECKS: tuple[Check, ...] = (
     ),
     Check(
         "rollup_product_pairs",
-        "Each product_pairs row plus its unfolded product_pair_deltas equals the recognized "
-        "orders placed from 1970 to 9999-12-30 (all time) holding both products.",
+        "Each product_pairs row plus the pairs of the orders named by unfolded rollup_deltas "
+        "rows equals the recognized orders placed from 1970 to 9999-12-30 (all time) holding "
+        "both products.",
     ),
 )
 """Every check, in the order ``shopdb check`` runs and lists them."""

@@ -40,6 +40,10 @@ rollup_deltas = Table(
     Column("revenue_cents", Cents, nullable=False),
     Column("new_customer_count", Cents, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
+    # on the order's own row, the order: product_pairs' change is the pairs of its items
+    # (read from order_items, which never change once placed) times order_count, so a
+    # payment writes no row per pair; NULL on item rows and on new-customer moves
+    Column("order_id", Id, nullable=True),
     **MYSQL_TABLE_OPTIONS,
 )
 
@@ -176,17 +180,6 @@ Index(
     product_pairs.c.product_b_id,
 )
 
-product_pair_deltas = Table(
-    "product_pair_deltas",
-    metadata,
-    Column("delta_id", Id, primary_key=True),
-    Column("product_a_id", Id, nullable=False),
-    Column("product_b_id", Id, nullable=False),
-    Column("pair_orders", Cents, nullable=False),
-    Column("created_at", UtcDateTime, nullable=False),
-    **MYSQL_TABLE_OPTIONS,
-)
-
 FOLDED_TABLES = (
     sales_daily,
     product_sales_daily,
@@ -202,7 +195,6 @@ ROLLUP_TABLES = (
     customer_sales,
     customer_day_deltas,
     customer_days,
-    product_pair_deltas,
     product_pairs,
 )
 """Every rollup table, the change logs before the tables folded from them."""

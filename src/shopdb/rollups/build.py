@@ -2,9 +2,10 @@
 
 ``rebuild`` recomputes every rollup with one ``INSERT ... SELECT`` each (after a bulk
 load, or to repair one); ``refresh`` folds the rows appended to the change logs
-(``rollup_deltas``, ``customer_day_deltas``, ``product_pair_deltas``) into their
-tables. Neither is needed for exact answers (readers add the unfolded deltas
-themselves): folding keeps the change logs, and so the readers' work, small.
+(``rollup_deltas``, ``customer_day_deltas``) into their tables, and ``product_pairs``
+the pairs of the orders ``rollup_deltas`` names. Neither is needed for exact answers
+(readers add the unfolded deltas themselves): folding keeps the change logs, and so the
+readers' work, small.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import Table, delete, func, select, text
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.sql.elements import ColumnElement
 
 from shopdb.db.backend import backend_name, backend_of
 from shopdb.db.overflow import overflow_refused
@@ -23,7 +25,6 @@ from shopdb.db.rollup_schema import (
     ROLLUP_TABLES,
     customer_day_deltas,
     customer_sales,
-    product_pair_deltas,
     product_pairs,
     rollup_deltas,
 )
@@ -91,11 +92,7 @@ def refresh(engine: Engine) -> int:
     if isolation is not None:
         # no gap locks: the DELETE must not stop checkouts appending new deltas
         engine = engine.execution_options(isolation_level=isolation)
-    return (
-        _fold_all(engine, _fold_batch)
-        + _fold_all(engine, customer_days.fold)
-        + _fold_all(engine, pairs.fold)
-    )
+    return _fold_all(engine, _fold_batch) + _fold_all(engine, customer_days.fold)
 
 
 def _fold_all(engine: Engine, fold_batch: Callable[[Connection], int]) -> int:
@@ -121,8 +118,11 @@ def _fold_batch(conn: Connection) -> int:
         c.units,
         c.revenue_cents,
         c.new_customer_count,
+        c.order_id,
     )
-    add_deltas(conn, rows)
+    add_deltas(conn, [row[:-1] for row in rows])
+    # the orders' own rows name them: their pairs, in the same transaction
+    pairs.fold_orders(conn, [(row[-1], row[0], row[3]) for row in rows if row[-1] is not None])
     return len(rows)
 
 
@@ -154,12 +154,19 @@ def status(engine: Engine) -> list[RollupStatus]:
                     oldest if folded else None,
                 )
             )
-        # customer_days and product_pairs fold change logs of their own
-        for table, log in (
-            (customer_days_table, customer_day_deltas),
-            (product_pairs, product_pair_deltas),
-        ):
-            rows = conn.execute(select(func.count()).select_from(table)).scalar_one()
-            waiting, first = conn.execute(select(func.count(), func.min(log.c.created_at))).one()
-            out.append(RollupStatus(table.name, int(rows), int(waiting), first))
+        # customer_days folds a change log of its own; product_pairs the orders' rows
+        out.append(_status(conn, customer_days_table, customer_day_deltas))
+        named = rollup_deltas.c.order_id.is_not(None)
+        out.append(_status(conn, product_pairs, rollup_deltas, named))
     return out
+
+
+def _status(
+    conn: Connection, table: Table, log: Table, *where: ColumnElement[bool]
+) -> RollupStatus:
+    """``table``'s rows, and the rows of ``log`` (those matching ``where``) awaiting it."""
+    rows = conn.execute(select(func.count()).select_from(table)).scalar_one()
+    waiting, first = conn.execute(
+        select(func.count(), func.min(log.c.created_at)).where(*where)
+    ).one()
+    return RollupStatus(table.name, int(rows), int(waiting), first)

@@ -9,16 +9,18 @@ place that writes ``orders.status``). Only a change into or out of a recognized 
   ``INSERT ... SELECT`` that reads the order's items: no shop-wide row is locked, so
   concurrent checkouts never queue behind each other here. The rows are dated by the
   day the order was *placed*, so paying, cancelling or refunding an older order changes
-  that day's figures.
-- ``product_pair_deltas`` gets a row per pair of the order's items (``rollups.pairs``),
-  another append; the insert above counts the items, so an order of one item (no pair)
-  skips that statement.
+  that day's figures. On MariaDB (``Backend.insert_select_locks``) the items come with
+  the order's own locking read instead (``items_with_lock``) and the rows are inserted
+  as values: an ``INSERT ... SELECT`` there locks the index gap where the next checkout
+  inserts its items, and a SELECT of their own would cost a round trip.
+- ``product_pairs`` needs nothing more: the order's own row carries its ``order_id``,
+  and the fold and the readers take its pairs from its items (``rollups.pairs``).
 - ``customer_sales`` and ``customer_day_deltas`` get the customer's rows, under the
   customer's row lock (``rollups.customers``): per customer, so only the same
   customer's concurrent payments wait for each other. In the common case (the order's
   day already holds the customer's first or last recognized order) that is one
-  conditional ``UPDATE``, so a payment adds two statements in all (three when the
-  order holds two items or more).
+  conditional ``UPDATE``, so a payment adds two statements in all, whatever the
+  order's size.
 
 On any error the caller's transaction rolls back, and with it every row written here.
 An engine with the execution option ``shopdb_rollups=False`` skips all of this (the
@@ -27,23 +29,24 @@ benchmark's switch); its rollups are then stale until ``shopdb rollups rebuild``
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from functools import lru_cache
 from typing import Any, Protocol
 
-from sqlalchemy import Insert, bindparam, insert, literal, null, select, union_all
+from sqlalchemy import Insert, bindparam, func, insert, literal, null, select, union_all
 from sqlalchemy.engine import Connection
-from sqlalchemy.sql.selectable import CompoundSelect
+from sqlalchemy.sql.selectable import CompoundSelect, ScalarSelect
 
 from shopdb.db.backend import backend_of
 from shopdb.db.rollup_schema import rollup_deltas
-from shopdb.db.schema import order_items
+from shopdb.db.schema import order_items, orders
 from shopdb.db.types import Cents, Id, UtcDateTime
-from shopdb.lifecycle import RECOGNIZED_STATUSES
+from shopdb.lifecycle import RECOGNIZED_STATUSES, TRANSITIONS
 from shopdb.rollups import customers
 from shopdb.rollups.buckets import day_index, month_index, month_of_day
 from shopdb.rollups.fold import add_deltas
-from shopdb.rollups.pairs import append_pairs, pairs_changed
+from shopdb.rollups.pairs import add_order_pairs
 
 MAINTAIN_OPTION = "shopdb_rollups"
 """Execution option: ``False`` on an engine turns rollup maintenance off (benchmarks)."""
@@ -57,10 +60,55 @@ of the day holds the day's row lock until it commits. Exact, but not for product
 
 class ChangedOrder(customers.CustomerOrder, Protocol):
     """What the rollups need of an order whose status changes (``LockedOrder`` has it):
-    what its customer's rows need, and its id."""
+    what its customer's rows need, its id, and its items if they were read with it."""
 
     @property
     def order_id(self) -> int: ...
+    @property
+    def items_json(self) -> str | None:
+        """The order's items as ``items_with_lock`` read them, or None (read here)."""
+        ...
+
+
+_RECOGNITION_TARGETS = frozenset(
+    target
+    for source, targets in TRANSITIONS.items()
+    for target in targets
+    if (source in RECOGNIZED_STATUSES) != (target in RECOGNIZED_STATUSES)
+)
+"""The statuses a change into may enter or leave the recognized ones: paid, cancelled,
+refunded."""
+
+
+def items_with_lock(conn: Connection, target: str) -> ScalarSelect[Any] | None:
+    """What the order's locking read should also read for a change into ``target``: the
+    order's items as one JSON array of ``[product_id, quantity, unit_price_cents]``,
+    where the rollups will need them and only a plain read may take them
+    (``Backend.insert_select_locks``); None elsewhere, or when nothing is maintained.
+
+    MariaDB reads a scalar subquery of a ``SELECT ... FOR UPDATE`` as a consistent,
+    non-locking read (the join form and ``INSERT ... SELECT`` lock the items' index
+    gap), so the items arrive in the order's own round trip instead of a SELECT of
+    their own. An order's items never change once it is placed.
+    """
+    if target not in _RECOGNITION_TARGETS or not backend_of(conn).insert_select_locks:
+        return None
+    if conn.get_execution_options().get(MAINTAIN_OPTION, True) is not True:
+        return None
+    return _ITEMS_JSON
+
+
+_ITEMS_JSON = (
+    select(
+        func.json_arrayagg(
+            func.json_array(
+                order_items.c.product_id, order_items.c.quantity, order_items.c.unit_price_cents
+            )
+        )
+    )
+    .where(order_items.c.order_id == orders.c.order_id)
+    .scalar_subquery()
+)
 
 
 def order_status_changed(
@@ -79,34 +127,45 @@ def order_status_changed(
     # the customer's rows first: their row lock orders the same customer's changes
     new_customers = customers.order_changed(conn, order, sign, at)
     extra = [(d, n) for d, n in sorted(new_customers.items()) if d != day]
+    params = _binds(order, sign, at, new_customers.get(day, 0), extra)
+    if mode == COUNTER_ROWS:
+        # the same rows, added to the folded ones in place (created_at, order_id left out)
+        rows = conn.execute(_delta_rows(len(extra)), params).all()
+        add_deltas(conn, [row[:7] for row in rows])
+        add_order_pairs(conn, order.order_id, day, sign)
+    elif backend_of(conn).insert_select_locks:
+        _append_from_items(conn, order, _items(conn, order), sign, at, params, extra)
+    else:
+        conn.execute(_append_deltas(len(extra)), params)
+
+
+def _binds(
+    order: ChangedOrder, sign: int, at: datetime, new: int, extra: list[tuple[int, int]]
+) -> dict[str, object]:
+    """The values the change-log statements bind (``_delta_rows``)."""
     params: dict[str, object] = {
         "b_order": order.order_id,
         "b_sign": sign,
         "b_total": sign * order.total_cents,
         "b_at": at,
-        "b_day": day,
+        "b_day": day_index(order.created_at),
         "b_month": month_index(order.created_at),
-        "b_new": new_customers.get(day, 0),
+        "b_new": new,
     }
     for i, (d, n) in enumerate(extra):
         params[f"b_xday{i}"] = d
         params[f"b_xmonth{i}"] = month_of_day(d)
         params[f"b_xnew{i}"] = n
-    if mode == COUNTER_ROWS:
-        # the same rows, added to the folded ones in place (created_at left out)
-        rows = conn.execute(_delta_rows(len(extra)), params).all()
-        add_deltas(conn, [row[:-1] for row in rows])
-        appended = len(rows)
-    elif backend_of(conn).insert_select_locks:
-        _append_from_items(conn, order, sign, at, params, extra)
-        return
-    else:
-        appended = conn.execute(_append_deltas(len(extra)), params).rowcount
-    # a row per item, the order's and the extra days': an order of one item holds no
-    # pair, and skipping its (empty) pair insert saves a statement (a driver that does
-    # not count inserted rows reports -1)
-    if appended < 0 or appended - 1 - len(extra) > 1:
-        pairs_changed(conn, order.order_id, order.created_at, sign, at)
+    return params
+
+
+def _items(conn: Connection, order: ChangedOrder) -> list[tuple[int, int, int]]:
+    """The order's items (product, quantity, unit price): as read with its lock, or by
+    a plain read."""
+    if order.items_json is not None:
+        return [(int(p), int(q), int(c)) for p, q, c in json.loads(order.items_json)]
+    read = conn.execute(_ORDER_ITEMS, {"b_order": order.order_id})
+    return [(int(p), int(q), int(c)) for p, q, c in read]
 
 
 _ORDER_ITEMS = select(
@@ -118,6 +177,7 @@ _INSERT_DELTAS = insert(rollup_deltas)
 def _append_from_items(
     conn: Connection,
     order: ChangedOrder,
+    items: list[tuple[int, int, int]],
     sign: int,
     at: datetime,
     params: dict[str, object],
@@ -125,16 +185,16 @@ def _append_from_items(
 ) -> None:
     """``_append_deltas`` and ``pairs_changed`` from a plain read of the order's items
     (``Backend.insert_select_locks``): a consistent read locks nothing, and an order's
-    items never change once it is placed. One multi-row insert per change log."""
-    items = conn.execute(_ORDER_ITEMS, {"b_order": order.order_id}).all()
+    items never change once it is placed. One multi-row insert."""
     day, month = params["b_day"], params["b_month"]
     rows: list[dict[str, object]] = [
-        _delta(day, month, p, sign, sign * q, sign * q * price, 0, at) for p, q, price in items
+        _delta(day, month, p, sign, sign * q, sign * q * price, 0, at, None)
+        for p, q, price in items
     ]
-    rows.append(_delta(day, month, None, sign, 0, params["b_total"], params["b_new"], at))
-    rows += [_delta(d, month_of_day(d), None, 0, 0, 0, n, at) for d, n in extra]
+    total, new = params["b_total"], params["b_new"]
+    rows.append(_delta(day, month, None, sign, 0, total, new, at, order.order_id))
+    rows += [_delta(d, month_of_day(d), None, 0, 0, 0, n, at, None) for d, n in extra]
     conn.execute(_INSERT_DELTAS, rows)
-    append_pairs(conn, sorted(int(p) for p, _, _ in items), order.created_at, sign, at)
 
 
 def _delta(*values: object) -> dict[str, object]:
@@ -155,14 +215,16 @@ _DELTA_COLUMNS = (
     "revenue_cents",
     "new_customer_count",
     "created_at",
+    "order_id",
 )
 
 
 @lru_cache(maxsize=8)
 def _append_deltas(extra_days: int) -> Insert:
     """One statement: a row per item of the order, the order's row (with the change in
-    new customers on its day, ``b_new``), and ``extra_days`` rows that move a new
-    customer to or from another day; no round trip to read the items."""
+    new customers on its day, ``b_new``, and the order's id for its pairs), and
+    ``extra_days`` rows that move a new customer to or from another day; no round trip
+    to read the items."""
     return insert(rollup_deltas).from_select(list(_DELTA_COLUMNS), _delta_rows(extra_days))
 
 
@@ -181,6 +243,7 @@ def _delta_rows(extra_days: int) -> CompoundSelect[Any]:
         sign * order_items.c.quantity * order_items.c.unit_price_cents,
         literal(0, Cents),
         at,
+        null(),
     ).where(order_items.c.order_id == bindparam("b_order", type_=Id))
     shop = select(
         bindparam("b_day", type_=Cents),
@@ -191,6 +254,7 @@ def _delta_rows(extra_days: int) -> CompoundSelect[Any]:
         bindparam("b_total", type_=Cents),
         new,
         at,
+        bindparam("b_order", type_=Id),
     )
     moved = [
         select(
@@ -202,6 +266,7 @@ def _delta_rows(extra_days: int) -> CompoundSelect[Any]:
             literal(0, Cents),
             bindparam(f"b_xnew{i}", type_=Cents),
             at,
+            null(),
         )
         for i in range(extra_days)
     ]

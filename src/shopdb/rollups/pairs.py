@@ -4,85 +4,86 @@
 themselves; this rollup keeps that join's counts (orders placed on the days of
 ``spans.ALL_TIME``, like ``product_sales_total``).
 
-- ``rebuild`` recomputes it from the orders (``build.rebuild`` runs it with the others).
-- ``pairs_changed`` keeps it exact in the services' transactions: when an order enters
-  or leaves the recognized statuses, one ``INSERT ... SELECT`` appends a row per pair of
-  its items to ``product_pair_deltas`` (none for an order of one item). It never updates
-  a shared row: two orders holding the same popular pair never wait for each other.
-- ``fold`` moves a batch of deltas into ``product_pairs`` (``build.refresh`` runs it
-  until the log is empty). Readers add the deltas not yet folded.
+- ``rebuild_product_pairs.sql`` recomputes it from the orders (``build.rebuild``).
+- The services write no row per pair: when an order enters or leaves the recognized
+  statuses, the order's own row in ``rollup_deltas`` carries its ``order_id`` (with
+  ``order_count`` 1 or -1), and its pairs are the pairs of its items, which never change
+  once it is placed. A payment's maintenance is then one insert whatever the order's
+  size, and it never updates a shared row: two orders holding the same popular pair
+  never wait for each other.
+- ``fold_orders`` adds the pairs of the orders in a folded batch of ``rollup_deltas``
+  to ``product_pairs``, in the fold's transaction (``build``); readers and the audit
+  join the unfolded order rows to ``order_items`` the same way.
+- ``add_order_pairs`` is the counter-row design's (``maintain.COUNTER_ROWS``): the
+  order's pairs added to ``product_pairs`` in the service's transaction.
 
 On any error the caller's transaction rolls back, and with it every row written here.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-from functools import lru_cache
+from collections import defaultdict
+from collections.abc import Iterable
 
-from sqlalchemy import Insert, bindparam, insert, select
+from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from shopdb.db.rollup_schema import product_pair_deltas, product_pairs
+from shopdb.db.rollup_schema import product_pairs
 from shopdb.db.schema import order_items
-from shopdb.db.types import Cents, Id, UtcDateTime
-from shopdb.rollups.buckets import day_index
-from shopdb.rollups.fold import fold_counts
+from shopdb.rollups.fold import add_rows
 from shopdb.rollups.spans import ALL_TIME
 
-
-def pairs_changed(
-    conn: Connection, order_id: int, placed_at: datetime, sign: int, at: datetime
-) -> None:
-    """Record that the order placed at ``placed_at`` became recognized (``sign`` 1) or
-    stopped being (-1): each pair of its products gains or loses one order."""
-    if _covers(placed_at):
-        conn.execute(_append_pairs(), {"b_order": order_id, "b_sign": sign, "b_at": at})
+_CHUNK = 500
+"""Orders whose items one ``IN`` list reads."""
 
 
-def append_pairs(
-    conn: Connection, product_ids: list[int], placed_at: datetime, sign: int, at: datetime
-) -> None:
-    """``pairs_changed`` for an order whose products (sorted, distinct) the caller has
-    read already: the rows are inserted as values, with nothing read."""
-    if not _covers(placed_at) or len(product_ids) < 2:
-        return  # no pair, or outside the days the rollup covers
-    rows = [
-        {"product_a_id": a, "product_b_id": b, "pair_orders": sign, "created_at": at}
-        for i, a in enumerate(product_ids)
-        for b in product_ids[i + 1 :]
-    ]
-    conn.execute(_INSERT_PAIRS, rows)
-
-
-_INSERT_PAIRS = insert(product_pair_deltas)
-
-
-def _covers(placed_at: datetime) -> bool:
-    """Whether an order placed at ``placed_at`` counts in the rollup (``spans.ALL_TIME``)."""
-    return ALL_TIME[0] <= day_index(placed_at) < ALL_TIME[1]
-
-
-@lru_cache(maxsize=1)
-def _append_pairs() -> Insert:
-    a, b = order_items.alias("a"), order_items.alias("b")
-    pairs = (
-        select(
-            a.c.product_id,
-            b.c.product_id,
-            bindparam("b_sign", type_=Cents),
-            bindparam("b_at", type_=UtcDateTime()),
-        )
-        .select_from(a.join(b, (b.c.order_id == a.c.order_id) & (b.c.product_id > a.c.product_id)))
-        .where(a.c.order_id == bindparam("b_order", type_=Id))
-    )
-    return insert(product_pair_deltas).from_select(
-        ["product_a_id", "product_b_id", "pair_orders", "created_at"], pairs
+def fold_orders(conn: Connection, changes: Iterable[tuple[int, int, int]]) -> None:
+    """Add to ``product_pairs`` the pairs of each changed order: ``changes`` holds the
+    folded order rows' ``(order_id, day_index, order_count)``; each pair of an order's
+    items gains ``order_count`` orders, for orders placed on the days the rollup
+    covers. Pairs whose changes cancel out are skipped; rows are upserted in key order
+    (two folds lock them in the same order)."""
+    signs: dict[int, int] = defaultdict(int)
+    for order_id, day, sign in changes:
+        if ALL_TIME[0] <= day < ALL_TIME[1] and sign:
+            signs[int(order_id)] += int(sign)
+    sums: dict[tuple[int, int], int] = defaultdict(int)
+    ids = sorted(order for order, sign in signs.items() if sign)
+    for start in range(0, len(ids), _CHUNK):
+        for order_id, products in _products_of(conn, ids[start : start + _CHUNK]).items():
+            for a, b in _pairs(products):
+                sums[(a, b)] += signs[order_id]
+    add_rows(
+        conn,
+        product_pairs,
+        [
+            {"product_a_id": a, "product_b_id": b, "pair_orders": n}
+            for (a, b), n in sorted(sums.items())
+            if n
+        ],
     )
 
 
-def fold(conn: Connection) -> int:
-    """Fold up to ``fold.FOLD_BATCH`` deltas into ``product_pairs`` in the caller's
-    transaction (``fold.fold_counts``); return how many."""
-    keys = ("product_a_id", "product_b_id")
-    return fold_counts(conn, product_pair_deltas, product_pairs, keys, "pair_orders")
+def add_order_pairs(conn: Connection, order_id: int, day: int, sign: int) -> None:
+    """``fold_orders`` of one order, in the caller's transaction (the counter rows)."""
+    fold_orders(conn, [(order_id, day, sign)])
+
+
+def _products_of(conn: Connection, order_ids: list[int]) -> dict[int, list[int]]:
+    """Each order's product ids, ascending."""
+    products: dict[int, list[int]] = defaultdict(list)
+    query = (
+        select(order_items.c.order_id, order_items.c.product_id)
+        .where(order_items.c.order_id.in_(order_ids))
+        .order_by(order_items.c.order_id, order_items.c.product_id)
+    )
+    for order_id, product_id in conn.execute(query):
+        products[int(order_id)].append(int(product_id))
+    return products
+
+
+def _pairs(products: list[int]) -> Iterable[tuple[int, int]]:
+    """Every pair of distinct products, the lower id first (``products`` ascending)."""
+    for i, a in enumerate(products):
+        for b in products[i + 1 :]:
+            yield a, b

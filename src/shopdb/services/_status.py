@@ -10,15 +10,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql.elements import ColumnElement
 
 from shopdb.db.schema import order_status_history, orders
 from shopdb.db.types import utcnow
 from shopdb.errors import InvalidTransition, NotFound
 from shopdb.lifecycle import can_transition
-from shopdb.rollups.maintain import order_status_changed
+from shopdb.rollups.maintain import items_with_lock, order_status_changed
 
 
 @dataclass(frozen=True)
@@ -30,28 +32,33 @@ class LockedOrder:
     status: str
     total_cents: int
     created_at: datetime
+    items_json: str | None = None
+    """The items, when read for the rollups (``maintain.items_with_lock``)."""
 
 
-def lock_order(conn: Connection, order_id: int) -> LockedOrder:
+def lock_order(conn: Connection, order_id: int, target: str | None = None) -> LockedOrder:
     """Read an order with ``SELECT ... FOR UPDATE`` (SQLite: under BEGIN IMMEDIATE).
 
     Locking first means concurrent changes to one order queue here and each then sees
     the status the previous one committed, on every backend's default isolation level.
+    Given the ``target`` status the caller will move the order to, the same read also
+    takes what the rollups' maintenance will need of the order there.
 
     Raises:
         NotFound: no such order.
     """
-    row = conn.execute(
-        select(
-            orders.c.order_id,
-            orders.c.user_id,
-            orders.c.status,
-            orders.c.total_cents,
-            orders.c.created_at,
-        )
-        .where(orders.c.order_id == order_id)
-        .with_for_update()
-    ).one_or_none()
+    columns: list[ColumnElement[Any]] = [
+        orders.c.order_id,
+        orders.c.user_id,
+        orders.c.status,
+        orders.c.total_cents,
+        orders.c.created_at,
+    ]
+    items = None if target is None else items_with_lock(conn, target)
+    if items is not None:
+        columns.append(items)
+    query = select(*columns).where(orders.c.order_id == order_id).with_for_update()
+    row = conn.execute(query).one_or_none()
     if row is None:
         raise NotFound(f"order {order_id} does not exist")
     return LockedOrder(*row)
@@ -97,7 +104,7 @@ def move_order(
         NotFound: no such order.
         InvalidTransition: the lifecycle forbids the change; nothing is written here.
     """
-    order = lock_order(conn, order_id)
+    order = lock_order(conn, order_id, target)
     at = now or utcnow()
     change_status(conn, order, target, at)
     return order, at

@@ -76,7 +76,7 @@ def pay_order(
     def body(conn: Connection) -> Payment:
         # the row lock comes first: a concurrent payment of this order waits here and
         # then sees the committed status and key (a snapshot taken later includes them)
-        order = lock_order(conn, order_id)
+        order = lock_order(conn, order_id, "paid")
         # the clock is read under the lock, so this change is dated after the last one
         at = now or utcnow()
         if idempotency_key is not None:

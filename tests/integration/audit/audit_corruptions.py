@@ -349,15 +349,28 @@ def _rollup_customer_days_off(conn: Connection) -> None:
 
 
 def _rollup_pair_pending_off(conn: Connection) -> None:
-    # an unfolded delta for a pair that no order holds: the reader would count it
-    conn.execute(
-        insert(r.product_pair_deltas).values(
-            product_a_id=select(func.max(s.products.c.product_id)).scalar_subquery() + 1,
-            product_b_id=select(func.max(s.products.c.product_id)).scalar_subquery() + 2,
-            pair_orders=1,
-            created_at=T0,
+    # two unfolded order rows that cancel out for the daily rollup (one order more, one
+    # fewer, on the same day) but name an order with a pair and one without: the pair
+    # rollup's readers would count the first order's pairs once more
+    items = s.order_items.c
+    sizes = select(items.order_id, func.count().label("n")).group_by(items.order_id).subquery()
+    with_pair = conn.execute(select(func.min(sizes.c.order_id)).where(sizes.c.n >= 2)).scalar()
+    single = conn.execute(select(func.min(sizes.c.order_id)).where(sizes.c.n == 1)).scalar()
+    assert with_pair is not None and single is not None
+    for order_id, sign in ((with_pair, 1), (single, -1)):
+        conn.execute(
+            insert(r.rollup_deltas).values(
+                day_index=19_783,
+                month_index=24_290,
+                product_id=None,
+                order_count=sign,
+                units=0,
+                revenue_cents=0,
+                new_customer_count=0,
+                created_at=T0,
+                order_id=order_id,
+            )
         )
-    )
 
 
 def _rollup_pair_off(conn: Connection) -> None:

@@ -226,10 +226,6 @@ def _product_pairs(n: int) -> dict[str, Any]:
     return dict(product_a_id=n, product_b_id=n + 1, pair_orders=1)
 
 
-def _product_pair_deltas(n: int) -> dict[str, Any]:
-    return dict(delta_id=n, product_a_id=1, product_b_id=2, pair_orders=1, created_at=T0)
-
-
 ROWS = {
     "users": _users,
     "categories": _categories,
@@ -255,7 +251,6 @@ ROWS = {
     "customer_sales": _customer_sales,
     "customer_day_deltas": _customer_day_deltas,
     "customer_days": _customer_days,
-    "product_pair_deltas": _product_pair_deltas,
     "product_pairs": _product_pairs,
 }
 

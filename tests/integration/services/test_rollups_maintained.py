@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import pytest
 from services_support import T0, Shop
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.engine import Engine
 
 from shopdb.audit import run_checks
@@ -19,17 +19,18 @@ from shopdb.db.rollup_schema import (
     customer_day_deltas,
     customer_days,
     customer_sales,
-    product_pair_deltas,
     product_pairs,
     rollup_deltas,
     sales_daily,
 )
+from shopdb.db.schema import order_items, orders
 from shopdb.errors import PaymentMismatch
 from shopdb.queries import run_query
 from shopdb.rollups.buckets import day_index
 from shopdb.rollups.build import rebuild_all, refresh
 from shopdb.rollups.maintain import MAINTAIN_OPTION
 from shopdb.services import cancel_order, pay_order, place_order, refund_order, restock
+from shopdb.services._status import move_order
 
 DAY = timedelta(days=1)
 D0, D1 = day_index(T0), day_index(T0 + DAY)
@@ -201,13 +202,25 @@ def test_customer_days_relink_when_a_day_between_two_comes_and_goes(shop: Shop) 
 
 
 def pairs(engine: Engine) -> dict[tuple[int, int], int]:
-    """product_pairs as readers see it: (product, product) -> orders, zeros left out."""
+    """product_pairs as readers see it: (product, product) -> orders, zeros left out;
+    the unfolded orders' pairs (their rows in rollup_deltas) worked out here."""
     out: dict[tuple[int, int], int] = {}
     with engine.connect() as conn:
-        for table in (product_pairs, product_pair_deltas):
-            c = table.c
-            for a, b, count in conn.execute(select(c.product_a_id, c.product_b_id, c.pair_orders)):
-                out[(a, b)] = out.get((a, b), 0) + int(count)
+        c = product_pairs.c
+        for a, b, count in conn.execute(select(c.product_a_id, c.product_b_id, c.pair_orders)):
+            out[(a, b)] = out.get((a, b), 0) + int(count)
+        named = rollup_deltas.c.order_id.is_not(None)
+        for order_id, sign in conn.execute(
+            select(rollup_deltas.c.order_id, rollup_deltas.c.order_count).where(named)
+        ):
+            products = sorted(
+                conn.execute(
+                    select(order_items.c.product_id).where(order_items.c.order_id == order_id)
+                ).scalars()
+            )
+            for i, a in enumerate(products):
+                for b in products[i + 1 :]:
+                    out[(a, b)] = out.get((a, b), 0) + int(sign)
     return {key: n for key, n in out.items() if n != 0}
 
 
@@ -234,7 +247,8 @@ def test_pairs_follow_payments_refunds_and_cancellations_of_earlier_orders(shop:
 
     assert refresh(e) > 0
     with e.connect() as conn:
-        assert conn.execute(select(func.count()).select_from(product_pair_deltas)).scalar_one() == 0
+        named = rollup_deltas.c.order_id.is_not(None)
+        assert conn.execute(select(func.count()).where(named)).scalar_one() == 0
     refund_order(e, a, now=T0 + 3 * DAY)  # pending again in the log: 2 folded, -1 waiting
     assert pairs(e) == {pair: 1}
     rows = run_query(e, "frequently_bought_together", source="rollup", min_orders=1).rows
@@ -270,4 +284,46 @@ def test_random_payments_refunds_and_cancellations_keep_every_rollup_exact(shop:
         (refund_order if rng.random() < 0.5 else cancel_order)(e, order, now=done)
     assert_rollups_clean(e)
     refresh(e)
+    assert_rollups_clean(e)
+
+
+def test_paying_the_newest_order_leaves_the_next_checkouts_items_free(
+    shop: Shop, backend: str
+) -> None:
+    """A payment's maintenance reads the order's items; on MariaDB a locking read of them
+    (a join under FOR UPDATE, or INSERT ... SELECT) would hold the index gap after the
+    newest order's items until the payment commits, where the next checkout inserts its
+    items. With the payment still open, another session inserts the items of an order
+    placed after the paid one within a one-second lock timeout."""
+    if backend == "sqlite":
+        pytest.skip("SQLite writers queue at BEGIN IMMEDIATE: no two interleave")
+    e = shop.engine
+    paid = place_order(e, shop.user, {shop.lamp: 1, shop.mug: 1}, now=T0)
+    with e.begin() as conn:  # the next checkout's order row, its items still to come
+        later = conn.execute(
+            insert(orders).values(
+                user_id=shop.other_user,
+                status="pending",
+                created_at=T0 + DAY,
+                updated_at=T0 + DAY,
+                total_cents=1000,
+            )
+        ).inserted_primary_key[0]
+    timeout = {
+        "mysql": "SET SESSION innodb_lock_wait_timeout = 1",
+        "postgresql": "SET LOCAL lock_timeout = '1s'",
+    }
+    with e.begin() as paying, e.connect() as other:
+        move_order(paying, paid, "paid", T0 + DAY)
+        other.exec_driver_sql(timeout[backend])
+        other.execute(
+            insert(order_items).values(
+                order_id=later, product_id=shop.lamp, quantity=1, unit_price_cents=1000
+            )
+        )
+        other.rollback()
+    with e.begin() as conn:
+        conn.execute(delete(orders).where(orders.c.order_id == later))
+    # the payment committed with the items read in its locking read: the rollups agree
+    assert daily(e)[D0] == (1, 1250, 2, 1)
     assert_rollups_clean(e)

@@ -1,17 +1,25 @@
--- frequently_bought_together over all history from the pair rollup. Pairs with deltas
--- not yet folded are counted again (folded plus pending); every other pair keeps its
+-- frequently_bought_together over all history from the pair rollup. Pairs of the orders
+-- whose change is not yet folded (their rows in rollup_deltas, joined to their items on
+-- the days of "all time") are counted again (folded plus pending); every other pair keeps its
 -- folded count, read in pair_orders order through the rollup's index and stopped after
 -- the limit. Orders holding a product come from the product rollups, and the orders
 -- with items from the daily rollup (every order has an item: the order_has_items check).
 with pending_pairs as (
     select
-        product_a_id,
-        product_b_id,
-        sum(pair_orders) as pair_orders
-    from product_pair_deltas
+        a.product_id as product_a_id,
+        b.product_id as product_b_id,
+        sum(d.order_count) as pair_orders
+    from rollup_deltas as d
+    inner join order_items as a on a.order_id = d.order_id
+    inner join order_items as b
+        on b.order_id = d.order_id
+        and b.product_id > a.product_id
+    where d.order_id is not null
+        and d.day_index >= 0
+        and d.day_index < 2932896
     group by
-        product_a_id,
-        product_b_id
+        a.product_id,
+        b.product_id
 ),
 
 changed_pairs as (
