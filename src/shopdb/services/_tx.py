@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 from sqlalchemy.engine import Connection, CursorResult, Engine
 from sqlalchemy.exc import DBAPIError
 
+from shopdb.db import lake_log
 from shopdb.db.backend import backend_of_error
 from shopdb.db.engine import IMMEDIATE
 from shopdb.db.violations import translate
@@ -122,8 +123,12 @@ def run_in_transaction(
             with turn, engine.connect() as conn:
                 if write:
                     conn.execution_options(**{IMMEDIATE: True})
-                with conn.begin() as trans:
+                recording = lake_log.recording(conn) if write else nullcontext()
+                with recording, conn.begin() as trans:
                     result = body(conn)
+                    if write:
+                        # the partitions the body touched, in its own transaction
+                        lake_log.flush(conn)
                     hook = _before_commit.get() if write else None
                     if hook is not None:
                         hook(conn, result)
