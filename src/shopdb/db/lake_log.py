@@ -68,6 +68,10 @@ lake_versions = Table(
 
 _TOUCHED = "shopdb_lake_touched"
 
+LOG_OPTION = "shopdb_lake_log"
+"""Execution option: ``False`` on an engine stops its transactions logging (the
+benchmark of the log's cost only; ``bench/lake_log_cost.py`` discards the epoch after)."""
+
 
 def month_index(at: datetime) -> int:
     """``year * 12 + month - 1`` of ``at``'s UTC month (naive: taken as UTC)."""
@@ -100,7 +104,7 @@ def touch(conn: Connection, at: datetime | None, *tables: Table) -> None:
 def flush(conn: Connection) -> None:
     """Append this transaction's notes to ``lake_deltas``: one INSERT, none if no notes."""
     touched: set[tuple[str, int]] | None = conn.info.get(_TOUCHED)
-    if not touched:
+    if not touched or conn.get_execution_options().get(LOG_OPTION, True) is False:
         return
     conn.execute(
         insert(lake_deltas),

@@ -230,6 +230,14 @@ def _product_pair_deltas(n: int) -> dict[str, Any]:
     return dict(delta_id=n, product_a_id=1, product_b_id=2, pair_orders=1, created_at=T0)
 
 
+def _lake_deltas(n: int) -> dict[str, Any]:
+    return dict(delta_id=n, table_name="orders", month_index=24_290, change_count=1)
+
+
+def _lake_versions(n: int) -> dict[str, Any]:
+    return dict(table_name="orders", month_index=24_290 + n, change_count=1)
+
+
 ROWS = {
     "users": _users,
     "categories": _categories,
@@ -257,6 +265,8 @@ ROWS = {
     "customer_days": _customer_days,
     "product_pair_deltas": _product_pair_deltas,
     "product_pairs": _product_pairs,
+    "lake_deltas": _lake_deltas,
+    "lake_versions": _lake_versions,
 }
 
 
