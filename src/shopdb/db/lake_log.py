@@ -36,6 +36,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Column, Integer, String, Table, delete, func, insert, select, union_all
 from sqlalchemy.engine import Connection
 
+from shopdb.db.backend import backend_of
 from shopdb.db.schema import MYSQL_TABLE_OPTIONS, metadata
 from shopdb.db.types import Cents, Id
 
@@ -141,14 +142,12 @@ def epoch(conn: Connection) -> int | None:
 
 
 def draw_epoch(conn: Connection) -> None:
-    """Give the log an epoch if it has none (in the caller's transaction)."""
+    """Give the log an epoch if it has none (in the caller's transaction); of two
+    exports drawing at once, the first to commit wins and the other keeps it."""
     if epoch(conn) is None:
         value = secrets.randbelow(2**62) + 1
-        conn.execute(
-            insert(lake_versions).values(
-                table_name=EPOCH[0], month_index=EPOCH[1], change_count=value
-            )
-        )
+        row = {"table_name": EPOCH[0], "month_index": EPOCH[1], "change_count": value}
+        conn.execute(backend_of(conn).insert_or_ignore(lake_versions), row)
 
 
 def discard_epoch(conn: Connection) -> None:

@@ -104,7 +104,9 @@ def run_in_transaction(
     for their turn among this process's writers (``write_turn``: in order, without the
     busy handler's sleeps), then on the busy timeout for other processes' writers.
     ``duplicates`` maps a UNIQUE constraint's name to the message of the ``Duplicate``
-    its violation becomes: the constraint decides, no SELECT beforehand.
+    its violation becomes: the constraint decides, no SELECT beforehand. A write
+    transaction appends the lake partitions its body noted (``lake_log.touch``) to the
+    lake's change log just before COMMIT, in the same transaction.
 
     Raises:
         RetriesExhausted: every attempt hit a deadlock or serialization failure;
