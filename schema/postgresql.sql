@@ -75,6 +75,21 @@ CREATE TABLE generation_runs (
 	CONSTRAINT ck_generation_runs_finished_at_iff_not_running CHECK ((status = 'running') = (finished_at is null))
 );
 
+CREATE TABLE lake_deltas (
+	delta_id BIGSERIAL NOT NULL, 
+	table_name VARCHAR(40) NOT NULL, 
+	month_index INTEGER NOT NULL, 
+	change_count BIGINT NOT NULL, 
+	CONSTRAINT pk_lake_deltas PRIMARY KEY (delta_id)
+);
+
+CREATE TABLE lake_versions (
+	table_name VARCHAR(40) NOT NULL, 
+	month_index INTEGER NOT NULL, 
+	change_count BIGINT NOT NULL, 
+	CONSTRAINT pk_lake_versions PRIMARY KEY (table_name, month_index)
+);
+
 CREATE TABLE product_pairs (
 	product_a_id BIGINT NOT NULL, 
 	product_b_id BIGINT NOT NULL, 
@@ -339,4 +354,4 @@ CREATE TABLE shipments (
 	CONSTRAINT fk_shipments_order_id FOREIGN KEY(order_id) REFERENCES orders (order_id) ON DELETE CASCADE
 );
 
-INSERT INTO alembic_version (version_num) VALUES ('0010');
+INSERT INTO alembic_version (version_num) VALUES ('0011');

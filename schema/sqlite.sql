@@ -78,6 +78,21 @@ CREATE TABLE generation_runs (
 	CONSTRAINT ck_generation_runs_years_integer CHECK (typeof(years) in ('integer'))
 );
 
+CREATE TABLE lake_deltas (
+	delta_id INTEGER NOT NULL, 
+	table_name VARCHAR(40) NOT NULL, 
+	month_index INTEGER NOT NULL, 
+	change_count INTEGER NOT NULL, 
+	CONSTRAINT pk_lake_deltas PRIMARY KEY (delta_id)
+);
+
+CREATE TABLE lake_versions (
+	table_name VARCHAR(40) NOT NULL, 
+	month_index INTEGER NOT NULL, 
+	change_count INTEGER NOT NULL, 
+	CONSTRAINT pk_lake_versions PRIMARY KEY (table_name, month_index)
+);
+
 CREATE TABLE product_pairs (
 	product_a_id INTEGER NOT NULL, 
 	product_b_id INTEGER NOT NULL, 
@@ -351,4 +366,4 @@ CREATE TABLE shipments (
 	CONSTRAINT fk_shipments_order_id FOREIGN KEY(order_id) REFERENCES orders (order_id) ON DELETE CASCADE
 );
 
-INSERT INTO alembic_version (version_num) VALUES ('0010');
+INSERT INTO alembic_version (version_num) VALUES ('0011');

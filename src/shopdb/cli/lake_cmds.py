@@ -35,21 +35,27 @@ def lake() -> None:
     "--out", "out", required=True, metavar="DIR", help="The lake folder (made if missing)."
 )
 @click.option("--full", is_flag=True, help="Rewrite every partition, not only changed ones.")
+@click.option(
+    "--fingerprints",
+    is_flag=True,
+    help="Find changed months by fingerprints (a scan of every row), not the change log: "
+    "also finds rows written around shopdb's services.",
+)
 @pass_shop
-def export_command(shop: ShopContext, out: str, full: bool) -> None:
+def export_command(shop: ShopContext, out: str, full: bool, fingerprints: bool) -> None:
     """Export every table of --db to Parquet in DIR, incrementally when DIR holds a lake.
 
     Everything is read in one snapshot. An interrupted export leaves the lake as it was.
     """
     from shopdb.lake.export import export_lake
 
-    result = export_lake(shop.engine(), Path(out), full=full)
+    result = export_lake(shop.engine(), Path(out), full=full, fingerprints=fingerprints)
     manifest = result.manifest
     rows = sum(t.row_count for t in manifest.tables.values())
     click.echo(
         f"lake {out}: export {manifest.export_number}, {rows:,} rows; "
         f"{len(result.rewritten)} partitions written ({result.rows_written:,} rows), "
-        f"{result.kept} kept, in {result.seconds:.1f} s"
+        f"{result.kept} kept ({result.compared}), in {result.seconds:.1f} s"
     )
 
 

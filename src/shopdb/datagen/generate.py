@@ -33,6 +33,7 @@ from shopdb.datagen.scale import USER_CHUNK, format_scale
 from shopdb.datagen.stock import inventory_frame, open_ledger, restock_chunk
 from shopdb.datagen.timeline import Chunk
 from shopdb.db.admin import existing_shop_tables, require_schema
+from shopdb.db.lake_log import discard_epoch
 from shopdb.db.rollup_schema import ROLLUP_TABLES
 from shopdb.db.runlock import exclusive
 from shopdb.db.schema import DATA_TABLES, categories, generation_runs
@@ -212,6 +213,7 @@ def clear_shop_data(engine: Engine) -> None:
     key is ever violated, even on backends that check each row as it goes.
     """
     with engine.begin() as conn:
+        discard_epoch(conn)
         for table in ROLLUP_TABLES:
             conn.execute(delete(table))
         for table in reversed(DATA_TABLES):
@@ -222,6 +224,9 @@ def clear_shop_data(engine: Engine) -> None:
 
 def _start_run(engine: Engine, params: GenParams) -> int:
     with engine.begin() as conn:
+        # the bulk load writes around the services' change log: a lake exported before
+        # compares fingerprints next time
+        discard_epoch(conn)
         inserted = conn.execute(
             insert(generation_runs).values(
                 seed=params.seed,

@@ -7,6 +7,7 @@ import subprocess
 
 from sqlalchemy import Column, Table, UniqueConstraint
 
+from shopdb.db.lake_log import lake_deltas, lake_versions
 from shopdb.db.rollup_schema import ROLLUP_TABLES
 from shopdb.db.schema import (
     DATA_TABLES,
@@ -22,6 +23,8 @@ _TABLES: tuple[Table, ...] = (
     *DATA_TABLES,
     generation_runs,
     *ROLLUP_TABLES,
+    lake_deltas,
+    lake_versions,
     api_keys,
     idempotency_keys,
     staff_accounts,

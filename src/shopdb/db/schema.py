@@ -39,7 +39,7 @@ from shopdb.lifecycle import (
 )
 from shopdb.limits import MAX_PRICE_CENTS, MAX_QUANTITY, MAX_STOCK, MAX_TOTAL_CENTS
 
-SCHEMA_VERSION = "0010"
+SCHEMA_VERSION = "0011"
 """The schema's revision, stored in ``alembic_version``: the newest Alembic revision in
 ``shopdb/migrations/versions`` (a test keeps the two equal)."""
 
@@ -418,5 +418,7 @@ DATA_TABLES = (
 # the shop's own tables; the rollups (derived, rebuilt from these) are not covered
 _integers_only()
 
-# the rollup tables live on the same MetaData (imported last: they use the options above)
+# the lake's change log and the rollup tables live on the same MetaData (imported last:
+# they use the options above)
+from shopdb.db import lake_log as _lake_log  # noqa: E402, F401
 from shopdb.db import rollup_schema as _rollup_schema  # noqa: E402, F401

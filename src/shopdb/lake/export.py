@@ -1,10 +1,11 @@
 """``shopdb lake export``: a database's tables into a lake, in full or incrementally.
 
 Everything is read inside one read-only snapshot (``db.snapshot``). The first export
-writes every partition; later exports into the same folder ask the database for each
-month's fingerprint (``fingerprint``) and rewrite only the months whose fingerprint
-changed, and the small tables only when their content digest changed. The result is the
-lake a full export would write (same rows, same digests), by construction tested.
+writes every partition; later exports into the same folder rewrite only the partitions
+that changed (``changes``: the versions in the database's change log, or, when the lake
+cannot rely on the log, each month's fingerprint), and the small tables only when their
+content digest changed. The result is the lake a full export would write (same rows,
+same digests), by construction tested.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from shopdb.db.backend import backend_name
 from shopdb.db.rows import CHUNK_ROWS, data_columns
 from shopdb.db.schema import SCHEMA_VERSION, metadata
 from shopdb.db.snapshot import read_snapshot
+from shopdb.lake import changes
 from shopdb.lake.arrowdata import PartitionWriter, digest_of, lake_schema, months_of, split_by_month
 from shopdb.lake.fingerprint import content_fingerprint, fingerprints
 from shopdb.lake.layout import (
@@ -48,17 +50,27 @@ class ExportResult:
     manifest: Manifest
     rewritten: list[str] = field(default_factory=list)
     kept: int = 0
+    compared: str = changes.FULL
     rows_written: int = 0
     seconds: float = 0.0
 
 
 def export_lake(
-    engine: Engine, lake: Path, *, full: bool = False, progress: Progress | None = None
+    engine: Engine,
+    lake: Path,
+    *,
+    full: bool = False,
+    fingerprints: bool = False,
+    progress: Progress | None = None,
 ) -> ExportResult:
     """Export the database of ``engine`` into the lake folder ``lake``.
 
     Incremental when ``lake`` already holds a lake exported from the same kind of
-    database (unless ``full``); a fresh or empty folder gets a full export.
+    database (unless ``full``); a fresh or empty folder gets a full export. An
+    incremental export reads the change log, or compares every month's fingerprint when
+    the lake's epoch is not the log's or ``fingerprints`` asks for it (``changes``).
+    Before its snapshot the export folds the change log and gives it an epoch, each a
+    short transaction of its own that changes no shop data.
 
     Raises:
         LakeError: ``lake`` holds files but no lake, a lake of another schema
@@ -75,16 +87,18 @@ def export_lake(
         previous = writing.previous
         if previous is not None and (full or previous.source.get("dialect") != dialect):
             previous = None
-        result = ExportResult(
-            manifest=writing.new_manifest({"kind": "database", "dialect": dialect})
-        )
+        changes.prepare_log(engine)
         with read_snapshot(engine) as conn:
             require_schema(conn)
+            log = changes.read_log(conn)
+            source = {"kind": "database", "dialect": dialect, "log_epoch": log.epoch}
+            result = ExportResult(manifest=writing.new_manifest(source))
+            result.compared = changes.comparison(previous, log, fingerprints=fingerprints)
             result.manifest.watermark = _watermark(conn)
             for table in LAKE_TABLES:
                 before = previous.tables.get(table.name) if previous is not None else None
-                entry = _export_table(conn, table, dialect, before, writing, result, progress)
-                result.manifest.tables[table.name] = entry
+                export = _TableExport(conn, table, dialect, log, writing, result, progress)
+                result.manifest.tables[table.name] = export.run(before)
         writing.commit(result.manifest)
     result.seconds = perf_counter() - started
     return result
@@ -103,66 +117,84 @@ def _watermark(conn: Connection) -> dict[str, Any]:
     }
 
 
-def _export_table(
-    conn: Connection,
-    table: LakeTable,
-    dialect: str,
-    before: TableEntry | None,
-    writing: LakeWriting,
-    result: ExportResult,
-    progress: Progress | None,
-) -> TableEntry:
-    if not table.partitioned:
-        return _export_whole(conn, table, dialect, before, writing, result, progress)
-    now = fingerprints(conn, table, dialect)
-    old = before.partitions if before is not None else {}
-    touched = sorted(m for m, fp in now.items() if m not in old or old[m].fingerprint != fp)
-    parts = {m: old[m] for m in now if m not in touched}
-    result.kept += len(parts)
-    if touched:
-        written = _write_months(conn, table, touched, len(touched) == len(now), writing, progress)
-        for month, part in written.items():
-            part.fingerprint = now[month]
-            result.rewritten.append(part.file)
-            result.rows_written += part.row_count
-        parts.update(written)
-    return writing.entry(table, parts)
+@dataclass
+class _TableExport:
+    """One table's part of an export: which partitions to keep, and writing the rest."""
 
+    conn: Connection
+    table: LakeTable
+    dialect: str
+    log: changes.LogState
+    writing: LakeWriting
+    result: ExportResult
+    progress: Progress | None
 
-def _export_whole(
-    conn: Connection,
-    table: LakeTable,
-    dialect: str,
-    before: TableEntry | None,
-    writing: LakeWriting,
-    result: ExportResult,
-    progress: Progress | None,
-) -> TableEntry:
-    """A table kept whole: kept when its content fingerprint (``content_fingerprint``)
-    is the manifest's, else read; kept after all if its digest is, else rewritten."""
-    kept = before.partitions.get("") if before is not None else None
-    now = content_fingerprint(conn, table, dialect)
-    if kept is not None and kept.fingerprint == now:
-        result.kept += 1
-        return writing.entry(table, {"": kept})
-    schema = lake_schema(table)
-    batches = [_arrow_batch(schema, chunk) for chunk in _read(conn, table, None)]
-    data = pa.concat_tables(batches) if batches else schema.empty_table()
-    digest = digest_of(table, data)
-    if kept is not None and kept.digest == digest:
-        kept.fingerprint = now
-        result.kept += 1
-        return writing.entry(table, {"": kept})
-    file = partition_file(table.name, "", writing.number)
-    part_writer = writing.open(table, file)
-    part_writer.write(data)
-    part = writing.close(part_writer, file)
-    part.fingerprint = now
-    result.rewritten.append(file)
-    result.rows_written += part.row_count
-    if progress is not None:
-        progress(table.name, part.row_count)
-    return writing.entry(table, {"": part})
+    def run(self, before: TableEntry | None) -> TableEntry:
+        """The table's manifest entry after this export."""
+        if not self.table.partitioned:
+            return self._whole(before.partitions.get("") if before is not None else None)
+        return self._months(before)
+
+    def _months(self, before: TableEntry | None) -> TableEntry:
+        table, log = self.table, self.log
+        old = before.partitions if before is not None else {}
+        every_month = False
+        now: dict[str, list[int]] | None = None
+        if self.result.compared == changes.LOG:
+            touched = changes.logged_months(table, before, log)
+        else:
+            now = fingerprints(self.conn, table, self.dialect)
+            touched = sorted(m for m, fp in now.items() if m not in old or old[m].fingerprint != fp)
+            every_month = len(touched) == len(now)
+        months = set(old) | log.months(table) if now is None else set(now)
+        parts = {m: old[m] for m in sorted(months) if m in old and m not in touched}
+        for month, part in parts.items():
+            # as of this snapshot: its fingerprint or its version matched
+            part.changes = log.version(table, month)
+        self.result.kept += len(parts)
+        if touched:
+            written = _write_months(
+                self.conn, table, touched, every_month, self.writing, self.progress
+            )
+            for month, part in written.items():
+                part.fingerprint = now[month] if now is not None else None
+                part.changes = log.version(table, month)
+                self.result.rewritten.append(part.file)
+                self.result.rows_written += part.row_count
+            parts.update(written)
+        return self.writing.entry(table, parts)
+
+    def _whole(self, kept: Partition | None) -> TableEntry:
+        """A table kept whole: kept when the log says it is unchanged, or when its
+        content fingerprint (``content_fingerprint``) is the manifest's; else read, and
+        kept after all if its digest is, else rewritten."""
+        table, writing, version = self.table, self.writing, self.log.version(self.table, "")
+        if self.result.compared == changes.LOG and kept is not None and kept.changes == version:
+            self.result.kept += 1
+            return writing.entry(table, {"": kept})
+        now = content_fingerprint(self.conn, table, self.dialect)
+        if kept is not None and kept.fingerprint == now:
+            kept.changes = version
+            self.result.kept += 1
+            return writing.entry(table, {"": kept})
+        schema = lake_schema(table)
+        batches = [_arrow_batch(schema, chunk) for chunk in _read(self.conn, table, None)]
+        data = pa.concat_tables(batches) if batches else schema.empty_table()
+        digest = digest_of(table, data)
+        if kept is not None and kept.digest == digest:
+            kept.fingerprint, kept.changes = now, version
+            self.result.kept += 1
+            return writing.entry(table, {"": kept})
+        file = partition_file(table.name, "", writing.number)
+        part_writer = writing.open(table, file)
+        part_writer.write(data)
+        part = writing.close(part_writer, file)
+        part.fingerprint, part.changes = now, version
+        self.result.rewritten.append(file)
+        self.result.rows_written += part.row_count
+        if self.progress is not None:
+            self.progress(table.name, part.row_count)
+        return writing.entry(table, {"": part})
 
 
 def _write_months(

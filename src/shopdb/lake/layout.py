@@ -99,13 +99,16 @@ class Partition:
 
     ``digest`` is the SHA-256 of the rows in primary-key order (see ``arrowdata``);
     ``fingerprint`` is what the source database said about the same rows (see
-    ``fingerprint``), compared by the next export to find what changed.
+    ``fingerprint``; ``None`` when the partition was written after a look at the change
+    log only), and ``changes`` the partition's version in the database's change log
+    (``db.lake_log``): either is compared by the next export to find what changed.
     """
 
     file: str
     row_count: int
     digest: str
     fingerprint: list[int] | None = None
+    changes: int | None = None
 
 
 @dataclass

@@ -2,10 +2,10 @@
 
 ``rebuild`` recomputes every rollup with one ``INSERT ... SELECT`` each (after a bulk
 load, or to repair one); ``refresh`` folds the rows appended to the change logs
-(``rollup_deltas``, ``customer_day_deltas``) into their tables, and ``product_pairs``
-the pairs of the orders ``rollup_deltas`` names. Neither is needed for exact answers
-(readers add the unfolded deltas themselves): folding keeps the change logs, and so the
-readers' work, small.
+(``rollup_deltas``, ``customer_day_deltas``, and the lake's ``lake_deltas``) into their
+tables, and ``product_pairs`` the pairs of the orders ``rollup_deltas`` names. Neither is
+needed for exact answers (readers add the unfolded deltas themselves): folding keeps the
+change logs, and so the readers' work, small.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.elements import ColumnElement
 
 from shopdb.db.backend import backend_name, backend_of
+from shopdb.db.lake_log import lake_deltas, lake_versions
 from shopdb.db.overflow import overflow_refused
 from shopdb.db.rollup_schema import (
     FOLDED_TABLES,
@@ -31,7 +32,7 @@ from shopdb.db.rollup_schema import (
 from shopdb.db.rollup_schema import customer_days as customer_days_table
 from shopdb.queries.sqlfiles import load_sql
 from shopdb.rollups import customer_days, pairs
-from shopdb.rollups.fold import FOLD_BATCH, add_deltas, take_batch
+from shopdb.rollups.fold import FOLD_BATCH, add_deltas, fold_counts, take_batch
 from shopdb.services._tx import run_in_transaction
 
 REBUILD_ORDER = (
@@ -92,7 +93,30 @@ def refresh(engine: Engine) -> int:
     if isolation is not None:
         # no gap locks: the DELETE must not stop checkouts appending new deltas
         engine = engine.execution_options(isolation_level=isolation)
-    return _fold_all(engine, _fold_batch) + _fold_all(engine, customer_days.fold)
+    return (
+        _fold_all(engine, _fold_batch)
+        + _fold_all(engine, customer_days.fold)
+        + fold_lake_log(engine)
+    )
+
+
+def fold_lake_log(engine: Engine) -> int:
+    """Fold the lake's change log (``db.lake_log``) into ``lake_versions``, a batch per
+    transaction as ``refresh`` does; return how many log rows were folded.
+
+    A partition's version (folded plus pending) is the same before and after: a reader
+    sees each batch either in the log or in the counts. Every lake export folds first;
+    the refresher folds too, so the log stays small while no export runs.
+    """
+    isolation = backend_of(engine).fold_isolation
+    if isolation is not None:
+        engine = engine.execution_options(isolation_level=isolation)
+    return _fold_all(engine, _fold_lake_batch)
+
+
+def _fold_lake_batch(conn: Connection) -> int:
+    keys = ("table_name", "month_index")
+    return fold_counts(conn, lake_deltas, lake_versions, keys, "change_count")
 
 
 def _fold_all(engine: Engine, fold_batch: Callable[[Connection], int]) -> int:

@@ -16,6 +16,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
+from shopdb.db.lake_log import touch
 from shopdb.db.schema import order_status_history, orders
 from shopdb.db.types import utcnow
 from shopdb.errors import InvalidTransition, NotFound
@@ -90,6 +91,7 @@ def change_status(conn: Connection, order: LockedOrder, target: str, now: dateti
         ).scalar_one()
         raise InvalidTransition(order.order_id, current, target)
     record_status(conn, order.order_id, order.status, target, now)
+    touch(conn, order.created_at, orders, order_status_history)
     order_status_changed(conn, order, order.status, target, now)
 
 

@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 from sqlalchemy.engine import Connection, CursorResult, Engine
 from sqlalchemy.exc import DBAPIError
 
+from shopdb.db import lake_log
 from shopdb.db.backend import backend_of_error
 from shopdb.db.engine import IMMEDIATE
 from shopdb.db.violations import translate
@@ -103,7 +104,9 @@ def run_in_transaction(
     for their turn among this process's writers (``write_turn``: in order, without the
     busy handler's sleeps), then on the busy timeout for other processes' writers.
     ``duplicates`` maps a UNIQUE constraint's name to the message of the ``Duplicate``
-    its violation becomes: the constraint decides, no SELECT beforehand.
+    its violation becomes: the constraint decides, no SELECT beforehand. A write
+    transaction appends the lake partitions its body noted (``lake_log.touch``) to the
+    lake's change log just before COMMIT, in the same transaction.
 
     Raises:
         RetriesExhausted: every attempt hit a deadlock or serialization failure;
@@ -122,8 +125,12 @@ def run_in_transaction(
             with turn, engine.connect() as conn:
                 if write:
                     conn.execution_options(**{IMMEDIATE: True})
-                with conn.begin() as trans:
+                recording = lake_log.recording(conn) if write else nullcontext()
+                with recording, conn.begin() as trans:
                     result = body(conn)
+                    if write:
+                        # the partitions the body touched, in its own transaction
+                        lake_log.flush(conn)
                     hook = _before_commit.get() if write else None
                     if hook is not None:
                         hook(conn, result)

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
+from shopdb.db.lake_log import touch
 from shopdb.db.schema import categories, inventory, inventory_movements, products
 from shopdb.db.types import utcnow
 from shopdb.errors import InvalidInput, NotFound
@@ -39,6 +40,7 @@ def create_category(engine: Engine, name: str, *, parent_id: int | None = None) 
         if parent_id is not None and not _row_exists(conn, categories.c.category_id, parent_id):
             raise NotFound(f"category {parent_id} does not exist")
         result = conn.execute(insert(categories).values(name=cleaned, parent_id=parent_id))
+        touch(conn, None, categories)
         return inserted_id(result)
 
     taken = {"uq_categories_parent_name": f"category {cleaned!r} already exists under that parent"}
@@ -92,6 +94,7 @@ def create_product(
             )
         )
         product_id = inserted_id(result)
+        touch(conn, None, products, inventory)
         conn.execute(
             insert(inventory).values(
                 product_id=product_id, quantity_on_hand=quantity, updated_at=at
@@ -124,6 +127,7 @@ def change_price(engine: Engine, product_id: int, price_cents: int) -> None:
         )
         if result.rowcount == 0:
             raise NotFound(f"product {product_id} does not exist")
+        touch(conn, None, products)
 
     run_in_transaction(engine, body)
 
@@ -193,6 +197,7 @@ def restock_product(
                 f"product {product_id} has {on_hand:,} units: {quantity:,} more would exceed "
                 f"the limit of {MAX_STOCK:,} on hand"
             )
+        touch(conn, None, inventory)
         _record_receipt(conn, product_id, quantity, at)
         on_hand = conn.execute(
             select(inventory.c.quantity_on_hand).where(inventory.c.product_id == product_id)
@@ -225,6 +230,7 @@ def resolve_product(conn: Connection, ref: ProductRef) -> int:
 
 
 def _record_receipt(conn: Connection, product_id: int, quantity: int, at: datetime) -> None:
+    touch(conn, at, inventory_movements)
     conn.execute(
         insert(inventory_movements).values(
             product_id=product_id, quantity_delta=quantity, reason="receipt", created_at=at

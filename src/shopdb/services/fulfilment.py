@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
+from shopdb.db.lake_log import touch
 from shopdb.db.schema import shipments
 from shopdb.db.types import max_length, utcnow
 from shopdb.errors import InvalidInput
@@ -50,7 +51,8 @@ def ship_order(
     check_text("a tracking number", tracking, MAX_TRACKING)
 
     def body(conn: Connection) -> int:
-        _, at = move_order(conn, order_id, "shipped", now)
+        order, at = move_order(conn, order_id, "shipped", now)
+        touch(conn, order.created_at, shipments)
         result = conn.execute(
             insert(shipments).values(
                 order_id=order_id, carrier=carrier, tracking_number=tracking, shipped_at=at
@@ -87,6 +89,7 @@ def deliver_order(engine: Engine, order_id: int, *, now: datetime | None = None)
                 f"order {order_id} shipped at {shipped_at}: delivery cannot precede it"
             )
         change_status(conn, order, "delivered", at)
+        touch(conn, order.created_at, shipments)
         conn.execute(
             update(shipments).where(shipments.c.order_id == order_id).values(delivered_at=at)
         )

@@ -17,10 +17,12 @@ from sqlalchemy import Select, bindparam, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.elements import BindParameter
 
+from shopdb.db.lake_log import touch
 from shopdb.db.schema import (
     inventory,
     inventory_movements,
     order_items,
+    order_status_history,
     orders,
     payments,
     products,
@@ -30,7 +32,7 @@ from shopdb.db.types import utcnow
 from shopdb.errors import InvalidInput, NotFound, OutOfStock
 from shopdb.lifecycle import INITIAL_STATUS, PAYMENT_REFUND
 from shopdb.limits import MAX_ORDER_LINES, MAX_QUANTITY, MAX_TOTAL_CENTS, check_id
-from shopdb.services._status import move_order, record_status
+from shopdb.services._status import LockedOrder, move_order, record_status
 from shopdb.services._tx import inserted_id, run_in_transaction
 from shopdb.services.catalog import ProductRef, resolve_product
 from shopdb.services.order_view import OrderView, read_order
@@ -196,6 +198,8 @@ def _place(conn: Connection, user_id: int, items: list[tuple[int, int]], at: dat
         ],
     )
     record_status(conn, order_id, None, INITIAL_STATUS, at)
+    touch(conn, at, orders, order_items, order_status_history)
+    touch(conn, None, inventory)
     # stock last: the hot inventory rows stay locked for as short a time as possible
     for product_id, quantity in items:
         _take_stock(conn, product_id, quantity, at)
@@ -244,6 +248,7 @@ def _take_stock(conn: Connection, product_id: int, quantity: int, at: datetime) 
 def _record_movements(
     conn: Connection, order_id: int, deltas: list[tuple[int, int]], reason: str, at: datetime
 ) -> None:
+    touch(conn, at, inventory_movements)
     conn.execute(
         _INSERT_MOVEMENTS,
         [
@@ -275,7 +280,7 @@ def cancel_order(engine: Engine, order_id: int, *, now: datetime | None = None) 
     check_id("order", order_id)
 
     def body(conn: Connection) -> None:
-        _, at = move_order(conn, order_id, "cancelled", now)
+        order, at = move_order(conn, order_id, "cancelled", now)
         items = conn.execute(
             select(order_items.c.product_id, order_items.c.quantity)
             .where(order_items.c.order_id == order_id)
@@ -288,13 +293,14 @@ def cancel_order(engine: Engine, order_id: int, *, now: datetime | None = None) 
                 .values(quantity_on_hand=inventory.c.quantity_on_hand + quantity, updated_at=at)
             )
         if items:
+            touch(conn, None, inventory)
             _record_movements(conn, order_id, [(p, int(q)) for p, q in items], "return", at)
-        refund_captured(conn, order_id, at)
+        refund_captured(conn, order, at)
 
     run_in_transaction(engine, body)
 
 
-def refund_captured(conn: Connection, order_id: int, at: datetime) -> int:
+def refund_captured(conn: Connection, order: LockedOrder, at: datetime) -> int:
     """Mark an order's ``completed`` payments ``refunded``; return how many there were.
 
     ``lifecycle.PAYMENT_REFUND`` is the change; the caller's transaction holds it.
@@ -302,7 +308,9 @@ def refund_captured(conn: Connection, order_id: int, at: datetime) -> int:
     captured, refunded = PAYMENT_REFUND
     result = conn.execute(
         update(payments)
-        .where(payments.c.order_id == order_id, payments.c.status == captured)
+        .where(payments.c.order_id == order.order_id, payments.c.status == captured)
         .values(status=refunded, refunded_at=at)
     )
+    if result.rowcount:
+        touch(conn, order.created_at, payments)
     return int(result.rowcount)

@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection, Engine
 
+from shopdb.db.lake_log import touch
 from shopdb.db.schema import payments
 from shopdb.db.types import max_length, utcnow
 from shopdb.errors import Duplicate, InvalidInput, PaymentMismatch
@@ -147,6 +148,7 @@ def _record(
             idempotency_key=key,
         )
     )
+    touch(conn, order.created_at, payments)
     if approved:
         change_status(conn, order, "paid", at)
     payment_id = inserted_id(result)
@@ -182,7 +184,7 @@ def refund_order(engine: Engine, order_id: int, *, now: datetime | None = None) 
     check_id("order", order_id)
 
     def body(conn: Connection) -> int:
-        _, at = move_order(conn, order_id, "refunded", now)
-        return refund_captured(conn, order_id, at)
+        order, at = move_order(conn, order_id, "refunded", now)
+        return refund_captured(conn, order, at)
 
     return run_in_transaction(engine, body)

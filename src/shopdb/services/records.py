@@ -16,7 +16,8 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.engine import Connection, Engine
 
-from shopdb.db.schema import categories, inventory, products, users
+from shopdb.db.lake_log import touch, touch_months
+from shopdb.db.schema import categories, inventory, inventory_movements, products, users
 from shopdb.db.violations import violations_as_errors
 from shopdb.errors import ConstraintViolation, Duplicate, InvalidInput, NotFound, StaleVersion
 from shopdb.services._tx import run_in_transaction
@@ -97,6 +98,7 @@ def update_product(
         if "category_id" in values and not _category_exists(conn, values["category_id"]):
             raise NotFound(f"category {values['category_id']} does not exist")
         conn.execute(update(products).where(products.c.product_id == product_id).values(values))
+        touch(conn, None, products)
         return {**row, **values}
 
     try:
@@ -148,6 +150,7 @@ def rename_category(engine: Engine, category_id: int, name: str) -> dict[str, An
         )
         if changed.rowcount == 0 and not _category_exists(conn, category_id):
             raise NotFound(f"category {category_id} does not exist")
+        touch(conn, None, categories)
 
     try:
         run_in_transaction(engine, body)
@@ -160,6 +163,9 @@ def rename_category(engine: Engine, category_id: int, name: str) -> dict[str, An
 
 def _delete(engine: Engine, table: Any, key: Any, value: int, what: str) -> None:
     def body(conn: Connection) -> None:
+        if table is products:
+            _touch_product_rows(conn, value)
+        touch(conn, None, table)
         # translated while the transaction is open: SQLite names the refusing foreign key
         # only by looking at the rows that still refer to the one deleted
         with violations_as_errors(conn):
@@ -168,6 +174,18 @@ def _delete(engine: Engine, table: Any, key: Any, value: int, what: str) -> None
             raise NotFound(f"{what} {value} does not exist")
 
     run_in_transaction(engine, body)
+
+
+def _touch_product_rows(conn: Connection, product_id: int) -> None:
+    """The lake partitions a product's deletion cascades into: its stock row and the
+    months of its movements (a product never ordered has only its receipts)."""
+    touch(conn, None, inventory)
+    moved = conn.execute(
+        select(inventory_movements.c.created_at).where(
+            inventory_movements.c.product_id == product_id
+        )
+    ).scalars()
+    touch_months(conn, moved, inventory_movements)
 
 
 def delete_user(engine: Engine, user_id: int) -> None:

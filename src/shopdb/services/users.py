@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
+from shopdb.db.lake_log import touch
 from shopdb.db.schema import users
 from shopdb.db.types import max_length, utcnow
 from shopdb.errors import InvalidInput, NotFound
@@ -84,6 +85,7 @@ def register_user(
     }
 
     def body(conn: Connection) -> int:
+        touch(conn, None, users)
         return inserted_id(conn.execute(insert(users).values(**values)))
 
     return run_in_transaction(engine, body, duplicates=_taken(normalized))
@@ -123,6 +125,7 @@ def update_user(
         result = conn.execute(stmt.values(**values) if values else stmt.values(user_id=user_id))
         if result.rowcount == 0 and not _exists(conn, user_id):
             raise NotFound(f"user {user_id} does not exist")
+        touch(conn, None, users)
 
     run_in_transaction(engine, body, duplicates=_taken(values.get("email")))
 

@@ -226,6 +226,14 @@ def _product_pairs(n: int) -> dict[str, Any]:
     return dict(product_a_id=n, product_b_id=n + 1, pair_orders=1)
 
 
+def _lake_deltas(n: int) -> dict[str, Any]:
+    return dict(delta_id=n, table_name="orders", month_index=24_290, change_count=1)
+
+
+def _lake_versions(n: int) -> dict[str, Any]:
+    return dict(table_name="orders", month_index=24_290 + n, change_count=1)
+
+
 ROWS = {
     "users": _users,
     "categories": _categories,
@@ -252,6 +260,8 @@ ROWS = {
     "customer_day_deltas": _customer_day_deltas,
     "customer_days": _customer_days,
     "product_pairs": _product_pairs,
+    "lake_deltas": _lake_deltas,
+    "lake_versions": _lake_versions,
 }
 
 
