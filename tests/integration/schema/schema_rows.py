@@ -230,6 +230,21 @@ def _product_pair_deltas(n: int) -> dict[str, Any]:
     return dict(delta_id=n, product_a_id=1, product_b_id=2, pair_orders=1, created_at=T0)
 
 
+def _customer_cohorts(n: int) -> dict[str, Any]:
+    return dict(first_day_index=19_782 + n, month_index=650, cohort_index=649, customer_count=1)
+
+
+def _customer_cohort_deltas(n: int) -> dict[str, Any]:
+    return dict(
+        delta_id=n,
+        first_day_index=19_782,
+        month_index=650,
+        cohort_index=649,
+        customer_count=1,
+        created_at=T0,
+    )
+
+
 ROWS = {
     "users": _users,
     "categories": _categories,
@@ -257,6 +272,8 @@ ROWS = {
     "customer_days": _customer_days,
     "product_pair_deltas": _product_pair_deltas,
     "product_pairs": _product_pairs,
+    "customer_cohort_deltas": _customer_cohort_deltas,
+    "customer_cohorts": _customer_cohorts,
 }
 
 
