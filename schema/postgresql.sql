@@ -29,6 +29,25 @@ CREATE TABLE categories (
 
 CREATE INDEX ix_categories_parent_id ON categories (parent_id);
 
+CREATE TABLE customer_cohort_deltas (
+	delta_id BIGSERIAL NOT NULL, 
+	first_day_index INTEGER NOT NULL, 
+	month_index INTEGER NOT NULL, 
+	cohort_index INTEGER NOT NULL, 
+	customer_count BIGINT NOT NULL, 
+	created_at TIMESTAMP WITHOUT TIME ZONE NOT NULL, 
+	CONSTRAINT pk_customer_cohort_deltas PRIMARY KEY (delta_id)
+);
+
+CREATE TABLE customer_cohorts (
+	first_day_index INTEGER NOT NULL, 
+	month_index INTEGER NOT NULL, 
+	cohort_index INTEGER NOT NULL, 
+	customer_count BIGINT NOT NULL, 
+	CONSTRAINT pk_customer_cohorts PRIMARY KEY (first_day_index, month_index, cohort_index), 
+	CONSTRAINT ck_customer_cohorts_cohort_not_after_month CHECK (cohort_index <= month_index)
+);
+
 CREATE TABLE customer_day_deltas (
 	delta_id BIGSERIAL NOT NULL, 
 	day_index INTEGER NOT NULL, 
@@ -354,4 +373,4 @@ CREATE TABLE shipments (
 	CONSTRAINT fk_shipments_order_id FOREIGN KEY(order_id) REFERENCES orders (order_id) ON DELETE CASCADE
 );
 
-INSERT INTO alembic_version (version_num) VALUES ('0011');
+INSERT INTO alembic_version (version_num) VALUES ('0012');

@@ -349,3 +349,20 @@ def test_htmx_gets_only_the_fragment_it_swaps(admin_client) -> None:
     assert sales.text.lstrip().startswith('<div id="view"')
     # another target, or none, gets the page
     assert "<html" in admin_client.get("/orders", headers={"HX-Target": "elsewhere"}).text
+
+
+def test_the_cohort_heat_map_is_part_of_the_customers_page(admin_client, read_engine) -> None:
+    # its rollup form answers any range of whole days: no placeholder, the rows of the
+    # base tables
+    window = "range=custom&from=2024-01-01&to=2025-06-30"
+    page = admin_client.get(f"/analytics/customers?{window}").text
+    deferred = re.findall(r'hx-get="/analytics/customers/cards/(\w+)\?', page)
+    assert "cohort_retention" not in deferred
+    assert 'data-query="cohort_retention">' in page
+    base = run_query(
+        read_engine, "cohort_retention", source="base", since="2024-01-01", until="2025-07-01"
+    )
+    assert base.rows
+    shown = re.findall(r'data-query="cohort_retention">.*?</section>', page, re.S)[0]
+    for row in base.as_dicts()[:3]:
+        assert f'data-value="{row["retention_bp"]}"' in shown

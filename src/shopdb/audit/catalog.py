@@ -136,5 +136,11 @@ CHECKS: tuple[Check, ...] = (
         "rows equals the recognized orders placed from 1970 to 9999-12-30 (all time) holding "
         "both products.",
     ),
+    Check(
+        "rollup_customer_cohorts",
+        "customer_cohorts plus its unfolded customer_cohort_deltas counts, for each day "
+        "and month, the customers with a recognized order that month whose first one was "
+        "placed that day.",
+    ),
 )
 """Every check, in the order ``shopdb check`` runs and lists them."""

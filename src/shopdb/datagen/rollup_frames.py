@@ -20,6 +20,7 @@ from time import perf_counter
 import numpy as np
 from sqlalchemy import delete
 
+from shopdb.datagen.cohort_frames import cohorts_frame
 from shopdb.datagen.frames import NULL, Array, Frame, Labels
 from shopdb.datagen.load import BulkSession, write_frame
 from shopdb.datagen.pair_frames import pair_keys, pairs_frame
@@ -117,6 +118,7 @@ class RollupCollector:
             self._product_total(daily),
             *self._customers_and_days(daily),
             self._customer_days(),
+            self._cohorts(),
             pairs_frame(
                 np.concatenate(self._pair_parts) if self._pair_parts else np.zeros(0, np.int64)
             ),
@@ -180,6 +182,15 @@ class RollupCollector:
             for i in range(2)
         )
         return _customer_days_of(created, user)
+
+    def _cohorts(self) -> Frame:
+        parts = self._order_parts
+        created, user = (
+            np.concatenate([p[i] for p in parts]) if parts else np.zeros(0, np.int64)
+            for i in range(2)
+        )
+        day = created // DAY_S
+        return cohorts_frame(user, day, month_of_days(day))
 
     def _customers_and_days(self, daily: Frame) -> tuple[Frame, Frame]:
         parts = self._order_parts

@@ -180,6 +180,38 @@ Index(
     product_pairs.c.product_b_id,
 )
 
+# Cohorts at the grain of days: customers counted by the day of their first recognized
+# order (first_day_index, its month cohort_index) in each month with a recognized order
+# of theirs (month_index), for cohort_retention over any range of whole days: a range's
+# cohorts are the rows whose first day falls in it, without a per-customer scan. At most
+# one row per day and later month. cohort_index depends on first_day_index alone; it is
+# in the key so that a fold adds only the count. Maintained as customer_cohort_deltas
+# (``shopdb.rollups.cohorts``).
+customer_cohorts = Table(
+    "customer_cohorts",
+    metadata,
+    Column("first_day_index", DayIndex, primary_key=True, autoincrement=False),
+    Column("month_index", DayIndex, primary_key=True, autoincrement=False),
+    Column("cohort_index", DayIndex, primary_key=True, autoincrement=False),
+    Column("customer_count", Cents, nullable=False),
+    CheckConstraint("cohort_index <= month_index", name="cohort_not_after_month"),
+    # SQLite: rows in key order, so a range of first days is one sequential read
+    sqlite_with_rowid=False,
+    **MYSQL_TABLE_OPTIONS,
+)
+
+customer_cohort_deltas = Table(
+    "customer_cohort_deltas",
+    metadata,
+    Column("delta_id", Id, primary_key=True),
+    Column("first_day_index", DayIndex, nullable=False),
+    Column("month_index", DayIndex, nullable=False),
+    Column("cohort_index", DayIndex, nullable=False),
+    Column("customer_count", Cents, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    **MYSQL_TABLE_OPTIONS,
+)
+
 FOLDED_TABLES = (
     sales_daily,
     product_sales_daily,
@@ -196,5 +228,7 @@ ROLLUP_TABLES = (
     customer_day_deltas,
     customer_days,
     product_pairs,
+    customer_cohort_deltas,
+    customer_cohorts,
 )
 """Every rollup table, the change logs before the tables folded from them."""

@@ -13,11 +13,12 @@ rollup form by adding its file and one line here.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from shopdb.errors import InvalidInput
 from shopdb.queries.params import EARLIEST, LATEST
-from shopdb.rollups.buckets import day_range, is_midnight
+from shopdb.rollups.buckets import day_range, is_midnight, month_index
 from shopdb.rollups.spans import span_binds
 
 SOURCES = ("auto", "rollup", "base")
@@ -56,8 +57,16 @@ ROLLUP_ANSWERS: dict[str, Callable[[Mapping[str, Any]], bool]] = {
     "rfm_segments": _any,
     "frequently_bought_together": _all_history,
     "low_inventory": _window_at_midnight,
+    "cohort_retention": _whole_days,
 }
 """Query name -> whether its rollup form answers these bound values exactly."""
+
+
+def _open_month(until: datetime) -> dict[str, Any]:
+    """Until's month and its first midnight: the month a range ending at ``until`` may
+    hold only in part (``cohort_retention``'s rollup form)."""
+    at = until.astimezone(UTC)
+    return {"c_month": month_index(at), "c_month_start": datetime(at.year, at.month, 1, tzinfo=UTC)}
 
 
 def use_rollup(name: str, values: Mapping[str, Any], source: str) -> bool:
@@ -92,6 +101,7 @@ def rollup_values(values: Mapping[str, Any]) -> dict[str, Any]:
         return {}
     days = day_range(values["since"], values["until"])
     binds: dict[str, Any] = days.binds() | span_binds(days.d_since, days.d_until)
+    binds |= _open_month(values["until"])
     if "since_year_before" in values:  # year-over-year forms read the year before too
         before = day_range(values["since_year_before"], values["until_year_before"])
         binds |= {f"p_{key}": value for key, value in before.binds().items()}

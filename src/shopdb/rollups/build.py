@@ -2,10 +2,10 @@
 
 ``rebuild`` recomputes every rollup with one ``INSERT ... SELECT`` each (after a bulk
 load, or to repair one); ``refresh`` folds the rows appended to the change logs
-(``rollup_deltas``, ``customer_day_deltas``, and the lake's ``lake_deltas``) into their
-tables, and ``product_pairs`` the pairs of the orders ``rollup_deltas`` names. Neither is
-needed for exact answers (readers add the unfolded deltas themselves): folding keeps the
-change logs, and so the readers' work, small.
+(``rollup_deltas``, ``customer_day_deltas``, ``customer_cohort_deltas`` and the lake's
+``lake_deltas``) into their tables, and ``product_pairs`` the pairs of the orders
+``rollup_deltas`` names. Neither is needed for exact answers (readers add the unfolded
+deltas themselves): folding keeps the change logs, and so the readers' work, small.
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ from shopdb.db.overflow import overflow_refused
 from shopdb.db.rollup_schema import (
     FOLDED_TABLES,
     ROLLUP_TABLES,
+    customer_cohort_deltas,
+    customer_cohorts,
     customer_day_deltas,
     customer_sales,
     product_pairs,
@@ -31,7 +33,7 @@ from shopdb.db.rollup_schema import (
 )
 from shopdb.db.rollup_schema import customer_days as customer_days_table
 from shopdb.queries.sqlfiles import load_sql
-from shopdb.rollups import customer_days, pairs
+from shopdb.rollups import cohorts, customer_days, pairs
 from shopdb.rollups.fold import FOLD_BATCH, add_deltas, fold_counts, take_batch
 from shopdb.services._tx import run_in_transaction
 
@@ -44,6 +46,7 @@ REBUILD_ORDER = (
     "sales_daily",
     "customer_days",
     "product_pairs",
+    "customer_cohorts",
 )
 """Each rollup's rebuild statement, in an order where each reads only finished ones."""
 
@@ -96,6 +99,7 @@ def refresh(engine: Engine) -> int:
     return (
         _fold_all(engine, _fold_batch)
         + _fold_all(engine, customer_days.fold)
+        + _fold_all(engine, cohorts.fold)
         + fold_lake_log(engine)
     )
 
@@ -182,6 +186,7 @@ def status(engine: Engine) -> list[RollupStatus]:
         out.append(_status(conn, customer_days_table, customer_day_deltas))
         named = rollup_deltas.c.order_id.is_not(None)
         out.append(_status(conn, product_pairs, rollup_deltas, named))
+        out.append(_status(conn, customer_cohorts, customer_cohort_deltas))
     return out
 
 

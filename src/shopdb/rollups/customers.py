@@ -1,5 +1,6 @@
-"""A customer's rollup rows, kept exact in the services' transactions: ``customer_sales``
-and the customer's links in ``customer_days``, both under the customer's row lock.
+"""A customer's rollup rows, kept exact in the services' transactions: ``customer_sales``,
+the customer's links in ``customer_days`` and their cohort rows (``customer_cohorts``),
+all under the customer's row lock.
 
 ``order_changed`` is called (by ``maintain``) when one of the customer's orders enters or
 leaves the recognized statuses, after the status change. Only the same customer's
@@ -16,7 +17,9 @@ concurrent payments wait for each other here; two customers never do.
   (``customer_days.links_from_row``: a first payment, a day after the last or before
   the first); only when it cannot (a day between the first and the last, or the first or
   last order leaving) are the customer's recognized orders read, with a locking read,
-  once for both tables.
+  once for all three tables. ``customer_cohorts`` changes only on this path (the
+  common case keeps the customer's first day and the order's month), and is written
+  only when a first day or an active month comes or goes (``rollups.cohorts``).
 
 On any error the caller's transaction rolls back, and with it every row written here.
 """
@@ -35,7 +38,7 @@ from shopdb.db.rollup_schema import customer_sales
 from shopdb.db.schema import orders
 from shopdb.db.types import Cents, Id, UtcDateTime
 from shopdb.lifecycle import RECOGNIZED_STATUSES
-from shopdb.rollups import customer_days
+from shopdb.rollups import cohorts, customer_days
 from shopdb.rollups.buckets import day_index, day_start
 
 
@@ -171,6 +174,10 @@ def _changed_locked(
         days = [day_index(t) for t in recognized()]
         changes = customer_days.links(days, day_index(placed), sign)
     customer_days.append(conn, changes, at)
+    moved = cohorts.changes_from_row(count, first, last, placed, sign)
+    if moved is None:
+        moved = cohorts.changes(recognized(), placed, sign)
+    cohorts.append(conn, moved, at)
     return _new_customer_moves(first, new_first)
 
 

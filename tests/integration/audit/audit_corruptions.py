@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from audit_shop import DAY, HOUR, T0, order_total
 from sqlalchemy import delete, func, insert, select, update
@@ -383,6 +384,34 @@ def _rollup_pair_off(conn: Connection) -> None:
     )
 
 
+def _first_cohort(conn: Connection) -> Any:
+    c = r.customer_cohorts.c
+    key = (c.first_day_index, c.month_index, c.cohort_index)
+    first = conn.execute(select(*key).order_by(*key).limit(1)).one()
+    return (
+        (c.first_day_index == first[0]) & (c.month_index == first[1]) & (c.cohort_index == first[2])
+    )
+
+
+def _rollup_cohort_off(conn: Connection) -> None:
+    c = r.customer_cohorts.c
+    conn.execute(
+        update(r.customer_cohorts)
+        .where(_first_cohort(conn))
+        .values(customer_count=c.customer_count + 1)
+    )
+
+
+def _rollup_cohort_wrong_month(conn: Connection) -> None:
+    # the right count under a cohort month its first day does not fall in
+    c = r.customer_cohorts.c
+    conn.execute(
+        update(r.customer_cohorts)
+        .where(_first_cohort(conn))
+        .values(cohort_index=c.cohort_index - 1)
+    )
+
+
 CASES: dict[str, tuple[Corruption, set[str]]] = {
     "failed_run": (_failed_run, {"generation_complete"}),
     "running_run": (_running_run, {"generation_complete"}),
@@ -426,4 +455,6 @@ CASES: dict[str, tuple[Corruption, set[str]]] = {
     "rollup_customer_days_off": (_rollup_customer_days_off, {"rollup_customer_days"}),
     "rollup_pair_off": (_rollup_pair_off, {"rollup_product_pairs"}),
     "rollup_pair_pending_off": (_rollup_pair_pending_off, {"rollup_product_pairs"}),
+    "rollup_cohort_off": (_rollup_cohort_off, {"rollup_customer_cohorts"}),
+    "rollup_cohort_wrong_month": (_rollup_cohort_wrong_month, {"rollup_customer_cohorts"}),
 }

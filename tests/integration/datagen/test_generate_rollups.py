@@ -7,10 +7,16 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from shopdb.audit import run_checks
-from shopdb.db.rollup_schema import FOLDED_TABLES, customer_days, customer_sales, product_pairs
+from shopdb.db.rollup_schema import (
+    FOLDED_TABLES,
+    customer_cohorts,
+    customer_days,
+    customer_sales,
+    product_pairs,
+)
 from shopdb.rollups.build import rebuild_all
 
-ROLLUPS = (*FOLDED_TABLES, customer_sales, customer_days, product_pairs)
+ROLLUPS = (*FOLDED_TABLES, customer_sales, customer_days, product_pairs, customer_cohorts)
 
 
 def _rows(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
@@ -28,6 +34,9 @@ def test_the_generated_rollups_equal_a_rebuild_from_the_base_tables(shop):
     assert len(generated["customer_sales"]) == count(shop, "users")
     assert any(row[1] == 0 for row in generated["customer_sales"])
     assert len(generated["product_pairs"]) > 10
+    # cohorts of many first days, each customer counted in later months too
+    assert len(generated["customer_cohorts"]) > 100
+    assert any(row[1] > row[2] for row in generated["customer_cohorts"])
     rebuild_all(shop)
     assert _rows(shop) == generated
     assert count(shop, "rollup_deltas") == 0

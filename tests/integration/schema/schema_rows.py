@@ -234,6 +234,21 @@ def _lake_versions(n: int) -> dict[str, Any]:
     return dict(table_name="orders", month_index=24_290 + n, change_count=1)
 
 
+def _customer_cohorts(n: int) -> dict[str, Any]:
+    return dict(first_day_index=19_782 + n, month_index=650, cohort_index=649, customer_count=1)
+
+
+def _customer_cohort_deltas(n: int) -> dict[str, Any]:
+    return dict(
+        delta_id=n,
+        first_day_index=19_782,
+        month_index=650,
+        cohort_index=649,
+        customer_count=1,
+        created_at=T0,
+    )
+
+
 ROWS = {
     "users": _users,
     "categories": _categories,
@@ -262,6 +277,8 @@ ROWS = {
     "product_pairs": _product_pairs,
     "lake_deltas": _lake_deltas,
     "lake_versions": _lake_versions,
+    "customer_cohort_deltas": _customer_cohort_deltas,
+    "customer_cohorts": _customer_cohorts,
 }
 
 
