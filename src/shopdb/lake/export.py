@@ -116,7 +116,9 @@ def _export_table(
         return _export_whole(conn, table, dialect, before, writing, result, progress)
     now = fingerprints(conn, table, dialect)
     old = before.partitions if before is not None else {}
-    touched = sorted(m for m, fp in now.items() if m not in old or old[m].fingerprint != fp)
+    changed = {m for m, fp in now.items() if m not in old or old[m].fingerprint != fp}
+    carried = _carried_months(table, result, writing.number) & now.keys()
+    touched = sorted(changed | carried)
     parts = {m: old[m] for m in now if m not in touched}
     result.kept += len(parts)
     if touched:
@@ -127,6 +129,17 @@ def _export_table(
             result.rows_written += part.row_count
         parts.update(written)
     return writing.entry(table, parts)
+
+
+def _carried_months(table: LakeTable, result: ExportResult, number: int) -> set[str]:
+    """The months whose carried columns (``LakeTable.carried``) may have changed: those
+    of the source table (exported before) that this export rewrote, however it found
+    them changed."""
+    if table.carried_from is None:
+        return set()
+    source = result.manifest.tables[table.carried_from].partitions
+    name = table.carried_from
+    return {m for m, p in source.items() if p.file == partition_file(name, m, number)}
 
 
 def _export_whole(
@@ -206,7 +219,8 @@ def _route(
 def _read(
     conn: Connection, table: LakeTable, months: Sequence[str] | None
 ) -> Generator[Sequence[Row[Any]], None, None]:
-    """The table's rows in key order (with their month's timestamp if partitioned)."""
+    """The table's rows in key order: its columns, the ones it carries from its parent
+    (``LakeTable.carried``), and its month's timestamp if partitioned."""
     base = table.table
     columns: list[Any] = list(data_columns(base))
     query = select(*columns)
@@ -214,7 +228,8 @@ def _read(
         parent_name, column_name = table.month_of
         parent = metadata.tables[parent_name]
         month_at = parent.c[column_name]
-        query = select(*columns, month_at.label("lake_month_at"))
+        carried = [parent.c[c].label(name) for name, c in table.carried]
+        query = select(*columns, *carried, month_at.label("lake_month_at"))
         if parent is not base:
             query = query.select_from(base.join(parent, base.c.order_id == parent.c.order_id))
         if months is not None:

@@ -5,11 +5,10 @@ with recognized_items as (
     select
         oi.order_id,
         oi.product_id
-    from order_items as oi
-    inner join orders as o on o.order_id = oi.order_id
-    where {recognized(o.status)}
-        and o.created_at >= :since
-        and o.created_at < :until
+    from {order_items_with_order(oi)}
+    where {recognized(oi.order_status)}
+        and oi.order_created_at >= :since
+        and oi.order_created_at < :until
 ),
 
 order_total as (
