@@ -4,6 +4,7 @@ Usage::
 
     python bench/bench_lake.py --lake DIR [--db URL ...] [--spark] [--spark-queries a,b]
         [--spark-memory 1g] [--repeat N] [--queries a,b] [--limit-s S] [--markdown]
+        [--baseline-sql OTHER/src/shopdb/queries/sql]
 
 Every ``--db`` database and the lake must hold the same shop (``shopdb lake export``
 from one of them, or ``generate --to-lake`` with the same parameters). Each query runs
@@ -19,6 +20,11 @@ and every DuckDB query within ``--duck-goal-s``). ``duckdb cpu`` is the CPU seco
 DuckDB's threads spent on its best run (this process's): on a shared machine it moves
 far less with the load than the wall time. A same-run baseline comes first:
 ``count(*)`` of order_items on every engine.
+
+``--baseline-sql`` names another checkout's query folder: DuckDB also runs that SQL
+(its fragments expanded by this checkout) on the same lake, just before this
+checkout's, and its wall and CPU seconds are printed as ``before`` columns with its
+rows compared too: a before / after of SQL changes in one run, on one lake.
 """
 
 from __future__ import annotations
@@ -44,8 +50,9 @@ from shopdb.db.schema import order_items
 from shopdb.db.timeouts import is_timeout, statement_timeout
 from shopdb.lake.duck import DuckLake
 from shopdb.lake.layout import LakeError
-from shopdb.lake.reading import run_lake_query
-from shopdb.queries import QUERIES, run_query
+from shopdb.lake.reading import normalize, run_lake_query
+from shopdb.queries import QUERIES, fragments, run_query
+from shopdb.queries.runner import bind_values
 
 ITEM_SCANS = (
     "best_selling_products",
@@ -116,6 +123,14 @@ def _on_spark(spark_lake: Any, name: str, params: dict[str, Any], limit_s: float
         timer.cancel()
 
 
+def _on_duck_baseline(duck: DuckLake, folder: Path, name: str, params: dict[str, Any]) -> Any:
+    """Rows of the baseline checkout's ``name.sql`` on DuckDB."""
+    text = (folder / f"{name}.sql").read_text(encoding="utf-8")
+    sql = fragments.expand(text, "duckdb").strip().rstrip(";")
+    _, rows = duck.fetch(sql, bind_values(QUERIES[name], params))
+    return [tuple(normalize(v) for v in row) for row in rows]
+
+
 def _measure(run: Callable[[], Any], repeat: int) -> tuple[float, Any]:
     try:
         return _timed(run, repeat)
@@ -176,6 +191,12 @@ class Bench:
             seconds, result = _measure(run, args.repeat)
             times.append(seconds)
             rows.append(None if result is None else result.rows)
+        before: list[str] = []
+        if args.baseline_sql is not None:
+            run = partial(_on_duck_baseline, self.duck, args.baseline_sql, name, params)
+            old_s, old_cpu, old_rows = _timed_cpu(run, args.repeat)
+            before = [f"{old_s:.3f}", f"{old_cpu:.3f}"]
+            rows.append(old_rows)
         duck_s, duck_cpu, duck_result = _timed_cpu(
             partial(run_lake_query, self.duck, name, **params), args.repeat
         )
@@ -191,6 +212,7 @@ class Bench:
         ratio = self._check(name, times[: len(self.engines)], duck_s, same)
         cells = [_cell(t, args.limit_s) for t in times]
         cells.insert(len(self.engines) + 1, f"{duck_cpu:.3f}")
+        cells[len(self.engines) : len(self.engines)] = before
         return f"| {name} | " + " | ".join(cells) + f" | {same} | {ratio} |"
 
     def _check(self, name: str, row_stores: list[float], duck_s: float, same: bool) -> str:
@@ -229,13 +251,15 @@ def main() -> None:
     parser.add_argument("--as-of", default="2026-12-01")
     parser.add_argument("--limit-s", type=float, default=300.0, help="Per query and engine.")
     parser.add_argument("--duck-goal-s", type=float, default=1.0)
+    parser.add_argument("--baseline-sql", type=Path, help="Another checkout's queries/sql.")
     args = parser.parse_args()
     skip = set(args.skip.split(",")) if args.skip else set()
     names = [n for n in (args.queries.split(",") if args.queries else QUERIES) if n not in skip]
     on_spark = set(args.spark_queries.split(",")) if args.spark_queries else set(names)
     bench = Bench(args)
     try:
-        header = ["query", *bench.labels(), "duckdb", "duckdb cpu"]
+        before = ["duckdb before", "before cpu"] if args.baseline_sql is not None else []
+        header = ["query", *bench.labels(), *before, "duckdb", "duckdb cpu"]
         header += ["spark"] if args.spark else []
         header += ["same", "x"]
         print("| " + " | ".join(header) + " |")
@@ -243,6 +267,7 @@ def main() -> None:
         base = _baseline(bench.engines, bench.duck, bench.spark_lake)
         cells = [f"{t:.3f}" for t in base]
         cells.insert(len(bench.engines) + 1, "")
+        cells[len(bench.engines) : len(bench.engines)] = ["", ""] if before else []
         print("| count(*) order_items | " + " | ".join(cells) + " | | |")
         for name in names:
             print(bench.row(name, name in on_spark), flush=True)

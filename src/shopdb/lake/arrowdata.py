@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from shopdb.db.schema import metadata
 from shopdb.export.formats import parquet_schema
 from shopdb.lake.layout import LakeTable, Partition
 
@@ -37,8 +38,17 @@ alone does not decide whether a column is dictionary-encoded (``dictionary_colum
 
 
 def lake_schema(table: LakeTable) -> pa.Schema:
-    """The table's Arrow schema: int64, string and UTC microsecond timestamps."""
-    return parquet_schema(table.table)
+    """The table's Arrow schema: int64, string and UTC microsecond timestamps; its own
+    columns, then the ones it carries (``LakeTable.carried``), typed like their source."""
+    schema = parquet_schema(table.table)
+    if table.carried_from is None:
+        return schema
+    source = parquet_schema(metadata.tables[table.carried_from])
+    for name, column in table.carried:
+        field = source.field(column)
+        # NULL only where the source is: every row has the row it points to
+        schema = schema.append(pa.field(name, field.type, nullable=field.nullable))
+    return schema
 
 
 def months_of(timestamps: pa.Array | pa.ChunkedArray) -> np.ndarray[Any, Any]:

@@ -147,6 +147,12 @@ class _TableExport:
             touched = sorted(m for m, fp in now.items() if m not in old or old[m].fingerprint != fp)
             every_month = len(touched) == len(now)
         months = set(old) | log.months(table) if now is None else set(now)
+        # the items' carried order columns follow their orders' months, however those
+        # were found changed
+        carried = _carried_months(table, self.result, self.writing.number) & months
+        if carried - set(touched):
+            touched = sorted(set(touched) | carried)
+            every_month = len(touched) == len(months)
         parts = {m: old[m] for m in sorted(months) if m in old and m not in touched}
         for month, part in parts.items():
             # as of this snapshot: its fingerprint or its version matched
@@ -197,6 +203,17 @@ class _TableExport:
         return writing.entry(table, {"": part})
 
 
+def _carried_months(table: LakeTable, result: ExportResult, number: int) -> set[str]:
+    """The months whose carried columns (``LakeTable.carried``) may have changed: those
+    of the source table (exported before) that this export rewrote, however it found
+    them changed."""
+    if table.carried_from is None:
+        return set()
+    source = result.manifest.tables[table.carried_from].partitions
+    name = table.carried_from
+    return {m for m, p in source.items() if p.file == partition_file(name, m, number)}
+
+
 def _write_months(
     conn: Connection,
     table: LakeTable,
@@ -238,7 +255,8 @@ def _route(
 def _read(
     conn: Connection, table: LakeTable, months: Sequence[str] | None
 ) -> Generator[Sequence[Row[Any]], None, None]:
-    """The table's rows in key order (with their month's timestamp if partitioned)."""
+    """The table's rows in key order: its columns, the ones it carries from its parent
+    (``LakeTable.carried``), and its month's timestamp if partitioned."""
     base = table.table
     columns: list[Any] = list(data_columns(base))
     query = select(*columns)
@@ -246,7 +264,8 @@ def _read(
         parent_name, column_name = table.month_of
         parent = metadata.tables[parent_name]
         month_at = parent.c[column_name]
-        query = select(*columns, month_at.label("lake_month_at"))
+        carried = [parent.c[c].label(name) for name, c in table.carried]
+        query = select(*columns, *carried, month_at.label("lake_month_at"))
         if parent is not base:
             query = query.select_from(base.join(parent, base.c.order_id == parent.c.order_id))
         if months is not None:

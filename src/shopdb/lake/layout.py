@@ -13,6 +13,13 @@ The large tables are partitioned by month in the hive layout: ``orders`` by its 
 order's month, so everything one order touches lives in one month's partitions, and
 ``inventory_movements`` by its own ``created_at``. The small tables are one file each.
 
+``order_items`` carries two derived columns after the table's own: its order's status
+and creation time (``order_status``, ``order_created_at``), so the queries that scan
+items need no join to ``orders`` on the lake (``LakeTable.carried``; the queries name
+them through ``{order_items_with_order(alias)}``, ``queries/fragments.py``). Both writers put
+them there (``export``, ``generate --to-lake``), and a month of items is rewritten
+whenever its orders' month is.
+
 Every file name carries the number of the export that wrote it, and ``manifest.json``
 lists the files that make up the lake. The manifest is replaced (atomically, by rename)
 only after every new file is in place, and the files it no longer lists are deleted
@@ -32,10 +39,12 @@ from sqlalchemy import Table
 
 from shopdb.db.schema import SCHEMA_VERSION, generation_runs, metadata
 from shopdb.errors import ShopError
+from shopdb.queries.fragments import ITEM_ORDER_COLUMNS
 
 MANIFEST = "manifest.json"
 FORMAT = "shopdb-lake"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+"""2: ``order_items`` carries its order's status and time (``LakeTable.carried``)."""
 
 
 class LakeError(ShopError):
@@ -51,10 +60,15 @@ class LakeTable:
         month_of: ``None`` for a table kept whole; otherwise the ``(table, column)``
             whose UTC month names a row's partition: ``("orders", "created_at")`` for
             orders and their children, the row's own column for stock movements.
+        carried: derived columns, after the table's own: ``(name, column)`` pairs, each
+            a column of the ``month_of`` table copied onto every row from the row it
+            points to through ``order_id``. They follow that row, so a month of this
+            table is rewritten whenever that table's month is.
     """
 
     name: str
     month_of: tuple[str, str] | None = None
+    carried: tuple[tuple[str, str], ...] = ()
 
     @property
     def table(self) -> Table:
@@ -72,6 +86,11 @@ class LakeTable:
         (column,) = self.table.primary_key.columns
         return column.name
 
+    @property
+    def carried_from(self) -> str | None:
+        """The table the carried columns come from, if any."""
+        return self.month_of[0] if self.carried and self.month_of is not None else None
+
 
 _ORDER_MONTH = ("orders", "created_at")
 
@@ -81,7 +100,11 @@ LAKE_TABLES = (
     LakeTable("products"),
     LakeTable("inventory"),
     LakeTable("orders", _ORDER_MONTH),
-    LakeTable("order_items", _ORDER_MONTH),
+    LakeTable(
+        "order_items",
+        _ORDER_MONTH,
+        carried=ITEM_ORDER_COLUMNS,
+    ),
     LakeTable("payments", _ORDER_MONTH),
     LakeTable("order_status_history", _ORDER_MONTH),
     LakeTable("shipments", _ORDER_MONTH),
@@ -151,8 +174,8 @@ def read_manifest(lake: Path, *, check_files: bool = True) -> Manifest:
 
     Raises:
         LakeError: ``lake`` is not a folder holding a shopdb lake, the lake was written
-            for another schema revision, or (with ``check_files``) a file it lists is
-            missing.
+            for another schema revision or in another lake format, or (with
+            ``check_files``) a file it lists is missing.
     """
     path = lake / MANIFEST
     if not lake.is_dir():
@@ -161,9 +184,15 @@ def read_manifest(lake: Path, *, check_files: bool = True) -> Manifest:
         raise LakeError(f"{str(lake)!r} is not a lake: it has no {MANIFEST}")
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
-        manifest = _from_json(raw)
-    except (ValueError, KeyError, TypeError) as exc:
+        older = raw.get("format") == FORMAT and raw.get("format_version") != FORMAT_VERSION
+        manifest = None if older else _from_json(raw)
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise LakeError(f"{str(path)!r} is not a shopdb lake manifest: {exc}") from None
+    if manifest is None:
+        raise LakeError(
+            f"the lake at {str(lake)!r} is in lake format {raw.get('format_version')}, "
+            f"this shopdb reads format {FORMAT_VERSION}: export or generate it into a new folder"
+        )
     if manifest.schema_revision != SCHEMA_VERSION:
         raise LakeError(
             f"the lake at {str(lake)!r} was written for schema revision "

@@ -1,6 +1,7 @@
 """Generated frames into partition files: the lake's end of the generator's ``Sink``.
 
-Orders and their children go to their order's month, stock movements to their own
+Orders and their children go to their order's month (order items with the columns
+they carry from their order, ``LakeTable.carried``), stock movements to their own
 month, the rest to one file each. A sink may own only some months (one task's share of
 a generation, ``monthtasks``): rows of other months are then left out, for the task
 that owns them to write.
@@ -40,23 +41,23 @@ class LakeSink:
 
     def write(self, frames: list[Frame]) -> None:
         """Write one batch of frames (parents before children, as the generator gives them)."""
-        order_months: tuple[np.ndarray, np.ndarray] | None = None
+        batch_orders: _Orders | None = None
         touched: set[tuple[str, str]] = set()
         for frame in frames:
             if not len(frame):
                 continue
             table = BY_NAME[frame.table]
-            data = conform(table, arrow_table(frame))
+            data = arrow_table(frame)
             if not table.partitioned:
-                touched.add(self._write(table, "", data))
+                touched.add(self._write(table, "", conform(table, data)))
                 continue
-            if table.name == "orders":
-                ids = np.asarray(data["order_id"], dtype=np.int64)
-                order_months = (ids, months_of(data["created_at"]))
             if table.month_of == ("orders", "created_at") and table.name != "orders":
-                months = _months_of_orders(order_months, data, table)
+                data, months = _of_orders(batch_orders, table, data)
             else:
+                data = conform(table, data)
                 months = months_of(data[table.month_of[1]])  # type: ignore[index]
+            if table.name == "orders":
+                batch_orders = _Orders(data, months)
             for month, rows in split_by_month(data, months).items():
                 if self.months is None or month in self.months:
                     touched.add(self._write(table, month, rows))
@@ -90,12 +91,31 @@ class LakeSink:
         self.writers = {}
 
 
-def _months_of_orders(
-    order_months: tuple[np.ndarray, np.ndarray] | None, data: pa.Table, table: LakeTable
-) -> np.ndarray:
-    if order_months is None:
+class _Orders:
+    """A batch's orders: their ids (ascending), months and rows, for their children."""
+
+    def __init__(self, rows: pa.Table, months: np.ndarray) -> None:
+        self.rows = rows
+        self.ids = np.asarray(rows["order_id"], dtype=np.int64)
+        self.months = months
+
+
+def _of_orders(
+    orders: _Orders | None, table: LakeTable, data: pa.Table
+) -> tuple[pa.Table, np.ndarray]:
+    """A child table's rows with the columns they carry from their orders, and their
+    orders' months."""
+    if orders is None:
         raise RuntimeError(f"{table.name} rows came without their orders")
-    ids, months = order_months
+    at = _order_positions(orders.ids, data, table)
+    positions = pa.array(at, type=pa.int64())
+    for name, column in table.carried:
+        data = data.append_column(name, orders.rows[column].take(positions))
+    return conform(table, data), orders.months[at]
+
+
+def _order_positions(ids: np.ndarray, data: pa.Table, table: LakeTable) -> np.ndarray:
+    """Where each child row's order is among the batch's order ids."""
     wanted = np.asarray(data["order_id"], dtype=np.int64)
     if len(ids) and ids[-1] - ids[0] == len(ids) - 1:
         # a chunk's orders are numbered one after another: an id's place is its offset
@@ -103,8 +123,8 @@ def _months_of_orders(
         inside = (at >= 0).all() and (at < len(ids)).all()
         if not inside or (ids[at] != wanted).any():
             raise RuntimeError(f"{table.name} rows refer to orders of another batch")
-        return np.asarray(months[at])
+        return np.asarray(at)
     at = np.searchsorted(ids, wanted)
     if (at >= len(ids)).any() or (ids[np.minimum(at, len(ids) - 1)] != wanted).any():
         raise RuntimeError(f"{table.name} rows refer to orders of another batch")
-    return months[at]
+    return np.asarray(at)

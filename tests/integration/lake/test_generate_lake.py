@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 from lake_shop import GENERATE
@@ -14,8 +16,9 @@ from shopdb.checksum import table_checksums
 from shopdb.cli import cli
 from shopdb.datagen.params import make_params
 from shopdb.datagen.pipeline import plan
+from shopdb.lake.export import export_lake
 from shopdb.lake.generate import generate_lake
-from shopdb.lake.layout import read_manifest
+from shopdb.lake.layout import LakeError, read_manifest
 from shopdb.lake.monthtasks import month_tasks
 from shopdb.lake.verify import lake_checksums
 
@@ -29,6 +32,38 @@ def test_the_lake_holds_the_rows_generate_loads(shop_engine: Engine, tmp_path: P
     manifest = read_manifest(tmp_path / "lake")
     assert manifest.source["kind"] == "generator" and manifest.source["seed"] == 7
     assert (tmp_path / "lake/orders/month=2024-02/part-000001.parquet").is_file()
+
+
+def test_generate_and_export_write_the_same_partitions(shop_engine: Engine, tmp_path: Path) -> None:
+    # the carried columns too: both writers' order_items digests cover every column
+    generated = generate_lake(make_params(7, 0.002, date(2025, 7, 1), 2), tmp_path / "gen")
+    exported = export_lake(shop_engine, tmp_path / "export")
+
+    for name, entry in generated.manifest.tables.items():
+        if name == "generation_runs":
+            continue
+        theirs = exported.manifest.tables[name]
+        assert {m: p.digest for m, p in entry.partitions.items()} == {
+            m: p.digest for m, p in theirs.partitions.items()
+        }, name
+    items = generated.manifest.tables["order_items"].partitions
+    schema = pq.read_schema(tmp_path / "gen" / items[min(items)].file)
+    assert schema.names[-2:] == ["order_status", "order_created_at"]
+
+
+def test_a_carried_column_that_is_not_its_orders_is_found(tmp_path: Path) -> None:
+    lake = tmp_path / "lake"
+    generate_lake(make_params(7, 0.002, date(2025, 7, 1), 2), lake)
+    victim = sorted((lake / "order_items").rglob("*.parquet"))[5]
+    items = pq.read_table(victim)
+    at = items.schema.get_field_index("order_status")
+    wrong = pa.array(["refunded"] * len(items), type=pa.string())
+    pq.write_table(items.set_column(at, "order_status", wrong), victim)
+
+    with pytest.raises(LakeError) as raised:
+        lake_checksums(lake)
+
+    assert str(raised.value).startswith("the lake's order_items.order_status differs from orders")
 
 
 def test_generate_refuses_an_existing_lake(tmp_path: Path) -> None:

@@ -102,6 +102,19 @@ def test_a_lake_of_another_schema_revision(lake: Path) -> None:
     )
 
 
+def test_a_lake_of_the_previous_format(lake: Path) -> None:
+    # format 1 lakes have no carried columns on order_items: read, they would fail later
+    manifest = json.loads((lake / MANIFEST).read_text())
+    manifest["format_version"] = 1
+    (lake / MANIFEST).write_text(json.dumps(manifest))
+    code, out = _run("query", "best_selling_products", "--engine", "duckdb", "--lake", str(lake))
+    assert code == 1
+    assert out == (
+        f"Error: the lake at {str(lake)!r} is in lake format 1, this shopdb reads format 2: "
+        "export or generate it into a new folder\n"
+    )
+
+
 def test_a_missing_partition_file(lake: Path) -> None:
     victim = sorted((lake / "order_items").rglob("*.parquet"))[3]
     victim.unlink()

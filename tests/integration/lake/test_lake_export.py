@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 
 from shopdb.checksum import table_checksums
 from shopdb.db.schema import SCHEMA_VERSION, orders, products, users
+from shopdb.lake.duck import DuckLake
 from shopdb.lake.export import export_lake
 from shopdb.lake.layout import MANIFEST, read_manifest
 from shopdb.lake.verify import lake_checksums
@@ -97,6 +98,33 @@ def test_a_re_export_rewrites_only_changed_months_and_equals_a_full_one(
     listed = {str(tmp_path / "lake" / f) for f in read_manifest(tmp_path / "lake").files()}
     on_disk = {str(p) for p in (tmp_path / "lake").rglob("*.parquet")}
     assert on_disk == listed
+
+
+def test_a_status_change_alone_rewrites_its_items_month(
+    shop_engine: Engine, tmp_path: Path
+) -> None:
+    # the items of a cancelled order do not change in the database, only their order:
+    # the month's items carry the order's status, so they are rewritten with it
+    lake = tmp_path / "lake"
+    export_lake(shop_engine, lake)
+    (order_id,) = _pending(shop_engine, "pending", 1)
+    with shop_engine.connect() as conn:
+        placed = conn.execute(
+            select(orders.c.created_at).where(orders.c.order_id == order_id)
+        ).scalar_one()
+    cancel_order(shop_engine, order_id)
+
+    again = export_lake(shop_engine, lake)
+
+    month = f"{placed:%Y-%m}"
+    assert f"order_items/month={month}/part-000002.parquet" in again.rewritten
+    with DuckLake(lake) as duck:
+        _, rows = duck.fetch(
+            "select distinct order_status from order_items where order_id = :id",
+            {"id": order_id},
+        )
+    assert rows == [("cancelled",)]
+    assert lake_checksums(lake) == table_checksums(shop_engine)
 
 
 def test_a_re_export_without_changes_writes_nothing(shop_engine: Engine, tmp_path: Path) -> None:

@@ -7,19 +7,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from itertools import combinations
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from dbservers import BACKENDS, schema_engine
 from shopdb.audit import run_checks
 from shopdb.datagen.generate import generate
 from shopdb.datagen.params import make_params
-from shopdb.db.schema import inventory, orders
+from shopdb.db.schema import inventory, order_items, orders, products
 from shopdb.errors import InvalidInput
+from shopdb.lifecycle import RECOGNIZED_STATUSES
 from shopdb.queries import run_query
 from shopdb.queries.sources import ROLLUP_ANSWERS
 from shopdb.services import cancel_order, pay_order, place_order, refund_order
@@ -197,3 +199,38 @@ def test_rollups_agree_after_concurrent_payments_cancellations_and_refunds(
         assert assert_same_rows(engine) > 0
         failed = [r.name for r in run_checks(engine) if not r.passed]
         assert failed == []
+
+
+def _every_pair(engine: Engine) -> dict[tuple[int, int], int]:
+    """Orders per product pair over all history, counted here from the recognized orders'
+    items: every pair, no bound."""
+    query = (
+        select(order_items.c.order_id, order_items.c.product_id)
+        .join(orders, orders.c.order_id == order_items.c.order_id)
+        .where(orders.c.status.in_(RECOGNIZED_STATUSES))
+    )
+    baskets: dict[int, list[int]] = {}
+    with engine.connect() as conn:
+        for order_id, product_id in conn.execute(query):
+            baskets.setdefault(order_id, []).append(product_id)
+    counts: dict[tuple[int, int], int] = {}
+    for basket in baskets.values():
+        for pair in combinations(sorted(basket), 2):
+            counts[pair] = counts.get(pair, 0) + 1
+    return counts
+
+
+def test_the_pairs_are_the_top_of_every_pair(generated: Engine) -> None:
+    # the query pairs only products frequent enough for the top (a bound found from the
+    # 200 most frequent products): the shop has more products than that, and the top
+    # must be the one of counting every pair
+    with generated.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(products)).scalar_one() > 200
+    counts = _every_pair(generated)
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    for limit, min_orders in ((10, 2), (3, 2), (40, 1), (2000, 1), (5, 10_000)):
+        expected = [(a, b, n) for (a, b), n in ranked if n >= min_orders][:limit]
+        params = {"limit": limit, "min_orders": min_orders}
+        got = run_query(generated, "frequently_bought_together", source="base", **params)
+        assert [(r[0], r[2], r[4]) for r in got.rows] == expected, (limit, min_orders)
+    assert ranked[0][1] > ranked[9][1] >= 2

@@ -19,11 +19,10 @@ sold_products as (
         sum(oi.quantity) as units_sold,
         sum(oi.quantity * oi.unit_price_cents) as revenue_cents,
         count(*) as order_count
-    from orders as o
-    inner join order_items as oi on oi.order_id = o.order_id
-    where {recognized(o.status)}
-        and o.created_at >= :since
-        and o.created_at < :until
+    from {order_items_with_order(oi)}
+    where {recognized(oi.order_status)}
+        and oi.order_created_at >= :since
+        and oi.order_created_at < :until
     group by oi.product_id
 ),
 

@@ -21,21 +21,25 @@ with recursive category_roots (category_id, top_category_id) as (
 sold_items as (
     select
         oi.product_id,
-        {div({month_index(o.created_at)}, 12)} as year,
+        {div({month_index(oi.order_created_at)}, 12)} as year,
         case
-            when o.created_at >= :since and o.created_at < :until
+            when oi.order_created_at >= :since
+                and oi.order_created_at < :until
                 then oi.quantity * oi.unit_price_cents
         end as current_cents,
         case
-            when o.created_at >= :since_year_before and o.created_at < :until_year_before
+            when oi.order_created_at >= :since_year_before
+                and oi.order_created_at < :until_year_before
                 then oi.quantity * oi.unit_price_cents
         end as previous_cents
-    from orders as o
-    inner join order_items as oi on oi.order_id = o.order_id
-    where {recognized(o.status)}
+    from {order_items_with_order(oi)}
+    where {recognized(oi.order_status)}
         and (
-            (o.created_at >= :since and o.created_at < :until)
-            or (o.created_at >= :since_year_before and o.created_at < :until_year_before)
+            (oi.order_created_at >= :since and oi.order_created_at < :until)
+            or (
+                oi.order_created_at >= :since_year_before
+                and oi.order_created_at < :until_year_before
+            )
         )
 ),
 

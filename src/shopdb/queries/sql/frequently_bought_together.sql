@@ -5,11 +5,10 @@ with recognized_items as (
     select
         oi.order_id,
         oi.product_id
-    from order_items as oi
-    inner join orders as o on o.order_id = oi.order_id
-    where {recognized(o.status)}
-        and o.created_at >= :since
-        and o.created_at < :until
+    from {order_items_with_order(oi)}
+    where {recognized(oi.order_status)}
+        and oi.order_created_at >= :since
+        and oi.order_created_at < :until
 ),
 
 order_total as (
@@ -25,13 +24,76 @@ product_orders as (
     group by product_id
 ),
 
+-- a pair is in at most as many orders as each of its products, so pairs of products in
+-- fewer orders than the last of the top pairs cannot be among them. A lower bound of
+-- that count comes from the pairs of the most frequent products alone (a small
+-- self-join): if they make as many pairs as the limit asks for, the count of the last
+-- of those is the bound, and only products in at least that many orders are paired
+-- below. Every pair in at least that many orders is still counted exactly, so the top
+-- pairs and their ties are those of pairing every product (with fewer seed pairs the
+-- bound is min_orders, and every product is paired)
+seed_products as (
+    select product_id
+    from product_orders
+    order by
+        order_count desc,
+        product_id
+    limit 200
+),
+
+seed_items as (
+    select
+        ri.order_id,
+        ri.product_id
+    from recognized_items as ri
+    inner join seed_products as sp on sp.product_id = ri.product_id
+),
+
+seed_pairs as (
+    select count(*) as pair_orders
+    from seed_items as a
+    inner join seed_items as b
+        on b.order_id = a.order_id
+        and b.product_id > a.product_id
+    group by
+        a.product_id,
+        b.product_id
+    having count(*) >= :min_orders
+),
+
+seed_top as (
+    select pair_orders
+    from seed_pairs
+    order by pair_orders desc
+    limit :limit
+),
+
+pair_bound as (
+    select
+        case
+            when count(*) >= :limit then min(pair_orders)
+            else :min_orders
+        end as min_pair_orders
+    from seed_top
+),
+
+paired_items as (
+    select
+        ri.order_id,
+        ri.product_id
+    from recognized_items as ri
+    inner join product_orders as po on po.product_id = ri.product_id
+    cross join pair_bound as pb
+    where po.order_count >= pb.min_pair_orders
+),
+
 pairs as (
     select
         a.product_id as product_a_id,
         b.product_id as product_b_id,
         count(*) as pair_orders
-    from recognized_items as a
-    inner join recognized_items as b
+    from paired_items as a
+    inner join paired_items as b
         on b.order_id = a.order_id
         and b.product_id > a.product_id
     group by

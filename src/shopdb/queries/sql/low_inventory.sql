@@ -5,11 +5,10 @@ with recent_sales as (
     select
         oi.product_id,
         sum(oi.quantity) as units_sold
-    from order_items as oi
-    inner join orders as o on o.order_id = oi.order_id
-    where o.status <> 'cancelled'
-        and o.created_at >= :window_start
-        and o.created_at < :as_of
+    from {order_items_with_order(oi)}
+    where oi.order_status <> 'cancelled'
+        and oi.order_created_at >= :window_start
+        and oi.order_created_at < :as_of
     group by oi.product_id
 ),
 

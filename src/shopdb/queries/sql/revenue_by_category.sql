@@ -28,11 +28,10 @@ product_revenue as (
     select
         oi.product_id,
         sum(oi.quantity * oi.unit_price_cents) as revenue_cents
-    from order_items as oi
-    inner join orders as o on o.order_id = oi.order_id
-    where {recognized(o.status)}
-        and o.created_at >= :since
-        and o.created_at < :until
+    from {order_items_with_order(oi)}
+    where {recognized(oi.order_status)}
+        and oi.order_created_at >= :since
+        and oi.order_created_at < :until
     group by oi.product_id
 ),
 
