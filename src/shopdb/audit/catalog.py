@@ -135,5 +135,11 @@ CHECKS: tuple[Check, ...] = (
         "Each product_pairs row plus its unfolded product_pair_deltas equals the recognized "
         "orders placed from 1970 to 9999-12-30 (all time) holding both products.",
     ),
+    Check(
+        "rollup_order_funnel_daily",
+        "Each order_funnel_daily row plus its unfolded order_funnel_deltas equals the orders "
+        "placed that day and how many of them reached each funnel stage, and the refunded "
+        "ones' totals.",
+    ),
 )
 """Every check, in the order ``shopdb check`` runs and lists them."""

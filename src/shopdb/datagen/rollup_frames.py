@@ -21,10 +21,12 @@ import numpy as np
 from sqlalchemy import delete
 
 from shopdb.datagen.frames import NULL, Array, Frame, Labels
+from shopdb.datagen.funnel_frames import FunnelPart, funnel_parts
 from shopdb.datagen.load import BulkSession, write_frame
 from shopdb.datagen.pair_frames import pair_keys, pairs_frame
 from shopdb.db.rollup_schema import NO_EARLIER_DAY, ROLLUP_TABLES
 from shopdb.lifecycle import RECOGNIZED_STATUSES
+from shopdb.rollups.funnel import MEASURES as FUNNEL_MEASURES
 from shopdb.rollups.spans import ALL_TIME
 
 DAY_S = 86_400
@@ -62,6 +64,7 @@ class RollupCollector:
         self._item_parts: list[tuple[Array, Array, Array, Array]] = []
         self._order_parts: list[tuple[Array, Array, Array]] = []
         self._pair_parts: list[Array] = []
+        self._funnel_parts: list[FunnelPart] = []
 
     def feed(self, frames: list[Frame]) -> None:
         """Take note of one ``write``'s frames (orders with their own items)."""
@@ -71,6 +74,13 @@ class RollupCollector:
             self.users += len(by_table["users"])
         if "orders" in by_table:
             self._orders(by_table["orders"], by_table.get("order_items"))
+            self._funnel_parts.append(
+                funnel_parts(
+                    by_table["orders"],
+                    by_table.get("order_status_history"),
+                    by_table.get("shipments"),
+                )
+            )
         self.seconds += perf_counter() - started
 
     def _orders(self, orders: Frame, items: Frame | None) -> None:
@@ -120,9 +130,28 @@ class RollupCollector:
             pairs_frame(
                 np.concatenate(self._pair_parts) if self._pair_parts else np.zeros(0, np.int64)
             ),
+            self._funnel(),
         ]
         self.seconds += perf_counter() - started
         return out
+
+    def _funnel(self) -> Frame:
+        """``order_funnel_daily``: the orders' stages summed per day of placing."""
+        parts = self._funnel_parts
+        day = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, np.int64)
+        columns = [
+            np.concatenate([p[1][i] for p in parts]) if parts else np.zeros(0, np.int64)
+            for i in range(len(FUNNEL_MEASURES))
+        ]
+        days, sums = group_sums(day, *columns)
+        return Frame(
+            "order_funnel_daily",
+            {
+                "day_index": days,
+                "month_index": month_of_days(days),
+                **dict(zip(FUNNEL_MEASURES, sums, strict=True)),
+            },
+        )
 
     def _product_daily(self) -> Frame:
         parts = self._item_parts

@@ -187,6 +187,45 @@ product_pair_deltas = Table(
     **MYSQL_TABLE_OPTIONS,
 )
 
+# The order status funnel per UTC day of placing: how many of the day's orders reached
+# each stage, as order_status_funnel counts them (paid: paid or beyond, or cancelled
+# after a payment; shipped: shipped or delivered, or refunded after shipping; delivered:
+# delivered, or refunded after delivery), and the totals of the refunded ones. Every
+# stage only ever gains an order (a cancelled or refunded order keeps the stages it
+# reached), so each status change appends one row to order_funnel_deltas
+# (``shopdb.rollups.funnel``): +1 in the stage it enters.
+order_funnel_daily = Table(
+    "order_funnel_daily",
+    metadata,
+    Column("day_index", DayIndex, primary_key=True, autoincrement=False),
+    Column("month_index", DayIndex, nullable=False),
+    Column("placed_count", Cents, nullable=False),
+    Column("paid_count", Cents, nullable=False),
+    Column("shipped_count", Cents, nullable=False),
+    Column("delivered_count", Cents, nullable=False),
+    Column("cancelled_count", Cents, nullable=False),
+    Column("refunded_count", Cents, nullable=False),
+    Column("refunded_cents", Cents, nullable=False),
+    **MYSQL_TABLE_OPTIONS,
+)
+
+order_funnel_deltas = Table(
+    "order_funnel_deltas",
+    metadata,
+    Column("delta_id", Id, primary_key=True),
+    Column("day_index", DayIndex, nullable=False),
+    Column("month_index", DayIndex, nullable=False),
+    Column("placed_count", Cents, nullable=False),
+    Column("paid_count", Cents, nullable=False),
+    Column("shipped_count", Cents, nullable=False),
+    Column("delivered_count", Cents, nullable=False),
+    Column("cancelled_count", Cents, nullable=False),
+    Column("refunded_count", Cents, nullable=False),
+    Column("refunded_cents", Cents, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    **MYSQL_TABLE_OPTIONS,
+)
+
 FOLDED_TABLES = (
     sales_daily,
     product_sales_daily,
@@ -204,5 +243,7 @@ ROLLUP_TABLES = (
     customer_days,
     product_pair_deltas,
     product_pairs,
+    order_funnel_deltas,
+    order_funnel_daily,
 )
 """Every rollup table, the change logs before the tables folded from them."""

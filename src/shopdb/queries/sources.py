@@ -56,6 +56,8 @@ ROLLUP_ANSWERS: dict[str, Callable[[Mapping[str, Any]], bool]] = {
     "rfm_segments": _any,
     "frequently_bought_together": _all_history,
     "low_inventory": _window_at_midnight,
+    "order_status_funnel": _whole_days,
+    "refund_and_cancellation_rates": _whole_days,
 }
 """Query name -> whether its rollup form answers these bound values exactly."""
 

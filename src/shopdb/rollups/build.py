@@ -3,7 +3,7 @@
 ``rebuild`` recomputes every rollup with one ``INSERT ... SELECT`` each (after a bulk
 load, or to repair one); ``refresh`` folds the rows appended to the change logs
 (``rollup_deltas``, ``customer_day_deltas``, ``product_pair_deltas``) into their
-tables. Neither is needed for exact answers (readers add the unfolded deltas
+tables (and ``order_funnel_deltas`` into ``order_funnel_daily``). Neither is needed for exact answers (readers add the unfolded deltas
 themselves): folding keeps the change logs, and so the readers' work, small.
 """
 
@@ -23,13 +23,15 @@ from shopdb.db.rollup_schema import (
     ROLLUP_TABLES,
     customer_day_deltas,
     customer_sales,
+    order_funnel_daily,
+    order_funnel_deltas,
     product_pair_deltas,
     product_pairs,
     rollup_deltas,
 )
 from shopdb.db.rollup_schema import customer_days as customer_days_table
 from shopdb.queries.sqlfiles import load_sql
-from shopdb.rollups import customer_days, pairs
+from shopdb.rollups import customer_days, funnel, pairs
 from shopdb.rollups.fold import FOLD_BATCH, add_deltas, take_batch
 from shopdb.services._tx import run_in_transaction
 
@@ -42,6 +44,7 @@ REBUILD_ORDER = (
     "sales_daily",
     "customer_days",
     "product_pairs",
+    "order_funnel_daily",
 )
 """Each rollup's rebuild statement, in an order where each reads only finished ones."""
 
@@ -95,6 +98,7 @@ def refresh(engine: Engine) -> int:
         _fold_all(engine, _fold_batch)
         + _fold_all(engine, customer_days.fold)
         + _fold_all(engine, pairs.fold)
+        + _fold_all(engine, funnel.fold)
     )
 
 
@@ -154,10 +158,11 @@ def status(engine: Engine) -> list[RollupStatus]:
                     oldest if folded else None,
                 )
             )
-        # customer_days and product_pairs fold change logs of their own
+        # customer_days, product_pairs and order_funnel_daily fold change logs of their own
         for table, log in (
             (customer_days_table, customer_day_deltas),
             (product_pairs, product_pair_deltas),
+            (order_funnel_daily, order_funnel_deltas),
         ):
             rows = conn.execute(select(func.count()).select_from(table)).scalar_one()
             waiting, first = conn.execute(select(func.count(), func.min(log.c.created_at))).one()

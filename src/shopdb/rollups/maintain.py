@@ -13,6 +13,8 @@ place that writes ``orders.status``). Only a change into or out of a recognized 
 - ``product_pair_deltas`` gets a row per pair of the order's items (``rollups.pairs``),
   another append; the insert above counts the items, so an order of one item (no pair)
   skips that statement.
+- ``order_funnel_deltas`` gets one row on every status change (recognized or not) and
+  on placing (``order_placed``): +1 in the stage the order enters (``rollups.funnel``).
 - ``customer_sales`` and ``customer_day_deltas`` get the customer's rows, under the
   customer's row lock (``rollups.customers``): per customer, so only the same
   customer's concurrent payments wait for each other. In the common case (the order's
@@ -40,7 +42,7 @@ from shopdb.db.rollup_schema import rollup_deltas
 from shopdb.db.schema import order_items
 from shopdb.db.types import Cents, Id, UtcDateTime
 from shopdb.lifecycle import RECOGNIZED_STATUSES
-from shopdb.rollups import customers
+from shopdb.rollups import customers, funnel
 from shopdb.rollups.buckets import day_index, month_index, month_of_day
 from shopdb.rollups.fold import add_deltas
 from shopdb.rollups.pairs import append_pairs, pairs_changed
@@ -68,12 +70,16 @@ def order_status_changed(
 ) -> None:
     """Record in the rollups that ``order`` moved from ``before`` to ``after``.
 
-    Call it in the transaction that changes the status, after the change. Does nothing
-    unless the order enters or leaves the recognized statuses.
+    Call it in the transaction that changes the status, after the change. Appends the
+    funnel's row (``rollups.funnel``) for every change; the rest only when the order
+    enters or leaves the recognized statuses.
     """
     sign = _sign(before, after)
     mode = conn.get_execution_options().get(MAINTAIN_OPTION, True)
-    if sign == 0 or mode is False:
+    if mode is False:
+        return
+    funnel.status_changed(conn, order.created_at, order.total_cents, after, at)
+    if sign == 0:
         return
     day = day_index(order.created_at)
     # the customer's rows first: their row lock orders the same customer's changes
@@ -107,6 +113,13 @@ def order_status_changed(
     # not count inserted rows reports -1)
     if appended < 0 or appended - 1 - len(extra) > 1:
         pairs_changed(conn, order.order_id, order.created_at, sign, at)
+
+
+def order_placed(conn: Connection, placed_at: datetime) -> None:
+    """Record in the rollups a new order placed at ``placed_at`` (``pending``): only the
+    funnel counts it. Call it in the transaction that inserts the order."""
+    if conn.get_execution_options().get(MAINTAIN_OPTION, True) is not False:
+        funnel.order_placed(conn, placed_at)
 
 
 _ORDER_ITEMS = select(
