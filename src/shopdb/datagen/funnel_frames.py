@@ -1,10 +1,12 @@
-"""The ``order_funnel_daily`` rollup's rows from the generator's frames, in NumPy.
+"""The ``order_funnel_daily`` and ``payment_method_daily`` rollups' rows from the
+generator's frames, in NumPy (``rollups.order_events``).
 
-Each chunk's orders come with their status history and shipments, so every order's
-stages are known as it passes (``funnel_parts``): paid when its status is paid or
-beyond, or it is cancelled and its history shows it paid; shipped when its status is
+Each chunk's orders come with their status history, shipments and payments, so every
+order's stages are known as it passes (``funnel_parts``): paid when its status is paid
+or beyond, or it is cancelled and its history shows it paid; shipped when its status is
 shipped or delivered, or it is refunded with a shipment; delivered when its status is
-delivered, or it is refunded or shipped with a delivery time (``rollups.funnel``).
+delivered, or it is refunded or shipped with a delivery time. Each payment is one
+attempt of its method and status (``payment_parts``).
 """
 
 from __future__ import annotations
@@ -12,16 +14,21 @@ from __future__ import annotations
 import numpy as np
 
 from shopdb.datagen.frames import NULL, Array, Frame, Labels
-from shopdb.rollups.funnel import MEASURES
+from shopdb.lifecycle import PAYMENT_METHODS
+from shopdb.rollups.order_events import FUNNEL_MEASURES, PAYMENT_MEASURES
 
 DAY_S = 86_400
 
 FunnelPart = tuple[Array, list[Array]]
-"""Per order: its day of placing, and one array per ``funnel.MEASURES``."""
+"""Per order: its day of placing, and one array per ``order_events.FUNNEL_MEASURES``."""
+PaymentPart = tuple[Array, list[Array]]
+"""Per payment: its day and method as one key (``day * METHODS + method``), and one
+array per ``order_events.PAYMENT_MEASURES``."""
+METHODS = len(PAYMENT_METHODS)
 
 
 def funnel_parts(orders: Frame, history: Frame | None, shipments: Frame | None) -> FunnelPart:
-    """Each order of ``orders``' day and the stages it reached (``MEASURES``' order)."""
+    """Each order of ``orders``' day and the stages it reached (``FUNNEL_MEASURES``)."""
     status = _strings(orders.columns["status"])
     order_id = np.asarray(orders.columns["order_id"], dtype=np.int64)
     paid_before = np.isin(order_id, _ids_where(history, "to_status", "paid"))
@@ -57,3 +64,17 @@ def _ids_where(frame: Frame | None, column: str, value: str) -> Array:
     return np.asarray(frame.columns["order_id"], dtype=np.int64)[
         _strings(frame.columns[column]) == value
     ]
+
+
+def payment_parts(payments: Frame) -> PaymentPart:
+    """Each payment's day-and-method key and what it adds (``PAYMENT_MEASURES``)."""
+    method = payments.columns["method"]
+    assert isinstance(method, Labels)
+    code = np.asarray([PAYMENT_METHODS.index(str(v)) for v in method.values])[method.codes]
+    status = _strings(payments.columns["status"])
+    amount = np.asarray(payments.columns["amount_cents"], dtype=np.int64)
+    day = np.asarray(payments.columns["created_at"], dtype=np.int64) // DAY_S
+    failed = status == "failed"
+    flags = [np.ones(len(day), bool), status == "completed", failed, status == "refunded"]
+    columns = [np.asarray(f, dtype=np.int64) for f in flags] + [np.where(failed, 0, amount)]
+    return day * METHODS + code, columns

@@ -3,7 +3,8 @@
 ``rebuild`` recomputes every rollup with one ``INSERT ... SELECT`` each (after a bulk
 load, or to repair one); ``refresh`` folds the rows appended to the change logs
 (``rollup_deltas``, ``customer_day_deltas``, ``product_pair_deltas``) into their
-tables (and ``order_funnel_deltas`` into ``order_funnel_daily``). Neither is needed for exact answers (readers add the unfolded deltas
+tables (and ``order_event_deltas`` into ``order_funnel_daily`` and
+``payment_method_daily``). Neither is needed for exact answers (readers add the unfolded deltas
 themselves): folding keeps the change logs, and so the readers' work, small.
 """
 
@@ -23,15 +24,16 @@ from shopdb.db.rollup_schema import (
     ROLLUP_TABLES,
     customer_day_deltas,
     customer_sales,
+    order_event_deltas,
     order_funnel_daily,
-    order_funnel_deltas,
+    payment_method_daily,
     product_pair_deltas,
     product_pairs,
     rollup_deltas,
 )
 from shopdb.db.rollup_schema import customer_days as customer_days_table
 from shopdb.queries.sqlfiles import load_sql
-from shopdb.rollups import customer_days, funnel, pairs
+from shopdb.rollups import customer_days, order_events, pairs
 from shopdb.rollups.fold import FOLD_BATCH, add_deltas, take_batch
 from shopdb.services._tx import run_in_transaction
 
@@ -45,6 +47,7 @@ REBUILD_ORDER = (
     "customer_days",
     "product_pairs",
     "order_funnel_daily",
+    "payment_method_daily",
 )
 """Each rollup's rebuild statement, in an order where each reads only finished ones."""
 
@@ -98,7 +101,7 @@ def refresh(engine: Engine) -> int:
         _fold_all(engine, _fold_batch)
         + _fold_all(engine, customer_days.fold)
         + _fold_all(engine, pairs.fold)
-        + _fold_all(engine, funnel.fold)
+        + _fold_all(engine, order_events.fold)
     )
 
 
@@ -158,13 +161,19 @@ def status(engine: Engine) -> list[RollupStatus]:
                     oldest if folded else None,
                 )
             )
-        # customer_days, product_pairs and order_funnel_daily fold change logs of their own
-        for table, log in (
-            (customer_days_table, customer_day_deltas),
-            (product_pairs, product_pair_deltas),
-            (order_funnel_daily, order_funnel_deltas),
+        # customer_days, product_pairs and the order-event rollups fold change logs of
+        # their own (order_event_deltas: a row with a method is a payment's)
+        events = order_event_deltas.c
+        for table, log, mine in (
+            (customer_days_table, customer_day_deltas, None),
+            (product_pairs, product_pair_deltas, None),
+            (order_funnel_daily, order_event_deltas, events.method.is_(None)),
+            (payment_method_daily, order_event_deltas, events.method.is_not(None)),
         ):
             rows = conn.execute(select(func.count()).select_from(table)).scalar_one()
-            waiting, first = conn.execute(select(func.count(), func.min(log.c.created_at))).one()
+            unfolded = select(func.count(), func.min(log.c.created_at))
+            if mine is not None:
+                unfolded = unfolded.where(mine)
+            waiting, first = conn.execute(unfolded).one()
             out.append(RollupStatus(table.name, int(rows), int(waiting), first))
     return out

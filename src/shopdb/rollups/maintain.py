@@ -13,7 +13,7 @@ place that writes ``orders.status``). Only a change into or out of a recognized 
 - ``product_pair_deltas`` gets a row per pair of the order's items (``rollups.pairs``),
   another append; the insert above counts the items, so an order of one item (no pair)
   skips that statement.
-- ``order_funnel_deltas`` gets one row on every status change (recognized or not) and
+- ``order_event_deltas`` gets one row on every status change (recognized or not) and
   on placing (``order_placed``): +1 in the stage the order enters (``rollups.funnel``).
 - ``customer_sales`` and ``customer_day_deltas`` get the customer's rows, under the
   customer's row lock (``rollups.customers``): per customer, so only the same
@@ -41,8 +41,8 @@ from shopdb.db.backend import backend_of
 from shopdb.db.rollup_schema import rollup_deltas
 from shopdb.db.schema import order_items
 from shopdb.db.types import Cents, Id, UtcDateTime
-from shopdb.lifecycle import RECOGNIZED_STATUSES
-from shopdb.rollups import customers, funnel
+from shopdb.lifecycle import INITIAL_STATUS, RECOGNIZED_STATUSES
+from shopdb.rollups import customers, order_events
 from shopdb.rollups.buckets import day_index, month_index, month_of_day
 from shopdb.rollups.fold import add_deltas
 from shopdb.rollups.pairs import append_pairs, pairs_changed
@@ -66,19 +66,29 @@ class ChangedOrder(customers.CustomerOrder, Protocol):
 
 
 def order_status_changed(
-    conn: Connection, order: ChangedOrder, before: str | None, after: str, at: datetime
+    conn: Connection,
+    order: ChangedOrder,
+    before: str | None,
+    after: str,
+    at: datetime,
+    *,
+    payment: order_events.PaymentMade | None = None,
 ) -> None:
-    """Record in the rollups that ``order`` moved from ``before`` to ``after``.
+    """Record in the rollups that ``order`` moved from ``before`` to ``after`` (because
+    of ``payment``, a payment just written, if given).
 
     Call it in the transaction that changes the status, after the change. Appends the
-    funnel's row (``rollups.funnel``) for every change; the rest only when the order
-    enters or leaves the recognized statuses.
+    funnel's row (and the payment's) to ``order_event_deltas`` for every change; the
+    rest only when the order enters or leaves the recognized statuses.
     """
     sign = _sign(before, after)
     mode = conn.get_execution_options().get(MAINTAIN_OPTION, True)
     if mode is False:
         return
-    funnel.status_changed(conn, order.created_at, order.total_cents, after, at)
+    events = [order_events.funnel_row(order.created_at, after, order.total_cents, at)]
+    if payment is not None:
+        events.append(order_events.payment_row(payment, at))
+    order_events.append(conn, events)
     if sign == 0:
         return
     day = day_index(order.created_at)
@@ -118,8 +128,27 @@ def order_status_changed(
 def order_placed(conn: Connection, placed_at: datetime) -> None:
     """Record in the rollups a new order placed at ``placed_at`` (``pending``): only the
     funnel counts it. Call it in the transaction that inserts the order."""
-    if conn.get_execution_options().get(MAINTAIN_OPTION, True) is not False:
-        funnel.order_placed(conn, placed_at)
+    if _maintained(conn):
+        row = order_events.funnel_row(placed_at, INITIAL_STATUS, 0, placed_at)
+        order_events.append(conn, [row])
+
+
+def payment_made(conn: Connection, payment: order_events.PaymentMade, at: datetime) -> None:
+    """Record in the rollups a payment attempt that changes no status (a declined one).
+    Call it in the transaction that writes the payment."""
+    if _maintained(conn):
+        order_events.append(conn, [order_events.payment_row(payment, at)])
+
+
+def payments_refunded(conn: Connection, order_id: int, at: datetime) -> None:
+    """Record in the rollups that the order's completed payments became refunded at
+    ``at``. Call it in the transaction that refunds them, after the change."""
+    if _maintained(conn):
+        order_events.append(conn, order_events.refund_rows(conn, order_id, at))
+
+
+def _maintained(conn: Connection) -> bool:
+    return conn.get_execution_options().get(MAINTAIN_OPTION, True) is not False
 
 
 _ORDER_ITEMS = select(

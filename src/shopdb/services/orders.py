@@ -30,7 +30,7 @@ from shopdb.db.types import utcnow
 from shopdb.errors import InvalidInput, NotFound, OutOfStock
 from shopdb.lifecycle import INITIAL_STATUS, PAYMENT_REFUND
 from shopdb.limits import MAX_ORDER_LINES, MAX_QUANTITY, MAX_TOTAL_CENTS, check_id
-from shopdb.rollups.maintain import order_placed
+from shopdb.rollups.maintain import order_placed, payments_refunded
 from shopdb.services._status import move_order, record_status
 from shopdb.services._tx import inserted_id, run_in_transaction
 from shopdb.services.catalog import ProductRef, resolve_product
@@ -307,4 +307,6 @@ def refund_captured(conn: Connection, order_id: int, at: datetime) -> int:
         .where(payments.c.order_id == order_id, payments.c.status == captured)
         .values(status=refunded, refunded_at=at)
     )
+    if result.rowcount:
+        payments_refunded(conn, order_id, at)
     return int(result.rowcount)

@@ -42,6 +42,7 @@ ROLLUP_CHECKS = [
     "rollup_customer_sales",
     "rollup_customer_days",
     "rollup_product_pairs",
+    "rollup_order_funnel_daily",
 ]
 
 

@@ -25,7 +25,8 @@ with sides as (
         cancelled_count,
         refunded_count,
         refunded_cents
-    from order_funnel_deltas
+    from order_event_deltas
+    where method is null
     union all
     select
         {day_index(o.created_at)},

@@ -19,8 +19,9 @@ with days as (
         delivered_count,
         cancelled_count,
         refunded_count
-    from order_funnel_deltas
-    where day_index >= :d_since
+    from order_event_deltas
+    where method is null
+        and day_index >= :d_since
         and day_index < :d_until
 ),
 

@@ -17,8 +17,9 @@ with days as (
         cancelled_count,
         refunded_count,
         refunded_cents
-    from order_funnel_deltas
-    where day_index >= :d_since
+    from order_event_deltas
+    where method is null
+        and day_index >= :d_since
         and day_index < :d_until
 ),
 
