@@ -75,6 +75,51 @@ CREATE TABLE generation_runs (
 	CONSTRAINT ck_generation_runs_finished_at_iff_not_running CHECK ((status = 'running') = (finished_at is null))
 );
 
+CREATE TABLE order_event_deltas (
+	delta_id BIGSERIAL NOT NULL, 
+	day_index INTEGER NOT NULL, 
+	month_index INTEGER NOT NULL, 
+	method VARCHAR(16), 
+	placed_count BIGINT NOT NULL, 
+	paid_count BIGINT NOT NULL, 
+	shipped_count BIGINT NOT NULL, 
+	delivered_count BIGINT NOT NULL, 
+	cancelled_count BIGINT NOT NULL, 
+	refunded_count BIGINT NOT NULL, 
+	refunded_cents BIGINT NOT NULL, 
+	attempt_count BIGINT NOT NULL, 
+	completed_count BIGINT NOT NULL, 
+	failed_count BIGINT NOT NULL, 
+	payment_refunded_count BIGINT NOT NULL, 
+	captured_cents BIGINT NOT NULL, 
+	created_at TIMESTAMP WITHOUT TIME ZONE NOT NULL, 
+	CONSTRAINT pk_order_event_deltas PRIMARY KEY (delta_id)
+);
+
+CREATE TABLE order_funnel_daily (
+	day_index INTEGER NOT NULL, 
+	month_index INTEGER NOT NULL, 
+	placed_count BIGINT NOT NULL, 
+	paid_count BIGINT NOT NULL, 
+	shipped_count BIGINT NOT NULL, 
+	delivered_count BIGINT NOT NULL, 
+	cancelled_count BIGINT NOT NULL, 
+	refunded_count BIGINT NOT NULL, 
+	refunded_cents BIGINT NOT NULL, 
+	CONSTRAINT pk_order_funnel_daily PRIMARY KEY (day_index)
+);
+
+CREATE TABLE payment_method_daily (
+	day_index INTEGER NOT NULL, 
+	method VARCHAR(16) NOT NULL, 
+	attempt_count BIGINT NOT NULL, 
+	completed_count BIGINT NOT NULL, 
+	failed_count BIGINT NOT NULL, 
+	refunded_count BIGINT NOT NULL, 
+	captured_cents BIGINT NOT NULL, 
+	CONSTRAINT pk_payment_method_daily PRIMARY KEY (day_index, method)
+);
+
 CREATE TABLE product_pair_deltas (
 	delta_id BIGSERIAL NOT NULL, 
 	product_a_id BIGINT NOT NULL, 
@@ -347,4 +392,4 @@ CREATE TABLE shipments (
 	CONSTRAINT fk_shipments_order_id FOREIGN KEY(order_id) REFERENCES orders (order_id) ON DELETE CASCADE
 );
 
-INSERT INTO alembic_version (version_num) VALUES ('0009');
+INSERT INTO alembic_version (version_num) VALUES ('0010');

@@ -15,7 +15,6 @@ import numpy as np
 
 from shopdb.datagen.frames import NULL, Array, Frame, Labels
 from shopdb.lifecycle import PAYMENT_METHODS
-from shopdb.rollups.order_events import FUNNEL_MEASURES, PAYMENT_MEASURES
 
 DAY_S = 86_400
 
@@ -41,9 +40,7 @@ def funnel_parts(orders: Frame, history: Frame | None, shipments: Frame | None) 
     has_shipment = np.isin(order_id, shipped_ids)
     has_delivery = np.isin(order_id, delivered_ids)
     cancelled, refunded = status == "cancelled", status == "refunded"
-    paid = np.isin(status, ("paid", "shipped", "delivered", "refunded")) | (
-        cancelled & paid_before
-    )
+    paid = np.isin(status, ("paid", "shipped", "delivered", "refunded")) | (cancelled & paid_before)
     shipped = np.isin(status, ("shipped", "delivered")) | (refunded & has_shipment)
     delivered = (status == "delivered") | (np.isin(status, ("refunded", "shipped")) & has_delivery)
     total = np.asarray(orders.columns["total_cents"], dtype=np.int64)
@@ -61,13 +58,13 @@ def _strings(column: object) -> Array:
 def _ids_where(frame: Frame | None, column: str, value: str) -> Array:
     if frame is None:
         return np.zeros(0, np.int64)
-    return np.asarray(frame.columns["order_id"], dtype=np.int64)[
-        _strings(frame.columns[column]) == value
-    ]
+    ids = np.asarray(frame.columns["order_id"], dtype=np.int64)
+    chosen: Array = ids[_strings(frame.columns[column]) == value]
+    return chosen
 
 
 def payment_parts(payments: Frame) -> PaymentPart:
-    """Each payment's day-and-method key and what it adds (``PAYMENT_MEASURES``)."""
+    """Each payment's day-and-method key and what it adds (``order_events.PAYMENT_MEASURES``)."""
     method = payments.columns["method"]
     assert isinstance(method, Labels)
     code = np.asarray([PAYMENT_METHODS.index(str(v)) for v in method.values])[method.codes]

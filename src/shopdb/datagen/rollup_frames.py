@@ -31,8 +31,7 @@ from shopdb.datagen.funnel_frames import (
 from shopdb.datagen.load import BulkSession, write_frame
 from shopdb.datagen.pair_frames import pair_keys, pairs_frame
 from shopdb.db.rollup_schema import NO_EARLIER_DAY, ROLLUP_TABLES
-from shopdb.lifecycle import RECOGNIZED_STATUSES
-from shopdb.lifecycle import PAYMENT_METHODS
+from shopdb.lifecycle import PAYMENT_METHODS, RECOGNIZED_STATUSES
 from shopdb.rollups.order_events import FUNNEL_MEASURES, PAYMENT_MEASURES
 from shopdb.rollups.spans import ALL_TIME
 
