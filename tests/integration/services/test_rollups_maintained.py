@@ -43,6 +43,7 @@ ROLLUP_CHECKS = [
     "rollup_customer_days",
     "rollup_product_pairs",
     "rollup_order_funnel_daily",
+    "rollup_payment_method_daily",
 ]
 
 
