@@ -193,7 +193,7 @@ product_pair_deltas = Table(
 # delivered, or refunded after delivery), and the totals of the refunded ones. Every
 # stage only ever gains an order (a cancelled or refunded order keeps the stages it
 # reached), so each status change appends one row to order_event_deltas
-# (``shopdb.rollups.funnel``): +1 in the stage it enters.
+# (``shopdb.rollups.order_events``): +1 in the stage it enters.
 order_funnel_daily = Table(
     "order_funnel_daily",
     metadata,

@@ -14,7 +14,10 @@ place that writes ``orders.status``). Only a change into or out of a recognized 
   another append; the insert above counts the items, so an order of one item (no pair)
   skips that statement.
 - ``order_event_deltas`` gets one row on every status change (recognized or not) and
-  on placing (``order_placed``): +1 in the stage the order enters (``rollups.funnel``).
+  on placing (``order_placed``): +1 in the funnel stage the order enters; and one per
+  payment attempt (``payment_made``; a payment that pays its order adds its row to the
+  status change's insert) and one per payment refunded (``payments_refunded``, after
+  one read of the order's payments just refunded). See ``rollups.order_events``.
 - ``customer_sales`` and ``customer_day_deltas`` get the customer's rows, under the
   customer's row lock (``rollups.customers``): per customer, so only the same
   customer's concurrent payments wait for each other. In the common case (the order's

@@ -1,5 +1,5 @@
 -- order_status_funnel from the daily funnel rollup plus the changes not yet folded into
--- it: each day's orders already carry the stages they reached (rollups/funnel.py).
+-- it: each day's orders already carry the stages they reached (rollups/order_events.py).
 with days as (
     select
         placed_count,
