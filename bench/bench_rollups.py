@@ -49,6 +49,9 @@ QUESTIONS = (
     ("best sellers", "best_selling_products", {"limit": 10}),
     ("revenue by category", "revenue_by_category", {}),
     ("low inventory", "low_inventory", {}),
+    ("status funnel", "order_status_funnel", {}),
+    ("refund/cancel rates", "refund_and_cancellation_rates", {}),
+    ("payment methods", "payment_method_mix", {}),
     ("unpaid orders", "unpaid_orders", {}),
 )
 SETTINGS = {

@@ -109,6 +109,51 @@ CREATE TABLE lake_versions (
 	CONSTRAINT pk_lake_versions PRIMARY KEY (table_name, month_index)
 );
 
+CREATE TABLE order_event_deltas (
+	delta_id BIGSERIAL NOT NULL, 
+	day_index INTEGER NOT NULL, 
+	month_index INTEGER NOT NULL, 
+	method VARCHAR(16), 
+	placed_count BIGINT NOT NULL, 
+	paid_count BIGINT NOT NULL, 
+	shipped_count BIGINT NOT NULL, 
+	delivered_count BIGINT NOT NULL, 
+	cancelled_count BIGINT NOT NULL, 
+	refunded_count BIGINT NOT NULL, 
+	refunded_cents BIGINT NOT NULL, 
+	attempt_count BIGINT NOT NULL, 
+	completed_count BIGINT NOT NULL, 
+	failed_count BIGINT NOT NULL, 
+	payment_refunded_count BIGINT NOT NULL, 
+	captured_cents BIGINT NOT NULL, 
+	created_at TIMESTAMP WITHOUT TIME ZONE NOT NULL, 
+	CONSTRAINT pk_order_event_deltas PRIMARY KEY (delta_id)
+);
+
+CREATE TABLE order_funnel_daily (
+	day_index INTEGER NOT NULL, 
+	month_index INTEGER NOT NULL, 
+	placed_count BIGINT NOT NULL, 
+	paid_count BIGINT NOT NULL, 
+	shipped_count BIGINT NOT NULL, 
+	delivered_count BIGINT NOT NULL, 
+	cancelled_count BIGINT NOT NULL, 
+	refunded_count BIGINT NOT NULL, 
+	refunded_cents BIGINT NOT NULL, 
+	CONSTRAINT pk_order_funnel_daily PRIMARY KEY (day_index)
+);
+
+CREATE TABLE payment_method_daily (
+	day_index INTEGER NOT NULL, 
+	method VARCHAR(16) NOT NULL, 
+	attempt_count BIGINT NOT NULL, 
+	completed_count BIGINT NOT NULL, 
+	failed_count BIGINT NOT NULL, 
+	refunded_count BIGINT NOT NULL, 
+	captured_cents BIGINT NOT NULL, 
+	CONSTRAINT pk_payment_method_daily PRIMARY KEY (day_index, method)
+);
+
 CREATE TABLE product_pairs (
 	product_a_id BIGINT NOT NULL, 
 	product_b_id BIGINT NOT NULL, 
@@ -373,4 +418,4 @@ CREATE TABLE shipments (
 	CONSTRAINT fk_shipments_order_id FOREIGN KEY(order_id) REFERENCES orders (order_id) ON DELETE CASCADE
 );
 
-INSERT INTO alembic_version (version_num) VALUES ('0012');
+INSERT INTO alembic_version (version_num) VALUES ('0013');

@@ -113,6 +113,51 @@ CREATE TABLE lake_versions (
 	CONSTRAINT pk_lake_versions PRIMARY KEY (table_name, month_index)
 );
 
+CREATE TABLE order_event_deltas (
+	delta_id INTEGER NOT NULL, 
+	day_index INTEGER NOT NULL, 
+	month_index INTEGER NOT NULL, 
+	method VARCHAR(16), 
+	placed_count INTEGER NOT NULL, 
+	paid_count INTEGER NOT NULL, 
+	shipped_count INTEGER NOT NULL, 
+	delivered_count INTEGER NOT NULL, 
+	cancelled_count INTEGER NOT NULL, 
+	refunded_count INTEGER NOT NULL, 
+	refunded_cents INTEGER NOT NULL, 
+	attempt_count INTEGER NOT NULL, 
+	completed_count INTEGER NOT NULL, 
+	failed_count INTEGER NOT NULL, 
+	payment_refunded_count INTEGER NOT NULL, 
+	captured_cents INTEGER NOT NULL, 
+	created_at DATETIME NOT NULL, 
+	CONSTRAINT pk_order_event_deltas PRIMARY KEY (delta_id)
+);
+
+CREATE TABLE order_funnel_daily (
+	day_index INTEGER NOT NULL, 
+	month_index INTEGER NOT NULL, 
+	placed_count INTEGER NOT NULL, 
+	paid_count INTEGER NOT NULL, 
+	shipped_count INTEGER NOT NULL, 
+	delivered_count INTEGER NOT NULL, 
+	cancelled_count INTEGER NOT NULL, 
+	refunded_count INTEGER NOT NULL, 
+	refunded_cents INTEGER NOT NULL, 
+	CONSTRAINT pk_order_funnel_daily PRIMARY KEY (day_index)
+);
+
+CREATE TABLE payment_method_daily (
+	day_index INTEGER NOT NULL, 
+	method VARCHAR(16) NOT NULL, 
+	attempt_count INTEGER NOT NULL, 
+	completed_count INTEGER NOT NULL, 
+	failed_count INTEGER NOT NULL, 
+	refunded_count INTEGER NOT NULL, 
+	captured_cents INTEGER NOT NULL, 
+	CONSTRAINT pk_payment_method_daily PRIMARY KEY (day_index, method)
+);
+
 CREATE TABLE product_pairs (
 	product_a_id INTEGER NOT NULL, 
 	product_b_id INTEGER NOT NULL, 
@@ -386,4 +431,4 @@ CREATE TABLE shipments (
 	CONSTRAINT fk_shipments_order_id FOREIGN KEY(order_id) REFERENCES orders (order_id) ON DELETE CASCADE
 );
 
-INSERT INTO alembic_version (version_num) VALUES ('0012');
+INSERT INTO alembic_version (version_num) VALUES ('0013');

@@ -236,9 +236,16 @@ def test_cards_that_read_no_rollup_load_on_their_own(admin_client, read_engine) 
     page = admin_client.get(f"/analytics/sales?{window}").text
     # the rollup cards are in the page; a card scanning the orders is a placeholder
     assert 'data-query="monthly_revenue">' in page
+    assert 'data-query="order_status_funnel">' in page  # reads order_funnel_daily
     deferred = re.findall(r'hx-get="(/analytics/sales/cards/(\w+)\?[^"]*)"', page)
-    assert {name for _, name in deferred} >= {"order_status_funnel", "payment_method_mix"}
-    assert "monthly_revenue" not in {name for _, name in deferred}
+    assert {name for _, name in deferred} >= {"revenue_by_country", "new_vs_returning_revenue"}
+    rollup_cards = {
+        "monthly_revenue",
+        "order_status_funnel",
+        "refund_and_cancellation_rates",
+        "payment_method_mix",
+    }
+    assert not rollup_cards & {name for _, name in deferred}
     for path, name in deferred:
         fragment = admin_client.get(path.replace("&amp;", "&"), headers={"HX-Request": "true"})
         assert fragment.status_code == 200

@@ -142,5 +142,17 @@ CHECKS: tuple[Check, ...] = (
         "and month, the customers with a recognized order that month whose first one was "
         "placed that day.",
     ),
+    Check(
+        "rollup_order_funnel_daily",
+        "Each order_funnel_daily row plus its unfolded order_event_deltas equals the orders "
+        "placed that day and how many of them reached each funnel stage, and the refunded "
+        "ones' totals.",
+    ),
+    Check(
+        "rollup_payment_method_daily",
+        "Each payment_method_daily row plus its unfolded order_event_deltas equals the "
+        "payments made that day with that method: attempts, completed, failed and refunded "
+        "ones, and the money captured.",
+    ),
 )
 """Every check, in the order ``shopdb check`` runs and lists them."""

@@ -22,10 +22,18 @@ from sqlalchemy import delete
 
 from shopdb.datagen.cohort_frames import cohorts_frame
 from shopdb.datagen.frames import NULL, Array, Frame, Labels
+from shopdb.datagen.funnel_frames import (
+    METHODS,
+    FunnelPart,
+    PaymentPart,
+    funnel_parts,
+    payment_parts,
+)
 from shopdb.datagen.load import BulkSession, write_frame
 from shopdb.datagen.pair_frames import pair_keys, pairs_frame
 from shopdb.db.rollup_schema import NO_EARLIER_DAY, ROLLUP_TABLES
-from shopdb.lifecycle import RECOGNIZED_STATUSES
+from shopdb.lifecycle import PAYMENT_METHODS, RECOGNIZED_STATUSES
+from shopdb.rollups.order_events import FUNNEL_MEASURES, PAYMENT_MEASURES
 from shopdb.rollups.spans import ALL_TIME
 
 DAY_S = 86_400
@@ -63,6 +71,8 @@ class RollupCollector:
         self._item_parts: list[tuple[Array, Array, Array, Array]] = []
         self._order_parts: list[tuple[Array, Array, Array]] = []
         self._pair_parts: list[Array] = []
+        self._funnel_parts: list[FunnelPart] = []
+        self._payment_parts: list[PaymentPart] = []
 
     def feed(self, frames: list[Frame]) -> None:
         """Take note of one ``write``'s frames (orders with their own items)."""
@@ -72,6 +82,15 @@ class RollupCollector:
             self.users += len(by_table["users"])
         if "orders" in by_table:
             self._orders(by_table["orders"], by_table.get("order_items"))
+            self._funnel_parts.append(
+                funnel_parts(
+                    by_table["orders"],
+                    by_table.get("order_status_history"),
+                    by_table.get("shipments"),
+                )
+            )
+        if "payments" in by_table:
+            self._payment_parts.append(payment_parts(by_table["payments"]))
         self.seconds += perf_counter() - started
 
     def _orders(self, orders: Frame, items: Frame | None) -> None:
@@ -122,9 +141,35 @@ class RollupCollector:
             pairs_frame(
                 np.concatenate(self._pair_parts) if self._pair_parts else np.zeros(0, np.int64)
             ),
+            self._funnel(),
+            self._payments(),
         ]
         self.seconds += perf_counter() - started
         return out
+
+    def _funnel(self) -> Frame:
+        """``order_funnel_daily``: the orders' stages summed per day of placing."""
+        days, sums = _summed(self._funnel_parts, len(FUNNEL_MEASURES))
+        return Frame(
+            "order_funnel_daily",
+            {
+                "day_index": days,
+                "month_index": month_of_days(days),
+                **dict(zip(FUNNEL_MEASURES, sums, strict=True)),
+            },
+        )
+
+    def _payments(self) -> Frame:
+        """``payment_method_daily``: the payments summed per day and method."""
+        keys, sums = _summed(self._payment_parts, len(PAYMENT_MEASURES))
+        return Frame(
+            "payment_method_daily",
+            {
+                "day_index": keys // METHODS,
+                "method": Labels(keys % METHODS, PAYMENT_METHODS),
+                **dict(zip(PAYMENT_MEASURES, sums, strict=True)),
+            },
+        )
 
     def _product_daily(self) -> Frame:
         parts = self._item_parts
@@ -235,6 +280,17 @@ class RollupCollector:
                 "new_customer_count": _on_days(day, new_day, new),
             },
         )
+
+
+def _summed(parts: list[tuple[Array, list[Array]]], width: int) -> tuple[Array, list[Array]]:
+    """The distinct keys of ``parts`` (key array, ``width`` value arrays each) and the
+    values summed per key."""
+    keys = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, np.int64)
+    columns = [
+        np.concatenate([p[1][i] for p in parts]) if parts else np.zeros(0, np.int64)
+        for i in range(width)
+    ]
+    return group_sums(keys, *columns)
 
 
 def _per_product(rows: Frame, bucket: Array, table: str, bucket_column: str) -> Frame:

@@ -19,7 +19,7 @@ audit, and neither the fold nor a bulk rebuild should pay a parent look-up per r
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, Column, Index, Integer, Table
+from sqlalchemy import CheckConstraint, Column, Index, Integer, String, Table
 
 from shopdb.db.schema import MYSQL_TABLE_OPTIONS, metadata
 from shopdb.db.types import Cents, Id, UtcDateTime
@@ -212,6 +212,72 @@ customer_cohort_deltas = Table(
     **MYSQL_TABLE_OPTIONS,
 )
 
+# The order status funnel per UTC day of placing: how many of the day's orders reached
+# each stage, as order_status_funnel counts them (paid: paid or beyond, or cancelled
+# after a payment; shipped: shipped or delivered, or refunded after shipping; delivered:
+# delivered, or refunded after delivery), and the totals of the refunded ones. Every
+# stage only ever gains an order (a cancelled or refunded order keeps the stages it
+# reached), so each status change appends one row to order_event_deltas
+# (``shopdb.rollups.order_events``): +1 in the stage it enters.
+order_funnel_daily = Table(
+    "order_funnel_daily",
+    metadata,
+    Column("day_index", DayIndex, primary_key=True, autoincrement=False),
+    Column("month_index", DayIndex, nullable=False),
+    Column("placed_count", Cents, nullable=False),
+    Column("paid_count", Cents, nullable=False),
+    Column("shipped_count", Cents, nullable=False),
+    Column("delivered_count", Cents, nullable=False),
+    Column("cancelled_count", Cents, nullable=False),
+    Column("refunded_count", Cents, nullable=False),
+    Column("refunded_cents", Cents, nullable=False),
+    **MYSQL_TABLE_OPTIONS,
+)
+
+# Payment attempts per UTC day they were made and method, as payment_method_mix counts
+# them: attempts, completed, failed and refunded ones, and the money captured
+# (completed plus refunded). A payment is written completed or failed and can only
+# become refunded later (``lifecycle.PAYMENT_REFUND``), which moves it from completed to
+# refunded on its own day and leaves the captured money as it was.
+payment_method_daily = Table(
+    "payment_method_daily",
+    metadata,
+    Column("day_index", DayIndex, primary_key=True, autoincrement=False),
+    Column("method", String(16), primary_key=True),
+    Column("attempt_count", Cents, nullable=False),
+    Column("completed_count", Cents, nullable=False),
+    Column("failed_count", Cents, nullable=False),
+    Column("refunded_count", Cents, nullable=False),
+    Column("captured_cents", Cents, nullable=False),
+    **MYSQL_TABLE_OPTIONS,
+)
+
+# The change log of both: a row with no method is a change of order_funnel_daily (the
+# day of placing), one with a method a change of payment_method_daily (the day of the
+# payment), so a payment that also pays its order appends both in one statement.
+order_event_deltas = Table(
+    "order_event_deltas",
+    metadata,
+    Column("delta_id", Id, primary_key=True),
+    Column("day_index", DayIndex, nullable=False),
+    Column("month_index", DayIndex, nullable=False),
+    Column("method", String(16), nullable=True),
+    Column("placed_count", Cents, nullable=False),
+    Column("paid_count", Cents, nullable=False),
+    Column("shipped_count", Cents, nullable=False),
+    Column("delivered_count", Cents, nullable=False),
+    Column("cancelled_count", Cents, nullable=False),
+    Column("refunded_count", Cents, nullable=False),
+    Column("refunded_cents", Cents, nullable=False),
+    Column("attempt_count", Cents, nullable=False),
+    Column("completed_count", Cents, nullable=False),
+    Column("failed_count", Cents, nullable=False),
+    Column("payment_refunded_count", Cents, nullable=False),
+    Column("captured_cents", Cents, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    **MYSQL_TABLE_OPTIONS,
+)
+
 FOLDED_TABLES = (
     sales_daily,
     product_sales_daily,
@@ -230,5 +296,8 @@ ROLLUP_TABLES = (
     product_pairs,
     customer_cohort_deltas,
     customer_cohorts,
+    order_event_deltas,
+    order_funnel_daily,
+    payment_method_daily,
 )
 """Every rollup table, the change logs before the tables folded from them."""

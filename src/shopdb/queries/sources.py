@@ -58,6 +58,9 @@ ROLLUP_ANSWERS: dict[str, Callable[[Mapping[str, Any]], bool]] = {
     "frequently_bought_together": _all_history,
     "low_inventory": _window_at_midnight,
     "cohort_retention": _whole_days,
+    "order_status_funnel": _whole_days,
+    "refund_and_cancellation_rates": _whole_days,
+    "payment_method_mix": _whole_days,
 }
 """Query name -> whether its rollup form answers these bound values exactly."""
 

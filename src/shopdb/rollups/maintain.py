@@ -15,6 +15,11 @@ place that writes ``orders.status``). Only a change into or out of a recognized 
   inserts its items, and a SELECT of their own would cost a round trip.
 - ``product_pairs`` needs nothing more: the order's own row carries its ``order_id``,
   and the fold and the readers take its pairs from its items (``rollups.pairs``).
+- ``order_event_deltas`` gets one row on every status change (recognized or not) and
+  on placing (``order_placed``): +1 in the funnel stage the order enters; and one per
+  payment attempt (``payment_made``; a payment that pays its order adds its row to the
+  status change's insert) and one per payment refunded (``payments_refunded``, after
+  one read of the order's payments just refunded). See ``rollups.order_events``.
 - ``customer_sales`` and ``customer_day_deltas`` get the customer's rows, under the
   customer's row lock (``rollups.customers``): per customer, so only the same
   customer's concurrent payments wait for each other. In the common case (the order's
@@ -42,8 +47,8 @@ from shopdb.db.backend import backend_of
 from shopdb.db.rollup_schema import rollup_deltas
 from shopdb.db.schema import order_items, orders
 from shopdb.db.types import Cents, Id, UtcDateTime
-from shopdb.lifecycle import RECOGNIZED_STATUSES, TRANSITIONS
-from shopdb.rollups import customers
+from shopdb.lifecycle import INITIAL_STATUS, RECOGNIZED_STATUSES, TRANSITIONS
+from shopdb.rollups import customers, order_events
 from shopdb.rollups.buckets import day_index, month_index, month_of_day
 from shopdb.rollups.fold import add_deltas
 from shopdb.rollups.pairs import add_order_pairs
@@ -112,16 +117,30 @@ _ITEMS_JSON = (
 
 
 def order_status_changed(
-    conn: Connection, order: ChangedOrder, before: str | None, after: str, at: datetime
+    conn: Connection,
+    order: ChangedOrder,
+    before: str | None,
+    after: str,
+    at: datetime,
+    *,
+    payment: order_events.PaymentMade | None = None,
 ) -> None:
-    """Record in the rollups that ``order`` moved from ``before`` to ``after``.
+    """Record in the rollups that ``order`` moved from ``before`` to ``after`` (because
+    of ``payment``, a payment just written, if given).
 
-    Call it in the transaction that changes the status, after the change. Does nothing
-    unless the order enters or leaves the recognized statuses.
+    Call it in the transaction that changes the status, after the change. Appends the
+    funnel's row (and the payment's) to ``order_event_deltas`` for every change; the
+    rest only when the order enters or leaves the recognized statuses.
     """
     sign = _sign(before, after)
     mode = conn.get_execution_options().get(MAINTAIN_OPTION, True)
-    if sign == 0 or mode is False:
+    if mode is False:
+        return
+    events = [order_events.funnel_row(order.created_at, after, order.total_cents, at)]
+    if payment is not None:
+        events.append(order_events.payment_row(payment, at))
+    order_events.append(conn, events)
+    if sign == 0:
         return
     day = day_index(order.created_at)
     # the customer's rows first: their row lock orders the same customer's changes
@@ -166,6 +185,32 @@ def _items(conn: Connection, order: ChangedOrder) -> list[tuple[int, int, int]]:
         return [(int(p), int(q), int(c)) for p, q, c in json.loads(order.items_json)]
     read = conn.execute(_ORDER_ITEMS, {"b_order": order.order_id})
     return [(int(p), int(q), int(c)) for p, q, c in read]
+
+
+def order_placed(conn: Connection, placed_at: datetime) -> None:
+    """Record in the rollups a new order placed at ``placed_at`` (``pending``): only the
+    funnel counts it. Call it in the transaction that inserts the order."""
+    if _maintained(conn):
+        row = order_events.funnel_row(placed_at, INITIAL_STATUS, 0, placed_at)
+        order_events.append(conn, [row])
+
+
+def payment_made(conn: Connection, payment: order_events.PaymentMade, at: datetime) -> None:
+    """Record in the rollups a payment attempt that changes no status (a declined one).
+    Call it in the transaction that writes the payment."""
+    if _maintained(conn):
+        order_events.append(conn, [order_events.payment_row(payment, at)])
+
+
+def payments_refunded(conn: Connection, order_id: int, at: datetime) -> None:
+    """Record in the rollups that the order's completed payments became refunded at
+    ``at``. Call it in the transaction that refunds them, after the change."""
+    if _maintained(conn):
+        order_events.append(conn, order_events.refund_rows(conn, order_id, at))
+
+
+def _maintained(conn: Connection) -> bool:
+    return conn.get_execution_options().get(MAINTAIN_OPTION, True) is not False
 
 
 _ORDER_ITEMS = select(

@@ -22,6 +22,7 @@ from shopdb.db.types import utcnow
 from shopdb.errors import InvalidTransition, NotFound
 from shopdb.lifecycle import can_transition
 from shopdb.rollups.maintain import items_with_lock, order_status_changed
+from shopdb.rollups.order_events import PaymentMade
 
 
 @dataclass(frozen=True)
@@ -71,8 +72,16 @@ def require_transition(order: LockedOrder, target: str) -> None:
         raise InvalidTransition(order.order_id, order.status, target)
 
 
-def change_status(conn: Connection, order: LockedOrder, target: str, now: datetime) -> None:
-    """Move ``order`` from the status it was read in to ``target`` and record the change.
+def change_status(
+    conn: Connection,
+    order: LockedOrder,
+    target: str,
+    now: datetime,
+    *,
+    payment: PaymentMade | None = None,
+) -> None:
+    """Move ``order`` from the status it was read in to ``target`` and record the change
+    (``payment``: the payment just written that makes the change, for the rollups).
 
     Raises:
         InvalidTransition: the lifecycle forbids the change, or another transaction
@@ -92,7 +101,7 @@ def change_status(conn: Connection, order: LockedOrder, target: str, now: dateti
         raise InvalidTransition(order.order_id, current, target)
     record_status(conn, order.order_id, order.status, target, now)
     touch(conn, order.created_at, orders, order_status_history)
-    order_status_changed(conn, order, order.status, target, now)
+    order_status_changed(conn, order, order.status, target, now, payment=payment)
 
 
 def move_order(

@@ -32,6 +32,7 @@ from shopdb.db.types import utcnow
 from shopdb.errors import InvalidInput, NotFound, OutOfStock
 from shopdb.lifecycle import INITIAL_STATUS, PAYMENT_REFUND
 from shopdb.limits import MAX_ORDER_LINES, MAX_QUANTITY, MAX_TOTAL_CENTS, check_id
+from shopdb.rollups.maintain import order_placed, payments_refunded
 from shopdb.services._status import LockedOrder, move_order, record_status
 from shopdb.services._tx import inserted_id, run_in_transaction
 from shopdb.services.catalog import ProductRef, resolve_product
@@ -200,6 +201,7 @@ def _place(conn: Connection, user_id: int, items: list[tuple[int, int]], at: dat
     record_status(conn, order_id, None, INITIAL_STATUS, at)
     touch(conn, at, orders, order_items, order_status_history)
     touch(conn, None, inventory)
+    order_placed(conn, at)
     # stock last: the hot inventory rows stay locked for as short a time as possible
     for product_id, quantity in items:
         _take_stock(conn, product_id, quantity, at)
@@ -313,4 +315,5 @@ def refund_captured(conn: Connection, order: LockedOrder, at: datetime) -> int:
     )
     if result.rowcount:
         touch(conn, order.created_at, payments)
+        payments_refunded(conn, order.order_id, at)
     return int(result.rowcount)

@@ -19,6 +19,8 @@ from shopdb.db.types import max_length, utcnow
 from shopdb.errors import Duplicate, InvalidInput, PaymentMismatch
 from shopdb.lifecycle import PAYMENT_METHODS, payment_status
 from shopdb.limits import MAX_TOTAL_CENTS, check_id, check_range, check_text
+from shopdb.rollups.maintain import payment_made
+from shopdb.rollups.order_events import PaymentMade
 from shopdb.services._status import (
     LockedOrder,
     change_status,
@@ -149,8 +151,11 @@ def _record(
         )
     )
     touch(conn, order.created_at, payments)
+    made = PaymentMade(at, method, status, amount_cents)
     if approved:
-        change_status(conn, order, "paid", at)
+        change_status(conn, order, "paid", at, payment=made)
+    else:
+        payment_made(conn, made, at)
     payment_id = inserted_id(result)
     return Payment(payment_id, order.order_id, amount_cents, method, status, key, at)
 

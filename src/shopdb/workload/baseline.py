@@ -1,9 +1,9 @@
 """The yardstick: the place-order transaction written directly on the DBAPI driver.
 
 Same statements as ``services.orders._place`` (the buyer's address with the prices, order,
-items, history, one conditional stock UPDATE per product in id order, sale movements),
-same row values, no SQLAlchemy and no retry loop: what the services' layering costs is
-measured against it.
+items, history, the funnel's delta row, one conditional stock UPDATE per product in id
+order, sale movements), same row values, no SQLAlchemy and no retry loop: what the
+services' layering costs is measured against it.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from shopdb.db.backend import Backend, backend_of
+from shopdb.rollups.buckets import day_index, month_index
 from shopdb.workload.catalog import Catalog
 from shopdb.workload.clients import Ack
 from shopdb.workload.stats import PhaseResult
@@ -125,6 +126,8 @@ def write_order(
         ),
         (order_id, now),
     )
+    # the funnel's placed-order row, as ``rollups.maintain.order_placed`` appends it
+    cur.execute(q(_PLACED_DELTA), (day_index(now), month_index(now), now))
     for product_id, qty in items:
         cur.execute(
             q(
@@ -146,6 +149,14 @@ def write_order(
         [(p, -qty, order_id, now) for p, qty in items],
     )
     return order_id
+
+
+_PLACED_DELTA = (
+    "INSERT INTO order_event_deltas (day_index, month_index, method, placed_count, "
+    "paid_count, shipped_count, delivered_count, cancelled_count, refunded_count, "
+    "refunded_cents, attempt_count, completed_count, failed_count, payment_refunded_count, "
+    "captured_cents, created_at) VALUES (?, ?, NULL, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, ?)"
+)
 
 
 def run_baseline(

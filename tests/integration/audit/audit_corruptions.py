@@ -412,21 +412,71 @@ def _rollup_cohort_wrong_month(conn: Connection) -> None:
     )
 
 
+def _rollup_funnel_day_off(conn: Connection) -> None:
+    c = r.order_funnel_daily.c
+    first = select(func.min(c.day_index)).scalar_subquery()
+    conn.execute(
+        update(r.order_funnel_daily)
+        .where(c.day_index == first)
+        .values(shipped_count=c.shipped_count + 1)
+    )
+
+
+def _event_delta(**values: object) -> dict[str, object]:
+    """An ``order_event_deltas`` row on day 0 (no order, no payment): zeros but ``values``."""
+    measures = {
+        c.name: 0
+        for c in r.order_event_deltas.columns
+        if c.name not in ("delta_id", "day_index", "month_index", "method", "created_at")
+    }
+    return measures | {"day_index": 0, "month_index": 1970 * 12, "created_at": T0} | values
+
+
+def _rollup_funnel_pending_off(conn: Connection) -> None:
+    # an unfolded delta refunding money on a day that holds no order
+    conn.execute(insert(r.order_event_deltas).values(_event_delta(refunded_cents=1)))
+
+
+def _rollup_payment_day_off(conn: Connection) -> None:
+    c = r.payment_method_daily.c
+    first = conn.execute(select(c.day_index, c.method).limit(1)).one()
+    conn.execute(
+        update(r.payment_method_daily)
+        .where(c.day_index == first[0], c.method == first[1])
+        .values(captured_cents=c.captured_cents + 1)
+    )
+
+
+def _rollup_payment_pending_off(conn: Connection) -> None:
+    # an unfolded payment delta for a method and day no payment has
+    conn.execute(insert(r.order_event_deltas).values(_event_delta(method="card", attempt_count=1)))
+
+
+PAYMENTS = "rollup_payment_method_daily"
+"""A payment written or changed past the services: its day's rollup row is off too."""
+
 CASES: dict[str, tuple[Corruption, set[str]]] = {
     "failed_run": (_failed_run, {"generation_complete"}),
     "running_run": (_running_run, {"generation_complete"}),
-    "payment_of_missing_order": (_payment_of_missing_order, {"orphans"}),
+    "payment_of_missing_order": (_payment_of_missing_order, {"orphans", PAYMENTS}),
     "movement_of_missing_product": (_movement_of_missing_product, {"orphans"}),
     "item_of_missing_order": (_item_of_missing_order, {"orphans", "sales_match_items"}),
-    "order_without_items": (_order_without_items, {"order_has_items"}),
+    # an order written past the services: the funnel's rollup does not count it
+    "order_without_items": (_order_without_items, {"order_has_items", "rollup_order_funnel_daily"}),
     "total_off_by_one": (_total_off_by_one, {"order_total_matches_items"}),
-    "pending_order_paid": (_pending_order_paid, {"pending_order_unpaid"}),
-    "paid_order_short": (_paid_order_short, {"paid_order_reconciles"}),
-    "cancelled_order_paid": (_cancelled_order_paid, {"closed_order_no_completed_payment"}),
-    "paid_order_refunded_payment": (_paid_order_refunded_payment, {"refunded_payment_rules"}),
+    "pending_order_paid": (_pending_order_paid, {"pending_order_unpaid", PAYMENTS}),
+    "paid_order_short": (_paid_order_short, {"paid_order_reconciles", PAYMENTS}),
+    "cancelled_order_paid": (
+        _cancelled_order_paid,
+        {"closed_order_no_completed_payment", PAYMENTS},
+    ),
+    "paid_order_refunded_payment": (
+        _paid_order_refunded_payment,
+        {"refunded_payment_rules", PAYMENTS},
+    ),
     "refund_before_payment": (_refund_before_payment, {"refunded_payment_rules"}),
     "refund_without_time": (_refund_without_time, {"refunded_payment_rules"}),
-    "refund_short": (_refund_short, {"refunded_order_reconciles"}),
+    "refund_short": (_refund_short, {"refunded_order_reconciles", PAYMENTS}),
     "shipped_without_shipment": (_shipped_without_shipment, {"shipment_matches_status"}),
     "delivered_without_delivery": (_delivered_without_delivery, {"shipment_matches_status"}),
     "user_signed_up_late": (_user_signed_up_late, {"order_after_user"}),
@@ -457,4 +507,8 @@ CASES: dict[str, tuple[Corruption, set[str]]] = {
     "rollup_pair_pending_off": (_rollup_pair_pending_off, {"rollup_product_pairs"}),
     "rollup_cohort_off": (_rollup_cohort_off, {"rollup_customer_cohorts"}),
     "rollup_cohort_wrong_month": (_rollup_cohort_wrong_month, {"rollup_customer_cohorts"}),
+    "rollup_funnel_day_off": (_rollup_funnel_day_off, {"rollup_order_funnel_daily"}),
+    "rollup_funnel_pending_off": (_rollup_funnel_pending_off, {"rollup_order_funnel_daily"}),
+    "rollup_payment_day_off": (_rollup_payment_day_off, {PAYMENTS}),
+    "rollup_payment_pending_off": (_rollup_payment_pending_off, {PAYMENTS}),
 }

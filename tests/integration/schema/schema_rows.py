@@ -249,6 +249,39 @@ def _customer_cohort_deltas(n: int) -> dict[str, Any]:
     )
 
 
+_FUNNEL = dict(
+    placed_count=2,
+    paid_count=1,
+    shipped_count=1,
+    delivered_count=0,
+    cancelled_count=1,
+    refunded_count=1,
+    refunded_cents=3998,
+)
+_PAYMENT = dict(attempt_count=2, completed_count=1, failed_count=1, captured_cents=3998)
+
+
+def _order_funnel_daily(n: int) -> dict[str, Any]:
+    return dict(day_index=19_782 + n, month_index=24_289, **_FUNNEL)
+
+
+def _payment_method_daily(n: int) -> dict[str, Any]:
+    return dict(day_index=19_782 + n, method="card", refunded_count=0, **_PAYMENT)
+
+
+def _order_event_deltas(n: int) -> dict[str, Any]:
+    return dict(
+        delta_id=n,
+        day_index=19_782,
+        month_index=24_289,
+        method="card",
+        payment_refunded_count=0,
+        created_at=T0,
+        **_FUNNEL,
+        **_PAYMENT,
+    )
+
+
 ROWS = {
     "users": _users,
     "categories": _categories,
@@ -279,6 +312,9 @@ ROWS = {
     "lake_versions": _lake_versions,
     "customer_cohort_deltas": _customer_cohort_deltas,
     "customer_cohorts": _customer_cohorts,
+    "order_funnel_daily": _order_funnel_daily,
+    "payment_method_daily": _payment_method_daily,
+    "order_event_deltas": _order_event_deltas,
 }
 
 
