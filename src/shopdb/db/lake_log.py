@@ -88,7 +88,10 @@ def recording(conn: Connection) -> Iterator[None]:
     try:
         yield
     finally:
-        conn.info.pop(_TOUCHED, None)
+        # a connection lost mid-COMMIT refuses even ``info`` until rolled back: leave
+        # its notes, it is discarded and the next attempt records on a fresh one
+        if not conn.invalidated:
+            conn.info.pop(_TOUCHED, None)
 
 
 def touch(conn: Connection, at: datetime | None, *tables: Table) -> None:
