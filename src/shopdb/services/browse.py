@@ -27,7 +27,7 @@ from shopdb.db.schema import (
     users,
 )
 from shopdb.services._tx import run_in_transaction
-from shopdb.services.order_view import OrderView, read_order_views
+from shopdb.services.order_view import PAYMENT_COLUMNS, OrderView, read_order_views
 
 
 @dataclass(frozen=True)
@@ -235,18 +235,6 @@ def list_orders(
         return OrderPage(rows[:limit], len(rows) > limit, "order_id", tuple(views))
 
     return run_in_transaction(engine, read, write=False)
-
-
-PAYMENT_COLUMNS = (
-    payments.c.payment_id,
-    payments.c.order_id,
-    payments.c.amount_cents,
-    payments.c.method,
-    payments.c.status,
-    payments.c.idempotency_key,
-    payments.c.created_at,
-    payments.c.refunded_at,
-)
 
 
 def list_payments(

@@ -208,19 +208,21 @@ def _items(conn: Connection, ids: list[int]) -> dict[int, tuple[OrderItemView, .
     )
 
 
+PAYMENT_COLUMNS = (
+    payments.c.payment_id,
+    payments.c.order_id,
+    payments.c.amount_cents,
+    payments.c.method,
+    payments.c.status,
+    payments.c.idempotency_key,
+    payments.c.created_at,
+    payments.c.refunded_at,
+)
+"""A payment as the views read it (an order's payments here, the payments list in
+``browse``)."""
+
 _PAYMENTS = (
-    select(
-        payments.c.order_id,
-        payments.c.payment_id,
-        payments.c.amount_cents,
-        payments.c.method,
-        payments.c.status,
-        payments.c.idempotency_key,
-        payments.c.created_at,
-        payments.c.refunded_at,
-    )
-    .where(payments.c.order_id.in_(_IDS))
-    .order_by(payments.c.payment_id)
+    select(*PAYMENT_COLUMNS).where(payments.c.order_id.in_(_IDS)).order_by(payments.c.payment_id)
 )
 
 
