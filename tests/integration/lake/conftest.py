@@ -58,10 +58,12 @@ def shop_engine(backend: str, engine: Engine, generated_shops: ShopTemplates) ->
 @pytest.fixture(scope="session")
 def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """The test run's one SparkSession, local, bound to 127.0.0.1."""
-    from shopdb.lake.spark import spark_session
+    from shopdb.lake.spark import QUICK_JVM, spark_session
 
     try:
-        session = spark_session(tmp_path_factory.mktemp("spark"), master="local[2]")
+        session = spark_session(
+            tmp_path_factory.mktemp("spark"), master="local[2]", jvm_options=QUICK_JVM
+        )
     except LakeError as exc:
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI=true and Spark cannot run: {exc}")
