@@ -16,6 +16,9 @@ The database must hold a shop (``shopdb bench seed`` or ``shopdb generate``). Pr
 2. ``GET /v1/orders/{id}`` and the first page of ``/v1/products`` against
    ``get_order`` (the order and its items, what the response shows) and
    ``list_products``, one client, sequentially;
+   and, as the ceiling any route can reach on this machine, ``GET /health`` (routing,
+   no database, no key) and a bare ASGI app on uvicorn (HTTP alone: no framework),
+   each in a process of its own, with the same client;
 3. the cost of one ``GET /v1/orders/{id}`` and of one products page split into
    database (the service call; the key lookup is cached), serialization (building and
    dumping the response model as the route does) and framework (the rest of the
@@ -29,6 +32,7 @@ import http.client
 import json
 import os
 import random
+import subprocess
 import sys
 import threading
 import time
@@ -42,7 +46,7 @@ from urllib.parse import urlsplit
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "api"))
 from pydantic import TypeAdapter
-from server import serving_process
+from server import free_port, serving_process
 
 from shopdb.api.responses import page_json
 from shopdb.api.schemas.catalog import ProductListed
@@ -99,6 +103,45 @@ class _Client:
 
     def close(self) -> None:
         self.conn.close()
+
+
+BARE_ASGI = """
+import sys, uvicorn
+async def app(scope, receive, send):
+    if scope["type"] != "http":
+        return
+    await send({"type": "http.response.start", "status": 200,
+                "headers": [(b"content-type", b"application/json")]})
+    await send({"type": "http.response.body", "body": b'{"status":"ok"}'})
+uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning",
+            access_log=False)
+"""
+"""HTTP alone on uvicorn with its defaults as ``shopdb serve`` runs it (httptools, uvloop
+where installed): the most one process answers on this machine, before any framework."""
+
+
+def _bare_rate(seconds: float) -> float:
+    """Sequential requests per second to ``BARE_ASGI`` in a process of its own."""
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-c", BARE_ASGI, str(port)])
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                client = _Client(f"http://127.0.0.1:{port}", "none")
+                client.get("/")
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        _rate(lambda: client.get("/"), 1.0)
+        rate = _rate(lambda: client.get("/"), seconds)
+        client.close()
+        return rate
+    finally:
+        process.terminate()
+        process.wait(10)
 
 
 def _cpu_s(pid: int) -> float:
@@ -289,9 +332,19 @@ def main() -> int:
             ),
         ]
         print("\n2. one client, sequential     HTTP/s  direct/s  HTTP/direct")
+        needed = 0.0
         for name, over_http, direct_call in rows:
             a, b = _rate(over_http, point), _rate(direct_call, point)
             print(f"   {name:<24} {a:8.0f}  {b:8.0f}  {a / b:9.0%}")
+            needed = max(needed, b / 2)
+        health = _rate(lambda: client.get("/health"), point)
+        bare = _bare_rate(point)
+        print(f"   {'GET /health (ceiling)':<24} {health:8.0f}")
+        print(f"   {'bare ASGI on uvicorn':<24} {bare:8.0f}")
+        print(
+            f"   (half of the fastest direct call is {needed:.0f}/s: a route reaching it would "
+            f"answer {needed / bare:.0%} of the bare server's rate)"
+        )
         order_cost = _served(client, server.pid, f"/v1/orders/{order_id}", point)
         page_cost = _served(client, server.pid, "/v1/products", point)
         client.close()
