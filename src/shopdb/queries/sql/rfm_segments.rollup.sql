@@ -1,15 +1,21 @@
--- rfm_segments from the per-customer rollup: a customer whose last recognized order was
--- placed by as_of has all of them by then, so their customer_sales row is their whole
--- answer; only the customers with an order after as_of (none when as_of is now) are
--- summed again from their own orders, through the orders index on (user_id, created_at).
--- A segment depends on a customer's recency and frequency alone, so customers are
--- grouped by the two first, and a rank (one more than the customers ranked before) is a
--- running sum over those groups: no sort of every customer, as the base form's rank()
--- needs (three of them, one unused).
+-- rfm_segments from the rollups. A segment depends on a customer's recency and
+-- frequency alone, so customers are counted in groups of the two, and a rank (one more
+-- than the customers ranked before) is a running sum over those groups: no sort of
+-- every customer, as the base form's rank() needs (three of them, one unused).
+-- At a midnight as_of (as_of_midnight 1: the dashboard's range ends, the customer
+-- pages' end of history) the groups come from customer_recency_frequency and its
+-- unfolded deltas: a customer's recency there is as_of's day less the day their
+-- recency counts from, a few thousand rows in all. At any other as_of a recency depends
+-- on the time of day of each last order, so the groups come from customer_sales, one
+-- row per customer. Either way a customer whose last recognized order was placed by
+-- as_of has all of them by then; only the customers with an order after as_of (none
+-- when as_of is now) are summed again from their own orders, found through the orders
+-- index on (status, created_at) and summed through the one on (user_id, created_at).
 with later_customers as (
-    select user_id
-    from customer_sales
-    where last_order_at > :as_of
+    select distinct user_id
+    from orders
+    where {recognized(status)}
+        and created_at > :as_of
 ),
 
 later_orders as (
@@ -25,16 +31,47 @@ later_orders as (
     group by o.user_id
 ),
 
+histogram as (
+    select
+        recency_from_day,
+        order_count,
+        customer_count,
+        spend_cents
+    from customer_recency_frequency
+    where :as_of_midnight = 1
+        and recency_from_day <= :d_as_of
+    union all
+    select
+        recency_from_day,
+        order_count,
+        customer_count,
+        spend_cents
+    from customer_rf_deltas
+    where :as_of_midnight = 1
+        and recency_from_day <= :d_as_of
+),
+
 groups as (
     -- grouped before the union: MariaDB would copy every customer row into a temporary
     -- table to union them
     select
-        {days_between(last_order_at, :as_of)} as recency_days,
+        :d_as_of - recency_from_day as recency_days,
         order_count,
-        count(*) as customer_count,
+        sum(customer_count) as customer_count,
         sum(spend_cents) as spend_cents
+    from histogram
+    group by
+        recency_from_day,
+        order_count
+    union all
+    select
+        {days_between(last_order_at, :as_of)},
+        order_count,
+        count(*),
+        sum(spend_cents)
     from customer_sales
-    where last_order_at <= :as_of
+    where :as_of_midnight = 0
+        and last_order_at <= :as_of
     group by
         {days_between(last_order_at, :as_of)},
         order_count
@@ -51,6 +88,7 @@ groups as (
 ),
 
 by_recency_frequency as (
+    -- a group whose customers all moved away leaves a folded row of zeros
     select
         recency_days,
         order_count,
@@ -60,6 +98,7 @@ by_recency_frequency as (
     group by
         recency_days,
         order_count
+    having sum(customer_count) <> 0
 ),
 
 ranked as (
