@@ -11,22 +11,22 @@
 -- as_of has all of them by then; only the customers with an order after as_of (none
 -- when as_of is now) are summed again from their own orders, found through the orders
 -- index on (status, created_at) and summed through the one on (user_id, created_at).
-with later_customers as (
-    select distinct user_id
-    from orders
-    where {recognized(status)}
-        and created_at > :as_of
-),
-
-later_orders as (
+with later_orders as (
+    -- the customers with a recognized order after as_of, found by the status index (an
+    -- IN list: a DISTINCT of them would read the whole per-customer index in SQLite)
     select
         o.user_id,
         count(*) as order_count,
         sum(o.total_cents) as spend_cents,
         max(o.created_at) as last_order_at
-    from later_customers as lc
-    {join_after(orders as o)} on o.user_id = lc.user_id
-    where {recognized(o.status)}
+    from orders as o
+    where o.user_id in (
+            select l.user_id
+            from orders as l
+            where {recognized(l.status)}
+                and l.created_at > :as_of
+        )
+        and {recognized(o.status)}
         and o.created_at <= :as_of
     group by o.user_id
 ),
@@ -52,17 +52,14 @@ histogram as (
 ),
 
 groups as (
-    -- grouped before the union: MariaDB would copy every customer row into a temporary
-    -- table to union them
+    -- the per-customer rows grouped before the union: MariaDB would copy every customer
+    -- row into a temporary table to union them
     select
         :d_as_of - recency_from_day as recency_days,
         order_count,
-        sum(customer_count) as customer_count,
-        sum(spend_cents) as spend_cents
+        customer_count,
+        spend_cents
     from histogram
-    group by
-        recency_from_day,
-        order_count
     union all
     select
         {days_between(last_order_at, :as_of)},
@@ -101,32 +98,32 @@ by_recency_frequency as (
     having sum(customer_count) <> 0
 ),
 
-ranked as (
-    -- a window's running sum takes in its peers: the customers at or past this value,
-    -- less those at it (no alias shadows a column: MariaDB would order by the alias)
+scored as (
+    -- a rank is 1 + the customers ranked before: those strictly past this group's
+    -- recency (its order count), a running sum that stops one before the group's value
+    -- (whole days and counts: integers), so one sort per score (no alias shadows a
+    -- column: MariaDB would order by the alias)
     select
         customer_count,
         order_count * customer_count as order_total,
         spend_cents,
         recency_days * customer_count as recency_total,
-        1 + sum(customer_count) over (order by recency_days desc)
-            - sum(customer_count) over (partition by recency_days) as recency_rank,
-        1 + sum(customer_count) over (order by order_count)
-            - sum(customer_count) over (partition by order_count) as frequency_rank,
+        {rfm_score(
+            1 + coalesce(sum(customer_count) over (
+                order by recency_days desc
+                range between unbounded preceding and 1 preceding
+            ), 0),
+            sum(customer_count) over ()
+        )} as r_score,
+        {rfm_score(
+            1 + coalesce(sum(customer_count) over (
+                order by order_count
+                range between unbounded preceding and 1 preceding
+            ), 0),
+            sum(customer_count) over ()
+        )} as f_score,
         sum(customer_count) over () as all_customers
     from by_recency_frequency
-),
-
-scored as (
-    select
-        customer_count,
-        order_total,
-        spend_cents,
-        recency_total,
-        {rfm_score(recency_rank, all_customers)} as r_score,
-        {rfm_score(frequency_rank, all_customers)} as f_score,
-        all_customers
-    from ranked
 ),
 
 segmented as (
