@@ -65,6 +65,7 @@ def test_broken_totals_counted_beyond_the_sample_and_listed(shop):
         # revenue and spend summarize total_cents; the product rollups read the items
         "rollup_sales_daily",
         "rollup_customer_sales",
+        "rollup_customer_recency_frequency",
         # the funnel's rollup holds the refunded orders' totals
         "rollup_order_funnel_daily",
     }
