@@ -271,16 +271,20 @@ class RollupCollector:
             first[1:][count[1:] > 0] // DAY_S, np.ones(int((count[1:] > 0).sum()), np.int64)
         )
         groups = _recency_frequency_of(count[1:], spend[1:], last[1:])
-        return customers, groups, Frame(
-            "sales_daily",
-            {
-                "day_index": day,
-                "month_index": month_of_days(day),
-                "order_count": orders,
-                "revenue_cents": revenue,
-                "units": _on_days(day, unit_day, units),
-                "new_customer_count": _on_days(day, new_day, new),
-            },
+        return (
+            customers,
+            groups,
+            Frame(
+                "sales_daily",
+                {
+                    "day_index": day,
+                    "month_index": month_of_days(day),
+                    "order_count": orders,
+                    "revenue_cents": revenue,
+                    "units": _on_days(day, unit_day, units),
+                    "new_customer_count": _on_days(day, new_day, new),
+                },
+            ),
         )
 
 
@@ -324,9 +328,7 @@ def _recency_frequency_of(count: Array, spend: Array, last: Array) -> Frame:
     buying = count > 0
     day = -(-last[buying] // DAY_S)
     n = count[buying]
-    keys, (customers, spent) = group_sums(
-        (day << _DAY_BITS) | n, np.ones_like(n), spend[buying]
-    )
+    keys, (customers, spent) = group_sums((day << _DAY_BITS) | n, np.ones_like(n), spend[buying])
     return Frame(
         "customer_recency_frequency",
         {

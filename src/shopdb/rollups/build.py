@@ -4,10 +4,10 @@
 load, or to repair one); ``refresh`` folds the rows appended to the change logs
 (``rollup_deltas``, ``customer_day_deltas``, ``customer_cohort_deltas``,
 ``customer_rf_deltas``, the lake's ``lake_deltas``, and ``order_event_deltas`` into
-``order_funnel_daily`` and ``payment_method_daily``) into their tables, and ``product_pairs`` the pairs of the
-orders ``rollup_deltas`` names. Neither is needed for exact answers (readers add the
-unfolded deltas themselves): folding keeps the change logs, and so the readers' work,
-small.
+``order_funnel_daily`` and ``payment_method_daily``) into their tables, and
+``product_pairs`` the pairs of the orders ``rollup_deltas`` names. Neither is needed
+for exact answers (readers add the unfolded deltas themselves): folding keeps the change
+logs, and so the readers' work, small.
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@ groups with every order that enters or leaves the recognized statuses, including
 midnight's edge, where the day their recency counts from is the order's own; RFM's two
 queries answer from the groups as the base tables do.
 
-Expected rows are worked out by hand (M is 2026-01-02 00:00 UTC, the midnight after the users sign up).
+Expected rows are worked out by hand (M is 2026-01-02 00:00 UTC, the first midnight after
+the users sign up).
 """
 
 from __future__ import annotations
