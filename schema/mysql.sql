@@ -65,6 +65,25 @@ CREATE TABLE customer_days (
 	CONSTRAINT ck_customer_days_prev_day_before_day CHECK (prev_day_index < day_index)
 )ENGINE=InnoDB CHARSET=utf8mb4 COLLATE utf8mb4_bin;
 
+CREATE TABLE customer_recency_frequency (
+	recency_from_day INTEGER NOT NULL, 
+	order_count BIGINT NOT NULL, 
+	customer_count BIGINT NOT NULL, 
+	spend_cents BIGINT NOT NULL, 
+	CONSTRAINT pk_customer_recency_frequency PRIMARY KEY (recency_from_day, order_count), 
+	CONSTRAINT ck_customer_recency_frequency_order_count_positive CHECK (order_count > 0)
+)ENGINE=InnoDB CHARSET=utf8mb4 COLLATE utf8mb4_bin;
+
+CREATE TABLE customer_rf_deltas (
+	delta_id BIGINT NOT NULL AUTO_INCREMENT, 
+	recency_from_day INTEGER NOT NULL, 
+	order_count BIGINT NOT NULL, 
+	customer_count BIGINT NOT NULL, 
+	spend_cents BIGINT NOT NULL, 
+	created_at DATETIME(6) NOT NULL, 
+	CONSTRAINT pk_customer_rf_deltas PRIMARY KEY (delta_id)
+)ENGINE=InnoDB CHARSET=utf8mb4 COLLATE utf8mb4_bin;
+
 CREATE TABLE customer_sales (
 	user_id BIGINT NOT NULL, 
 	order_count BIGINT NOT NULL, 
@@ -418,4 +437,4 @@ CREATE TABLE shipments (
 	CONSTRAINT fk_shipments_order_id FOREIGN KEY(order_id) REFERENCES orders (order_id) ON DELETE CASCADE
 )ENGINE=InnoDB CHARSET=utf8mb4 COLLATE utf8mb4_bin;
 
-INSERT INTO alembic_version (version_num) VALUES ('0013');
+INSERT INTO alembic_version (version_num) VALUES ('0014');

@@ -67,6 +67,26 @@ CREATE TABLE customer_days (
 )
  WITHOUT ROWID;
 
+CREATE TABLE customer_recency_frequency (
+	recency_from_day INTEGER NOT NULL, 
+	order_count INTEGER NOT NULL, 
+	customer_count INTEGER NOT NULL, 
+	spend_cents INTEGER NOT NULL, 
+	CONSTRAINT pk_customer_recency_frequency PRIMARY KEY (recency_from_day, order_count), 
+	CONSTRAINT ck_customer_recency_frequency_order_count_positive CHECK (order_count > 0)
+)
+ WITHOUT ROWID;
+
+CREATE TABLE customer_rf_deltas (
+	delta_id INTEGER NOT NULL, 
+	recency_from_day INTEGER NOT NULL, 
+	order_count INTEGER NOT NULL, 
+	customer_count INTEGER NOT NULL, 
+	spend_cents INTEGER NOT NULL, 
+	created_at DATETIME NOT NULL, 
+	CONSTRAINT pk_customer_rf_deltas PRIMARY KEY (delta_id)
+);
+
 CREATE TABLE customer_sales (
 	user_id INTEGER NOT NULL, 
 	order_count INTEGER NOT NULL, 
@@ -431,4 +451,4 @@ CREATE TABLE shipments (
 	CONSTRAINT fk_shipments_order_id FOREIGN KEY(order_id) REFERENCES orders (order_id) ON DELETE CASCADE
 );
 
-INSERT INTO alembic_version (version_num) VALUES ('0013');
+INSERT INTO alembic_version (version_num) VALUES ('0014');

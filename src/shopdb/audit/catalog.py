@@ -143,6 +143,12 @@ CHECKS: tuple[Check, ...] = (
         "placed that day.",
     ),
     Check(
+        "rollup_customer_recency_frequency",
+        "customer_recency_frequency plus its unfolded customer_rf_deltas counts, for each "
+        "day a recency counts from (the first midnight at or after a customer's last "
+        "recognized order) and order count, the customers in it and their spend.",
+    ),
+    Check(
         "rollup_order_funnel_daily",
         "Each order_funnel_daily row plus its unfolded order_event_deltas equals the orders "
         "placed that day and how many of them reached each funnel stage, and the refunded "

@@ -237,7 +237,8 @@ class RollupCollector:
         day = created // DAY_S
         return cohorts_frame(user, day, month_of_days(day))
 
-    def _customers_and_days(self, daily: Frame) -> tuple[Frame, Frame]:
+    def _customers_and_days(self, daily: Frame) -> tuple[Frame, Frame, Frame]:
+        """``customer_sales``, ``customer_recency_frequency`` and ``sales_daily``."""
         parts = self._order_parts
         created, user, total = (
             np.concatenate([p[i] for p in parts]) if parts else np.zeros(0, np.int64)
@@ -269,16 +270,21 @@ class RollupCollector:
         new_day, (new,) = group_sums(
             first[1:][count[1:] > 0] // DAY_S, np.ones(int((count[1:] > 0).sum()), np.int64)
         )
-        return customers, Frame(
-            "sales_daily",
-            {
-                "day_index": day,
-                "month_index": month_of_days(day),
-                "order_count": orders,
-                "revenue_cents": revenue,
-                "units": _on_days(day, unit_day, units),
-                "new_customer_count": _on_days(day, new_day, new),
-            },
+        groups = _recency_frequency_of(count[1:], spend[1:], last[1:])
+        return (
+            customers,
+            groups,
+            Frame(
+                "sales_daily",
+                {
+                    "day_index": day,
+                    "month_index": month_of_days(day),
+                    "order_count": orders,
+                    "revenue_cents": revenue,
+                    "units": _on_days(day, unit_day, units),
+                    "new_customer_count": _on_days(day, new_day, new),
+                },
+            ),
         )
 
 
@@ -311,6 +317,25 @@ def _per_product(rows: Frame, bucket: Array, table: str, bucket_column: str) -> 
             "order_count": count,
             "units": units,
             "revenue_cents": revenue,
+        },
+    )
+
+
+def _recency_frequency_of(count: Array, spend: Array, last: Array) -> Frame:
+    """``customer_recency_frequency``'s rows from each customer's recognized orders,
+    spend and last order (epoch seconds): per day their recency counts from (the first
+    midnight at or after the last order, ``buckets.day_ceiling``) and order count."""
+    buying = count > 0
+    day = -(-last[buying] // DAY_S)
+    n = count[buying]
+    keys, (customers, spent) = group_sums((day << _DAY_BITS) | n, np.ones_like(n), spend[buying])
+    return Frame(
+        "customer_recency_frequency",
+        {
+            "recency_from_day": keys >> _DAY_BITS,
+            "order_count": keys & ((1 << _DAY_BITS) - 1),
+            "customer_count": customers,
+            "spend_cents": spent,
         },
     )
 

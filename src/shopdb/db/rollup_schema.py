@@ -278,6 +278,39 @@ order_event_deltas = Table(
     **MYSQL_TABLE_OPTIONS,
 )
 
+# RFM's groups: the customers with a recognized order counted by the day their recency
+# counts from and their recognized orders, with their spend, so rfm_segments and
+# customer_segments rank a few thousand groups instead of every customer.
+# recency_from_day is the day index of the first UTC midnight at or after the
+# customer's last recognized order (the order's day + 1, or its day for an order placed
+# exactly at midnight): at any midnight as_of, days_between(last_order_at, as_of) is
+# as_of's day index less it, with no time of day left over. At most one row per key;
+# maintained as customer_rf_deltas (``shopdb.rollups.recency_frequency``).
+customer_recency_frequency = Table(
+    "customer_recency_frequency",
+    metadata,
+    Column("recency_from_day", DayIndex, primary_key=True, autoincrement=False),
+    Column("order_count", Cents, primary_key=True, autoincrement=False),
+    Column("customer_count", Cents, nullable=False),
+    Column("spend_cents", Cents, nullable=False),
+    CheckConstraint("order_count > 0", name="order_count_positive"),
+    # SQLite: rows in key order, so the groups up to a day are one sequential read
+    sqlite_with_rowid=False,
+    **MYSQL_TABLE_OPTIONS,
+)
+
+customer_rf_deltas = Table(
+    "customer_rf_deltas",
+    metadata,
+    Column("delta_id", Id, primary_key=True),
+    Column("recency_from_day", DayIndex, nullable=False),
+    Column("order_count", Cents, nullable=False),
+    Column("customer_count", Cents, nullable=False),
+    Column("spend_cents", Cents, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    **MYSQL_TABLE_OPTIONS,
+)
+
 FOLDED_TABLES = (
     sales_daily,
     product_sales_daily,
@@ -299,5 +332,7 @@ ROLLUP_TABLES = (
     order_event_deltas,
     order_funnel_daily,
     payment_method_daily,
+    customer_rf_deltas,
+    customer_recency_frequency,
 )
 """Every rollup table, the change logs before the tables folded from them."""

@@ -10,6 +10,9 @@ else is plain SQL shared by all three. The set is kept small on purpose:
   integer, so months compare, subtract and join with plain arithmetic.
 - ``{day_index(ts)}``: the UTC day of a timestamp as whole days since 1970-01-01, the
   key of the daily rollups.
+- ``{day_ceiling(ts)}``: the day index of the first UTC midnight at or after a
+  timestamp (its day + 1, or its day at midnight exactly): a customer's recency at a
+  midnight is that midnight's day index less this (``customer_recency_frequency``).
 - ``{month_label(index)}``: a month index back to ``YYYY-MM`` text.
 - ``{div(a, b)}``: integer division truncating toward zero (MariaDB's ``/`` gives a
   decimal, PostgreSQL's ``/`` on numeric keeps the fraction).
@@ -165,6 +168,11 @@ _DIALECT_FRAGMENTS: dict[str, dict[str, _Expander]] = {
         "hour_of": lambda a: f"cast(strftime('%H', {a[0]}) as integer)",
         # the stored text starts with YYYY-MM-DD; julianday of a date is n + 0.5
         "day_index": lambda a: f"cast(julianday(substr({a[0]}, 1, 10)) - 2440587.5 as integer)",
+        # the stored text's time of day is characters 12-26, HH:MM:SS.ffffff
+        "day_ceiling": lambda a: (
+            f"(cast(julianday(substr({a[0]}, 1, 10)) - 2440587.5 as integer)"
+            f" + (substr({a[0]}, 12) > '00:00:00.000000'))"
+        ),
         # strftime('%s') rounds to milliseconds, so whole seconds come from the text's
         # first 19 characters and the microseconds from characters 21-26: exact at a
         # day's edge, like the other two
@@ -178,6 +186,7 @@ _DIALECT_FRAGMENTS: dict[str, dict[str, _Expander]] = {
     "mysql": {
         "month_index": lambda a: f"(year({a[0]}) * 12 + month({a[0]}) - 1)",
         "day_index": lambda a: f"(to_days({a[0]}) - 719528)",
+        "day_ceiling": lambda a: f"(to_days({a[0]}) - 719528 + ({a[0]} > date({a[0]})))",
         "month_label": lambda a: (
             f"concat(lpad(({a[0]}) div 12, 4, '0'), '-', lpad(({a[0]}) % 12 + 1, 2, '0'))"
         ),
@@ -190,6 +199,10 @@ _DIALECT_FRAGMENTS: dict[str, dict[str, _Expander]] = {
             f" + cast(extract(month from {a[0]}) as integer) - 1)"
         ),
         "day_index": lambda a: f"(cast({a[0]} as date) - date '1970-01-01')",
+        "day_ceiling": lambda a: (
+            f"(cast({a[0]} as date) - date '1970-01-01'"
+            f" + case when {a[0]} > cast({a[0]} as date) then 1 else 0 end)"
+        ),
         "month_label": lambda a: (
             f"(lpad(cast(({a[0]}) / 12 as text), 4, '0') || '-'"
             f" || lpad(cast(({a[0]}) % 12 + 1 as text), 2, '0'))"
@@ -230,6 +243,7 @@ FRAGMENT_NAMES = frozenset(
         "allowed_transition",
         "month_index",
         "day_index",
+        "day_ceiling",
         "month_label",
         "div",
         "round_div",
@@ -247,6 +261,7 @@ _ARITY = {
     "recognized": 1,
     "month_index": 1,
     "day_index": 1,
+    "day_ceiling": 1,
     "month_label": 1,
     "days_between": 2,
     "hour_of": 1,

@@ -3,8 +3,9 @@ counts, for a few customers at once.
 
 ``rfm_segments`` ranks every customer to count the segments. A customer's rank needs only
 how many customers rank before them, so ``sql/customer_segments.sql`` counts customers
-per order count and per recency in the per-customer rollup (``customer_sales``, all
-history) instead of ranking them one by one. The score and the segment's rule are the
+per order count and per recency in RFM's groups of customers
+(``customer_recency_frequency``, all history, as of ``LATEST``, a midnight) instead of
+ranking them one by one. The score and the segment's rule are the
 fragments ``{rfm_score}`` and ``{rfm_segment}``, which ``rfm_segments.sql`` uses too, so
 the segments shown per customer add up to the segments counted (a test holds them equal).
 """
@@ -18,9 +19,9 @@ from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Engine
 
 from shopdb.db.backend import backend_name
-from shopdb.db.types import UtcDateTime
 from shopdb.queries.params import LATEST
 from shopdb.queries.sqlfiles import load_sql
+from shopdb.rollups.buckets import day_index
 
 SEGMENTS_SQL = "customer_segments"
 """The SQL file's name in ``sql/``: beside the catalogue's files, but not a catalogue query
@@ -46,7 +47,7 @@ def customer_segments(engine: Engine, user_ids: Collection[int]) -> dict[int, Cu
     sql = load_sql("shopdb.queries", SEGMENTS_SQL, backend_name(engine))
     stmt = text(sql).bindparams(
         bindparam("user_ids", sorted(set(user_ids)), expanding=True),
-        bindparam("as_of", LATEST, type_=UtcDateTime()),
+        bindparam("d_as_of", day_index(LATEST)),
     )
     with engine.connect() as conn:
         rows = conn.execute(stmt).all()

@@ -5,8 +5,9 @@ variant ``<name>.rollup.<dialect>.sql``), that reads the rollups
 (``shopdb.db.rollup_schema``) instead of orders and items and returns the same rows.
 ``sql/<name>.sql`` stays the base-table form. The predicate says for which bound values
 the rollup form is exact: the daily rollups answer ranges whose bounds fall on UTC
-midnights, the per-customer rollup only all of history (RFM reads it at any ``as_of``,
-summing again only the customers with orders after it). A new catalogue query gets a
+midnights, the per-customer rollup only all of history (RFM reads its groups of customers
+at a midnight ``as_of`` and the per-customer rollup at any other, summing again only the
+customers with orders after it). A new catalogue query gets a
 rollup form by adding its file and one line here.
 """
 
@@ -18,7 +19,7 @@ from typing import Any
 
 from shopdb.errors import InvalidInput
 from shopdb.queries.params import EARLIEST, LATEST
-from shopdb.rollups.buckets import day_range, is_midnight, month_index
+from shopdb.rollups.buckets import day_index, day_range, is_midnight, month_index
 from shopdb.rollups.spans import span_binds
 
 SOURCES = ("auto", "rollup", "base")
@@ -94,6 +95,13 @@ def use_rollup(name: str, values: Mapping[str, Any], source: str) -> bool:
     return able
 
 
+def _as_of_binds(as_of: datetime) -> dict[str, Any]:
+    """As_of's day, and whether it is a midnight: only then can RFM's groups
+    (``customer_recency_frequency``, keyed by whole days) give every customer's recency
+    (``rfm_segments``' rollup form reads ``customer_sales`` otherwise)."""
+    return {"d_as_of": day_index(as_of), "as_of_midnight": int(is_midnight(as_of))}
+
+
 def rollup_values(values: Mapping[str, Any]) -> dict[str, Any]:
     """The extra values a rollup form binds: the range cut into days and months, and
     into signed spans of years, months and days (``shopdb.rollups.spans``)."""
@@ -101,7 +109,7 @@ def rollup_values(values: Mapping[str, Any]) -> dict[str, Any]:
         days = day_range(values["window_start"], values["as_of"])
         return days.binds() | span_binds(days.d_since, days.d_until)
     if "since" not in values:
-        return {}
+        return _as_of_binds(values["as_of"]) if "as_of" in values else {}
     days = day_range(values["since"], values["until"])
     binds: dict[str, Any] = days.binds() | span_binds(days.d_since, days.d_until)
     binds |= _open_month(values["until"])

@@ -14,6 +14,12 @@ def day_index(at: datetime | date) -> int:
     return (day - EPOCH).days
 
 
+def day_ceiling(at: datetime) -> int:
+    """The ``day_index`` of the first UTC midnight at or after ``at`` (the SQL
+    ``{day_ceiling()}``): ``at``'s day + 1, or its day when ``at`` is a midnight."""
+    return day_index(at) + (0 if is_midnight(at) else 1)
+
+
 def month_index(at: datetime | date) -> int:
     """``year * 12 + month - 1`` of the UTC month of ``at`` (the SQL ``{month_index()}``)."""
     day = at.astimezone(UTC).date() if isinstance(at, datetime) else at

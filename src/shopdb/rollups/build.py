@@ -2,12 +2,12 @@
 
 ``rebuild`` recomputes every rollup with one ``INSERT ... SELECT`` each (after a bulk
 load, or to repair one); ``refresh`` folds the rows appended to the change logs
-(``rollup_deltas``, ``customer_day_deltas``, ``customer_cohort_deltas``, the lake's
-``lake_deltas``, and ``order_event_deltas`` into ``order_funnel_daily`` and
-``payment_method_daily``) into their tables, and ``product_pairs`` the pairs of the
-orders ``rollup_deltas`` names. Neither is needed for exact answers (readers add the
-unfolded deltas themselves): folding keeps the change logs, and so the readers' work,
-small.
+(``rollup_deltas``, ``customer_day_deltas``, ``customer_cohort_deltas``,
+``customer_rf_deltas``, the lake's ``lake_deltas``, and ``order_event_deltas`` into
+``order_funnel_daily`` and ``payment_method_daily``) into their tables, and
+``product_pairs`` the pairs of the orders ``rollup_deltas`` names. Neither is needed
+for exact answers (readers add the unfolded deltas themselves): folding keeps the change
+logs, and so the readers' work, small.
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ from shopdb.db.rollup_schema import (
     customer_cohort_deltas,
     customer_cohorts,
     customer_day_deltas,
+    customer_recency_frequency,
+    customer_rf_deltas,
     customer_sales,
     order_event_deltas,
     order_funnel_daily,
@@ -38,7 +40,7 @@ from shopdb.db.rollup_schema import (
 )
 from shopdb.db.rollup_schema import customer_days as customer_days_table
 from shopdb.queries.sqlfiles import load_sql
-from shopdb.rollups import cohorts, customer_days, order_events, pairs
+from shopdb.rollups import cohorts, customer_days, order_events, pairs, recency_frequency
 from shopdb.rollups.fold import FOLD_BATCH, add_deltas, fold_counts, take_batch
 from shopdb.services._tx import run_in_transaction
 
@@ -48,6 +50,7 @@ REBUILD_ORDER = (
     "product_sales_yearly",
     "product_sales_total",
     "customer_sales",
+    "customer_recency_frequency",
     "sales_daily",
     "customer_days",
     "product_pairs",
@@ -108,6 +111,7 @@ def refresh(engine: Engine) -> int:
         + _fold_all(engine, customer_days.fold)
         + _fold_all(engine, cohorts.fold)
         + _fold_all(engine, order_events.fold)
+        + _fold_all(engine, recency_frequency.fold)
         + fold_lake_log(engine)
     )
 
@@ -195,6 +199,7 @@ def status(engine: Engine) -> list[RollupStatus]:
         named = rollup_deltas.c.order_id.is_not(None)
         out.append(_status(conn, product_pairs, rollup_deltas, named))
         out.append(_status(conn, customer_cohorts, customer_cohort_deltas))
+        out.append(_status(conn, customer_recency_frequency, customer_rf_deltas))
         # the order-event rollups share one log: a row with a method is a payment's
         events = order_event_deltas.c
         out.append(_status(conn, order_funnel_daily, order_event_deltas, events.method.is_(None)))

@@ -6,18 +6,20 @@ all under the customer's row lock.
 leaves the recognized statuses, after the status change. Only the same customer's
 concurrent payments wait for each other here; two customers never do.
 
-- **One statement in the common case**: the order's day already holds another of the
+- **Two statements in the common case**: the order's day already holds another of the
   customer's recognized orders, as their first or last (a customer's second order of
   the day; a refund of an order strictly between two others when one of them is on its
   day). A conditional ``UPDATE`` of the customer's row then changes count, spend and, on
   a payment, first and last within that day; no customer-day comes or goes and no new
-  customer moves between days.
+  customer moves between days. An ``INSERT ... SELECT`` of the row just updated moves
+  the customer between RFM groups (``rollups.recency_frequency``).
 - **Otherwise** the row is read under ``SELECT ... FOR UPDATE`` and written back. The
   relinking rows of ``customer_days`` come from that row where it tells them
   (``customer_days.links_from_row``: a first payment, a day after the last or before
   the first); only when it cannot (a day between the first and the last, or the first or
   last order leaving) are the customer's recognized orders read, with a locking read,
-  once for all three tables. ``customer_cohorts`` changes only on this path (the
+  once for all three tables. The customer's move between RFM groups comes from the row
+  before and after (one insert). ``customer_cohorts`` changes only on this path (the
   common case keeps the customer's first day and the order's month), and is written
   only when a first day or an active month comes or goes (``rollups.cohorts``).
 
@@ -38,7 +40,7 @@ from shopdb.db.rollup_schema import customer_sales
 from shopdb.db.schema import orders
 from shopdb.db.types import Cents, Id, UtcDateTime
 from shopdb.lifecycle import RECOGNIZED_STATUSES
-from shopdb.rollups import cohorts, customer_days
+from shopdb.rollups import cohorts, customer_days, recency_frequency
 from shopdb.rollups.buckets import day_index, day_start
 
 
@@ -68,6 +70,7 @@ def order_changed(
         "b_day1": day_start(day + 1),
     }
     if conn.execute(_ADD_SAME_DAY if sign > 0 else _REMOVE_SAME_DAY, binds).rowcount == 1:
+        recency_frequency.append_same_day(conn, order.user_id, sign, order.total_cents, at)
         return {}
     return _changed_locked(conn, order, sign, at)
 
@@ -85,7 +88,7 @@ _DAY_HELD = or_(
 """The customer's first or last recognized order was placed on the order's day."""
 _ADD_SAME_DAY = (
     update(customer_sales)
-    .where(_C.user_id == _USER, _DAY_HELD)
+    .where(_C.user_id == _USER, _DAY_HELD, _C.last_order_at != _DAY0)
     .values(
         order_count=_C.order_count + 1,
         spend_cents=_C.spend_cents + _TOTAL,
@@ -95,8 +98,11 @@ _ADD_SAME_DAY = (
 )
 """A payment of an order whose day holds the customer's first or last recognized order
 (an order placed on it, as the row counts only other orders): the day stays a
-customer-day and the first order stays on it. Each SET reads only its own column:
-MariaDB assigns left to right, so a later SET would see an earlier one's new value."""
+customer-day and the first order stays on it. Not when the last order was placed at the
+day's midnight exactly: a later one on the day would move the day the customer's
+recency counts from (``buckets.day_ceiling``), which elsewhere stays. Each SET reads
+only its own column: MariaDB assigns left to right, so a later SET would see an earlier
+one's new value."""
 
 _REMOVE_SAME_DAY = (
     update(customer_sales)
@@ -169,6 +175,9 @@ def _changed_locked(
         new_first, new_last = first, last
     values = {"b_count": count + sign, "b_spend": spend, "b_first": new_first, "b_last": new_last}
     conn.execute(_WRITE_CUSTOMER, {"b_user": order.user_id, **values})
+    before = (count, spend - sign * order.total_cents, last)
+    moves = recency_frequency.changes(before, (count + sign, spend, new_last))
+    recency_frequency.append(conn, moves, at)
     changes = customer_days.links_from_row(count, first, last, placed, sign)
     if changes is None:
         days = [day_index(t) for t in recognized()]

@@ -412,6 +412,27 @@ def _rollup_cohort_wrong_month(conn: Connection) -> None:
     )
 
 
+def _rollup_rf_spend_off(conn: Connection) -> None:
+    # the right customers in the first group, one cent more spend
+    c = r.customer_recency_frequency.c
+    key = (c.recency_from_day, c.order_count)
+    first = conn.execute(select(*key).order_by(*key).limit(1)).one()
+    conn.execute(
+        update(r.customer_recency_frequency)
+        .where(c.recency_from_day == first[0], c.order_count == first[1])
+        .values(spend_cents=c.spend_cents + 1)
+    )
+
+
+def _rollup_rf_pending_off(conn: Connection) -> None:
+    # an unfolded delta moving a customer into a group of one order on day 0, spending 0
+    conn.execute(
+        insert(r.customer_rf_deltas).values(
+            recency_from_day=0, order_count=1, customer_count=1, spend_cents=0, created_at=T0
+        )
+    )
+
+
 def _rollup_funnel_day_off(conn: Connection) -> None:
     c = r.order_funnel_daily.c
     first = select(func.min(c.day_index)).scalar_subquery()
@@ -451,6 +472,10 @@ def _rollup_payment_pending_off(conn: Connection) -> None:
     # an unfolded payment delta for a method and day no payment has
     conn.execute(insert(r.order_event_deltas).values(_event_delta(method="card", attempt_count=1)))
 
+
+RF = "rollup_customer_recency_frequency"
+"""RFM's groups of customers: a customer's recognized orders changed past the services
+move them to another group."""
 
 PAYMENTS = "rollup_payment_method_daily"
 """A payment written or changed past the services: its day's rollup row is off too."""
@@ -507,6 +532,8 @@ CASES: dict[str, tuple[Corruption, set[str]]] = {
     "rollup_pair_pending_off": (_rollup_pair_pending_off, {"rollup_product_pairs"}),
     "rollup_cohort_off": (_rollup_cohort_off, {"rollup_customer_cohorts"}),
     "rollup_cohort_wrong_month": (_rollup_cohort_wrong_month, {"rollup_customer_cohorts"}),
+    "rollup_rf_spend_off": (_rollup_rf_spend_off, {RF}),
+    "rollup_rf_pending_off": (_rollup_rf_pending_off, {RF}),
     "rollup_funnel_day_off": (_rollup_funnel_day_off, {"rollup_order_funnel_daily"}),
     "rollup_funnel_pending_off": (_rollup_funnel_pending_off, {"rollup_order_funnel_daily"}),
     "rollup_payment_day_off": (_rollup_payment_day_off, {PAYMENTS}),

@@ -51,8 +51,9 @@ def generated(
         yield engine
 
 
-AS_OF = ["2023-01-01", "2024-06-15T12:00:00", "2025-11-26", None]
-"""RFM's as_of: before the first order, mid-history (orders after it), and now."""
+AS_OF = ["2023-01-01", "2024-06-15T12:00:00", "2024-06-15", "2025-11-26", None]
+"""RFM's as_of: before the first order, mid-history (orders after it) at noon (from the
+per-customer rollup) and at midnight (from RFM's groups), a midnight, and now."""
 AS_OF_QUERIES = ("rfm_segments",)
 WINDOWS = [("2025-11-26", 30), ("2025-11-26", 365), ("2025-06-04", 7), ("2024-01-01", 3650)]
 """Low inventory's sales windows (as_of at midnight, days): the last month, the last year,
@@ -110,9 +111,10 @@ def test_rollups_and_base_tables_agree_on_generated_data(generated: Engine) -> N
         assert len(pairs.rows) == params["limit"]
     # RFM's mid-history as_of reads both parts of its rollup form: customers whose last
     # order came later are summed again from their orders
-    mid = run_query(generated, "rfm_segments", source="rollup", as_of=AS_OF[1])
     now = run_query(generated, "rfm_segments", source="rollup")
-    assert 0 < sum(r[1] for r in mid.rows) < sum(r[1] for r in now.rows)
+    for as_of in AS_OF[1:3]:
+        mid = run_query(generated, "rfm_segments", source="rollup", as_of=as_of)
+        assert 0 < sum(r[1] for r in mid.rows) < sum(r[1] for r in now.rows)
     # the data is not trivially empty: the comparison covered real revenue
     assert run_query(generated, "total_revenue", source="rollup").rows[0][1] > 500
 

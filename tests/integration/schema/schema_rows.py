@@ -238,6 +238,21 @@ def _customer_cohorts(n: int) -> dict[str, Any]:
     return dict(first_day_index=19_782 + n, month_index=650, cohort_index=649, customer_count=1)
 
 
+def _customer_recency_frequency(n: int) -> dict[str, Any]:
+    return dict(recency_from_day=19_782 + n, order_count=2, customer_count=1, spend_cents=500)
+
+
+def _customer_rf_deltas(n: int) -> dict[str, Any]:
+    return dict(
+        delta_id=n,
+        recency_from_day=19_782,
+        order_count=2,
+        customer_count=1,
+        spend_cents=500,
+        created_at=T0,
+    )
+
+
 def _customer_cohort_deltas(n: int) -> dict[str, Any]:
     return dict(
         delta_id=n,
@@ -315,6 +330,8 @@ ROWS = {
     "order_funnel_daily": _order_funnel_daily,
     "payment_method_daily": _payment_method_daily,
     "order_event_deltas": _order_event_deltas,
+    "customer_rf_deltas": _customer_rf_deltas,
+    "customer_recency_frequency": _customer_recency_frequency,
 }
 
 

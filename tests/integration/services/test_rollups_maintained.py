@@ -44,6 +44,7 @@ ROLLUP_CHECKS = [
     "rollup_customer_days",
     "rollup_product_pairs",
     "rollup_customer_cohorts",
+    "rollup_customer_recency_frequency",
     "rollup_order_funnel_daily",
     "rollup_payment_method_daily",
 ]

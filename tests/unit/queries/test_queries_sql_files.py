@@ -44,7 +44,8 @@ def test_rollup_forms_bind_only_checked_and_derived_values(name, dialect):
     allowed = set(values) | set(rollup_values(values))
     assert set(BIND.findall(code)) <= allowed
     # the rollup form never reads the tables it summarizes, except RFM's for the customers
-    # with orders after as_of alone (none when as_of is now), by the per-customer index,
+    # with orders after as_of alone (none when as_of is now), found by the status index
+    # and summed by the per-customer index,
     # low inventory's for the window's pending and refunded orders, which no rollup
     # counts, by the status index; the pairs' for the items of the orders whose change is
     # not yet folded (their rows in rollup_deltas), by the order's key; cohort retention's
@@ -52,7 +53,7 @@ def test_rollup_forms_bind_only_checked_and_derived_values(name, dialect):
     # when one does, and the first and last order's times (one index end each)
     reads_base = re.findall(r"\b(?:from|join|straight_join)\s+(orders|order_items)\b", code)
     expected = {
-        "rfm_segments": ["orders"],
+        "rfm_segments": ["orders", "orders"],
         "low_inventory": ["orders", "order_items"],
         "frequently_bought_together": ["order_items", "order_items"],
         "cohort_retention": ["orders"] * 6,

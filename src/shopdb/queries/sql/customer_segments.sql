@@ -1,30 +1,38 @@
 -- The RFM scores and segment of the customers in user_ids, ranked among every customer
--- with a recognized order as rfm_segments ranks them (as_of its end of history), from
--- the per-customer rollup. A rank is 1 + the customers ranked before: counted per
--- order count and per recency, so no customer-by-customer ranking is needed.
-with customers as (
+-- with a recognized order as rfm_segments ranks them (as_of its end of history, a
+-- midnight), from RFM's groups of customers (customer_recency_frequency and its
+-- unfolded deltas, a few thousand rows). A rank is 1 + the customers ranked before:
+-- counted per order count and per recency, so no customer-by-customer ranking is needed.
+with histogram as (
     select
-        user_id,
+        recency_from_day,
         order_count,
-        {days_between(last_order_at, :as_of)} as recency_days
-    from customer_sales
-    where order_count > 0
+        customer_count
+    from customer_recency_frequency
+    union all
+    select
+        recency_from_day,
+        order_count,
+        customer_count
+    from customer_rf_deltas
 ),
 
 frequencies as (
     select
         order_count,
-        count(*) as customer_count
-    from customers
+        sum(customer_count) as customer_count
+    from histogram
     group by order_count
+    having sum(customer_count) <> 0
 ),
 
 recencies as (
     select
-        recency_days,
-        count(*) as customer_count
-    from customers
-    group by recency_days
+        :d_as_of - recency_from_day as recency_days,
+        sum(customer_count) as customer_count
+    from histogram
+    group by recency_from_day
+    having sum(customer_count) <> 0
 ),
 
 -- rank() over (order by order_count): 1 + the customers with fewer orders
@@ -45,12 +53,13 @@ recency_ranks as (
     from recencies
 ),
 
--- the chosen customers are read by key from the rollup, not from the scan above
+-- the chosen customers are read by key from the per-customer rollup, their recency
+-- counted from the same day as their group's
 chosen as (
     select
         user_id,
         order_count,
-        {days_between(last_order_at, :as_of)} as recency_days
+        :d_as_of - {day_ceiling(last_order_at)} as recency_days
     from customer_sales
     where user_id in :user_ids
         and order_count > 0

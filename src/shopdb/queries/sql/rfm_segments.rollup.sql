@@ -1,40 +1,74 @@
--- rfm_segments from the per-customer rollup: a customer whose last recognized order was
--- placed by as_of has all of them by then, so their customer_sales row is their whole
--- answer; only the customers with an order after as_of (none when as_of is now) are
--- summed again from their own orders, through the orders index on (user_id, created_at).
--- A segment depends on a customer's recency and frequency alone, so customers are
--- grouped by the two first, and a rank (one more than the customers ranked before) is a
--- running sum over those groups: no sort of every customer, as the base form's rank()
--- needs (three of them, one unused).
-with later_customers as (
-    select user_id
-    from customer_sales
-    where last_order_at > :as_of
-),
-
-later_orders as (
+-- rfm_segments from the rollups. A segment depends on a customer's recency and
+-- frequency alone, so customers are counted in groups of the two, and a rank (one more
+-- than the customers ranked before) is a running sum over those groups: no sort of
+-- every customer, as the base form's rank() needs (three of them, one unused).
+-- At a midnight as_of (as_of_midnight 1: the dashboard's range ends, the customer
+-- pages' end of history) the groups come from customer_recency_frequency and its
+-- unfolded deltas: a customer's recency there is as_of's day less the day their
+-- recency counts from, a few thousand rows in all. At any other as_of a recency depends
+-- on the time of day of each last order, so the groups come from customer_sales, one
+-- row per customer. Either way a customer whose last recognized order was placed by
+-- as_of has all of them by then; only the customers with an order after as_of (none
+-- when as_of is now) are summed again from their own orders, found through the orders
+-- index on (status, created_at) and summed through the one on (user_id, created_at).
+with later_orders as (
+    -- the customers with a recognized order after as_of, found by the status index (an
+    -- IN list: a DISTINCT of them would read the whole per-customer index in SQLite)
     select
         o.user_id,
         count(*) as order_count,
         sum(o.total_cents) as spend_cents,
         max(o.created_at) as last_order_at
-    from later_customers as lc
-    {join_after(orders as o)} on o.user_id = lc.user_id
-    where {recognized(o.status)}
+    from orders as o
+    where o.user_id in (
+            select l.user_id
+            from orders as l
+            where {recognized(l.status)}
+                and l.created_at > :as_of
+        )
+        and {recognized(o.status)}
         and o.created_at <= :as_of
     group by o.user_id
 ),
 
-groups as (
-    -- grouped before the union: MariaDB would copy every customer row into a temporary
-    -- table to union them
+histogram as (
     select
-        {days_between(last_order_at, :as_of)} as recency_days,
+        recency_from_day,
         order_count,
-        count(*) as customer_count,
-        sum(spend_cents) as spend_cents
+        customer_count,
+        spend_cents
+    from customer_recency_frequency
+    where :as_of_midnight = 1
+        and recency_from_day <= :d_as_of
+    union all
+    select
+        recency_from_day,
+        order_count,
+        customer_count,
+        spend_cents
+    from customer_rf_deltas
+    where :as_of_midnight = 1
+        and recency_from_day <= :d_as_of
+),
+
+groups as (
+    -- the per-customer rows grouped before the union: MariaDB would copy every customer
+    -- row into a temporary table to union them
+    select
+        :d_as_of - recency_from_day as recency_days,
+        order_count,
+        customer_count,
+        spend_cents
+    from histogram
+    union all
+    select
+        {days_between(last_order_at, :as_of)},
+        order_count,
+        count(*),
+        sum(spend_cents)
     from customer_sales
-    where last_order_at <= :as_of
+    where :as_of_midnight = 0
+        and last_order_at <= :as_of
     group by
         {days_between(last_order_at, :as_of)},
         order_count
@@ -51,6 +85,7 @@ groups as (
 ),
 
 by_recency_frequency as (
+    -- a group whose customers all moved away leaves a folded row of zeros
     select
         recency_days,
         order_count,
@@ -60,34 +95,35 @@ by_recency_frequency as (
     group by
         recency_days,
         order_count
+    having sum(customer_count) <> 0
 ),
 
-ranked as (
-    -- a window's running sum takes in its peers: the customers at or past this value,
-    -- less those at it (no alias shadows a column: MariaDB would order by the alias)
+scored as (
+    -- a rank is 1 + the customers ranked before: those strictly past this group's
+    -- recency (its order count), a running sum that stops one before the group's value
+    -- (whole days and counts: integers), so one sort per score (no alias shadows a
+    -- column: MariaDB would order by the alias)
     select
         customer_count,
         order_count * customer_count as order_total,
         spend_cents,
         recency_days * customer_count as recency_total,
-        1 + sum(customer_count) over (order by recency_days desc)
-            - sum(customer_count) over (partition by recency_days) as recency_rank,
-        1 + sum(customer_count) over (order by order_count)
-            - sum(customer_count) over (partition by order_count) as frequency_rank,
+        {rfm_score(
+            1 + coalesce(sum(customer_count) over (
+                order by recency_days desc
+                range between unbounded preceding and 1 preceding
+            ), 0),
+            sum(customer_count) over ()
+        )} as r_score,
+        {rfm_score(
+            1 + coalesce(sum(customer_count) over (
+                order by order_count
+                range between unbounded preceding and 1 preceding
+            ), 0),
+            sum(customer_count) over ()
+        )} as f_score,
         sum(customer_count) over () as all_customers
     from by_recency_frequency
-),
-
-scored as (
-    select
-        customer_count,
-        order_total,
-        spend_cents,
-        recency_total,
-        {rfm_score(recency_rank, all_customers)} as r_score,
-        {rfm_score(frequency_rank, all_customers)} as f_score,
-        all_customers
-    from ranked
 ),
 
 segmented as (
