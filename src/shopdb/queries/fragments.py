@@ -34,6 +34,11 @@ else is plain SQL shared by all three. The set is kept small on purpose:
   evaluates ``last`` again at every step (a scan of ``orders`` each: cohort_retention
   spent three quarters of its time there), so it gets ``generate_series``.
 
+- ``{materialized(name)}``: ``name as``, opening a CTE that DuckDB is to compute once
+  (``name as materialized``). A CTE read once in the SQL is inlined, and DuckDB's
+  optimizer turns a window over it partitioned by a key into a join of two copies, so
+  it computes the CTE twice (cohort_retention's customer-months at SF 10: 7.3 -> 5.9 s
+  of CPU). The row stores and Spark get the plain CTE.
 - ``{order_items_with_order(alias)}``: in a FROM clause, the order items as ``alias``
   with their order's status and creation time as two more columns, ``order_status`` and
   ``order_created_at`` (``ITEM_ORDER_COLUMNS``). The row stores join ``orders`` (a
@@ -223,6 +228,7 @@ _DIALECT_FRAGMENTS: dict[str, dict[str, _Expander]] = {
         ),
         "days_between": lambda a: f"((epoch_us({a[1]}) - epoch_us({a[0]})) // 86400000000)",
         "integer_series": _duck_series,
+        "materialized": lambda a: f"{a[0]} as materialized",
         "order_items_with_order": _lake_items,
     },
     "spark": {
@@ -254,6 +260,7 @@ FRAGMENT_NAMES = frozenset(
         "rfm_segment",
         "join_after",
         "order_items_with_order",
+        "materialized",
     }
 )
 _ARITY = {
@@ -266,6 +273,7 @@ _ARITY = {
     "integer_series": 4,
     "join_after": 1,
     "order_items_with_order": 1,
+    "materialized": 1,
 }
 _START = re.compile(r"\{(\w+)\(")
 
@@ -280,6 +288,7 @@ def expand(sql: str, dialect: str) -> str:
     fragments = {
         "integer_series": _recursive_series,
         "order_items_with_order": _joined_items,
+        "materialized": lambda a: f"{a[0]} as",
         **_DIALECT_FRAGMENTS[dialect],
         "recognized": _recognized,
         "allowed_transition": _allowed_transition,

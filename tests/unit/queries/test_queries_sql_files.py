@@ -121,6 +121,12 @@ def test_integer_series_is_recursive_on_the_row_stores_only():
     )
 
 
+def test_materialized_is_duckdb_only():
+    assert expand("{materialized(m)} (select 1)", "duckdb") == "m as materialized (select 1)"
+    for dialect in (*DIALECTS, "spark"):
+        assert expand("{materialized(m)} (select 1)", dialect) == "m as (select 1)"
+
+
 @pytest.mark.parametrize(
     ("first", "last"),
     [("2", "5"), ("2", "2"), ("5", "2"), ("2", "null"), ("null", "5"), ("null", "null")],
