@@ -224,8 +224,9 @@ def _every_pair(engine: Engine) -> dict[tuple[int, int], int]:
 
 def test_the_pairs_are_the_top_of_every_pair(generated: Engine) -> None:
     # the query pairs only products frequent enough for the top (a bound found from the
-    # 200 most frequent products): the shop has more products than that, and the top
-    # must be the one of counting every pair
+    # pairs of seed products: the 200 most frequent and those of the top pairs in a
+    # sample of the orders): the shop has more products than that, and the top must be
+    # the one of counting every pair, whatever the sample picked
     with generated.connect() as conn:
         assert conn.execute(select(func.count()).select_from(products)).scalar_one() > 200
     counts = _every_pair(generated)

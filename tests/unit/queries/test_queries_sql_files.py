@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from shopdb.errors import InvalidInput
@@ -103,18 +104,42 @@ def test_month_fragments_differ_per_dialect():
     )
 
 
-def test_integer_series_is_recursive_except_on_spark():
+def test_integer_series_is_recursive_on_the_row_stores_only():
     sql = "{integer_series(m, i, (select min(x) from t), 9)}"
     assert expand(sql, "sqlite") == (
         "select (select min(x) from t)\n    union all\n    select i + 1\n    from m\n"
         "    where i < 9"
     )
-    assert expand(sql, "duckdb") == expand(sql, "sqlite")
     # Spark runs a recursive CTE's every step as a job of its own
     assert expand(sql, "spark") == (
         "select explode_outer(sequence((select min(x) from t),"
         " greatest((select min(x) from t), 9))) as i"
     )
+    # DuckDB evaluates the bound again at every step
+    assert expand(sql, "duckdb") == (
+        "select unnest(coalesce(generate_series((select min(x) from t),"
+        " greatest((select min(x) from t), 9)), [null])) as i"
+    )
+
+
+def test_materialized_is_duckdb_only():
+    assert expand("{materialized(m)} (select 1)", "duckdb") == "m as materialized (select 1)"
+    for dialect in (*DIALECTS, "spark"):
+        assert expand("{materialized(m)} (select 1)", dialect) == "m as (select 1)"
+
+
+@pytest.mark.parametrize(
+    ("first", "last"),
+    [("2", "5"), ("2", "2"), ("5", "2"), ("2", "null"), ("null", "5"), ("null", "null")],
+)
+def test_duckdb_series_gives_the_recursive_rows(first: str, last: str):
+    def rows(dialect: str) -> list[tuple[object, ...]]:
+        body = expand(f"{{integer_series(m, i, {first}, {last})}}", dialect)
+        sql = f"with recursive m (i) as ({body}) select i from m order by i"
+        return duckdb.connect().execute(sql).fetchall()
+
+    assert rows("duckdb") == rows("sqlite")
+    assert rows("duckdb")  # the anchor's row at least
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,8 @@
 -- a CTE again for every reference): each customer's first month comes from a window over
 -- their months, the last month from a window over the grouped cohort-months, and the
 -- cohort sizes are the cohorts' own first months (every customer is active in their
--- first month).
+-- first month). DuckDB turns the window over customer-months into a join of two copies
+-- of them: it computes them once (a materialized CTE there).
 with recursive recognized_orders as (
     select
         o.user_id,
@@ -18,7 +19,7 @@ with recursive recognized_orders as (
         and o.created_at < :until
 ),
 
-customer_months as (
+{materialized(customer_months)} (
     select
         user_id,
         month_index,
