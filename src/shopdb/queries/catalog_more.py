@@ -72,7 +72,7 @@ MORE_QUERIES = (
             "product_b_id int: the higher product id",
             "product_b_sku text: its SKU",
             "pair_orders int: orders holding both",
-            "support_bp int: pair orders / orders with items, basis points",
+            "support_bp int: pair orders / recognized orders in the range, basis points",
             "confidence_a_to_b_bp int: pair orders / orders holding A, basis points",
             "confidence_b_to_a_bp int: pair orders / orders holding B, basis points",
             "lift_bp int: support / (support A x support B), basis points (10000 = none)",

@@ -1,5 +1,5 @@
--- Pairs of products in the same recognized order. Support is the share of orders with
--- items holding both; confidence A to B is the share of A's orders also holding B;
+-- Pairs of products in the same recognized order. Support is the share of the range's
+-- recognized orders holding both; confidence A to B is the share of A's orders also holding B;
 -- lift is support / (support of A x support of B), 10000 meaning no association.
 with recognized_items as (
     select
@@ -11,9 +11,14 @@ with recognized_items as (
         and oi.order_created_at < :until
 ),
 
+-- the range's recognized orders, counted from orders (every order has items: the audit's
+-- order_has_items), not as distinct orders among millions of items
 order_total as (
-    select count(distinct order_id) as order_count
-    from recognized_items
+    select count(*) as order_count
+    from orders as o
+    where {recognized(o.status)}
+        and o.created_at >= :since
+        and o.created_at < :until
 ),
 
 product_orders as (
