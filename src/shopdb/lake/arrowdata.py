@@ -189,12 +189,14 @@ class PartitionWriter:
         rows = pa.concat_tables(self.pending) if self.pending else self.schema.empty_table()
         if self.writer is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            dictionary = dictionary_columns(rows, self.table.key)
             self.writer = pq.ParquetWriter(
                 self.path,
                 self.schema,
                 compression=COMPRESSION,
                 compression_level=COMPRESSION_LEVEL,
-                use_dictionary=dictionary_columns(rows, self.table.key),
+                use_dictionary=dictionary,
+                column_encoding=column_encodings(self.schema, dictionary),
             )
         if self.pending:
             self.writer.write_table(rows, row_group_size=ROW_GROUP_ROWS)
@@ -219,18 +221,35 @@ class PartitionWriter:
 def dictionary_columns(rows: pa.Table, key: str | None = None) -> list[str]:
     """The columns Parquet dictionary-encodes, judged on a file's first rows.
 
-    Strings, and columns with at most a quarter as many distinct values as rows (product
-    ids, quantities, prices, a mostly empty time): those are smaller and faster to scan as
-    dictionaries. Keys, times and amounts are mostly distinct, and a dictionary would be
-    built only to be abandoned: leaving them plain halves the encoding time (measured on
-    generated months: write CPU 0.75 s -> 0.49 s, files 40 -> 28 MB, DuckDB's scans as
-    fast or faster). ``key``, the primary key, is distinct by definition.
+    Columns with at most a quarter as many distinct values as rows (statuses, cities,
+    product ids, quantities, prices, a mostly empty time): those are smaller and faster
+    to scan as dictionaries. Keys, times, amounts and strings such as emails or tracking
+    numbers are mostly distinct, and a dictionary would be built only to be abandoned:
+    leaving them out halves the encoding time (measured on generated months: write CPU
+    0.75 s -> 0.49 s, files 40 -> 28 MB, DuckDB's scans as fast or faster). ``key``, the
+    primary key, is distinct by definition.
     """
     return [
         field.name
         for field, column in zip(rows.schema, rows.columns, strict=True)
-        if pa.types.is_string(field.type) or (field.name != key and _repeats(column))
+        if field.name != key and _repeats(column)
     ]
+
+
+def column_encodings(schema: pa.Schema, dictionary: list[str]) -> dict[str, str]:
+    """The Parquet encodings of the columns not dictionary-encoded, but strings.
+
+    Integers and times as ``DELTA_BINARY_PACKED``: keys and times ascend nearly in step
+    with the rows, so their differences pack into a few bits, where plain 8-byte values
+    left all the work to zstd (measured on the SF 1 lake: write CPU 2.2 -> 1.8 s, files
+    121 -> 93 MB). DuckDB and Spark read the encoding (Parquet's version 2 encodings).
+    """
+    return {
+        field.name: "DELTA_BINARY_PACKED"
+        for field in schema
+        if field.name not in dictionary
+        and not (pa.types.is_string(field.type) or pa.types.is_large_string(field.type))
+    }
 
 
 def _repeats(column: pa.ChunkedArray) -> bool:
@@ -248,9 +267,10 @@ def _repeats(column: pa.ChunkedArray) -> bool:
         return True
     if pa.types.is_timestamp(column.type):
         return False
-    low, high = pc.min_max(column).values()
-    if high.as_py() - low.as_py() < rows // 4:
-        return True
+    if pa.types.is_integer(column.type):
+        low, high = pc.min_max(column).values()
+        if high.as_py() - low.as_py() < rows // 4:
+            return True
     sample = column.slice(0, DICTIONARY_SAMPLE)
     return bool(pc.count_distinct(sample).as_py() <= len(sample) // 4)
 
