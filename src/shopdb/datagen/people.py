@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from faker import Faker
 
-from shopdb.datagen.frames import AnyArray, Array, Frame
+from shopdb.datagen.frames import AnyArray, Array, Frame, labels
 from shopdb.datagen.params import PEOPLE, POOLS, GenParams, rng
 from shopdb.datagen.people_data import (
     COUNTRIES,
@@ -166,7 +166,6 @@ def user_frame(people: People, pools: Pools, lo: int, hi: int) -> Frame:
     part = slice(lo, hi)
     first, last = people.first[part], people.last[part]
     pattern, number = people.pattern[part], people.email_numbers(pools)[part]
-    fn, ln = pools.first[first], pools.last[last]
     fa, la = pools.first_plain[first], pools.last_plain[last]
     local = np.empty(len(first), dtype=object)
     # each pattern's strings are built only for its users
@@ -181,17 +180,18 @@ def user_frame(people: People, pools: Pools, lo: int, hi: int) -> Frame:
     numbered = np.flatnonzero(number > 0)
     local[numbered] = local[numbered] + number[numbered].astype(str).astype(object)
     email = local + "@" + pools.domains[people.domain[part]]
-    codes = np.array([c.code for c in COUNTRIES], dtype=object)
+    # names, countries and cities as codes into their pools: no Python string per row
+    # (the lake's Arrow columns are taken from the pools; a database gets the same text)
     return Frame(
         "users",
         {
             "user_id": np.arange(lo + 1, hi + 1, dtype=np.int64),
             "email": email,
-            "first_name": fn,
-            "last_name": ln,
+            "first_name": labels(tuple(pools.first), first),
+            "last_name": labels(tuple(pools.last), last),
             "created_at": people.created_at[part],
-            "country_code": codes[people.country[part]],
-            "city": pools.city[people.city[part]],
+            "country_code": labels(tuple(c.code for c in COUNTRIES), people.country[part]),
+            "city": labels(tuple(pools.city), people.city[part]),
         },
     )
 
