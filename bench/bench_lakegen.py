@@ -2,7 +2,7 @@
 
 Usage::
 
-    python bench/bench_lakegen.py --baseline-src ../main-worktree/src --scale 1 [--jobs 3]
+    python bench/bench_lakegen.py --baseline-src ../main-worktree/src --scale 1 --jobs 2
         [--rounds 2] [--out /tmp/lakes]
 
 Each round runs ``shopdb generate --to-lake`` once with the baseline's sources and once
@@ -14,9 +14,9 @@ after. The two lakes of a round must hold the same rows: their manifests' table 
 (all but ``generation_runs``, which records the run's own times) are compared.
 
 On a shared machine the wall time follows the load; the CPU seconds and the ratio of
-two runs back to back are the figures to compare. ``--jobs`` is 3 by default: on two
-cores, three workers split the months more evenly than two for the same CPU in total
-(docs/scale.md, "lakegen2").
+two runs back to back are the figures to compare. ``--jobs`` is 2 by default: on two
+cores, 3 or 4 workers cost more CPU in total for no better balance (docs/scale.md,
+"lakegen2"); they finish sooner only on a machine others load, by taking a larger share.
 """
 
 from __future__ import annotations
@@ -102,7 +102,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--baseline-src", type=Path, required=True)
     parser.add_argument("--scale", type=float, default=1.0)
-    parser.add_argument("--jobs", type=int, default=3)
+    parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--end", default="2026-12-01")
     parser.add_argument("--rounds", type=int, default=1)
