@@ -14,7 +14,9 @@ after. The two lakes of a round must hold the same rows: their manifests' table 
 (all but ``generation_runs``, which records the run's own times) are compared.
 
 On a shared machine the wall time follows the load; the CPU seconds and the ratio of
-two runs back to back are the figures to compare.
+two runs back to back are the figures to compare. ``--jobs`` is 2 by default: on two
+cores, 3 or 4 workers cost more CPU in total for no better balance (docs/scale.md,
+"lakegen2"); they finish sooner only on a machine others load, by taking a larger share.
 """
 
 from __future__ import annotations

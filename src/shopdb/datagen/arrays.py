@@ -20,7 +20,9 @@ AnyArray = npt.NDArray[Any]
 def search(sorted_array: AnyArray, values: AnyArray, side: Literal["left", "right"]) -> AnyArray:
     """``numpy.searchsorted(sorted_array, values, side=side)``, with the values sorted first."""
     values = np.asarray(values)
-    order = np.argsort(values, kind="stable")
+    # equal values get the same answer, so any sorting order will do: quicksort is about
+    # four times faster than a stable sort of a chunk's random draws
+    order = np.argsort(values)
     out = np.empty(len(values), dtype=np.intp)
     out[order] = np.searchsorted(sorted_array, values[order], side=side)
     return out

@@ -44,7 +44,30 @@ class Labels:
         return np.asarray(table[self.codes])
 
 
-Column = AnyArray | Labels
+@dataclass(frozen=True)
+class Text:
+    """A string column of ASCII text all of one width: a ``(rows, width)`` uint8 matrix.
+
+    Built without a Python string per row (tracking numbers); the lake takes the bytes
+    as they are, a database load asks for ``strings``.
+    """
+
+    chars: npt.NDArray[np.uint8]
+
+    def __len__(self) -> int:
+        return len(self.chars)
+
+    def __getitem__(self, index: AnyArray) -> Text:
+        return Text(self.chars[index])
+
+    def strings(self) -> AnyArray:
+        """The column as an object array of strings."""
+        width = self.chars.shape[1]
+        rows = np.ascontiguousarray(self.chars).view(f"S{width}").ravel()
+        return np.asarray(rows.astype(f"U{width}").astype(object))
+
+
+Column = AnyArray | Labels | Text
 
 
 def labels(values: tuple[str | None, ...] | list[str | None], codes: AnyArray) -> Labels:
@@ -81,6 +104,8 @@ def concat(frames: list[Frame]) -> Frame:
 
 
 def _stack(parts: list[Column]) -> Column:
+    if isinstance(parts[0], Text):
+        return Text(np.concatenate([p.chars for p in parts]))  # type: ignore[union-attr]
     if not isinstance(parts[0], Labels):
         return np.concatenate([np.asarray(p) for p in parts])
     values: list[str | None] = []

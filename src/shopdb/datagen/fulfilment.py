@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from shopdb.datagen.frames import NULL, AnyArray, Array, Frame, Labels, labels
+from shopdb.datagen.frames import NULL, AnyArray, Array, Frame, Labels, Text, labels
 from shopdb.datagen.orders import Basket
 from shopdb.datagen.params import DAY, GenParams
-from shopdb.datagen.timefmt import digits, text_of
+from shopdb.datagen.timefmt import digits
 from shopdb.lifecycle import ORDER_STATUSES, PAYMENT_METHODS
 
 NEVER = np.int64(2**62)
@@ -181,8 +181,8 @@ def stock_frame(basket: Basket, events: Events) -> Frame:
     )
 
 
-def tracking_numbers(carrier: Labels, number: Array) -> AnyArray:
+def tracking_numbers(carrier: Labels, number: Array) -> Text:
     """Tracking numbers as carriers print them: a carrier prefix and 11 digits."""
     prefixes = [CARRIER_PREFIXES[CARRIERS.index(str(c))].encode() for c in carrier.values]
     table = np.frombuffer(b"".join(prefixes), dtype=np.uint8).reshape(-1, 2)
-    return text_of(np.hstack([table[carrier.codes], digits(number, 11)]))
+    return Text(np.hstack([table[carrier.codes], digits(number, 11)]))

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from faker import Faker
 
-from shopdb.datagen.frames import AnyArray, Array, Frame
+from shopdb.datagen.frames import AnyArray, Array, Frame, labels
 from shopdb.datagen.params import PEOPLE, POOLS, GenParams, rng
 from shopdb.datagen.people_data import (
     COUNTRIES,
@@ -166,7 +166,6 @@ def user_frame(people: People, pools: Pools, lo: int, hi: int) -> Frame:
     part = slice(lo, hi)
     first, last = people.first[part], people.last[part]
     pattern, number = people.pattern[part], people.email_numbers(pools)[part]
-    fn, ln = pools.first[first], pools.last[last]
     fa, la = pools.first_plain[first], pools.last_plain[last]
     local = np.empty(len(first), dtype=object)
     # each pattern's strings are built only for its users
@@ -181,17 +180,18 @@ def user_frame(people: People, pools: Pools, lo: int, hi: int) -> Frame:
     numbered = np.flatnonzero(number > 0)
     local[numbered] = local[numbered] + number[numbered].astype(str).astype(object)
     email = local + "@" + pools.domains[people.domain[part]]
-    codes = np.array([c.code for c in COUNTRIES], dtype=object)
+    # names, countries and cities as codes into their pools: no Python string per row
+    # (the lake's Arrow columns are taken from the pools; a database gets the same text)
     return Frame(
         "users",
         {
             "user_id": np.arange(lo + 1, hi + 1, dtype=np.int64),
             "email": email,
-            "first_name": fn,
-            "last_name": ln,
+            "first_name": labels(tuple(pools.first), first),
+            "last_name": labels(tuple(pools.last), last),
             "created_at": people.created_at[part],
-            "country_code": codes[people.country[part]],
-            "city": pools.city[people.city[part]],
+            "country_code": labels(tuple(c.code for c in COUNTRIES), people.country[part]),
+            "city": labels(tuple(pools.city), people.city[part]),
         },
     )
 
@@ -226,14 +226,39 @@ def _email_numbers(pools: Pools, first: Array, last: Array, pattern: Array, doma
     a = np.where(pattern == 1, _initial_codes(pools.first_initial)[first], pools.first_key[first])
     b = np.where(pattern == 3, _initial_codes(pools.last_initial)[last], pools.last_key[last])
     # first.last and first_last differ only by the separator, so the pattern is in the key
-    key = ((pattern.astype(np.int64) << 20 | a) << 20 | b) << 8 | domain
-    order = np.argsort(key, kind="stable")
-    ordered = key[order]
+    key = _packed([pattern.astype(np.int64), a, b, np.asarray(domain, dtype=np.int64)])
+    order, ordered = _stable_sort(key)
     starts = np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]]))
     group_start = np.repeat(starts, np.diff(np.concatenate([starts, [len(key)]])))
     number = np.empty(len(key), dtype=np.int64)
     number[order] = np.arange(len(key)) - group_start
     return number
+
+
+def _packed(fields: list[Array]) -> Array:
+    """Non-negative integer fields as one int64 ordered like the tuples, each field as
+    wide as its largest value needs (a few hundred names: 12 bits, not 20)."""
+    key = np.zeros(len(fields[0]), dtype=np.int64)
+    width = 0
+    for field in fields:
+        bits = int(field.max()).bit_length() if len(field) else 0
+        key = key << bits | field
+        width += bits
+    if width > 62:
+        raise ValueError(f"email keys need {width} bits")
+    return key
+
+
+def _stable_sort(key: Array) -> tuple[Array, Array]:
+    """``argsort(key, kind="stable")`` and the sorted keys, by one plain sort of the keys
+    with their positions in the low bits (equal keys stay in position order; 4 times
+    faster than a stable argsort of 6 M keys)."""
+    shift = max(len(key) - 1, 1).bit_length()
+    if len(key) and int(key.max()).bit_length() + shift > 62:
+        order = np.argsort(key, kind="stable")
+        return order, key[order]
+    packed = np.sort(key << shift | np.arange(len(key), dtype=np.int64))
+    return packed & ((1 << shift) - 1), packed >> shift
 
 
 def _initial_codes(initials: AnyArray) -> Array:

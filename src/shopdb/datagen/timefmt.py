@@ -56,9 +56,3 @@ def digits(values: Array, width: int) -> AnyArray:
         rest, digit = np.divmod(rest, 10)
         out[:, i] = 48 + digit
     return out
-
-
-def text_of(matrix: AnyArray) -> AnyArray:
-    """Rows of an ASCII uint8 matrix as an object array of strings."""
-    width = matrix.shape[1]
-    return np.ascontiguousarray(matrix).view(f"S{width}").ravel().astype(f"U{width}").astype(object)

@@ -49,7 +49,7 @@ class TaskRunner:
 
     def __enter__(self) -> TaskRunner:
         if self.jobs > 1:
-            context = worker_context()
+            context = worker_context((__name__,))
             try:
                 for _ in range(self.jobs):
                     mine, theirs = context.Pipe()

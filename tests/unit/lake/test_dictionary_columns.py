@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from shopdb.lake.arrowdata import DICTIONARY_SAMPLE, dictionary_columns
+from shopdb.lake.arrowdata import DICTIONARY_SAMPLE, column_encodings, dictionary_columns
 
 ROWS = 40_000
 
@@ -22,10 +22,17 @@ def test_strings_repeating_and_mostly_empty_columns_are_dictionaries() -> None:
             ),
             "created_at": pa.array([i // 8 for i in range(ROWS)], pa.timestamp("us", "UTC")),
             "status": pa.array(["paid"] * ROWS, pa.string()),
+            "tracking_number": pa.array([f"TN{i:09d}" for i in range(ROWS)], pa.string()),
         }
     )
     chosen = dictionary_columns(rows, "order_item_id")
     assert chosen == ["product_id", "unit_price_cents", "refunded_at", "status"]
+    # the rest but strings are delta-encoded
+    assert column_encodings(rows.schema, chosen) == {
+        "order_item_id": "DELTA_BINARY_PACKED",
+        "order_id": "DELTA_BINARY_PACKED",
+        "created_at": "DELTA_BINARY_PACKED",
+    }
 
 
 def test_the_sample_decides_only_on_its_rows() -> None:
