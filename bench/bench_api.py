@@ -337,6 +337,9 @@ def main() -> int:
             a, b = _rate(over_http, point), _rate(direct_call, point)
             print(f"   {name:<24} {a:8.0f}  {b:8.0f}  {a / b:9.0%}")
             needed = max(needed, b / 2)
+        order_cost = _served(client, server.pid, f"/v1/orders/{order_id}", point)
+        page_cost = _served(client, server.pid, "/v1/products", point)
+        # last: the client's connection to the server idles while the bare app runs
         health = _rate(lambda: client.get("/health"), point)
         bare = _bare_rate(point)
         print(f"   {'GET /health (ceiling)':<24} {health:8.0f}")
@@ -345,8 +348,6 @@ def main() -> int:
             f"   (half of the fastest direct call is {needed:.0f}/s: a route reaching it would "
             f"answer {needed / bare:.0%} of the bare server's rate)"
         )
-        order_cost = _served(client, server.pid, f"/v1/orders/{order_id}", point)
-        page_cost = _served(client, server.pid, "/v1/products", point)
         client.close()
 
     view = get_order(engine, order_id, ITEMS)
