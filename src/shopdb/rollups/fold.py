@@ -38,20 +38,27 @@ def take_batch(conn: Connection, log: Table, *columns: Column[Any]) -> list[Sequ
 
 
 def fold_counts(
-    conn: Connection, log: Table, target: Table, keys: Sequence[str], count: str
+    conn: Connection, log: Table, target: Table, keys: Sequence[str], *measures: str
 ) -> int:
     """Fold up to ``FOLD_BATCH`` rows of the change log ``log`` into ``target`` in the
-    caller's transaction: ``count`` summed per ``keys`` (columns both tables have), added
-    to ``target``'s rows (``add_rows``), keys whose changes cancel out skipped; return how
-    many log rows were folded."""
-    rows = take_batch(conn, log, *(log.c[name] for name in keys), log.c[count])
-    sums: dict[tuple[Any, ...], int] = defaultdict(int)
-    for *key, n in rows:
-        sums[tuple(key)] += n
+    caller's transaction: each of ``measures`` summed per ``keys`` (columns both tables
+    have), added to ``target``'s rows (``add_rows``), keys whose changes all cancel out
+    skipped; return how many log rows were folded."""
+    width = len(keys)
+    rows = take_batch(conn, log, *(log.c[name] for name in (*keys, *measures)))
+    sums: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0] * len(measures))
+    for row in rows:
+        summed = sums[tuple(row[:width])]
+        for i, value in enumerate(row[width:]):
+            summed[i] += value
     add_rows(
         conn,
         target,
-        [{**dict(zip(keys, key, strict=True)), count: n} for key, n in sorted(sums.items()) if n],
+        [
+            {**dict(zip(keys, key, strict=True)), **dict(zip(measures, values, strict=True))}
+            for key, values in sorted(sums.items())
+            if any(values)
+        ],
     )
     return len(rows)
 

@@ -24,7 +24,6 @@ On any error the caller's transaction rolls back, and with it every row written 
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 from functools import lru_cache
@@ -37,7 +36,7 @@ from shopdb.db.rollup_schema import customer_recency_frequency, customer_rf_delt
 from shopdb.db.types import Cents, Id, UtcDateTime
 from shopdb.queries.fragments import expand
 from shopdb.rollups.buckets import day_ceiling
-from shopdb.rollups.fold import add_rows, take_batch
+from shopdb.rollups.fold import fold_counts
 
 Group = tuple[int, int, int, int]
 """A ``customer_rf_deltas`` row: recency-from day, order count, change in customers,
@@ -121,24 +120,9 @@ def _same_day_insert(dialect: str) -> TextClause:
 
 def fold(conn: Connection) -> int:
     """Fold up to ``fold.FOLD_BATCH`` deltas into ``customer_recency_frequency`` in the
-    caller's transaction: customers and spend summed per group and added to its row
-    (groups whose changes cancel out skipped); return how many deltas."""
-    c = customer_rf_deltas.c
-    rows = take_batch(
-        conn, customer_rf_deltas, c.recency_from_day, c.order_count, c.customer_count, c.spend_cents
+    caller's transaction (``fold.fold_counts``: customers and spend summed per group);
+    return how many."""
+    keys = ("recency_from_day", "order_count")
+    return fold_counts(
+        conn, customer_rf_deltas, customer_recency_frequency, keys, "customer_count", "spend_cents"
     )
-    sums: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
-    for day, count, customers, spend in rows:
-        group = sums[(int(day), int(count))]
-        group[0] += int(customers)
-        group[1] += int(spend)
-    add_rows(
-        conn,
-        customer_recency_frequency,
-        [
-            {"recency_from_day": d, "order_count": n, "customer_count": c, "spend_cents": s}
-            for (d, n), (c, s) in sorted(sums.items())
-            if c or s
-        ],
-    )
-    return len(rows)
