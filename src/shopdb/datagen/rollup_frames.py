@@ -21,7 +21,7 @@ import numpy as np
 from sqlalchemy import delete
 
 from shopdb.datagen.cohort_frames import cohorts_frame
-from shopdb.datagen.frames import NULL, Array, Frame, Labels
+from shopdb.datagen.frames import NULL, Array, Frame, Labels, labels
 from shopdb.datagen.funnel_frames import (
     METHODS,
     FunnelPart,
@@ -31,7 +31,7 @@ from shopdb.datagen.funnel_frames import (
 )
 from shopdb.datagen.load import BulkSession, write_frame
 from shopdb.datagen.pair_frames import pair_keys, pairs_frame
-from shopdb.db.rollup_schema import NO_EARLIER_DAY, ROLLUP_TABLES
+from shopdb.db.rollup_schema import NO_COUNTRY, NO_EARLIER_DAY, NO_LATER_DAY, ROLLUP_TABLES
 from shopdb.lifecycle import PAYMENT_METHODS, RECOGNIZED_STATUSES
 from shopdb.rollups.order_events import FUNNEL_MEASURES, PAYMENT_MEASURES
 from shopdb.rollups.spans import ALL_TIME
@@ -73,6 +73,8 @@ class RollupCollector:
         self._pair_parts: list[Array] = []
         self._funnel_parts: list[FunnelPart] = []
         self._payment_parts: list[PaymentPart] = []
+        self._country_parts: list[Array] = []  # per recognized order, its country's number
+        self._countries: dict[str, int] = {}
 
     def feed(self, frames: list[Frame]) -> None:
         """Take note of one ``write``'s frames (orders with their own items)."""
@@ -99,6 +101,7 @@ class RollupCollector:
         recognized_codes = [i for i, v in enumerate(status.values) if v in RECOGNIZED_STATUSES]
         recognized = np.isin(status.codes, recognized_codes)
         created = np.asarray(orders.columns["created_at"], dtype=np.int64)
+        self._country_parts.append(self._country_numbers(orders)[recognized])
         self._order_parts.append(
             (
                 created[recognized],
@@ -125,6 +128,18 @@ class RollupCollector:
         inside = (day >= ALL_TIME[0]) & (day < ALL_TIME[1])
         self._pair_parts.append(pair_keys(item_order[keep][inside], product[inside]))
 
+    def _country_numbers(self, orders: Frame) -> Array:
+        """Each order's shipping country as a number into ``_countries`` (``NO_COUNTRY``
+        for none), the same number for a country in every chunk."""
+        column = orders.columns["ship_country_code"]
+        if isinstance(column, Labels):
+            values, codes = column.values, np.asarray(column.codes, dtype=np.int64)
+        else:
+            found, inverse = np.unique(np.asarray(column, dtype=object), return_inverse=True)
+            values, codes = tuple(found), inverse.astype(np.int64)
+        number = [self._countries.setdefault(v or NO_COUNTRY, len(self._countries)) for v in values]
+        return np.asarray(number, dtype=np.int64)[codes] if len(codes) else codes
+
     def frames(self) -> list[Frame]:
         """The rollups' rows, as ``rebuild`` would compute them from the base tables."""
         started = perf_counter()
@@ -143,6 +158,7 @@ class RollupCollector:
             ),
             self._funnel(),
             self._payments(),
+            *self._per_country(),
         ]
         self.seconds += perf_counter() - started
         return out
@@ -227,6 +243,21 @@ class RollupCollector:
             for i in range(2)
         )
         return _customer_days_of(created, user)
+
+    def _per_country(self) -> tuple[Frame, Frame]:
+        """``country_sales_daily`` and ``customer_country_days``' rows."""
+        parts = self._order_parts
+        created, user, total = (
+            np.concatenate([p[i] for p in parts]) if parts else np.zeros(0, np.int64)
+            for i in range(3)
+        )
+        parts_c = self._country_parts
+        country = np.concatenate(parts_c) if parts_c else np.zeros(0, np.int64)
+        names = tuple(sorted(self._countries, key=self._countries.__getitem__))
+        return (
+            _country_sales_of(created // DAY_S, country, total, names),
+            _customer_country_days_of(created // DAY_S, user, country, names),
+        )
 
     def _cohorts(self) -> Frame:
         parts = self._order_parts
@@ -355,6 +386,62 @@ def _customer_days_of(created: Array, user: Array) -> Frame:
         {
             "day_index": keys >> _DAY_BITS,
             "prev_day_index": (keys & ((1 << _DAY_BITS) - 1)) - 1,
+            "customer_count": count,
+        },
+    )
+
+
+_COUNTRY_BITS = 16
+"""A (day, country) key is ``day << 16 | country``; a customer-country ``user << 16 |
+country``."""
+
+
+def _country_sales_of(day: Array, country: Array, total: Array, names: tuple[str, ...]) -> Frame:
+    """``country_sales_daily``' rows: recognized orders and revenue per day and country."""
+    keys, (count, revenue) = group_sums((day << _COUNTRY_BITS) | country, np.ones_like(day), total)
+    return Frame(
+        "country_sales_daily",
+        {
+            "day_index": keys >> _COUNTRY_BITS,
+            "country_code": labels(names, keys & ((1 << _COUNTRY_BITS) - 1)),
+            "order_count": count,
+            "revenue_cents": revenue,
+        },
+    )
+
+
+def _customer_country_days_of(
+    day: Array, user: Array, country: Array, names: tuple[str, ...]
+) -> Frame:
+    """``customer_country_days``' rows: per day, the customer-country's previous day with a
+    recognized order (``NO_EARLIER_DAY`` for a first) and country, how many; and each
+    customer-country's terminal row (``NO_LATER_DAY`` after its last day). Days of "all
+    time" only, as the rebuild."""
+    inside = (day >= 0) & (day < NO_LATER_DAY)
+    # each customer-country as a dense number, then (number, day) keys sorted: by
+    # customer-country, then day (22 bits hold every day up to NO_LATER_DAY)
+    pairs, number = np.unique(
+        (user[inside] << _COUNTRY_BITS) | country[inside], return_inverse=True
+    )
+    keyed = np.unique((number.astype(np.int64) << 22) | day[inside])
+    pair, day = pairs[keyed >> 22], keyed & ((1 << 22) - 1)
+    same = np.r_[False, pair[1:] == pair[:-1]]
+    prev = np.where(same, np.r_[NO_EARLIER_DAY, day[:-1]], NO_EARLIER_DAY)
+    last = np.r_[pair[1:] != pair[:-1], True] if len(pair) else np.zeros(0, dtype=bool)
+    all_days = np.r_[day, np.full(int(last.sum()), NO_LATER_DAY, dtype=np.int64)]
+    all_prev = np.r_[prev, day[last]]
+    all_country = np.r_[pair, pair[last]] & ((1 << _COUNTRY_BITS) - 1)
+    # day (22 bits up to NO_LATER_DAY), prev + 1 (22 bits) and country (16 bits) in 60
+    keys, (count,) = group_sums(
+        (all_days << 38) | ((all_prev + 1) << _COUNTRY_BITS) | all_country,
+        np.ones_like(all_days),
+    )
+    return Frame(
+        "customer_country_days",
+        {
+            "day_index": keys >> 38,
+            "prev_day_index": ((keys >> _COUNTRY_BITS) & ((1 << 22) - 1)) - 1,
+            "country_code": labels(names, keys & ((1 << _COUNTRY_BITS) - 1)),
             "customer_count": count,
         },
     )

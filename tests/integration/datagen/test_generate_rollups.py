@@ -9,14 +9,25 @@ from sqlalchemy.engine import Engine
 from shopdb.audit import run_checks
 from shopdb.db.rollup_schema import (
     FOLDED_TABLES,
+    NO_LATER_DAY,
+    country_sales_daily,
     customer_cohorts,
+    customer_country_days,
     customer_days,
     customer_sales,
     product_pairs,
 )
 from shopdb.rollups.build import rebuild_all
 
-ROLLUPS = (*FOLDED_TABLES, customer_sales, customer_days, product_pairs, customer_cohorts)
+ROLLUPS = (
+    *FOLDED_TABLES,
+    customer_sales,
+    customer_days,
+    product_pairs,
+    customer_cohorts,
+    country_sales_daily,
+    customer_country_days,
+)
 
 
 def _rows(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
@@ -37,6 +48,10 @@ def test_the_generated_rollups_equal_a_rebuild_from_the_base_tables(shop):
     # cohorts of many first days, each customer counted in later months too
     assert len(generated["customer_cohorts"]) > 100
     assert any(row[1] > row[2] for row in generated["customer_cohorts"])
+    # several countries a day; customer-countries with more than one day, and their ends
+    assert len({row[1] for row in generated["country_sales_daily"]}) > 1
+    assert any(row[1] >= 0 and row[0] < NO_LATER_DAY for row in generated["customer_country_days"])
+    assert any(row[0] == NO_LATER_DAY for row in generated["customer_country_days"])
     rebuild_all(shop)
     assert _rows(shop) == generated
     assert count(shop, "rollup_deltas") == 0
