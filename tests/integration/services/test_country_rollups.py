@@ -9,11 +9,12 @@ import random
 from datetime import timedelta
 
 import pytest
-from services_support import T0, Shop
+from services_support import T0, Shop, create_shop
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
 
 from shopdb.audit import run_checks
+from shopdb.db import migrate
 from shopdb.db.schema import users
 from shopdb.queries import run_query
 from shopdb.rollups import fold
@@ -82,3 +83,29 @@ def test_orders_of_customers_shipping_to_several_countries(
     by_country = run_query(e, "revenue_by_country", source="rollup").rows
     assert len(by_country) >= 2
     assert any(row[2] < row[1] for row in by_country)
+
+
+def test_migration_0015_leaves_the_unfolded_orders_to_the_readers(empty_engine: Engine) -> None:
+    # a shop at 0014 whose change log holds payments, a refund and a cancellation of
+    # orders shipped to two countries: 0015 builds the rollups from the orders, which
+    # already count those changes, so the unfolded rows must be taken out of them
+    migrate.upgrade(empty_engine, "0014")
+    shop = create_shop(empty_engine)
+    restock(empty_engine, shop.lamp, 10, now=T0)
+    orders = [
+        place_order(empty_engine, user, {shop.lamp: 1}, now=T0 + day * DAY)
+        for user in (shop.user, shop.other_user)
+        for day in (0, 2)
+    ]
+    for order in orders:
+        pay_order(empty_engine, order, 1000, "card", now=T0 + 3 * DAY)
+    refund_order(empty_engine, orders[1], now=T0 + 3 * DAY)
+    cancel_order(empty_engine, orders[2], now=T0 + 3 * DAY)
+
+    migrate.upgrade(empty_engine)
+
+    assert_as_base(empty_engine)
+    assert refresh(empty_engine) > 0
+    assert_as_base(empty_engine)
+    rows = run_query(empty_engine, "revenue_by_country", source="rollup").rows
+    assert [(r[0], r[1], r[2]) for r in rows] == [("FR", 1, 1), (None, 1, 1)]
