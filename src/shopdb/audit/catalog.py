@@ -173,5 +173,11 @@ CHECKS: tuple[Check, ...] = (
         "on that earlier day, and each customer-country's last day once more, as the "
         "folded rows count the orders (less their unfolded rollup_deltas rows).",
     ),
+    Check(
+        "rollup_customer_first_two_days",
+        "customer_first_two_days counts, for each day of a second recognized order (or "
+        "none) and day of a first, the customers whose first two are on those days, as "
+        "the folded rows count the orders (less their unfolded rollup_deltas rows).",
+    ),
 )
 """Every check, in the order ``shopdb check`` runs and lists them."""

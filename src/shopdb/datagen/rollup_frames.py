@@ -244,8 +244,10 @@ class RollupCollector:
         )
         return _customer_days_of(created, user)
 
-    def _per_country(self) -> tuple[Frame, Frame]:
-        """``country_sales_daily`` and ``customer_country_days``' rows."""
+    def _per_country(self) -> tuple[Frame, Frame, Frame]:
+        """``country_sales_daily``, ``customer_country_days`` and
+        ``customer_first_two_days``' rows (the rollups folded from the orders the change
+        log names)."""
         parts = self._order_parts
         created, user, total = (
             np.concatenate([p[i] for p in parts]) if parts else np.zeros(0, np.int64)
@@ -257,6 +259,7 @@ class RollupCollector:
         return (
             _country_sales_of(created // DAY_S, country, total, names),
             _customer_country_days_of(created // DAY_S, user, country, names),
+            _first_two_days_of(created, user),
         )
 
     def _cohorts(self) -> Frame:
@@ -442,6 +445,29 @@ def _customer_country_days_of(
             "day_index": keys >> 38,
             "prev_day_index": ((keys >> _COUNTRY_BITS) & ((1 << 22) - 1)) - 1,
             "country_code": labels(names, keys & ((1 << _COUNTRY_BITS) - 1)),
+            "customer_count": count,
+        },
+    )
+
+
+def _first_two_days_of(created: Array, user: Array) -> Frame:
+    """``customer_first_two_days``' rows: customers per day of their second recognized
+    order (``NO_LATER_DAY`` for none) and of their first. Orders of one customer placed
+    at one instant share a day, so their order by id does not matter here."""
+    order = np.lexsort((created, user))
+    user, day = user[order], created[order] // DAY_S
+    starts = np.flatnonzero(np.r_[True, user[1:] != user[:-1]]) if len(user) else order
+    has_second = np.r_[starts[1:], len(user)] - starts > 1
+    second = np.full(len(starts), NO_LATER_DAY, dtype=np.int64)
+    second[has_second] = day[starts[has_second] + 1]
+    first = day[starts]
+    # NO_LATER_DAY and every first day fit in 22 bits
+    keys, (count,) = group_sums((second << 22) | first, np.ones_like(first))
+    return Frame(
+        "customer_first_two_days",
+        {
+            "second_day_index": keys >> 22,
+            "first_day_index": keys & ((1 << 22) - 1),
             "customer_count": count,
         },
     )

@@ -357,6 +357,23 @@ customer_country_days = Table(
     **MYSQL_TABLE_OPTIONS,
 )
 
+# Customers by the days of their first two recognized orders (migration 0015): who has
+# exactly one recognized order before until, and it in [since, until), is a customer of
+# the range who does not repeat (repeat_purchase_rate). second_day_index is NO_LATER_DAY
+# for a customer with one recognized order, first_day_index for two on one day. Folded
+# from rollup_deltas' order rows by ``shopdb.rollups.countries`` with the per-country
+# rollups (the same read of the customers' orders).
+customer_first_two_days = Table(
+    "customer_first_two_days",
+    metadata,
+    Column("second_day_index", DayIndex, primary_key=True, autoincrement=False),
+    Column("first_day_index", DayIndex, primary_key=True, autoincrement=False),
+    Column("customer_count", Cents, nullable=False),
+    CheckConstraint("first_day_index <= second_day_index", name="first_day_not_after_second"),
+    sqlite_with_rowid=False,
+    **MYSQL_TABLE_OPTIONS,
+)
+
 FOLDED_TABLES = (
     sales_daily,
     product_sales_daily,
@@ -382,5 +399,6 @@ ROLLUP_TABLES = (
     customer_recency_frequency,
     country_sales_daily,
     customer_country_days,
+    customer_first_two_days,
 )
 """Every rollup table, the change logs before the tables folded from them."""

@@ -52,7 +52,7 @@ ROLLUP_ANSWERS: dict[str, Callable[[Mapping[str, Any]], bool]] = {
     "revenue_by_category": _whole_days,
     "category_growth": _whole_days,
     "top_customers": _all_history,
-    "repeat_purchase_rate": _all_history,
+    "repeat_purchase_rate": _whole_days,
     "customer_lifetime_value": _all_history,
     "sales_over_time": _whole_days,
     "dashboard_kpis": _whole_days,

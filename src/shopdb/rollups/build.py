@@ -32,6 +32,7 @@ from shopdb.db.rollup_schema import (
     customer_cohorts,
     customer_country_days,
     customer_day_deltas,
+    customer_first_two_days,
     customer_recency_frequency,
     customer_rf_deltas,
     customer_sales,
@@ -69,6 +70,7 @@ REBUILD_ORDER = (
     "payment_method_daily",
     "country_sales_daily",
     "customer_country_days",
+    "customer_first_two_days",
 )
 """Each rollup's rebuild statement, in an order where each reads only finished ones."""
 
@@ -215,6 +217,7 @@ def status(engine: Engine) -> list[RollupStatus]:
         out.append(_status(conn, product_pairs, rollup_deltas, named))
         out.append(_status(conn, country_sales_daily, rollup_deltas, named))
         out.append(_status(conn, customer_country_days, rollup_deltas, named))
+        out.append(_status(conn, customer_first_two_days, rollup_deltas, named))
         out.append(_status(conn, customer_cohorts, customer_cohort_deltas))
         out.append(_status(conn, customer_recency_frequency, customer_rf_deltas))
         # the order-event rollups share one log: a row with a method is a payment's

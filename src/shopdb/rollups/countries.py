@@ -1,5 +1,7 @@
-"""The per-country rollups: ``country_sales_daily`` and ``customer_country_days``
-(revenue_by_country's orders, revenue and distinct customers of any range of days).
+"""The rollups folded from the orders ``rollup_deltas``' order rows name:
+``country_sales_daily`` and ``customer_country_days`` (revenue_by_country's orders,
+revenue and distinct customers of any range of days), and ``customer_first_two_days``
+(repeat_purchase_rate's customers who do not repeat, for any range).
 
 - The services write nothing for them: an order entering or leaving the recognized
   statuses already appends its own row to ``rollup_deltas``, naming the order (its
@@ -9,7 +11,8 @@
   batch it deleted: their counts and totals go to ``country_sales_daily`` by day and
   country; for ``customer_country_days`` the links of each customer-country the batch
   touches are computed again from that customer's orders before and after the batch,
-  and the difference is added. The customers' ``customer_sales`` rows are locked first
+  and the difference is added; so are each touched customer's first two days
+  (``customer_first_two_days``). The customers' ``customer_sales`` rows are locked first
   (the services' own lock for a customer's changes), so neither a payment nor another
   fold changes their orders or their unfolded rows meanwhile.
 - Readers and the audit add what the unfolded order rows change the same way: the
@@ -23,6 +26,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.engine import Connection
@@ -33,6 +37,7 @@ from shopdb.db.rollup_schema import (
     NO_LATER_DAY,
     country_sales_daily,
     customer_country_days,
+    customer_first_two_days,
     customer_sales,
     rollup_deltas,
 )
@@ -137,7 +142,9 @@ def discount_pending(conn: Connection) -> None:
 
 def _relink(conn: Connection, touched: set[Pair], folded: dict[int, int]) -> None:
     """Add to ``customer_country_days`` each touched customer-country's links after the
-    batch less its links before (``folded``: each order's change in the batch)."""
+    batch less its links before, and to ``customer_first_two_days`` each touched
+    customer's first two days after less before (``folded``: each order's change in the
+    batch; an order counts when recognized now less its unfolded rows is positive)."""
     if not touched:
         return
     users = sorted({user for user, _ in touched})
@@ -146,20 +153,27 @@ def _relink(conn: Connection, touched: set[Pair], folded: dict[int, int]) -> Non
     pending = {int(o): int(n) for o, n in conn.execute(_PENDING) if n}
     after: dict[Pair, set[int]] = defaultdict(set)
     before: dict[Pair, set[int]] = defaultdict(set)
+    firsts: dict[int, tuple[list[tuple[Any, int]], list[tuple[Any, int]]]] = {
+        user: ([], []) for user in users
+    }
     for start in range(0, len(users), _CHUNK):
         rows = conn.execute(_USER_ORDERS, {"users": users[start : start + _CHUNK]})
         for order_id, user_id, country, created_at, status in rows:
-            pair = (int(user_id), country or NO_COUNTRY)
-            if pair not in touched:
-                continue
-            day = day_index(created_at)
-            if not 0 <= day < NO_LATER_DAY:
-                continue
             now_in = 1 if status in RECOGNIZED_STATUSES else 0
             folded_in = now_in - pending.get(int(order_id), 0)
+            was_in = folded_in - folded.get(int(order_id), 0)
+            placed = (created_at, int(order_id))
+            if folded_in > 0:
+                firsts[int(user_id)][0].append(placed)
+            if was_in > 0:
+                firsts[int(user_id)][1].append(placed)
+            pair = (int(user_id), country or NO_COUNTRY)
+            day = day_index(created_at)
+            if pair not in touched or not 0 <= day < NO_LATER_DAY:
+                continue
             if folded_in > 0:
                 after[pair].add(day)
-            if folded_in - folded.get(int(order_id), 0) > 0:
+            if was_in > 0:
                 before[pair].add(day)
     sums: Counter[Link] = Counter()
     for pair in touched:
@@ -174,6 +188,42 @@ def _relink(conn: Connection, touched: set[Pair], folded: dict[int, int]) -> Non
         [
             {"day_index": d, "prev_day_index": p, "country_code": c, "customer_count": n}
             for (d, p, c), n in sorted(sums.items())
+            if n
+        ],
+    )
+    _add_first_two(conn, firsts.values())
+
+
+def first_two(placed: Iterable[tuple[Any, int]]) -> tuple[int, int] | None:
+    """The ``customer_first_two_days`` key of a customer whose recognized orders are
+    ``placed`` (creation time and id each): the second order's day (``NO_LATER_DAY`` for
+    none) and the first's; None for no order."""
+    ordered = sorted(placed)
+    if not ordered:
+        return None
+    second = day_index(ordered[1][0]) if len(ordered) > 1 else NO_LATER_DAY
+    return second, day_index(ordered[0][0])
+
+
+def _add_first_two(
+    conn: Connection, customers: Iterable[tuple[list[tuple[Any, int]], list[tuple[Any, int]]]]
+) -> None:
+    """Move each customer from their first-two key before to the one after."""
+    sums: Counter[tuple[int, int]] = Counter()
+    for after, before in customers:
+        new, old = first_two(after), first_two(before)
+        if new == old:
+            continue
+        if new is not None:
+            sums[new] += 1
+        if old is not None:
+            sums[old] -= 1
+    add_rows(
+        conn,
+        customer_first_two_days,
+        [
+            {"second_day_index": second, "first_day_index": first, "customer_count": n}
+            for (second, first), n in sorted(sums.items())
             if n
         ],
     )

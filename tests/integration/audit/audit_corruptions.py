@@ -377,6 +377,7 @@ def _rollup_pair_pending_off(conn: Connection) -> None:
 
 COUNTRY = "rollup_country_sales_daily"
 COUNTRY_DAYS = "rollup_customer_country_days"
+FIRST_TWO = "rollup_customer_first_two_days"
 
 
 def _rollup_country_day_off(conn: Connection) -> None:
@@ -429,6 +430,23 @@ def _rollup_country_pending_off(conn: Connection) -> None:
                 order_id=named,
             )
         )
+
+
+def _rollup_first_two_off(conn: Connection) -> None:
+    # one customer moved from the first key to a first day before 1970, which no key has
+    c = r.customer_first_two_days.c
+    key = (c.second_day_index, c.first_day_index)
+    second, first = conn.execute(select(*key).order_by(*key).limit(1)).one()
+    conn.execute(
+        update(r.customer_first_two_days)
+        .where(c.second_day_index == second, c.first_day_index == first)
+        .values(customer_count=c.customer_count - 1)
+    )
+    conn.execute(
+        insert(r.customer_first_two_days).values(
+            second_day_index=second, first_day_index=-7, customer_count=1
+        )
+    )
 
 
 def _rollup_pair_off(conn: Connection) -> None:
@@ -600,5 +618,6 @@ CASES: dict[str, tuple[Corruption, set[str]]] = {
         _rollup_country_customers_off,
         {"rollup_customer_country_days"},
     ),
-    "rollup_country_pending_off": (_rollup_country_pending_off, {COUNTRY, COUNTRY_DAYS}),
+    "rollup_country_pending_off": (_rollup_country_pending_off, {COUNTRY, COUNTRY_DAYS, FIRST_TWO}),
+    "rollup_first_two_off": (_rollup_first_two_off, {FIRST_TWO}),
 }

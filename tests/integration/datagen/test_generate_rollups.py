@@ -14,6 +14,7 @@ from shopdb.db.rollup_schema import (
     customer_cohorts,
     customer_country_days,
     customer_days,
+    customer_first_two_days,
     customer_sales,
     product_pairs,
 )
@@ -27,6 +28,7 @@ ROLLUPS = (
     customer_cohorts,
     country_sales_daily,
     customer_country_days,
+    customer_first_two_days,
 )
 
 
@@ -52,6 +54,11 @@ def test_the_generated_rollups_equal_a_rebuild_from_the_base_tables(shop):
     assert len({row[1] for row in generated["country_sales_daily"]}) > 1
     assert any(row[1] >= 0 and row[0] < NO_LATER_DAY for row in generated["customer_country_days"])
     assert any(row[0] == NO_LATER_DAY for row in generated["customer_country_days"])
+    # customers with one recognized order, with two on one day, and with two on two days
+    first_two = generated["customer_first_two_days"]
+    assert any(row[0] == NO_LATER_DAY for row in first_two)
+    assert any(row[0] == row[1] for row in first_two)
+    assert any(row[1] < row[0] < NO_LATER_DAY for row in first_two)
     rebuild_all(shop)
     assert _rows(shop) == generated
     assert count(shop, "rollup_deltas") == 0

@@ -77,5 +77,5 @@ def test_migrate_upgrades_0001_in_place_and_builds_the_rollups(
     # 0006 added the years and totals, 0007 customer_days, 0008 product_pairs, 0012
     # customer_cohorts, 0013 the funnel and the payment methods, 0014 RFM's groups, 0015
     # the per-country rollups
-    assert len(rollup_checks) == 14
+    assert len(rollup_checks) == 15
     assert all(r.passed for r in rollup_checks)

@@ -1,7 +1,8 @@
-"""The per-country rollups (``country_sales_daily``, ``customer_country_days``) follow
-payments, cancellations and refunds of orders shipped to several countries by the same
-customers, with some of the change log folded and some not: ``revenue_by_country`` from
-the rollups equals the base tables after every step, and the audit is clean."""
+"""The rollups folded from the orders the change log names (``country_sales_daily``,
+``customer_country_days``, ``customer_first_two_days``) follow payments, cancellations
+and refunds of orders shipped to several countries by the same customers, with some of
+the change log folded and some not: ``revenue_by_country`` and ``repeat_purchase_rate``
+from the rollups equal the base tables after every step, and the audit is clean."""
 
 from __future__ import annotations
 
@@ -22,7 +23,11 @@ from shopdb.rollups.build import refresh
 from shopdb.services import cancel_order, pay_order, place_order, refund_order, restock
 
 DAY = timedelta(days=1)
-CHECKS = ["rollup_country_sales_daily", "rollup_customer_country_days"]
+CHECKS = [
+    "rollup_country_sales_daily",
+    "rollup_customer_country_days",
+    "rollup_customer_first_two_days",
+]
 MIDNIGHT = T0.replace(hour=0)
 RANGES = [
     {},  # all history: the terminal rows' way
@@ -36,8 +41,9 @@ RANGES = [
 
 def assert_as_base(engine: Engine) -> None:
     for rng in RANGES:
-        rollup = run_query(engine, "revenue_by_country", source="rollup", **rng)
-        assert rollup == run_query(engine, "revenue_by_country", source="base", **rng), rng
+        for name in ("revenue_by_country", "repeat_purchase_rate"):
+            rollup = run_query(engine, name, source="rollup", **rng)
+            assert rollup == run_query(engine, name, source="base", **rng), (name, rng)
     failed = [r.name for r in run_checks(engine, CHECKS) if not r.passed]
     assert failed == []
 

@@ -49,6 +49,7 @@ ROLLUP_CHECKS = [
     "rollup_payment_method_daily",
     "rollup_country_sales_daily",
     "rollup_customer_country_days",
+    "rollup_customer_first_two_days",
 ]
 
 

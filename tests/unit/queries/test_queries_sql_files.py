@@ -54,7 +54,7 @@ def test_rollup_forms_bind_only_checked_and_derived_values(name, dialect):
     # when one does, and the first and last order's times (one index end each); revenue
     # by country's for the countries of the orders whose change is not yet folded, and
     # the orders in the range of the customer-countries they name (by their key and the
-    # per-customer index)
+    # per-customer index); the repeat rate's the same way for the customers
     reads_base = re.findall(r"\b(?:from|join|straight_join)\s+(orders|order_items)\b", code)
     expected = {
         "rfm_segments": ["orders", "orders"],
@@ -62,6 +62,7 @@ def test_rollup_forms_bind_only_checked_and_derived_values(name, dialect):
         "frequently_bought_together": ["order_items", "order_items"],
         "cohort_retention": ["orders"] * 6,
         "revenue_by_country": ["orders"] * 3,
+        "repeat_purchase_rate": ["orders"] * 2,
     }
     assert reads_base == expected.get(name, [])
 

@@ -1,7 +1,8 @@
 """The per-country rollups country_sales_daily (recognized orders and revenue per day and
 shipping country) and customer_country_days (customer-country-days linked to the
-previous one, and a terminal row per customer and country), filled from the data
-present. Both are folded from rollup_deltas' order rows: no change log of their own.
+previous one, and a terminal row per customer and country), and customer_first_two_days
+(customers by the days of their first two recognized orders), filled from the data
+present. All three are folded from rollup_deltas' order rows: no change log of their own.
 
 Revision ID: 0015
 Revises: 0014
@@ -58,12 +59,27 @@ def upgrade() -> None:
         sqlite_with_rowid=False,
         **_MYSQL,
     )
+    op.create_table(
+        "customer_first_two_days",
+        sa.Column("second_day_index", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("first_day_index", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("customer_count", _ID, nullable=False),
+        sa.CheckConstraint(
+            "first_day_index <= second_day_index",
+            name=op.f("ck_customer_first_two_days_first_day_not_after_second"),
+        ),
+        sa.PrimaryKeyConstraint(
+            "second_day_index", "first_day_index", name=op.f("pk_customer_first_two_days")
+        ),
+        sqlite_with_rowid=False,
+        **_MYSQL,
+    )
     from shopdb.db.backend import backend_name
     from shopdb.queries.sqlfiles import load_sql
     from shopdb.rollups import countries
 
     bind = op.get_bind()
-    for name in ("country_sales_daily", "customer_country_days"):
+    for name in ("country_sales_daily", "customer_country_days", "customer_first_two_days"):
         sql = load_sql("shopdb.rollups", f"rebuild_{name}", backend_name(bind))
         bind.execute(sa.text(sql))
     # the order rows still in rollup_deltas are counted above already: fold them out
@@ -71,5 +87,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("customer_first_two_days")
     op.drop_table("customer_country_days")
     op.drop_table("country_sales_daily")
