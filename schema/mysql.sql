@@ -82,6 +82,14 @@ CREATE TABLE customer_days (
 	CONSTRAINT ck_customer_days_prev_day_before_day CHECK (prev_day_index < day_index)
 )ENGINE=InnoDB CHARSET=utf8mb4 COLLATE utf8mb4_bin;
 
+CREATE TABLE customer_first_two_days (
+	second_day_index INTEGER NOT NULL, 
+	first_day_index INTEGER NOT NULL, 
+	customer_count BIGINT NOT NULL, 
+	CONSTRAINT pk_customer_first_two_days PRIMARY KEY (second_day_index, first_day_index), 
+	CONSTRAINT ck_customer_first_two_days_first_day_not_after_second CHECK (first_day_index <= second_day_index)
+)ENGINE=InnoDB CHARSET=utf8mb4 COLLATE utf8mb4_bin;
+
 CREATE TABLE customer_recency_frequency (
 	recency_from_day INTEGER NOT NULL, 
 	order_count BIGINT NOT NULL, 

@@ -86,6 +86,15 @@ CREATE TABLE customer_days (
 )
  WITHOUT ROWID;
 
+CREATE TABLE customer_first_two_days (
+	second_day_index INTEGER NOT NULL, 
+	first_day_index INTEGER NOT NULL, 
+	customer_count INTEGER NOT NULL, 
+	CONSTRAINT pk_customer_first_two_days PRIMARY KEY (second_day_index, first_day_index), 
+	CONSTRAINT ck_customer_first_two_days_first_day_not_after_second CHECK (first_day_index <= second_day_index)
+)
+ WITHOUT ROWID;
+
 CREATE TABLE customer_recency_frequency (
 	recency_from_day INTEGER NOT NULL, 
 	order_count INTEGER NOT NULL, 
