@@ -1,6 +1,6 @@
 """``revenue_by_country`` from the per-country rollups against the base tables, same run.
 
-Usage: python bench/bench_countries.py DB_URL [END]
+Usage: python bench/bench_range_cards.py DB_URL [END]
 
 The database must hold a generated shop migrated to the per-country rollups (0015).
 END (default 2026-12-01, the end of ``generate --end 2026-12-01``) is the day after the
@@ -23,6 +23,8 @@ from typing import Any
 from shopdb.config import parse_database_url
 from shopdb.db.engine import make_engine
 from shopdb.queries import run_query
+
+QUERIES = ("revenue_by_country", "repeat_purchase_rate")
 
 
 def _median_ms(call: Callable[[], Any], repeat: int) -> tuple[float, Any]:
@@ -53,15 +55,16 @@ def main() -> int:
     end = date.fromisoformat(sys.argv[2]) if len(sys.argv) == 3 else date(2026, 12, 1)
     engine = make_engine(parse_database_url(url))
     print(f"load average {os.getloadavg()[0]:.2f}", flush=True)
-    for label, rng in _ranges(end):
-        answers = {}
-        for source, repeat in (("rollup", 5), ("base", 1)):
-            ms, answers[source] = _median_ms(
-                lambda s=source, r=rng: run_query(engine, "revenue_by_country", source=s, **r),
-                repeat,
-            )
-            print(f"{engine.dialect.name:10s} {label:15s} {source:6s} {ms:9.1f} ms", flush=True)
-        print("   same rows:", answers["rollup"] == answers["base"], flush=True)
+    for name in QUERIES:
+        for label, rng in _ranges(end):
+            answers = {}
+            for source, repeat in (("rollup", 5), ("base", 1)):
+                ms, answers[source] = _median_ms(
+                    lambda s=source, r=rng, n=name: run_query(engine, n, source=s, **r), repeat
+                )
+                line = f"{engine.dialect.name:10s} {name:20s} {label:15s} {source:6s} {ms:9.1f} ms"
+                print(line, flush=True)
+            print("   same rows:", answers["rollup"] == answers["base"], flush=True)
     print(f"load average {os.getloadavg()[0]:.2f}", flush=True)
     engine.dispose()
     return 0
