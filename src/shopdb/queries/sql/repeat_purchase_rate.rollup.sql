@@ -120,16 +120,26 @@ one_time as (
     from user_counts
 ),
 
-totals as (
-    select
-        (select coalesce(sum(customer_count), 0) from first_days) as customer_count,
-        (select coalesce(sum(customer_count), 0) from one_time) as one_time_count,
-        (select coalesce(sum(order_count), 0) from range_orders) as order_count
+customer_totals as (
+    select coalesce(sum(customer_count), 0) as customer_count
+    from first_days
+),
+
+one_time_totals as (
+    select coalesce(sum(customer_count), 0) as one_time_count
+    from one_time
+),
+
+order_totals as (
+    select coalesce(sum(order_count), 0) as order_count
+    from range_orders
 )
 
 select
-    customer_count,
-    customer_count - one_time_count as repeat_customer_count,
-    {ratio_bp(customer_count - one_time_count, customer_count)} as repeat_rate_bp,
-    {round_div(100 * order_count, customer_count)} as orders_per_customer_x100
-from totals
+    c.customer_count,
+    c.customer_count - t.one_time_count as repeat_customer_count,
+    {ratio_bp(c.customer_count - t.one_time_count, c.customer_count)} as repeat_rate_bp,
+    {round_div(100 * o.order_count, c.customer_count)} as orders_per_customer_x100
+from customer_totals as c
+cross join one_time_totals as t
+cross join order_totals as o
