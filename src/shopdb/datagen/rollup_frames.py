@@ -21,7 +21,12 @@ import numpy as np
 from sqlalchemy import delete
 
 from shopdb.datagen.cohort_frames import cohorts_frame
-from shopdb.datagen.frames import NULL, Array, Frame, Labels, labels
+from shopdb.datagen.country_frames import (
+    country_sales_frame,
+    customer_country_days_frame,
+    first_two_days_frame,
+)
+from shopdb.datagen.frames import NULL, Array, Frame, Labels, group_sums
 from shopdb.datagen.funnel_frames import (
     METHODS,
     FunnelPart,
@@ -31,7 +36,7 @@ from shopdb.datagen.funnel_frames import (
 )
 from shopdb.datagen.load import BulkSession, write_frame
 from shopdb.datagen.pair_frames import pair_keys, pairs_frame
-from shopdb.db.rollup_schema import NO_COUNTRY, NO_EARLIER_DAY, NO_LATER_DAY, ROLLUP_TABLES
+from shopdb.db.rollup_schema import NO_COUNTRY, NO_EARLIER_DAY, ROLLUP_TABLES
 from shopdb.lifecycle import PAYMENT_METHODS, RECOGNIZED_STATUSES
 from shopdb.rollups.order_events import FUNNEL_MEASURES, PAYMENT_MEASURES
 from shopdb.rollups.spans import ALL_TIME
@@ -46,17 +51,6 @@ def month_of_days(days: Array) -> Array:
     """``year * 12 + month - 1`` of each ``day_index`` (as ``buckets.month_index``)."""
     months_since_1970 = days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
     return months_since_1970 + 1970 * 12
-
-
-def group_sums(keys: Array, *values: Array) -> tuple[Array, list[Array]]:
-    """The distinct ``keys`` (ascending) and each of ``values`` summed per key."""
-    if len(keys) == 0:
-        return keys.astype(np.int64), [np.zeros(0, dtype=np.int64) for _ in values]
-    order = np.argsort(keys, kind="stable")
-    ordered = keys[order]
-    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
-    sums = [np.add.reduceat(np.asarray(v, dtype=np.int64)[order], starts) for v in values]
-    return ordered[starts], sums
 
 
 class RollupCollector:
@@ -257,9 +251,9 @@ class RollupCollector:
         country = np.concatenate(parts_c) if parts_c else np.zeros(0, np.int64)
         names = tuple(sorted(self._countries, key=self._countries.__getitem__))
         return (
-            _country_sales_of(created // DAY_S, country, total, names),
-            _customer_country_days_of(created // DAY_S, user, country, names),
-            _first_two_days_of(created, user),
+            country_sales_frame(created // DAY_S, country, total, names),
+            customer_country_days_frame(created // DAY_S, user, country, names),
+            first_two_days_frame(created // DAY_S, user),
         )
 
     def _cohorts(self) -> Frame:
@@ -389,85 +383,6 @@ def _customer_days_of(created: Array, user: Array) -> Frame:
         {
             "day_index": keys >> _DAY_BITS,
             "prev_day_index": (keys & ((1 << _DAY_BITS) - 1)) - 1,
-            "customer_count": count,
-        },
-    )
-
-
-_COUNTRY_BITS = 16
-"""A (day, country) key is ``day << 16 | country``; a customer-country ``user << 16 |
-country``."""
-
-
-def _country_sales_of(day: Array, country: Array, total: Array, names: tuple[str, ...]) -> Frame:
-    """``country_sales_daily``' rows: recognized orders and revenue per day and country."""
-    keys, (count, revenue) = group_sums((day << _COUNTRY_BITS) | country, np.ones_like(day), total)
-    return Frame(
-        "country_sales_daily",
-        {
-            "day_index": keys >> _COUNTRY_BITS,
-            "country_code": labels(names, keys & ((1 << _COUNTRY_BITS) - 1)),
-            "order_count": count,
-            "revenue_cents": revenue,
-        },
-    )
-
-
-def _customer_country_days_of(
-    day: Array, user: Array, country: Array, names: tuple[str, ...]
-) -> Frame:
-    """``customer_country_days``' rows: per day, the customer-country's previous day with a
-    recognized order (``NO_EARLIER_DAY`` for a first) and country, how many; and each
-    customer-country's terminal row (``NO_LATER_DAY`` after its last day). Days of "all
-    time" only, as the rebuild."""
-    inside = (day >= 0) & (day < NO_LATER_DAY)
-    # each customer-country as a dense number, then (number, day) keys sorted: by
-    # customer-country, then day (22 bits hold every day up to NO_LATER_DAY)
-    pairs, number = np.unique(
-        (user[inside] << _COUNTRY_BITS) | country[inside], return_inverse=True
-    )
-    keyed = np.unique((number.astype(np.int64) << 22) | day[inside])
-    pair, day = pairs[keyed >> 22], keyed & ((1 << 22) - 1)
-    same = np.r_[False, pair[1:] == pair[:-1]]
-    prev = np.where(same, np.r_[NO_EARLIER_DAY, day[:-1]], NO_EARLIER_DAY)
-    last = np.r_[pair[1:] != pair[:-1], True] if len(pair) else np.zeros(0, dtype=bool)
-    all_days = np.r_[day, np.full(int(last.sum()), NO_LATER_DAY, dtype=np.int64)]
-    all_prev = np.r_[prev, day[last]]
-    all_country = np.r_[pair, pair[last]] & ((1 << _COUNTRY_BITS) - 1)
-    # day (22 bits up to NO_LATER_DAY), prev + 1 (22 bits) and country (16 bits) in 60
-    keys, (count,) = group_sums(
-        (all_days << 38) | ((all_prev + 1) << _COUNTRY_BITS) | all_country,
-        np.ones_like(all_days),
-    )
-    return Frame(
-        "customer_country_days",
-        {
-            "day_index": keys >> 38,
-            "prev_day_index": ((keys >> _COUNTRY_BITS) & ((1 << 22) - 1)) - 1,
-            "country_code": labels(names, keys & ((1 << _COUNTRY_BITS) - 1)),
-            "customer_count": count,
-        },
-    )
-
-
-def _first_two_days_of(created: Array, user: Array) -> Frame:
-    """``customer_first_two_days``' rows: customers per day of their second recognized
-    order (``NO_LATER_DAY`` for none) and of their first. Orders of one customer placed
-    at one instant share a day, so their order by id does not matter here."""
-    order = np.lexsort((created, user))
-    user, day = user[order], created[order] // DAY_S
-    starts = np.flatnonzero(np.r_[True, user[1:] != user[:-1]]) if len(user) else order
-    has_second = np.r_[starts[1:], len(user)] - starts > 1
-    second = np.full(len(starts), NO_LATER_DAY, dtype=np.int64)
-    second[has_second] = day[starts[has_second] + 1]
-    first = day[starts]
-    # NO_LATER_DAY and every first day fit in 22 bits
-    keys, (count,) = group_sums((second << 22) | first, np.ones_like(first))
-    return Frame(
-        "customer_first_two_days",
-        {
-            "second_day_index": keys >> 22,
-            "first_day_index": keys & ((1 << 22) - 1),
             "customer_count": count,
         },
     )
