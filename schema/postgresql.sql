@@ -190,6 +190,7 @@ CREATE TABLE product_sales_daily (
 	order_count BIGINT NOT NULL, 
 	units BIGINT NOT NULL, 
 	revenue_cents BIGINT NOT NULL, 
+	refunded_units BIGINT DEFAULT 0 NOT NULL, 
 	CONSTRAINT pk_product_sales_daily PRIMARY KEY (day_index, product_id)
 );
 
@@ -199,6 +200,7 @@ CREATE TABLE product_sales_monthly (
 	order_count BIGINT NOT NULL, 
 	units BIGINT NOT NULL, 
 	revenue_cents BIGINT NOT NULL, 
+	refunded_units BIGINT DEFAULT 0 NOT NULL, 
 	CONSTRAINT pk_product_sales_monthly PRIMARY KEY (month_index, product_id)
 );
 
@@ -207,6 +209,7 @@ CREATE TABLE product_sales_total (
 	order_count BIGINT NOT NULL, 
 	units BIGINT NOT NULL, 
 	revenue_cents BIGINT NOT NULL, 
+	refunded_units BIGINT DEFAULT 0 NOT NULL, 
 	CONSTRAINT pk_product_sales_total PRIMARY KEY (product_id)
 );
 
@@ -216,6 +219,7 @@ CREATE TABLE product_sales_yearly (
 	order_count BIGINT NOT NULL, 
 	units BIGINT NOT NULL, 
 	revenue_cents BIGINT NOT NULL, 
+	refunded_units BIGINT DEFAULT 0 NOT NULL, 
 	CONSTRAINT pk_product_sales_yearly PRIMARY KEY (year_index, product_id)
 );
 
@@ -230,6 +234,7 @@ CREATE TABLE rollup_deltas (
 	new_customer_count BIGINT NOT NULL, 
 	created_at TIMESTAMP WITHOUT TIME ZONE NOT NULL, 
 	order_id BIGINT, 
+	refunded_units BIGINT DEFAULT 0 NOT NULL, 
 	CONSTRAINT pk_rollup_deltas PRIMARY KEY (delta_id)
 );
 
@@ -437,4 +442,4 @@ CREATE TABLE shipments (
 	CONSTRAINT fk_shipments_order_id FOREIGN KEY(order_id) REFERENCES orders (order_id) ON DELETE CASCADE
 );
 
-INSERT INTO alembic_version (version_num) VALUES ('0014');
+INSERT INTO alembic_version (version_num) VALUES ('0015');

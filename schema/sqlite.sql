@@ -195,6 +195,7 @@ CREATE TABLE product_sales_daily (
 	order_count INTEGER NOT NULL, 
 	units INTEGER NOT NULL, 
 	revenue_cents INTEGER NOT NULL, 
+	refunded_units INTEGER DEFAULT 0 NOT NULL, 
 	CONSTRAINT pk_product_sales_daily PRIMARY KEY (day_index, product_id)
 );
 
@@ -204,6 +205,7 @@ CREATE TABLE product_sales_monthly (
 	order_count INTEGER NOT NULL, 
 	units INTEGER NOT NULL, 
 	revenue_cents INTEGER NOT NULL, 
+	refunded_units INTEGER DEFAULT 0 NOT NULL, 
 	CONSTRAINT pk_product_sales_monthly PRIMARY KEY (month_index, product_id)
 );
 
@@ -212,6 +214,7 @@ CREATE TABLE product_sales_total (
 	order_count INTEGER NOT NULL, 
 	units INTEGER NOT NULL, 
 	revenue_cents INTEGER NOT NULL, 
+	refunded_units INTEGER DEFAULT 0 NOT NULL, 
 	CONSTRAINT pk_product_sales_total PRIMARY KEY (product_id)
 );
 
@@ -221,6 +224,7 @@ CREATE TABLE product_sales_yearly (
 	order_count INTEGER NOT NULL, 
 	units INTEGER NOT NULL, 
 	revenue_cents INTEGER NOT NULL, 
+	refunded_units INTEGER DEFAULT 0 NOT NULL, 
 	CONSTRAINT pk_product_sales_yearly PRIMARY KEY (year_index, product_id)
 );
 
@@ -235,6 +239,7 @@ CREATE TABLE rollup_deltas (
 	new_customer_count INTEGER NOT NULL, 
 	created_at DATETIME NOT NULL, 
 	order_id INTEGER, 
+	refunded_units INTEGER DEFAULT 0 NOT NULL, 
 	CONSTRAINT pk_rollup_deltas PRIMARY KEY (delta_id)
 );
 
@@ -451,4 +456,4 @@ CREATE TABLE shipments (
 	CONSTRAINT fk_shipments_order_id FOREIGN KEY(order_id) REFERENCES orders (order_id) ON DELETE CASCADE
 );
 
-INSERT INTO alembic_version (version_num) VALUES ('0014');
+INSERT INTO alembic_version (version_num) VALUES ('0015');

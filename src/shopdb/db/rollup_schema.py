@@ -5,7 +5,9 @@ tables and ``shopdb check`` holds it equal to them (one check per rollup). Days 
 months are integers (``day_index``: days since 1970-01-01 UTC of ``orders.created_at``;
 ``month_index``: ``year * 12 + month - 1``; ``year_index``: the calendar year), so
 buckets compare and join as numbers on every backend. Only recognized orders
-(``lifecycle.RECOGNIZED_STATUSES``) count.
+(``lifecycle.RECOGNIZED_STATUSES``) count, except in the product rollups'
+``refunded_units``: the units of refunded orders (recognized once, never again), which
+``low_inventory`` counts as sold (migration 0015).
 
 The services never update a shop-wide row: an order whose recognition changes appends
 rows to ``rollup_deltas`` (an insert, which never waits for another checkout), and
@@ -19,7 +21,7 @@ audit, and neither the fold nor a bulk rebuild should pay a parent look-up per r
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, Column, Index, Integer, String, Table
+from sqlalchemy import CheckConstraint, Column, Index, Integer, String, Table, text
 
 from shopdb.db.schema import MYSQL_TABLE_OPTIONS, metadata
 from shopdb.db.types import Cents, Id, UtcDateTime
@@ -44,6 +46,8 @@ rollup_deltas = Table(
     # (read from order_items, which never change once placed) times order_count, so a
     # payment writes no row per pair; NULL on item rows and on new-customer moves
     Column("order_id", Id, nullable=True),
+    # on item rows, the units of an order that became refunded (migration 0015)
+    Column("refunded_units", Cents, nullable=False, server_default=text("0")),
     **MYSQL_TABLE_OPTIONS,
 )
 
@@ -59,6 +63,8 @@ sales_daily = Table(
     **MYSQL_TABLE_OPTIONS,
 )
 
+# a (day, product) whose only orders were refunded has a row of zeros but its
+# refunded_units
 product_sales_daily = Table(
     "product_sales_daily",
     metadata,
@@ -68,6 +74,7 @@ product_sales_daily = Table(
     Column("order_count", Cents, nullable=False),
     Column("units", Cents, nullable=False),
     Column("revenue_cents", Cents, nullable=False),
+    Column("refunded_units", Cents, nullable=False, server_default=text("0")),
     **MYSQL_TABLE_OPTIONS,
 )
 
@@ -79,6 +86,7 @@ product_sales_monthly = Table(
     Column("order_count", Cents, nullable=False),
     Column("units", Cents, nullable=False),
     Column("revenue_cents", Cents, nullable=False),
+    Column("refunded_units", Cents, nullable=False, server_default=text("0")),
     **MYSQL_TABLE_OPTIONS,
 )
 
@@ -92,6 +100,7 @@ product_sales_yearly = Table(
     Column("order_count", Cents, nullable=False),
     Column("units", Cents, nullable=False),
     Column("revenue_cents", Cents, nullable=False),
+    Column("refunded_units", Cents, nullable=False, server_default=text("0")),
     **MYSQL_TABLE_OPTIONS,
 )
 
@@ -104,8 +113,12 @@ product_sales_total = Table(
     Column("order_count", Cents, nullable=False),
     Column("units", Cents, nullable=False),
     Column("revenue_cents", Cents, nullable=False),
+    Column("refunded_units", Cents, nullable=False, server_default=text("0")),
     **MYSQL_TABLE_OPTIONS,
 )
+
+PRODUCT_MEASURES = ("order_count", "units", "revenue_cents", "refunded_units")
+"""The measures every product rollup (daily, monthly, yearly, total) holds, in order."""
 
 customer_sales = Table(
     "customer_sales",
