@@ -1,10 +1,12 @@
-"""``revenue_by_country`` from the per-country rollups against the base tables, same run.
+"""``revenue_by_country`` and ``repeat_purchase_rate`` over ranges, from the rollups
+migration 0016 adds, against the base tables, same run.
 
 Usage: python bench/bench_range_cards.py DB_URL [END]
 
-The database must hold a generated shop migrated to the per-country rollups (0015).
-END (default 2026-12-01, the end of ``generate --end 2026-12-01``) is the day after the
-ranges' last: the dashboard's last 365 days and last 30 days ending there, a past
+The database must hold a generated shop migrated to 0016 (the per-country rollups and
+customer_first_two_days). END (default 2026-12-01, the end of ``generate --end
+2026-12-01``) is the day after the ranges' last: the dashboard's last 365 days and last
+30 days ending there, a past
 half-year (2024-03-05 to 2024-09-17, read by its own days) and all history. For each,
 prints the median ms of 5 rollup answers after one warm-up, 1 base answer after one
 warm-up, and whether both gave the same rows; and the load average before and after.

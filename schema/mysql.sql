@@ -215,6 +215,7 @@ CREATE TABLE product_sales_daily (
 	order_count BIGINT NOT NULL, 
 	units BIGINT NOT NULL, 
 	revenue_cents BIGINT NOT NULL, 
+	refunded_units BIGINT NOT NULL DEFAULT 0, 
 	CONSTRAINT pk_product_sales_daily PRIMARY KEY (day_index, product_id)
 )ENGINE=InnoDB CHARSET=utf8mb4 COLLATE utf8mb4_bin;
 
@@ -224,6 +225,7 @@ CREATE TABLE product_sales_monthly (
 	order_count BIGINT NOT NULL, 
 	units BIGINT NOT NULL, 
 	revenue_cents BIGINT NOT NULL, 
+	refunded_units BIGINT NOT NULL DEFAULT 0, 
 	CONSTRAINT pk_product_sales_monthly PRIMARY KEY (month_index, product_id)
 )ENGINE=InnoDB CHARSET=utf8mb4 COLLATE utf8mb4_bin;
 
@@ -232,6 +234,7 @@ CREATE TABLE product_sales_total (
 	order_count BIGINT NOT NULL, 
 	units BIGINT NOT NULL, 
 	revenue_cents BIGINT NOT NULL, 
+	refunded_units BIGINT NOT NULL DEFAULT 0, 
 	CONSTRAINT pk_product_sales_total PRIMARY KEY (product_id)
 )ENGINE=InnoDB CHARSET=utf8mb4 COLLATE utf8mb4_bin;
 
@@ -241,6 +244,7 @@ CREATE TABLE product_sales_yearly (
 	order_count BIGINT NOT NULL, 
 	units BIGINT NOT NULL, 
 	revenue_cents BIGINT NOT NULL, 
+	refunded_units BIGINT NOT NULL DEFAULT 0, 
 	CONSTRAINT pk_product_sales_yearly PRIMARY KEY (year_index, product_id)
 )ENGINE=InnoDB CHARSET=utf8mb4 COLLATE utf8mb4_bin;
 
@@ -255,6 +259,7 @@ CREATE TABLE rollup_deltas (
 	new_customer_count BIGINT NOT NULL, 
 	created_at DATETIME(6) NOT NULL, 
 	order_id BIGINT, 
+	refunded_units BIGINT NOT NULL DEFAULT 0, 
 	CONSTRAINT pk_rollup_deltas PRIMARY KEY (delta_id)
 )ENGINE=InnoDB CHARSET=utf8mb4 COLLATE utf8mb4_bin;
 
@@ -462,4 +467,4 @@ CREATE TABLE shipments (
 	CONSTRAINT fk_shipments_order_id FOREIGN KEY(order_id) REFERENCES orders (order_id) ON DELETE CASCADE
 )ENGINE=InnoDB CHARSET=utf8mb4 COLLATE utf8mb4_bin;
 
-INSERT INTO alembic_version (version_num) VALUES ('0015');
+INSERT INTO alembic_version (version_num) VALUES ('0016');

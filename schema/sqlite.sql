@@ -223,6 +223,7 @@ CREATE TABLE product_sales_daily (
 	order_count INTEGER NOT NULL, 
 	units INTEGER NOT NULL, 
 	revenue_cents INTEGER NOT NULL, 
+	refunded_units INTEGER DEFAULT 0 NOT NULL, 
 	CONSTRAINT pk_product_sales_daily PRIMARY KEY (day_index, product_id)
 );
 
@@ -232,6 +233,7 @@ CREATE TABLE product_sales_monthly (
 	order_count INTEGER NOT NULL, 
 	units INTEGER NOT NULL, 
 	revenue_cents INTEGER NOT NULL, 
+	refunded_units INTEGER DEFAULT 0 NOT NULL, 
 	CONSTRAINT pk_product_sales_monthly PRIMARY KEY (month_index, product_id)
 );
 
@@ -240,6 +242,7 @@ CREATE TABLE product_sales_total (
 	order_count INTEGER NOT NULL, 
 	units INTEGER NOT NULL, 
 	revenue_cents INTEGER NOT NULL, 
+	refunded_units INTEGER DEFAULT 0 NOT NULL, 
 	CONSTRAINT pk_product_sales_total PRIMARY KEY (product_id)
 );
 
@@ -249,6 +252,7 @@ CREATE TABLE product_sales_yearly (
 	order_count INTEGER NOT NULL, 
 	units INTEGER NOT NULL, 
 	revenue_cents INTEGER NOT NULL, 
+	refunded_units INTEGER DEFAULT 0 NOT NULL, 
 	CONSTRAINT pk_product_sales_yearly PRIMARY KEY (year_index, product_id)
 );
 
@@ -263,6 +267,7 @@ CREATE TABLE rollup_deltas (
 	new_customer_count INTEGER NOT NULL, 
 	created_at DATETIME NOT NULL, 
 	order_id INTEGER, 
+	refunded_units INTEGER DEFAULT 0 NOT NULL, 
 	CONSTRAINT pk_rollup_deltas PRIMARY KEY (delta_id)
 );
 
@@ -479,4 +484,4 @@ CREATE TABLE shipments (
 	CONSTRAINT fk_shipments_order_id FOREIGN KEY(order_id) REFERENCES orders (order_id) ON DELETE CASCADE
 );
 
-INSERT INTO alembic_version (version_num) VALUES ('0015');
+INSERT INTO alembic_version (version_num) VALUES ('0016');

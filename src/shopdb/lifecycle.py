@@ -23,6 +23,9 @@ from types import MappingProxyType
 INITIAL_STATUS = "pending"
 RECOGNIZED_STATUSES = ("paid", "shipped", "delivered")
 """Statuses whose orders count as revenue."""
+REFUNDED = "refunded"
+"""The status of an order whose money was returned: recognized once, never again (the
+product rollups keep its units as ``refunded_units``)."""
 
 TRANSITIONS: MappingProxyType[str, frozenset[str]] = MappingProxyType(
     {

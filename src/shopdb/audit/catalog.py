@@ -102,22 +102,26 @@ CHECKS: tuple[Check, ...] = (
     Check(
         "rollup_product_sales_daily",
         "Each product_sales_daily row plus its unfolded rollup_deltas equals the items of "
-        "recognized orders placed that day for that product.",
+        "recognized orders (and the units of refunded ones) placed "
+        "that day for that product.",
     ),
     Check(
         "rollup_product_sales_monthly",
         "Each product_sales_monthly row plus its unfolded rollup_deltas equals the items of "
-        "recognized orders placed that month for that product.",
+        "recognized orders (and the units of refunded ones) placed "
+        "that month for that product.",
     ),
     Check(
         "rollup_product_sales_yearly",
         "Each product_sales_yearly row plus its unfolded rollup_deltas equals the items of "
-        "recognized orders placed that calendar year for that product.",
+        "recognized orders (and the units of refunded ones) placed "
+        "that calendar year for that product.",
     ),
     Check(
         "rollup_product_sales_total",
         "Each product_sales_total row plus its unfolded rollup_deltas equals the items of "
-        "recognized orders placed from 1970 to 9999-12-30 (all time) for that product.",
+        "recognized orders (and the units of refunded ones) placed "
+        "from 1970 to 9999-12-30 (all time) for that product.",
     ),
     Check(
         "rollup_customer_sales",

@@ -36,8 +36,8 @@ from shopdb.datagen.funnel_frames import (
 )
 from shopdb.datagen.load import BulkSession, write_frame
 from shopdb.datagen.pair_frames import pair_keys, pairs_frame
-from shopdb.db.rollup_schema import NO_COUNTRY, NO_EARLIER_DAY, ROLLUP_TABLES
-from shopdb.lifecycle import PAYMENT_METHODS, RECOGNIZED_STATUSES
+from shopdb.db.rollup_schema import NO_COUNTRY, NO_EARLIER_DAY, PRODUCT_MEASURES, ROLLUP_TABLES
+from shopdb.lifecycle import PAYMENT_METHODS, RECOGNIZED_STATUSES, REFUNDED
 from shopdb.rollups.order_events import FUNNEL_MEASURES, PAYMENT_MEASURES
 from shopdb.rollups.spans import ALL_TIME
 
@@ -62,7 +62,7 @@ class RollupCollector:
     def __init__(self) -> None:
         self.users = 0
         self.seconds = 0.0
-        self._item_parts: list[tuple[Array, Array, Array, Array]] = []
+        self._item_parts: list[tuple[Array, ...]] = []
         self._order_parts: list[tuple[Array, Array, Array]] = []
         self._pair_parts: list[Array] = []
         self._funnel_parts: list[FunnelPart] = []
@@ -109,18 +109,27 @@ class RollupCollector:
         sorter = np.argsort(order_ids, kind="stable")
         item_order = np.asarray(items.columns["order_id"], dtype=np.int64)
         position = sorter[np.searchsorted(order_ids, item_order, sorter=sorter)]
-        keep = recognized[position]
+        refunded_code = [i for i, v in enumerate(status.values) if v == REFUNDED]
+        refunded = np.isin(status.codes, refunded_code)
+        # the product rollups count recognized orders, and refunded ones' units
+        keep = recognized[position] | refunded[position]
+        counted = recognized[position][keep].astype(np.int64)
         day = created[position[keep]] // DAY_S
         product = np.asarray(items.columns["product_id"], dtype=np.int64)[keep]
         quantity = np.asarray(items.columns["quantity"], dtype=np.int64)[keep]
         price = np.asarray(items.columns["unit_price_cents"], dtype=np.int64)[keep]
-        keys, (count, units, revenue) = group_sums(
-            (day << _PRODUCT_BITS) | product, np.ones_like(day), quantity, quantity * price
+        keys, sums = group_sums(
+            (day << _PRODUCT_BITS) | product,
+            counted,
+            quantity * counted,
+            quantity * price * counted,
+            quantity * (1 - counted),
         )
-        self._item_parts.append((keys, count, units, revenue))
-        # the pairs of the orders placed on the days "all time" covers (spans.ALL_TIME)
-        inside = (day >= ALL_TIME[0]) & (day < ALL_TIME[1])
-        self._pair_parts.append(pair_keys(item_order[keep][inside], product[inside]))
+        self._item_parts.append((keys, *sums))
+        # the pairs of the recognized orders placed on the days "all time" covers
+        # (spans.ALL_TIME)
+        paired = (counted == 1) & (day >= ALL_TIME[0]) & (day < ALL_TIME[1])
+        self._pair_parts.append(pair_keys(item_order[keep][paired], product[paired]))
 
     def _country_numbers(self, orders: Frame) -> Array:
         """Each order's shipping country as a number into ``_countries`` (``NO_COUNTRY``
@@ -183,11 +192,11 @@ class RollupCollector:
 
     def _product_daily(self) -> Frame:
         parts = self._item_parts
-        keys, (count, units, revenue) = group_sums(
+        keys, sums = group_sums(
             np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, np.int64),
             *(
-                np.concatenate([p[i] for p in parts]) if parts else np.zeros(0, np.int64)
-                for i in (1, 2, 3)
+                np.concatenate([p[1 + i] for p in parts]) if parts else np.zeros(0, np.int64)
+                for i in range(len(PRODUCT_MEASURES))
             ),
         )
         day = keys >> _PRODUCT_BITS
@@ -197,9 +206,7 @@ class RollupCollector:
                 "day_index": day,
                 "product_id": keys & ((1 << _PRODUCT_BITS) - 1),
                 "month_index": month_of_days(day),
-                "order_count": count,
-                "units": units,
-                "revenue_cents": revenue,
+                **dict(zip(PRODUCT_MEASURES, sums, strict=True)),
             },
         )
 
@@ -219,15 +226,13 @@ class RollupCollector:
         day = np.asarray(c["day_index"])
         # the days "all time" covers (spans.ALL_TIME); generated days all fall inside it
         inside = (day >= ALL_TIME[0]) & (day < ALL_TIME[1])
-        keys, (count, units, revenue) = group_sums(
+        keys, sums = group_sums(
             np.asarray(c["product_id"])[inside],
-            np.asarray(c["order_count"])[inside],
-            np.asarray(c["units"])[inside],
-            np.asarray(c["revenue_cents"])[inside],
+            *(np.asarray(c[name])[inside] for name in PRODUCT_MEASURES),
         )
         return Frame(
             "product_sales_total",
-            {"product_id": keys, "order_count": count, "units": units, "revenue_cents": revenue},
+            {"product_id": keys, **dict(zip(PRODUCT_MEASURES, sums, strict=True))},
         )
 
     def _customer_days(self) -> Frame:
@@ -292,8 +297,10 @@ class RollupCollector:
             },
         )
         day, (orders, revenue) = group_sums(created // DAY_S, np.ones_like(created), total)
+        # the days of recognized orders (a day of refunded orders only has no sales_daily row)
+        sold = np.asarray(daily.columns["order_count"]) > 0
         unit_day, (units,) = group_sums(
-            np.asarray(daily.columns["day_index"]), np.asarray(daily.columns["units"])
+            np.asarray(daily.columns["day_index"])[sold], np.asarray(daily.columns["units"])[sold]
         )
         new_day, (new,) = group_sums(
             first[1:][count[1:] > 0] // DAY_S, np.ones(int((count[1:] > 0).sum()), np.int64)
@@ -328,23 +335,19 @@ def _summed(parts: list[tuple[Array, list[Array]]], width: int) -> tuple[Array, 
 
 
 def _per_product(rows: Frame, bucket: Array, table: str, bucket_column: str) -> Frame:
-    """``rows``' orders, units and revenue summed per ``bucket`` (one per row) and product,
+    """``rows``' ``PRODUCT_MEASURES`` summed per ``bucket`` (one per row) and product,
     as rows of ``table`` keyed by ``bucket_column`` and ``product_id``."""
     c = rows.columns
-    keys, (count, units, revenue) = group_sums(
+    keys, sums = group_sums(
         (bucket << _PRODUCT_BITS) | np.asarray(c["product_id"]),
-        np.asarray(c["order_count"]),
-        np.asarray(c["units"]),
-        np.asarray(c["revenue_cents"]),
+        *(np.asarray(c[name]) for name in PRODUCT_MEASURES),
     )
     return Frame(
         table,
         {
             bucket_column: keys >> _PRODUCT_BITS,
             "product_id": keys & ((1 << _PRODUCT_BITS) - 1),
-            "order_count": count,
-            "units": units,
-            "revenue_cents": revenue,
+            **dict(zip(PRODUCT_MEASURES, sums, strict=True)),
         },
     )
 

@@ -5,7 +5,9 @@ tables and ``shopdb check`` holds it equal to them (one check per rollup). Days 
 months are integers (``day_index``: days since 1970-01-01 UTC of ``orders.created_at``;
 ``month_index``: ``year * 12 + month - 1``; ``year_index``: the calendar year), so
 buckets compare and join as numbers on every backend. Only recognized orders
-(``lifecycle.RECOGNIZED_STATUSES``) count.
+(``lifecycle.RECOGNIZED_STATUSES``) count, except in the product rollups'
+``refunded_units``: the units of refunded orders (recognized once, never again), which
+``low_inventory`` counts as sold (migration 0015).
 
 The services never update a shop-wide row: an order whose recognition changes appends
 rows to ``rollup_deltas`` (an insert, which never waits for another checkout), and
@@ -19,7 +21,7 @@ audit, and neither the fold nor a bulk rebuild should pay a parent look-up per r
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, Column, Index, Integer, String, Table
+from sqlalchemy import CheckConstraint, Column, Index, Integer, String, Table, text
 
 from shopdb.db.schema import MYSQL_TABLE_OPTIONS, metadata
 from shopdb.db.types import Cents, Id, UtcDateTime
@@ -44,6 +46,8 @@ rollup_deltas = Table(
     # (read from order_items, which never change once placed) times order_count, so a
     # payment writes no row per pair; NULL on item rows and on new-customer moves
     Column("order_id", Id, nullable=True),
+    # on item rows, the units of an order that became refunded (migration 0015)
+    Column("refunded_units", Cents, nullable=False, server_default=text("0")),
     **MYSQL_TABLE_OPTIONS,
 )
 
@@ -59,6 +63,8 @@ sales_daily = Table(
     **MYSQL_TABLE_OPTIONS,
 )
 
+# a (day, product) whose only orders were refunded has a row of zeros but its
+# refunded_units
 product_sales_daily = Table(
     "product_sales_daily",
     metadata,
@@ -68,6 +74,7 @@ product_sales_daily = Table(
     Column("order_count", Cents, nullable=False),
     Column("units", Cents, nullable=False),
     Column("revenue_cents", Cents, nullable=False),
+    Column("refunded_units", Cents, nullable=False, server_default=text("0")),
     **MYSQL_TABLE_OPTIONS,
 )
 
@@ -79,6 +86,7 @@ product_sales_monthly = Table(
     Column("order_count", Cents, nullable=False),
     Column("units", Cents, nullable=False),
     Column("revenue_cents", Cents, nullable=False),
+    Column("refunded_units", Cents, nullable=False, server_default=text("0")),
     **MYSQL_TABLE_OPTIONS,
 )
 
@@ -92,6 +100,7 @@ product_sales_yearly = Table(
     Column("order_count", Cents, nullable=False),
     Column("units", Cents, nullable=False),
     Column("revenue_cents", Cents, nullable=False),
+    Column("refunded_units", Cents, nullable=False, server_default=text("0")),
     **MYSQL_TABLE_OPTIONS,
 )
 
@@ -104,8 +113,12 @@ product_sales_total = Table(
     Column("order_count", Cents, nullable=False),
     Column("units", Cents, nullable=False),
     Column("revenue_cents", Cents, nullable=False),
+    Column("refunded_units", Cents, nullable=False, server_default=text("0")),
     **MYSQL_TABLE_OPTIONS,
 )
+
+PRODUCT_MEASURES = ("order_count", "units", "revenue_cents", "refunded_units")
+"""The measures every product rollup (daily, monthly, yearly, total) holds, in order."""
 
 customer_sales = Table(
     "customer_sales",
@@ -319,7 +332,7 @@ NO_COUNTRY = ""
 """``country_code`` of the orders shipped to no country (``orders.ship_country_code``
 NULL): a key column cannot be NULL, and no country's code is empty."""
 
-# Recognized orders and revenue per day of placing and shipping country (migration 0015):
+# Recognized orders and revenue per day of placing and shipping country (migration 0016):
 # revenue_by_country's orders and revenue, summed over the days of a range. Folded from
 # rollup_deltas' order rows (which name their order, and so its country) by
 # ``shopdb.rollups.countries``: the services write nothing more.
@@ -334,7 +347,7 @@ country_sales_daily = Table(
     **MYSQL_TABLE_OPTIONS,
 )
 
-# Distinct customers per shipping country over any range of days (migration 0015), as
+# Distinct customers per shipping country over any range of days (migration 0016), as
 # customer_days does it for the shop, per (customer, country): each row counts the
 # customer-country-days (a day the customer had a recognized order shipped to the
 # country) by that day and the previous such day, and every customer-country has one
@@ -357,7 +370,7 @@ customer_country_days = Table(
     **MYSQL_TABLE_OPTIONS,
 )
 
-# Customers by the days of their first two recognized orders (migration 0015): who has
+# Customers by the days of their first two recognized orders (migration 0016): who has
 # exactly one recognized order before until, and it in [since, until), is a customer of
 # the range who does not repeat (repeat_purchase_rate). second_day_index is NO_LATER_DAY
 # for a customer with one recognized order, first_day_index for two on one day. Folded

@@ -48,15 +48,21 @@ class DuckLake:
             self.conn.execute("set TimeZone = 'UTC'")
             for name, files in self.lake.files.items():
                 self.conn.execute(f"create view {name} as {self._source(name, files)}")
+            files = self.lake.files["order_items"]
+            # the items with each file's hive ``month`` as a column, for the queries that
+            # read only some months (``{order_items_placed(...)}``, queries/fragments.py)
+            by_month = self._source("order_items", files, hive=True)
+            self.conn.execute(f"create view order_items_by_month as {by_month}")
         except BaseException:
             self.conn.close()
             raise
 
-    def _source(self, name: str, files: list[Path]) -> str:
+    def _source(self, name: str, files: list[Path], *, hive: bool = False) -> str:
         if not files:
-            return empty_select(name, self.dialect)
+            empty = empty_select(name, self.dialect)
+            return f"select *, '' as month from ({empty})" if hive else empty
         listed = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
-        return f"select * from read_parquet([{listed}], hive_partitioning = false)"
+        return f"select * from read_parquet([{listed}], hive_partitioning = {str(hive).lower()})"
 
     def fetch(
         self, sql: str, values: Mapping[str, Any], timestamps: Sequence[str] = ()

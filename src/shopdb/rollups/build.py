@@ -172,6 +172,7 @@ def _fold_batch(conn: Connection) -> int:
         c.units,
         c.revenue_cents,
         c.new_customer_count,
+        c.refunded_units,
         c.order_id,
     )
     add_deltas(conn, [row[:-1] for row in rows])

@@ -128,7 +128,7 @@ def _add_sales(conn: Connection, changes: Sequence[tuple[int, int, int, int]]) -
 def discount_pending(conn: Connection) -> None:
     """Take out of both per-country rollups, just computed from the base tables, what
     the order rows still unfolded in ``rollup_deltas`` change: the rollups then hold the
-    folded state the readers add those rows to (migration 0015)."""
+    folded state the readers add those rows to (migration 0016)."""
     rows = conn.execute(_PENDING_ROWS).all()
     negated = [(o, d, -n, -cents) for o, d, n, cents in rows]
     count: dict[int, int] = defaultdict(int)

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection
 
 from shopdb.db.backend import backend_of
 from shopdb.db.rollup_schema import (
+    PRODUCT_MEASURES,
     product_sales_daily,
     product_sales_monthly,
     product_sales_total,
@@ -64,13 +65,14 @@ def fold_counts(
 
 
 def add_deltas(conn: Connection, rows: Sequence[Sequence[Any]]) -> None:
-    """Add ``rows`` (``rollup_deltas``' day, month, product, orders, units, revenue and
-    new customers) to the daily, monthly, yearly and all-time rollups, upserting each
-    key once, in key order (so two folds lock rows in the same order)."""
+    """Add ``rows`` (``rollup_deltas``' day, month, product, orders, units, revenue, new
+    customers and refunded units) to the daily, monthly, yearly and all-time rollups,
+    upserting each key once, in key order (so two folds lock rows in the same order)."""
+    width = len(PRODUCT_MEASURES)
     days: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
-    product_days: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    product_months: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0, 0])
-    for day, month, product, orders, units, revenue, new in rows:
+    product_days: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0] * (1 + width))
+    product_months: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0] * width)
+    for day, month, product, orders, units, revenue, new, refunded in rows:
         shop = days[day]
         shop[0] = month
         if product is None:
@@ -81,13 +83,10 @@ def add_deltas(conn: Connection, rows: Sequence[Sequence[Any]]) -> None:
         shop[3] += units
         pd = product_days[(day, product)]
         pd[0] = month
-        pd[1] += orders
-        pd[2] += units
-        pd[3] += revenue
         pm = product_months[(month, product)]
-        pm[0] += orders
-        pm[1] += units
-        pm[2] += revenue
+        for i, value in enumerate((orders, units, revenue, refunded)):
+            pd[1 + i] += value
+            pm[i] += value
     add_rows(
         conn,
         sales_daily,
@@ -117,9 +116,7 @@ def add_deltas(conn: Connection, rows: Sequence[Sequence[Any]]) -> None:
                 "day_index": d,
                 "product_id": p,
                 "month_index": v[0],
-                "order_count": v[1],
-                "units": v[2],
-                "revenue_cents": v[3],
+                **dict(zip(PRODUCT_MEASURES, v[1:], strict=True)),
             }
             for (d, p), v in sorted(product_days.items())
         ],
@@ -128,13 +125,7 @@ def add_deltas(conn: Connection, rows: Sequence[Sequence[Any]]) -> None:
         conn,
         product_sales_monthly,
         [
-            {
-                "month_index": m,
-                "product_id": p,
-                "order_count": v[0],
-                "units": v[1],
-                "revenue_cents": v[2],
-            }
+            {"month_index": m, "product_id": p, **dict(zip(PRODUCT_MEASURES, v, strict=True))}
             for (m, p), v in sorted(product_months.items())
         ],
     )

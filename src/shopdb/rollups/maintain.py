@@ -47,7 +47,7 @@ from shopdb.db.backend import backend_of
 from shopdb.db.rollup_schema import rollup_deltas
 from shopdb.db.schema import order_items, orders
 from shopdb.db.types import Cents, Id, UtcDateTime
-from shopdb.lifecycle import INITIAL_STATUS, RECOGNIZED_STATUSES, TRANSITIONS
+from shopdb.lifecycle import INITIAL_STATUS, RECOGNIZED_STATUSES, REFUNDED, TRANSITIONS
 from shopdb.rollups import countries, customers, order_events
 from shopdb.rollups.buckets import day_index, month_index, month_of_day
 from shopdb.rollups.fold import add_deltas
@@ -146,11 +146,11 @@ def order_status_changed(
     # the customer's rows first: their row lock orders the same customer's changes
     new_customers = customers.order_changed(conn, order, sign, at)
     extra = [(d, n) for d, n in sorted(new_customers.items()) if d != day]
-    params = _binds(order, sign, at, new_customers.get(day, 0), extra)
+    params = _binds(order, sign, after, at, new_customers.get(day, 0), extra)
     if mode == COUNTER_ROWS:
         # the same rows, added to the folded ones in place (created_at, order_id left out)
         rows = conn.execute(_delta_rows(len(extra)), params).all()
-        add_deltas(conn, [row[:7] for row in rows])
+        add_deltas(conn, [row[:7] + row[9:] for row in rows])
         add_order_pairs(conn, order.order_id, day, sign)
         countries.fold_orders(conn, [(order.order_id, day, sign, sign * order.total_cents)])
     elif backend_of(conn).insert_select_locks:
@@ -160,7 +160,12 @@ def order_status_changed(
 
 
 def _binds(
-    order: ChangedOrder, sign: int, at: datetime, new: int, extra: list[tuple[int, int]]
+    order: ChangedOrder,
+    sign: int,
+    after: str,
+    at: datetime,
+    new: int,
+    extra: list[tuple[int, int]],
 ) -> dict[str, object]:
     """The values the change-log statements bind (``_delta_rows``)."""
     params: dict[str, object] = {
@@ -171,6 +176,8 @@ def _binds(
         "b_day": day_index(order.created_at),
         "b_month": month_index(order.created_at),
         "b_new": new,
+        # an order leaving the recognized statuses for refunded keeps its units sold
+        "b_refunded": int(sign < 0 and after == REFUNDED),
     }
     for i, (d, n) in enumerate(extra):
         params[f"b_xday{i}"] = d
@@ -233,13 +240,14 @@ def _append_from_items(
     (``Backend.insert_select_locks``): a consistent read locks nothing, and an order's
     items never change once it is placed. One multi-row insert."""
     day, month = params["b_day"], params["b_month"]
+    refunded = 1 if params["b_refunded"] else 0
     rows: list[dict[str, object]] = [
-        _delta(day, month, p, sign, sign * q, sign * q * price, 0, at, None)
+        _delta(day, month, p, sign, sign * q, sign * q * price, 0, at, None, refunded * q)
         for p, q, price in items
     ]
     total, new = params["b_total"], params["b_new"]
-    rows.append(_delta(day, month, None, sign, 0, total, new, at, order.order_id))
-    rows += [_delta(d, month_of_day(d), None, 0, 0, 0, n, at, None) for d, n in extra]
+    rows.append(_delta(day, month, None, sign, 0, total, new, at, order.order_id, 0))
+    rows += [_delta(d, month_of_day(d), None, 0, 0, 0, n, at, None, 0) for d, n in extra]
     conn.execute(_INSERT_DELTAS, rows)
 
 
@@ -262,6 +270,7 @@ _DELTA_COLUMNS = (
     "new_customer_count",
     "created_at",
     "order_id",
+    "refunded_units",
 )
 
 
@@ -290,6 +299,7 @@ def _delta_rows(extra_days: int) -> CompoundSelect[Any]:
         literal(0, Cents),
         at,
         null(),
+        bindparam("b_refunded", type_=Cents) * order_items.c.quantity,
     ).where(order_items.c.order_id == bindparam("b_order", type_=Id))
     shop = select(
         bindparam("b_day", type_=Cents),
@@ -301,6 +311,7 @@ def _delta_rows(extra_days: int) -> CompoundSelect[Any]:
         new,
         at,
         bindparam("b_order", type_=Id),
+        literal(0, Cents),
     )
     moved = [
         select(
@@ -313,6 +324,7 @@ def _delta_rows(extra_days: int) -> CompoundSelect[Any]:
             bindparam(f"b_xnew{i}", type_=Cents),
             at,
             null(),
+            literal(0, Cents),
         )
         for i in range(extra_days)
     ]

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
+from shopdb.db.rollup_schema import PRODUCT_MEASURES
 from shopdb.rollups.buckets import EPOCH, day_index
 
 DAY, MONTH, YEAR = "d", "m", "y"
@@ -130,38 +131,30 @@ def span_binds(d_since: int, d_until: int) -> dict[str, int]:
 
 
 def total_rows(product_days: Mapping[tuple[int, int], list[int]]) -> list[dict[str, int]]:
-    """The daily changes ``(day, product) -> [month, orders, units, revenue]`` on the
-    days of ``ALL_TIME`` summed per product, as rows for ``product_sales_total``."""
+    """The daily changes ``(day, product) -> [month, *PRODUCT_MEASURES]`` on the days of
+    ``ALL_TIME`` summed per product, as rows for ``product_sales_total``."""
     totals: dict[int, list[int]] = {}
-    for (day, product), (_month, orders, units, revenue) in product_days.items():
+    for (day, product), (_month, *measures) in product_days.items():
         if not ALL_TIME[0] <= day < ALL_TIME[1]:
             continue
-        row = totals.setdefault(product, [0, 0, 0])
-        row[0] += orders
-        row[1] += units
-        row[2] += revenue
+        row = totals.setdefault(product, [0] * len(PRODUCT_MEASURES))
+        for i, value in enumerate(measures):
+            row[i] += value
     return [
-        {"product_id": p, "order_count": v[0], "units": v[1], "revenue_cents": v[2]}
+        {"product_id": p, **dict(zip(PRODUCT_MEASURES, v, strict=True))}
         for p, v in sorted(totals.items())
     ]
 
 
 def yearly_rows(product_months: Mapping[tuple[int, int], list[int]]) -> list[dict[str, int]]:
-    """The monthly changes ``(month, product) -> [orders, units, revenue]`` summed per
-    year and product, as rows for ``product_sales_yearly``."""
+    """The monthly changes ``(month, product) -> PRODUCT_MEASURES`` summed per year and
+    product, as rows for ``product_sales_yearly``."""
     years: dict[tuple[int, int], list[int]] = {}
-    for (month, product), (orders, units, revenue) in product_months.items():
-        row = years.setdefault((month // 12, product), [0, 0, 0])
-        row[0] += orders
-        row[1] += units
-        row[2] += revenue
+    for (month, product), measures in product_months.items():
+        row = years.setdefault((month // 12, product), [0] * len(PRODUCT_MEASURES))
+        for i, value in enumerate(measures):
+            row[i] += value
     return [
-        {
-            "year_index": y,
-            "product_id": p,
-            "order_count": v[0],
-            "units": v[1],
-            "revenue_cents": v[2],
-        }
+        {"year_index": y, "product_id": p, **dict(zip(PRODUCT_MEASURES, v, strict=True))}
         for (y, p), v in sorted(years.items())
     ]

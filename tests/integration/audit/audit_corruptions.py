@@ -332,6 +332,39 @@ def _rollup_product_total_extra(conn: Connection) -> None:
     )
 
 
+def _rollup_product_refunds_off(conn: Connection) -> None:
+    last = select(func.max(r.product_sales_monthly.c.month_index)).scalar_subquery()
+    conn.execute(
+        update(r.product_sales_monthly)
+        .where(r.product_sales_monthly.c.month_index == last)
+        .values(refunded_units=r.product_sales_monthly.c.refunded_units + 1)
+    )
+
+
+def _rollup_refund_delta_extra(conn: Connection) -> None:
+    """An unfolded delta that claims a refunded unit no order has."""
+    day, month, product = conn.execute(
+        select(
+            r.product_sales_daily.c.day_index,
+            r.product_sales_daily.c.month_index,
+            r.product_sales_daily.c.product_id,
+        ).limit(1)
+    ).one()
+    conn.execute(
+        insert(r.rollup_deltas).values(
+            day_index=day,
+            month_index=month,
+            product_id=product,
+            order_count=0,
+            units=0,
+            revenue_cents=0,
+            new_customer_count=0,
+            created_at=T0,
+            refunded_units=1,
+        )
+    )
+
+
 def _rollup_customer_off(conn: Connection) -> None:
     conn.execute(
         update(r.customer_sales)
@@ -601,6 +634,16 @@ CASES: dict[str, tuple[Corruption, set[str]]] = {
     ),
     "rollup_product_year_off": (_rollup_product_year_off, {"rollup_product_sales_yearly"}),
     "rollup_product_total_extra": (_rollup_product_total_extra, {"rollup_product_sales_total"}),
+    "rollup_product_refunds_off": (_rollup_product_refunds_off, {"rollup_product_sales_monthly"}),
+    "rollup_refund_delta_extra": (
+        _rollup_refund_delta_extra,
+        {
+            "rollup_product_sales_daily",
+            "rollup_product_sales_monthly",
+            "rollup_product_sales_yearly",
+            "rollup_product_sales_total",
+        },
+    ),
     "rollup_customer_off": (_rollup_customer_off, {"rollup_customer_sales"}),
     "rollup_customer_days_off": (_rollup_customer_days_off, {"rollup_customer_days"}),
     "rollup_pair_off": (_rollup_pair_off, {"rollup_product_pairs"}),

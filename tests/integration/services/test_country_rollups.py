@@ -91,11 +91,11 @@ def test_orders_of_customers_shipping_to_several_countries(
     assert any(row[2] < row[1] for row in by_country)
 
 
-def test_migration_0015_leaves_the_unfolded_orders_to_the_readers(empty_engine: Engine) -> None:
-    # a shop at 0014 whose change log holds payments, a refund and a cancellation of
-    # orders shipped to two countries: 0015 builds the rollups from the orders, which
+def test_migration_0016_leaves_the_unfolded_orders_to_the_readers(empty_engine: Engine) -> None:
+    # a shop at 0015 whose change log holds payments, a refund and a cancellation of
+    # orders shipped to two countries: 0016 builds the rollups from the orders, which
     # already count those changes, so the unfolded rows must be taken out of them
-    migrate.upgrade(empty_engine, "0014")
+    migrate.upgrade(empty_engine, "0015")
     shop = create_shop(empty_engine)
     restock(empty_engine, shop.lamp, 10, now=T0)
     orders = [

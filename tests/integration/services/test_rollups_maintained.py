@@ -20,6 +20,7 @@ from shopdb.db.rollup_schema import (
     customer_days,
     customer_sales,
     product_pairs,
+    product_sales_daily,
     rollup_deltas,
     sales_daily,
 )
@@ -135,6 +136,52 @@ def test_payment_cancel_and_refund_change_the_days_the_orders_were_placed(shop: 
     assert daily(e) == {D1: (1, 250, 1, 1)}
     with e.connect() as conn:
         assert conn.execute(select(func.count()).select_from(rollup_deltas)).scalar_one() == 0
+    assert_rollups_clean(e)
+
+
+def product_units(engine: Engine) -> dict[tuple[int, int], tuple[int, int]]:
+    """(day, product) -> (units of recognized orders, units of refunded orders), folded
+    plus pending, the all-zero keys left out."""
+    with engine.connect() as conn:
+        rows = list(
+            conn.execute(
+                select(
+                    product_sales_daily.c.day_index,
+                    product_sales_daily.c.product_id,
+                    product_sales_daily.c.units,
+                    product_sales_daily.c.refunded_units,
+                )
+            )
+        )
+        rows += conn.execute(
+            select(
+                rollup_deltas.c.day_index,
+                rollup_deltas.c.product_id,
+                rollup_deltas.c.units,
+                rollup_deltas.c.refunded_units,
+            ).where(rollup_deltas.c.product_id.is_not(None))
+        )
+    out: dict[tuple[int, int], tuple[int, int]] = {}
+    for day, product, units, refunded in rows:
+        was = out.get((day, product), (0, 0))
+        out[(day, product)] = (was[0] + units, was[1] + refunded)
+    return {k: v for k, v in out.items() if v != (0, 0)}
+
+
+def test_a_refund_keeps_the_units_as_refunded_and_a_cancellation_does_not(shop: Shop) -> None:
+    e = shop.engine
+    a = place_order(e, shop.user, {shop.lamp: 2, shop.mug: 1}, now=T0)  # 2250
+    b = place_order(e, shop.other_user, {shop.lamp: 3}, now=T0)  # 3000
+    pay_order(e, a, 2250, "card", now=T0 + DAY)
+    pay_order(e, b, 3000, "card", now=T0 + DAY)
+    assert product_units(e) == {(D0, shop.lamp): (5, 0), (D0, shop.mug): (1, 0)}
+
+    refund_order(e, a, now=T0 + 2 * DAY)
+    cancel_order(e, b, now=T0 + 2 * DAY)  # paid, then cancelled: its units are gone
+    assert product_units(e) == {(D0, shop.lamp): (0, 2), (D0, shop.mug): (0, 1)}
+    assert_rollups_clean(e)
+    assert refresh(e) > 0
+    assert product_units(e) == {(D0, shop.lamp): (0, 2), (D0, shop.mug): (0, 1)}
     assert_rollups_clean(e)
 
 

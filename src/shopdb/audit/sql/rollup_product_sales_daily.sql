@@ -1,5 +1,6 @@
 -- product_sales_daily plus the deltas not yet folded into it, against the items of
--- recognized orders per UTC day of placing and product (rollup up, base down: zero)
+-- recognized orders (and the units of refunded ones) per UTC day of placing and product
+-- (rollup up, base down: zero)
 with sides as (
     select
         day_index,
@@ -7,7 +8,8 @@ with sides as (
         product_id,
         order_count,
         units,
-        revenue_cents
+        revenue_cents,
+        refunded_units
     from product_sales_daily
     union all
     select
@@ -16,7 +18,8 @@ with sides as (
         product_id,
         order_count,
         units,
-        revenue_cents
+        revenue_cents,
+        refunded_units
     from rollup_deltas
     where product_id is not null
     union all
@@ -24,12 +27,13 @@ with sides as (
         {day_index(o.created_at)},
         {month_index(o.created_at)},
         oi.product_id,
-        -count(*),
-        -sum(oi.quantity),
-        -sum(oi.quantity * oi.unit_price_cents)
+        -sum(case when {recognized(o.status)} then 1 else 0 end),
+        -sum(case when {recognized(o.status)} then oi.quantity else 0 end),
+        -sum(case when {recognized(o.status)} then oi.quantity * oi.unit_price_cents else 0 end),
+        -sum(case when o.status = 'refunded' then oi.quantity else 0 end)
     from orders as o
     inner join order_items as oi on oi.order_id = o.order_id
-    where {recognized(o.status)}
+    where ({recognized(o.status)} or o.status = 'refunded')
     group by
         {day_index(o.created_at)},
         {month_index(o.created_at)},
@@ -41,7 +45,8 @@ select
     product_id,
     sum(order_count) as order_count_off,
     sum(units) as units_off,
-    sum(revenue_cents) as revenue_cents_off
+    sum(revenue_cents) as revenue_cents_off,
+    sum(refunded_units) as refunded_units_off
 from sides
 group by
     day_index,
@@ -49,4 +54,5 @@ group by
 having sum(order_count) <> 0
     or sum(units) <> 0
     or sum(revenue_cents) <> 0
+    or sum(refunded_units) <> 0
     or min(month_index) <> max(month_index)

@@ -1,12 +1,14 @@
 -- product_sales_monthly plus the deltas not yet folded into it, against the items of
--- recognized orders per UTC month of placing and product (rollup up, base down: zero)
+-- recognized orders (and the units of refunded ones) per UTC month of placing and
+-- product (rollup up, base down: zero)
 with sides as (
     select
         month_index,
         product_id,
         order_count,
         units,
-        revenue_cents
+        revenue_cents,
+        refunded_units
     from product_sales_monthly
     union all
     select
@@ -14,19 +16,21 @@ with sides as (
         product_id,
         order_count,
         units,
-        revenue_cents
+        revenue_cents,
+        refunded_units
     from rollup_deltas
     where product_id is not null
     union all
     select
         {month_index(o.created_at)},
         oi.product_id,
-        -count(*),
-        -sum(oi.quantity),
-        -sum(oi.quantity * oi.unit_price_cents)
+        -sum(case when {recognized(o.status)} then 1 else 0 end),
+        -sum(case when {recognized(o.status)} then oi.quantity else 0 end),
+        -sum(case when {recognized(o.status)} then oi.quantity * oi.unit_price_cents else 0 end),
+        -sum(case when o.status = 'refunded' then oi.quantity else 0 end)
     from orders as o
     inner join order_items as oi on oi.order_id = o.order_id
-    where {recognized(o.status)}
+    where ({recognized(o.status)} or o.status = 'refunded')
     group by
         {month_index(o.created_at)},
         oi.product_id
@@ -37,7 +41,8 @@ select
     product_id,
     sum(order_count) as order_count_off,
     sum(units) as units_off,
-    sum(revenue_cents) as revenue_cents_off
+    sum(revenue_cents) as revenue_cents_off,
+    sum(refunded_units) as refunded_units_off
 from sides
 group by
     month_index,
@@ -45,3 +50,4 @@ group by
 having sum(order_count) <> 0
     or sum(units) <> 0
     or sum(revenue_cents) <> 0
+    or sum(refunded_units) <> 0

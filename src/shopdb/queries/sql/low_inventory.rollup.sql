@@ -1,8 +1,9 @@
 -- low_inventory from the product rollups: for the products at or below their reorder
--- level, the window's units of recognized orders as signed spans of years, months and
--- days (shopdb.rollups.spans) plus the changes not yet folded in, and the units of the
--- window's pending and refunded orders, which count here (they were not cancelled) but
--- in no rollup, from their items. Exact when the window's bounds are midnights.
+-- level, the window's units of recognized and refunded orders (refunded_units: they
+-- were not cancelled) as signed spans of years, months and days (shopdb.rollups.spans)
+-- plus the changes not yet folded in, and the units of the window's pending orders,
+-- which count here but in no rollup, from their items. Exact when the window's bounds
+-- are midnights.
 with low_stock as (
     select
         i.product_id,
@@ -15,60 +16,60 @@ with low_stock as (
 window_units as (
     select
         product_id,
-        units
+        units + refunded_units as units
     from product_sales_total
     where :s_all = 1
     union all
     select
         product_id,
-        units
+        units + refunded_units
     from product_sales_yearly
     where year_index >= :s_y_from
         and year_index < :s_y_to
     union all
     select
         product_id,
-        :s_m1_sign * units
+        :s_m1_sign * (units + refunded_units)
     from product_sales_monthly
     where month_index >= :s_m1_from
         and month_index < :s_m1_to
     union all
     select
         product_id,
-        :s_m2_sign * units
+        :s_m2_sign * (units + refunded_units)
     from product_sales_monthly
     where month_index >= :s_m2_from
         and month_index < :s_m2_to
     union all
     select
         product_id,
-        :s_d1_sign * units
+        :s_d1_sign * (units + refunded_units)
     from product_sales_daily
     where day_index >= :s_d1_from
         and day_index < :s_d1_to
     union all
     select
         product_id,
-        :s_d2_sign * units
+        :s_d2_sign * (units + refunded_units)
     from product_sales_daily
     where day_index >= :s_d2_from
         and day_index < :s_d2_to
     union all
     select
         product_id,
-        units
+        units + refunded_units
     from rollup_deltas
     where product_id is not null
         and day_index >= :d_since
         and day_index < :d_until
     union all
-    -- the statuses neither recognized nor cancelled (shopdb.lifecycle)
+    -- the one status neither recognized, refunded nor cancelled (shopdb.lifecycle)
     select
         oi.product_id,
         oi.quantity
     from orders as o
     inner join order_items as oi on oi.order_id = o.order_id
-    where o.status in ('pending', 'refunded')
+    where o.status = 'pending'
         and o.created_at >= :window_start
         and o.created_at < :as_of
 ),

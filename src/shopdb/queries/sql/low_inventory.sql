@@ -5,7 +5,7 @@ with recent_sales as (
     select
         oi.product_id,
         sum(oi.quantity) as units_sold
-    from {order_items_with_order(oi)}
+    from {order_items_placed(oi, :window_start, :as_of)}
     where oi.order_status <> 'cancelled'
         and oi.order_created_at >= :window_start
         and oi.order_created_at < :as_of

@@ -4,14 +4,16 @@ insert into product_sales_monthly (
     product_id,
     order_count,
     units,
-    revenue_cents
+    revenue_cents,
+    refunded_units
 )
 select
     month_index,
     product_id,
     sum(order_count),
     sum(units),
-    sum(revenue_cents)
+    sum(revenue_cents),
+    sum(refunded_units)
 from product_sales_daily
 group by
     month_index,

@@ -5,13 +5,15 @@ insert into product_sales_total (
     product_id,
     order_count,
     units,
-    revenue_cents
+    revenue_cents,
+    refunded_units
 )
 select
     product_id,
     sum(order_count),
     sum(units),
-    sum(revenue_cents)
+    sum(revenue_cents),
+    sum(refunded_units)
 from product_sales_daily
 where day_index >= 0
     and day_index < 2932896

@@ -5,14 +5,16 @@ insert into product_sales_yearly (
     product_id,
     order_count,
     units,
-    revenue_cents
+    revenue_cents,
+    refunded_units
 )
 select
     {div(month_index, 12)},
     product_id,
     sum(order_count),
     sum(units),
-    sum(revenue_cents)
+    sum(revenue_cents),
+    sum(refunded_units)
 from product_sales_monthly
 group by
     {div(month_index, 12)},

@@ -4,8 +4,8 @@ previous one, and a terminal row per customer and country), and customer_first_t
 (customers by the days of their first two recognized orders), filled from the data
 present. All three are folded from rollup_deltas' order rows: no change log of their own.
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-12-02
 """
 
@@ -16,8 +16,8 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0015"
-down_revision = "0014"
+revision = "0016"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
