@@ -29,6 +29,15 @@ CREATE TABLE categories (
 
 CREATE INDEX ix_categories_parent_id ON categories (parent_id);
 
+CREATE TABLE country_sales_daily (
+	day_index INTEGER NOT NULL, 
+	country_code VARCHAR(2) NOT NULL, 
+	order_count INTEGER NOT NULL, 
+	revenue_cents INTEGER NOT NULL, 
+	CONSTRAINT pk_country_sales_daily PRIMARY KEY (day_index, country_code)
+)
+ WITHOUT ROWID;
+
 CREATE TABLE customer_cohort_deltas (
 	delta_id INTEGER NOT NULL, 
 	first_day_index INTEGER NOT NULL, 
@@ -49,6 +58,16 @@ CREATE TABLE customer_cohorts (
 )
  WITHOUT ROWID;
 
+CREATE TABLE customer_country_days (
+	day_index INTEGER NOT NULL, 
+	prev_day_index INTEGER NOT NULL, 
+	country_code VARCHAR(2) NOT NULL, 
+	customer_count INTEGER NOT NULL, 
+	CONSTRAINT pk_customer_country_days PRIMARY KEY (day_index, prev_day_index, country_code), 
+	CONSTRAINT ck_customer_country_days_prev_day_before_day CHECK (prev_day_index < day_index)
+)
+ WITHOUT ROWID;
+
 CREATE TABLE customer_day_deltas (
 	delta_id INTEGER NOT NULL, 
 	day_index INTEGER NOT NULL, 
@@ -64,6 +83,15 @@ CREATE TABLE customer_days (
 	customer_count INTEGER NOT NULL, 
 	CONSTRAINT pk_customer_days PRIMARY KEY (day_index, prev_day_index), 
 	CONSTRAINT ck_customer_days_prev_day_before_day CHECK (prev_day_index < day_index)
+)
+ WITHOUT ROWID;
+
+CREATE TABLE customer_first_two_days (
+	second_day_index INTEGER NOT NULL, 
+	first_day_index INTEGER NOT NULL, 
+	customer_count INTEGER NOT NULL, 
+	CONSTRAINT pk_customer_first_two_days PRIMARY KEY (second_day_index, first_day_index), 
+	CONSTRAINT ck_customer_first_two_days_first_day_not_after_second CHECK (first_day_index <= second_day_index)
 )
  WITHOUT ROWID;
 
@@ -456,4 +484,4 @@ CREATE TABLE shipments (
 	CONSTRAINT fk_shipments_order_id FOREIGN KEY(order_id) REFERENCES orders (order_id) ON DELETE CASCADE
 );
 
-INSERT INTO alembic_version (version_num) VALUES ('0015');
+INSERT INTO alembic_version (version_num) VALUES ('0016');

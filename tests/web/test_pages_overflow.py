@@ -74,16 +74,18 @@ def test_a_refused_query_is_one_card_and_its_csv_is_a_422_page(
         pytest.skip("MariaDB and PostgreSQL sum these exactly")
 
     page = client.get(f"/analytics/sales?{RANGE}").text
-    refused = client.get(f"/analytics/query/revenue_by_country.csv?{RANGE}")
+    refused = client.get(f"/analytics/query/new_vs_returning_revenue.csv?{RANGE}")
     answered = client.get(f"/analytics/query/yoy_growth.csv?{RANGE}")
 
     # the card reads no rollup, so it loads on its own (an htmx fragment): the page holds
     # its placeholder, and the fragment the one line
-    section = page.split('data-query="revenue_by_country"', 1)[1].split("</section>", 1)[0]
+    section = page.split('data-query="new_vs_returning_revenue"', 1)[1].split("</section>", 1)[0]
     fragment = re.search(r'hx-get="([^"]+)"', section)
     assert fragment is not None, section
     card = client.get(html.unescape(fragment.group(1)))
-    assert f"This card could not load: query &#39;revenue_by_country&#39; {REFUSED}" in card.text
+    assert (
+        f"This card could not load: query &#39;new_vs_returning_revenue&#39; {REFUSED}" in card.text
+    )
     assert "Traceback" not in card.text and "NumberOverflow" not in card.text
     assert page.count("This card could not load") < page.count("data-query=")
     assert refused.status_code == 422

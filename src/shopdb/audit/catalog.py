@@ -164,5 +164,24 @@ CHECKS: tuple[Check, ...] = (
         "payments made that day with that method: attempts, completed, failed and refunded "
         "ones, and the money captured.",
     ),
+    Check(
+        "rollup_country_sales_daily",
+        "Each country_sales_daily row plus the unfolded rollup_deltas rows of orders shipped "
+        "to its country equals the recognized orders placed that day and shipped there, "
+        "and their revenue.",
+    ),
+    Check(
+        "rollup_customer_country_days",
+        "customer_country_days counts, for each day, earlier day and shipping country, the "
+        "customers with a recognized order shipped there that day whose previous one was "
+        "on that earlier day, and each customer-country's last day once more, as the "
+        "folded rows count the orders (less their unfolded rollup_deltas rows).",
+    ),
+    Check(
+        "rollup_customer_first_two_days",
+        "customer_first_two_days counts, for each day of a second recognized order (or "
+        "none) and day of a first, the customers whose first two are on those days, as "
+        "the folded rows count the orders (less their unfolded rollup_deltas rows).",
+    ),
 )
 """Every check, in the order ``shopdb check`` runs and lists them."""

@@ -117,3 +117,14 @@ def _stack(parts: list[Column]) -> Column:
         for p in parts
     ]
     return labels(values, np.concatenate(codes))
+
+
+def group_sums(keys: Array, *values: Array) -> tuple[Array, list[Array]]:
+    """The distinct ``keys`` (ascending) and each of ``values`` summed per key."""
+    if len(keys) == 0:
+        return keys.astype(np.int64), [np.zeros(0, dtype=np.int64) for _ in values]
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    sums = [np.add.reduceat(np.asarray(v, dtype=np.int64)[order], starts) for v in values]
+    return ordered[starts], sums

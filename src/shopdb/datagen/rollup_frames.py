@@ -21,7 +21,12 @@ import numpy as np
 from sqlalchemy import delete
 
 from shopdb.datagen.cohort_frames import cohorts_frame
-from shopdb.datagen.frames import NULL, Array, Frame, Labels
+from shopdb.datagen.country_frames import (
+    country_sales_frame,
+    customer_country_days_frame,
+    first_two_days_frame,
+)
+from shopdb.datagen.frames import NULL, Array, Frame, Labels, group_sums
 from shopdb.datagen.funnel_frames import (
     METHODS,
     FunnelPart,
@@ -31,7 +36,7 @@ from shopdb.datagen.funnel_frames import (
 )
 from shopdb.datagen.load import BulkSession, write_frame
 from shopdb.datagen.pair_frames import pair_keys, pairs_frame
-from shopdb.db.rollup_schema import NO_EARLIER_DAY, PRODUCT_MEASURES, ROLLUP_TABLES
+from shopdb.db.rollup_schema import NO_COUNTRY, NO_EARLIER_DAY, PRODUCT_MEASURES, ROLLUP_TABLES
 from shopdb.lifecycle import PAYMENT_METHODS, RECOGNIZED_STATUSES, REFUNDED
 from shopdb.rollups.order_events import FUNNEL_MEASURES, PAYMENT_MEASURES
 from shopdb.rollups.spans import ALL_TIME
@@ -48,17 +53,6 @@ def month_of_days(days: Array) -> Array:
     return months_since_1970 + 1970 * 12
 
 
-def group_sums(keys: Array, *values: Array) -> tuple[Array, list[Array]]:
-    """The distinct ``keys`` (ascending) and each of ``values`` summed per key."""
-    if len(keys) == 0:
-        return keys.astype(np.int64), [np.zeros(0, dtype=np.int64) for _ in values]
-    order = np.argsort(keys, kind="stable")
-    ordered = keys[order]
-    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
-    sums = [np.add.reduceat(np.asarray(v, dtype=np.int64)[order], starts) for v in values]
-    return ordered[starts], sums
-
-
 class RollupCollector:
     """Sees every frame the generator loads and sums what the rollups need.
 
@@ -73,6 +67,8 @@ class RollupCollector:
         self._pair_parts: list[Array] = []
         self._funnel_parts: list[FunnelPart] = []
         self._payment_parts: list[PaymentPart] = []
+        self._country_parts: list[Array] = []  # per recognized order, its country's number
+        self._countries: dict[str, int] = {}
 
     def feed(self, frames: list[Frame]) -> None:
         """Take note of one ``write``'s frames (orders with their own items)."""
@@ -99,6 +95,7 @@ class RollupCollector:
         recognized_codes = [i for i, v in enumerate(status.values) if v in RECOGNIZED_STATUSES]
         recognized = np.isin(status.codes, recognized_codes)
         created = np.asarray(orders.columns["created_at"], dtype=np.int64)
+        self._country_parts.append(self._country_numbers(orders)[recognized])
         self._order_parts.append(
             (
                 created[recognized],
@@ -134,6 +131,18 @@ class RollupCollector:
         paired = (counted == 1) & (day >= ALL_TIME[0]) & (day < ALL_TIME[1])
         self._pair_parts.append(pair_keys(item_order[keep][paired], product[paired]))
 
+    def _country_numbers(self, orders: Frame) -> Array:
+        """Each order's shipping country as a number into ``_countries`` (``NO_COUNTRY``
+        for none), the same number for a country in every chunk."""
+        column = orders.columns["ship_country_code"]
+        if isinstance(column, Labels):
+            values, codes = column.values, np.asarray(column.codes, dtype=np.int64)
+        else:
+            found, inverse = np.unique(np.asarray(column, dtype=object), return_inverse=True)
+            values, codes = tuple(found), inverse.astype(np.int64)
+        number = [self._countries.setdefault(v or NO_COUNTRY, len(self._countries)) for v in values]
+        return np.asarray(number, dtype=np.int64)[codes] if len(codes) else codes
+
     def frames(self) -> list[Frame]:
         """The rollups' rows, as ``rebuild`` would compute them from the base tables."""
         started = perf_counter()
@@ -152,6 +161,7 @@ class RollupCollector:
             ),
             self._funnel(),
             self._payments(),
+            *self._per_country(),
         ]
         self.seconds += perf_counter() - started
         return out
@@ -232,6 +242,24 @@ class RollupCollector:
             for i in range(2)
         )
         return _customer_days_of(created, user)
+
+    def _per_country(self) -> tuple[Frame, Frame, Frame]:
+        """``country_sales_daily``, ``customer_country_days`` and
+        ``customer_first_two_days``' rows (the rollups folded from the orders the change
+        log names)."""
+        parts = self._order_parts
+        created, user, total = (
+            np.concatenate([p[i] for p in parts]) if parts else np.zeros(0, np.int64)
+            for i in range(3)
+        )
+        parts_c = self._country_parts
+        country = np.concatenate(parts_c) if parts_c else np.zeros(0, np.int64)
+        names = tuple(sorted(self._countries, key=self._countries.__getitem__))
+        return (
+            country_sales_frame(created // DAY_S, country, total, names),
+            customer_country_days_frame(created // DAY_S, user, country, names),
+            first_two_days_frame(created // DAY_S, user),
+        )
 
     def _cohorts(self) -> Frame:
         parts = self._order_parts

@@ -324,6 +324,69 @@ customer_rf_deltas = Table(
     **MYSQL_TABLE_OPTIONS,
 )
 
+NO_LATER_DAY = 2932896
+"""``customer_country_days.day_index`` of a customer-country's terminal row: a day after
+every day a query asks about (9999-12-31, the end of "all time" in ``spans.ALL_TIME``)."""
+
+NO_COUNTRY = ""
+"""``country_code`` of the orders shipped to no country (``orders.ship_country_code``
+NULL): a key column cannot be NULL, and no country's code is empty."""
+
+# Recognized orders and revenue per day of placing and shipping country (migration 0016):
+# revenue_by_country's orders and revenue, summed over the days of a range. Folded from
+# rollup_deltas' order rows (which name their order, and so its country) by
+# ``shopdb.rollups.countries``: the services write nothing more.
+country_sales_daily = Table(
+    "country_sales_daily",
+    metadata,
+    Column("day_index", DayIndex, primary_key=True, autoincrement=False),
+    Column("country_code", String(2), primary_key=True),
+    Column("order_count", Cents, nullable=False),
+    Column("revenue_cents", Cents, nullable=False),
+    sqlite_with_rowid=False,
+    **MYSQL_TABLE_OPTIONS,
+)
+
+# Distinct customers per shipping country over any range of days (migration 0016), as
+# customer_days does it for the shop, per (customer, country): each row counts the
+# customer-country-days (a day the customer had a recognized order shipped to the
+# country) by that day and the previous such day, and every customer-country has one
+# terminal row more, day_index NO_LATER_DAY with its last day as prev_day_index. A
+# range's customers of a country are then the rows with day_index in the range and
+# prev_day_index < since, or equally (read where the range ends near today) the
+# terminal rows with prev_day_index >= since less the rows with day_index from until
+# on (terminal rows left out) and prev_day_index < since. Folded from rollup_deltas'
+# order rows by ``shopdb.rollups.countries``, which recomputes the links of each
+# customer-country a batch touches from its orders.
+customer_country_days = Table(
+    "customer_country_days",
+    metadata,
+    Column("day_index", DayIndex, primary_key=True, autoincrement=False),
+    Column("prev_day_index", DayIndex, primary_key=True, autoincrement=False),
+    Column("country_code", String(2), primary_key=True),
+    Column("customer_count", Cents, nullable=False),
+    CheckConstraint("prev_day_index < day_index", name="prev_day_before_day"),
+    sqlite_with_rowid=False,
+    **MYSQL_TABLE_OPTIONS,
+)
+
+# Customers by the days of their first two recognized orders (migration 0016): who has
+# exactly one recognized order before until, and it in [since, until), is a customer of
+# the range who does not repeat (repeat_purchase_rate). second_day_index is NO_LATER_DAY
+# for a customer with one recognized order, first_day_index for two on one day. Folded
+# from rollup_deltas' order rows by ``shopdb.rollups.countries`` with the per-country
+# rollups (the same read of the customers' orders).
+customer_first_two_days = Table(
+    "customer_first_two_days",
+    metadata,
+    Column("second_day_index", DayIndex, primary_key=True, autoincrement=False),
+    Column("first_day_index", DayIndex, primary_key=True, autoincrement=False),
+    Column("customer_count", Cents, nullable=False),
+    CheckConstraint("first_day_index <= second_day_index", name="first_day_not_after_second"),
+    sqlite_with_rowid=False,
+    **MYSQL_TABLE_OPTIONS,
+)
+
 FOLDED_TABLES = (
     sales_daily,
     product_sales_daily,
@@ -347,5 +410,8 @@ ROLLUP_TABLES = (
     payment_method_daily,
     customer_rf_deltas,
     customer_recency_frequency,
+    country_sales_daily,
+    customer_country_days,
+    customer_first_two_days,
 )
 """Every rollup table, the change logs before the tables folded from them."""

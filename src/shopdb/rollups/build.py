@@ -5,7 +5,8 @@ load, or to repair one); ``refresh`` folds the rows appended to the change logs
 (``rollup_deltas``, ``customer_day_deltas``, ``customer_cohort_deltas``,
 ``customer_rf_deltas``, the lake's ``lake_deltas``, and ``order_event_deltas`` into
 ``order_funnel_daily`` and ``payment_method_daily``) into their tables, and
-``product_pairs`` the pairs of the orders ``rollup_deltas`` names. Neither is needed
+``product_pairs`` the pairs of the orders ``rollup_deltas`` names, and
+``country_sales_daily`` and ``customer_country_days`` their countries. Neither is needed
 for exact answers (readers add the unfolded deltas themselves): folding keeps the change
 logs, and so the readers' work, small.
 """
@@ -26,9 +27,12 @@ from shopdb.db.overflow import overflow_refused
 from shopdb.db.rollup_schema import (
     FOLDED_TABLES,
     ROLLUP_TABLES,
+    country_sales_daily,
     customer_cohort_deltas,
     customer_cohorts,
+    customer_country_days,
     customer_day_deltas,
+    customer_first_two_days,
     customer_recency_frequency,
     customer_rf_deltas,
     customer_sales,
@@ -40,7 +44,14 @@ from shopdb.db.rollup_schema import (
 )
 from shopdb.db.rollup_schema import customer_days as customer_days_table
 from shopdb.queries.sqlfiles import load_sql
-from shopdb.rollups import cohorts, customer_days, order_events, pairs, recency_frequency
+from shopdb.rollups import (
+    cohorts,
+    countries,
+    customer_days,
+    order_events,
+    pairs,
+    recency_frequency,
+)
 from shopdb.rollups.fold import FOLD_BATCH, add_deltas, fold_counts, take_batch
 from shopdb.services._tx import run_in_transaction
 
@@ -57,6 +68,9 @@ REBUILD_ORDER = (
     "customer_cohorts",
     "order_funnel_daily",
     "payment_method_daily",
+    "country_sales_daily",
+    "customer_country_days",
+    "customer_first_two_days",
 )
 """Each rollup's rebuild statement, in an order where each reads only finished ones."""
 
@@ -163,7 +177,10 @@ def _fold_batch(conn: Connection) -> int:
     )
     add_deltas(conn, [row[:-1] for row in rows])
     # the orders' own rows name them: their pairs, in the same transaction
-    pairs.fold_orders(conn, [(row[-1], row[0], row[3]) for row in rows if row[-1] is not None])
+    named = [row for row in rows if row[-1] is not None]
+    pairs.fold_orders(conn, [(row[-1], row[0], row[3]) for row in named])
+    # and their countries: orders, revenue and the customer-countries' links
+    countries.fold_orders(conn, [(row[-1], row[0], row[3], row[5]) for row in named])
     return len(rows)
 
 
@@ -199,6 +216,9 @@ def status(engine: Engine) -> list[RollupStatus]:
         out.append(_status(conn, customer_days_table, customer_day_deltas))
         named = rollup_deltas.c.order_id.is_not(None)
         out.append(_status(conn, product_pairs, rollup_deltas, named))
+        out.append(_status(conn, country_sales_daily, rollup_deltas, named))
+        out.append(_status(conn, customer_country_days, rollup_deltas, named))
+        out.append(_status(conn, customer_first_two_days, rollup_deltas, named))
         out.append(_status(conn, customer_cohorts, customer_cohort_deltas))
         out.append(_status(conn, customer_recency_frequency, customer_rf_deltas))
         # the order-event rollups share one log: a row with a method is a payment's

@@ -48,7 +48,7 @@ from shopdb.db.rollup_schema import rollup_deltas
 from shopdb.db.schema import order_items, orders
 from shopdb.db.types import Cents, Id, UtcDateTime
 from shopdb.lifecycle import INITIAL_STATUS, RECOGNIZED_STATUSES, REFUNDED, TRANSITIONS
-from shopdb.rollups import customers, order_events
+from shopdb.rollups import countries, customers, order_events
 from shopdb.rollups.buckets import day_index, month_index, month_of_day
 from shopdb.rollups.fold import add_deltas
 from shopdb.rollups.pairs import add_order_pairs
@@ -152,6 +152,7 @@ def order_status_changed(
         rows = conn.execute(_delta_rows(len(extra)), params).all()
         add_deltas(conn, [row[:7] + row[9:] for row in rows])
         add_order_pairs(conn, order.order_id, day, sign)
+        countries.fold_orders(conn, [(order.order_id, day, sign, sign * order.total_cents)])
     elif backend_of(conn).insert_select_locks:
         _append_from_items(conn, order, _items(conn, order), sign, at, params, extra)
     else:

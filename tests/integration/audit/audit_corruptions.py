@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection
 
 from shopdb.db import rollup_schema as r
 from shopdb.db import schema as s
+from shopdb.lifecycle import RECOGNIZED_STATUSES
 
 Corruption = Callable[[Connection], None]
 
@@ -407,6 +408,80 @@ def _rollup_pair_pending_off(conn: Connection) -> None:
         )
 
 
+COUNTRY = "rollup_country_sales_daily"
+COUNTRY_DAYS = "rollup_customer_country_days"
+FIRST_TWO = "rollup_customer_first_two_days"
+
+
+def _rollup_country_day_off(conn: Connection) -> None:
+    c = r.country_sales_daily.c
+    first = conn.execute(select(c.day_index, c.country_code).limit(1)).one()
+    conn.execute(
+        update(r.country_sales_daily)
+        .where(c.day_index == first[0], c.country_code == first[1])
+        .values(revenue_cents=c.revenue_cents + 1)
+    )
+
+
+def _rollup_country_customers_off(conn: Connection) -> None:
+    c = r.customer_country_days.c
+    key = (c.day_index, c.prev_day_index, c.country_code)
+    first = conn.execute(select(*key).order_by(*key).limit(1)).one()
+    conn.execute(
+        update(r.customer_country_days)
+        .where(*(k == v for k, v in zip(key, first, strict=True)))
+        .values(customer_count=c.customer_count + 1)
+    )
+
+
+def _rollup_country_pending_off(conn: Connection) -> None:
+    # two unfolded rows that cancel out for the daily rollup (one order more, one fewer,
+    # on the same day, no revenue), the first naming a recognized single-item order (no
+    # pairs), the other no order: the country rollups' readers would count that order
+    # once more in its country and see it as not yet folded
+    items = s.order_items.c
+    sizes = select(items.order_id, func.count().label("n")).group_by(items.order_id).subquery()
+    o = s.orders.c
+    order_id = conn.execute(
+        select(func.min(o.order_id)).where(
+            o.order_id.in_(select(sizes.c.order_id).where(sizes.c.n == 1)),
+            o.status.in_(RECOGNIZED_STATUSES),
+        )
+    ).scalar()
+    assert order_id is not None
+    for named, sign in ((order_id, 1), (None, -1)):
+        conn.execute(
+            insert(r.rollup_deltas).values(
+                day_index=19_783,
+                month_index=24_290,
+                product_id=None,
+                order_count=sign,
+                units=0,
+                revenue_cents=0,
+                new_customer_count=0,
+                created_at=T0,
+                order_id=named,
+            )
+        )
+
+
+def _rollup_first_two_off(conn: Connection) -> None:
+    # one customer moved from the first key to a first day before 1970, which no key has
+    c = r.customer_first_two_days.c
+    key = (c.second_day_index, c.first_day_index)
+    second, first = conn.execute(select(*key).order_by(*key).limit(1)).one()
+    conn.execute(
+        update(r.customer_first_two_days)
+        .where(c.second_day_index == second, c.first_day_index == first)
+        .values(customer_count=c.customer_count - 1)
+    )
+    conn.execute(
+        insert(r.customer_first_two_days).values(
+            second_day_index=second, first_day_index=-7, customer_count=1
+        )
+    )
+
+
 def _rollup_pair_off(conn: Connection) -> None:
     c = r.product_pairs.c
     first = conn.execute(select(c.product_a_id, c.product_b_id).limit(1)).one()
@@ -581,4 +656,11 @@ CASES: dict[str, tuple[Corruption, set[str]]] = {
     "rollup_funnel_pending_off": (_rollup_funnel_pending_off, {"rollup_order_funnel_daily"}),
     "rollup_payment_day_off": (_rollup_payment_day_off, {PAYMENTS}),
     "rollup_payment_pending_off": (_rollup_payment_pending_off, {PAYMENTS}),
+    "rollup_country_day_off": (_rollup_country_day_off, {"rollup_country_sales_daily"}),
+    "rollup_country_customers_off": (
+        _rollup_country_customers_off,
+        {"rollup_customer_country_days"},
+    ),
+    "rollup_country_pending_off": (_rollup_country_pending_off, {COUNTRY, COUNTRY_DAYS, FIRST_TWO}),
+    "rollup_first_two_off": (_rollup_first_two_off, {FIRST_TWO}),
 }

@@ -9,14 +9,27 @@ from sqlalchemy.engine import Engine
 from shopdb.audit import run_checks
 from shopdb.db.rollup_schema import (
     FOLDED_TABLES,
+    NO_LATER_DAY,
+    country_sales_daily,
     customer_cohorts,
+    customer_country_days,
     customer_days,
+    customer_first_two_days,
     customer_sales,
     product_pairs,
 )
 from shopdb.rollups.build import rebuild_all
 
-ROLLUPS = (*FOLDED_TABLES, customer_sales, customer_days, product_pairs, customer_cohorts)
+ROLLUPS = (
+    *FOLDED_TABLES,
+    customer_sales,
+    customer_days,
+    product_pairs,
+    customer_cohorts,
+    country_sales_daily,
+    customer_country_days,
+    customer_first_two_days,
+)
 
 
 def _rows(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
@@ -37,6 +50,15 @@ def test_the_generated_rollups_equal_a_rebuild_from_the_base_tables(shop):
     # cohorts of many first days, each customer counted in later months too
     assert len(generated["customer_cohorts"]) > 100
     assert any(row[1] > row[2] for row in generated["customer_cohorts"])
+    # several countries a day; customer-countries with more than one day, and their ends
+    assert len({row[1] for row in generated["country_sales_daily"]}) > 1
+    assert any(row[1] >= 0 and row[0] < NO_LATER_DAY for row in generated["customer_country_days"])
+    assert any(row[0] == NO_LATER_DAY for row in generated["customer_country_days"])
+    # customers with one recognized order, with two on one day, and with two on two days
+    first_two = generated["customer_first_two_days"]
+    assert any(row[0] == NO_LATER_DAY for row in first_two)
+    assert any(row[0] == row[1] for row in first_two)
+    assert any(row[1] < row[0] < NO_LATER_DAY for row in first_two)
     rebuild_all(shop)
     assert _rows(shop) == generated
     assert count(shop, "rollup_deltas") == 0

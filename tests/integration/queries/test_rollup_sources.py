@@ -66,7 +66,6 @@ def _answerable(name: str, rng: dict[str, Any]) -> bool:
         return False  # compared at as_of values below
     return rng == {} or name not in (
         "top_customers",
-        "repeat_purchase_rate",
         "customer_lifetime_value",
         "frequently_bought_together",
     )
@@ -98,7 +97,7 @@ def assert_same_rows(engine: Engine) -> int:
 
 
 def test_rollups_and_base_tables_agree_on_generated_data(generated: Engine) -> None:
-    assert assert_same_rows(generated) == 13 * len(RANGES) + 4 + len(AS_OF) + len(WINDOWS)
+    assert assert_same_rows(generated) == 15 * len(RANGES) + 3 + len(AS_OF) + len(WINDOWS)
     # low stock that sold in the window: the window's sums were compared, not just zeros
     low = run_query(
         generated, "low_inventory", source="rollup", as_of="2025-11-26", window_days=365

@@ -242,6 +242,18 @@ def _customer_recency_frequency(n: int) -> dict[str, Any]:
     return dict(recency_from_day=19_782 + n, order_count=2, customer_count=1, spend_cents=500)
 
 
+def _country_sales_daily(n: int) -> dict[str, Any]:
+    return dict(day_index=19_782 + n, country_code="FR", order_count=2, revenue_cents=500)
+
+
+def _customer_country_days(n: int) -> dict[str, Any]:
+    return dict(day_index=19_782 + n, prev_day_index=-1, country_code="", customer_count=1)
+
+
+def _customer_first_two_days(n: int) -> dict[str, Any]:
+    return dict(second_day_index=19_782 + n, first_day_index=19_782, customer_count=1)
+
+
 def _customer_rf_deltas(n: int) -> dict[str, Any]:
     return dict(
         delta_id=n,
@@ -332,6 +344,9 @@ ROWS = {
     "order_event_deltas": _order_event_deltas,
     "customer_rf_deltas": _customer_rf_deltas,
     "customer_recency_frequency": _customer_recency_frequency,
+    "country_sales_daily": _country_sales_daily,
+    "customer_country_days": _customer_country_days,
+    "customer_first_two_days": _customer_first_two_days,
 }
 
 

@@ -72,6 +72,8 @@ CHECK_BAD_VALUES: dict[str, dict[str, Any]] = {
     "ck_product_pairs_lower_product_first": {"product_b_id": 1},
     "ck_customer_cohorts_cohort_not_after_month": {"cohort_index": 651},
     "ck_customer_recency_frequency_order_count_positive": {"order_count": 0},
+    "ck_customer_country_days_prev_day_before_day": {"prev_day_index": 19_783},
+    "ck_customer_first_two_days_first_day_not_after_second": {"first_day_index": 19_784},
     # the bounds of shopdb.limits: one past each
     "ck_products_price_cents_max": {"price_cents": MAX_PRICE_CENTS + 1},
     "ck_inventory_quantity_on_hand_max": {"quantity_on_hand": MAX_STOCK + 1},

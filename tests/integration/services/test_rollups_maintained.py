@@ -48,6 +48,9 @@ ROLLUP_CHECKS = [
     "rollup_customer_recency_frequency",
     "rollup_order_funnel_daily",
     "rollup_payment_method_daily",
+    "rollup_country_sales_daily",
+    "rollup_customer_country_days",
+    "rollup_customer_first_two_days",
 ]
 
 

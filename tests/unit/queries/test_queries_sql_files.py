@@ -51,13 +51,18 @@ def test_rollup_forms_bind_only_checked_and_derived_values(name, dialect):
     # counts, by the status index; the pairs' for the items of the orders whose change is
     # not yet folded (their rows in rollup_deltas), by the order's key; cohort retention's
     # for whether any order follows until (twice each way), until's month in part only
-    # when one does, and the first and last order's times (one index end each)
+    # when one does, and the first and last order's times (one index end each); revenue
+    # by country's for the countries of the orders whose change is not yet folded, and
+    # the orders in the range of the customer-countries they name (by their key and the
+    # per-customer index); the repeat rate's the same way for the customers
     reads_base = re.findall(r"\b(?:from|join|straight_join)\s+(orders|order_items)\b", code)
     expected = {
         "rfm_segments": ["orders", "orders"],
         "low_inventory": ["orders", "order_items"],
         "frequently_bought_together": ["order_items", "order_items"],
         "cohort_retention": ["orders"] * 6,
+        "revenue_by_country": ["orders"] * 3,
+        "repeat_purchase_rate": ["orders"] * 2,
     }
     assert reads_base == expected.get(name, [])
 

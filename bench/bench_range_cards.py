@@ -1,0 +1,76 @@
+"""``revenue_by_country`` and ``repeat_purchase_rate`` over ranges, from the rollups
+migration 0016 adds, against the base tables, same run.
+
+Usage: python bench/bench_range_cards.py DB_URL [END]
+
+The database must hold a generated shop migrated to 0016 (the per-country rollups and
+customer_first_two_days). END (default 2026-12-01, the end of ``generate --end
+2026-12-01``) is the day after the ranges' last: the dashboard's last 365 days and last
+30 days ending there, a past
+half-year (2024-03-05 to 2024-09-17, read by its own days) and all history. For each,
+prints the median ms of 5 rollup answers after one warm-up, 1 base answer after one
+warm-up, and whether both gave the same rows; and the load average before and after.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+from shopdb.config import parse_database_url
+from shopdb.db.engine import make_engine
+from shopdb.queries import run_query
+
+QUERIES = ("revenue_by_country", "repeat_purchase_rate")
+
+
+def _median_ms(call: Callable[[], Any], repeat: int) -> tuple[float, Any]:
+    call()
+    times, result = [], None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = call()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times) * 1000, result
+
+
+def _ranges(end: date) -> list[tuple[str, dict[str, Any]]]:
+    return [
+        ("365 days", {"since": end - timedelta(days=365), "until": end}),
+        ("30 days", {"since": end - timedelta(days=30), "until": end}),
+        ("past half-year", {"since": date(2024, 3, 5), "until": date(2024, 9, 17)}),
+        ("all history", {}),
+    ]
+
+
+def main() -> int:
+    """Time both forms over each range and print them."""
+    if len(sys.argv) not in (2, 3):
+        print(__doc__.strip().splitlines()[2], file=sys.stderr)
+        return 2
+    url = sys.argv[1]
+    end = date.fromisoformat(sys.argv[2]) if len(sys.argv) == 3 else date(2026, 12, 1)
+    engine = make_engine(parse_database_url(url))
+    print(f"load average {os.getloadavg()[0]:.2f}", flush=True)
+    for name in QUERIES:
+        for label, rng in _ranges(end):
+            answers = {}
+            for source, repeat in (("rollup", 5), ("base", 1)):
+                ms, answers[source] = _median_ms(
+                    lambda s=source, r=rng, n=name: run_query(engine, n, source=s, **r), repeat
+                )
+                line = f"{engine.dialect.name:10s} {name:20s} {label:15s} {source:6s} {ms:9.1f} ms"
+                print(line, flush=True)
+            print("   same rows:", answers["rollup"] == answers["base"], flush=True)
+    print(f"load average {os.getloadavg()[0]:.2f}", flush=True)
+    engine.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
