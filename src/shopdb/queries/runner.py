@@ -29,7 +29,7 @@ from shopdb.queries.catalog_dashboard import DASHBOARD_QUERIES
 from shopdb.queries.catalog_more import MORE_QUERIES
 from shopdb.queries.catalog_seed import SEED_QUERIES
 from shopdb.queries.registry import QuerySpec
-from shopdb.queries.sources import rollup_values, use_rollup
+from shopdb.queries.sources import GROWS_WITH_CUSTOMERS, rollup_values, use_rollup
 from shopdb.queries.sqlfiles import load_sql
 
 QUERIES: dict[str, QuerySpec] = {
@@ -153,13 +153,16 @@ def run_query(
 
 
 def reads_rollups(name: str, **params: Any) -> bool:
-    """Whether ``run_query(engine, name, **params)`` reads the rollups (``source`` auto):
-    its cost then grows with the days asked for, not with the shop's orders.
+    """Whether ``run_query(engine, name, **params)`` reads the rollups (``source`` auto)
+    by days: its cost then grows with the days asked for, not with the shop's orders. A
+    rollup form that reads a row per customer of the range (``GROWS_WITH_CUSTOMERS``)
+    does not count.
 
     Raises:
         InvalidInput: an unknown query or a bad parameter.
     """
-    return use_rollup(name, bind_values(get_query(name), params), "auto")
+    values = bind_values(get_query(name), params)
+    return use_rollup(name, values, "auto") and name not in GROWS_WITH_CUSTOMERS
 
 
 def _fetch(

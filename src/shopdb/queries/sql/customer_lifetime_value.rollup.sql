@@ -1,12 +1,54 @@
--- customer_lifetime_value over all history from the per-customer rollup.
-with customer_spans as (
+-- customer_lifetime_value from the per-customer rollup, for any range: the cohorts of
+-- the customers whose first recognized order falls in [since, until), as
+-- customer_sales keeps them exact in every service transaction. A customer's row
+-- counts all their orders; one who also bought from until on (nobody, for a range that
+-- ends now) is counted from their orders before until instead.
+with cohort_customers as (
+    select
+        user_id,
+        order_count,
+        spend_cents,
+        first_order_at,
+        last_order_at
+    from customer_sales
+    where first_order_at >= :since
+        and first_order_at < :until
+),
+
+-- the customers whose row counts orders from until on, counted again without them
+recounted as (
+    select
+        c.user_id,
+        count(*) as order_count,
+        sum(o.total_cents) as spend_cents,
+        c.first_order_at,
+        max(o.created_at) as last_order_at
+    from cohort_customers as c
+    cross join orders as o
+    where c.last_order_at >= :until
+        and o.user_id = c.user_id
+        and o.created_at < :until
+        and {recognized(o.status)}
+    group by
+        c.user_id,
+        c.first_order_at
+),
+
+customer_spans as (
     select
         {month_index(first_order_at)} as cohort_index,
         order_count,
         spend_cents,
         {days_between(first_order_at, last_order_at)} as lifespan_days
-    from customer_sales
-    where order_count > 0
+    from cohort_customers
+    where last_order_at < :until
+    union all
+    select
+        {month_index(first_order_at)} as cohort_index,
+        order_count,
+        spend_cents,
+        {days_between(first_order_at, last_order_at)} as lifespan_days
+    from recounted
 ),
 
 cohorts as (
