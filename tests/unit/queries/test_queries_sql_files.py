@@ -57,7 +57,8 @@ def test_rollup_forms_bind_only_checked_and_derived_values(name, dialect):
     # per-customer index); the repeat rate's the same way for the customers; lifetime
     # value's for the cohort's customers who also bought from until on (none when until
     # is now); top customers' for the range's orders of the customers whose all-history
-    # spend can rank (the biggest spenders', then the bar's), by the per-customer index
+    # spend can rank (the biggest spenders', then the bar's, then the winners' count and
+    # last order), by the per-customer index
     reads_base = re.findall(r"\b(?:from|join|straight_join)\s+(orders|order_items)\b", code)
     expected = {
         "rfm_segments": ["orders", "orders"],
@@ -66,8 +67,8 @@ def test_rollup_forms_bind_only_checked_and_derived_values(name, dialect):
         "cohort_retention": ["orders"] * 6,
         "revenue_by_country": ["orders"] * 3,
         "repeat_purchase_rate": ["orders"] * 2,
-        "customer_lifetime_value": ["orders"],
-        "top_customers": ["orders"] * 2,
+        "customer_lifetime_value": ["orders"] * 3,
+        "top_customers": ["orders"] * 4,
     }
     assert reads_base == expected.get(name, [])
 

@@ -15,23 +15,35 @@ with cohort_customers as (
         and first_order_at < :until
 ),
 
--- the customers whose row counts orders from until on, counted again without them
+-- the customers whose row counts orders from until on, counted again without them;
+-- correlated subqueries, an index range of orders by (user_id, created_at) each: a
+-- join would let MariaDB scan every order instead
 recounted as (
     select
-        c.user_id,
-        count(*) as order_count,
-        sum(o.total_cents) as spend_cents,
         c.first_order_at,
-        max(o.created_at) as last_order_at
+        (
+            select count(*)
+            from orders as o
+            where o.user_id = c.user_id
+                and o.created_at < :until
+                and {recognized(o.status)}
+        ) as order_count,
+        (
+            select sum(o.total_cents)
+            from orders as o
+            where o.user_id = c.user_id
+                and o.created_at < :until
+                and {recognized(o.status)}
+        ) as spend_cents,
+        (
+            select max(o.created_at)
+            from orders as o
+            where o.user_id = c.user_id
+                and o.created_at < :until
+                and {recognized(o.status)}
+        ) as last_order_at
     from cohort_customers as c
-    cross join orders as o
     where c.last_order_at >= :until
-        and o.user_id = c.user_id
-        and o.created_at < :until
-        and {recognized(o.status)}
-    group by
-        c.user_id,
-        c.first_order_at
 ),
 
 customer_spans as (

@@ -3,8 +3,13 @@
 -- once some customers' spend in the range is known, the limit-th best of them is a bar
 -- that only customers whose all-history spend reaches it can pass: only their orders
 -- in the range are read, not every order in it. The biggest spenders of all history
--- (the leaders bind: at least four times the limit) set the bar; fewer than limit of
--- them buying in the range sets none, and every customer is read.
+-- (the leaders bind: four times the limit, or the limit over all history, where their
+-- spend is the bar) set it; fewer than limit of them buying in the range sets none, and
+-- every customer is read.
+--
+-- Each customer's spend is a correlated subquery, an index range of orders by
+-- (user_id, created_at) per customer: no planner can know how few pass the bar, and a
+-- join would let it scan the range's orders instead (MariaDB has no LATERAL).
 with leaders as (
     select user_id
     from customer_sales
@@ -14,24 +19,35 @@ with leaders as (
     limit :leaders
 ),
 
--- cross joins: SQLite keeps the written order, the few customers first, each one's
--- orders read by the index on (user_id, created_at)
 leader_spend as (
-    select sum(o.total_cents) as spend_cents
+    select
+        (
+            select sum(o.total_cents)
+            from orders as o
+            where o.user_id = l.user_id
+                and o.created_at >= :since
+                and o.created_at < :until
+                and {recognized(o.status)}
+        ) as spend_cents
     from leaders as l
-    cross join orders as o
-    where o.user_id = l.user_id
-        and o.created_at >= :since
-        and o.created_at < :until
-        and {recognized(o.status)}
-    group by l.user_id
+),
+
+best_leaders as (
+    select spend_cents
+    from leader_spend
+    where spend_cents is not null
     order by spend_cents desc
     limit :limit
 ),
 
+-- an integer on every backend: compared with PostgreSQL's numeric sum, the column
+-- would be cast and its index left unused
 bar as (
-    select case when count(*) = :limit then min(spend_cents) else 0 end as spend_cents
-    from leader_spend
+    select
+        case
+            when count(*) = :limit then {div(min(spend_cents), 1)} else 0
+        end as spend_cents
+    from best_leaders
 ),
 
 -- a customer who bought in the range last bought on or after since
@@ -43,23 +59,53 @@ candidates as (
         and c.last_order_at >= :since
 ),
 
-customer_totals as (
+candidate_spend as (
     select
         c.user_id,
-        count(*) as order_count,
-        sum(o.total_cents) as lifetime_spend_cents,
-        max(o.created_at) as last_order_at
+        (
+            select sum(o.total_cents)
+            from orders as o
+            where o.user_id = c.user_id
+                and o.created_at >= :since
+                and o.created_at < :until
+                and {recognized(o.status)}
+        ) as spend_cents
     from candidates as c
-    cross join orders as o
-    where o.user_id = c.user_id
-        and o.created_at >= :since
-        and o.created_at < :until
-        and {recognized(o.status)}
-    group by c.user_id
+),
+
+ranked as (
+    select
+        user_id,
+        spend_cents
+    from candidate_spend
+    where spend_cents is not null
     order by
-        lifetime_spend_cents desc,
-        c.user_id
+        spend_cents desc,
+        user_id
     limit :limit
+),
+
+customer_totals as (
+    select
+        r.user_id,
+        (
+            select count(*)
+            from orders as o
+            where o.user_id = r.user_id
+                and o.created_at >= :since
+                and o.created_at < :until
+                and {recognized(o.status)}
+        ) as order_count,
+        r.spend_cents as lifetime_spend_cents,
+        (
+            select max(o.created_at)
+            from orders as o
+            where o.user_id = r.user_id
+                and o.created_at >= :since
+                and o.created_at < :until
+                and {recognized(o.status)}
+        ) as last_order_at
+    from ranked as r
 )
 
 select
