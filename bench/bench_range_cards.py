@@ -1,5 +1,7 @@
-"""``revenue_by_country`` and ``repeat_purchase_rate`` over ranges, from the rollups
-migration 0016 adds, against the base tables, same run.
+"""The dashboard's range cards over ranges, from the rollups against the base tables,
+same run: ``revenue_by_country`` and ``repeat_purchase_rate`` (the rollups migration 0016
+adds), ``top_customers`` (its 20 best) and ``customer_lifetime_value`` (from
+``customer_sales``, exact in every service transaction).
 
 Usage: python bench/bench_range_cards.py DB_URL [END]
 
@@ -26,7 +28,8 @@ from shopdb.config import parse_database_url
 from shopdb.db.engine import make_engine
 from shopdb.queries import run_query
 
-QUERIES = ("revenue_by_country", "repeat_purchase_rate")
+QUERIES = ("revenue_by_country", "repeat_purchase_rate", "top_customers", "customer_lifetime_value")
+PARAMS: dict[str, dict[str, Any]] = {"top_customers": {"limit": 20}}
 
 
 def _median_ms(call: Callable[[], Any], repeat: int) -> tuple[float, Any]:
@@ -62,9 +65,12 @@ def main() -> int:
             answers = {}
             for source, repeat in (("rollup", 5), ("base", 1)):
                 ms, answers[source] = _median_ms(
-                    lambda s=source, r=rng, n=name: run_query(engine, n, source=s, **r), repeat
+                    lambda s=source, r=rng, n=name: run_query(
+                        engine, n, source=s, **r, **PARAMS.get(n, {})
+                    ),
+                    repeat,
                 )
-                line = f"{engine.dialect.name:10s} {name:20s} {label:15s} {source:6s} {ms:9.1f} ms"
+                line = f"{engine.dialect.name:10s} {name:23s} {label:15s} {source:6s} {ms:9.1f} ms"
                 print(line, flush=True)
             print("   same rows:", answers["rollup"] == answers["base"], flush=True)
     print(f"load average {os.getloadavg()[0]:.2f}", flush=True)
