@@ -120,8 +120,8 @@ def use_rollup(name: str, values: Mapping[str, Any], source: str) -> bool:
     if not able:
         why = "reads no rollup" if answers is None else "cannot be answered by its rollup here"
         raise InvalidInput(
-            f"query {name!r} {why} (ranges must be whole days; basket pairs cover all "
-            "history): use source 'base' or 'auto'"
+            f"query {name!r} {why} (ranges must be whole days, low inventory's as_of a "
+            "midnight; basket pairs cover all history): use source 'base' or 'auto'"
         )
     return able
 

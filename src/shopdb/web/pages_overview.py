@@ -3,6 +3,7 @@ revenue by category and the work queue, for the range in the URL."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -12,7 +13,7 @@ from sqlalchemy.engine import Engine
 from shopdb.queries import QueryResult, run_query
 from shopdb.services.order_search import newest_order_day
 from shopdb.web.ranges import COMPARISONS, PRESETS, DayRange, View, change_bp, read_view
-from shopdb.web.render import Timings, card, render
+from shopdb.web.render import Timings, cards, render
 from shopdb.web.routing import PageRoute
 from shopdb.web.security import current_staff, may
 
@@ -106,34 +107,22 @@ def overview(request: Request) -> Response:
         "view": view,
         "today": today,
         "analytics": may(staff, "analytics:read"),
-        "ops": card(
-            timings, "operations", lambda: run_query(engine, "operations_summary").as_dicts()[0]
-        ),
     }
-    if not context["analytics"]:  # a clerk's overview is the work queue
-        return render(
-            request, "overview.html", context, staff=staff, timings=timings, fragment="view"
-        )
-    context |= {
-        "presets": PRESETS,
-        "comparisons": COMPARISONS,
-        "kpis": card(timings, "kpis", lambda: _kpis(engine, view)),
-        "sales": card(timings, "sales", lambda: _sales(engine, view)),
-        "top": card(
-            timings,
-            "top_products",
-            lambda: run_query(
+    loads: dict[str, Callable[[], Any]] = {
+        "operations": lambda: run_query(engine, "operations_summary").as_dicts()[0]
+    }
+    if context["analytics"]:  # a clerk's overview is the work queue alone
+        loads |= {
+            "kpis": lambda: _kpis(engine, view),
+            "sales": lambda: _sales(engine, view),
+            "top_products": lambda: run_query(
                 engine,
                 "best_selling_products",
                 limit=8,
                 since=view.current.since,
                 until=view.current.until,
             ).as_dicts(),
-        ),
-        "categories": card(
-            timings,
-            "categories",
-            lambda: sorted(
+            "categories": lambda: sorted(
                 run_query(
                     engine,
                     "revenue_by_category",
@@ -142,6 +131,19 @@ def overview(request: Request) -> Response:
                 ).as_dicts(),
                 key=lambda r: -r["revenue_cents"],
             )[:10],
-        ),
+        }
+    loaded = cards(timings, loads)
+    context["ops"] = loaded["operations"]
+    if not context["analytics"]:
+        return render(
+            request, "overview.html", context, staff=staff, timings=timings, fragment="view"
+        )
+    context |= {
+        "presets": PRESETS,
+        "comparisons": COMPARISONS,
+        "kpis": loaded["kpis"],
+        "sales": loaded["sales"],
+        "top": loaded["top_products"],
+        "categories": loaded["categories"],
     }
     return render(request, "overview.html", context, staff=staff, timings=timings, fragment="view")
