@@ -115,7 +115,7 @@ def _login(client: httpx.Client, email: str, password: str) -> None:
         sys.exit(f"login failed: {done.status_code}")
 
 
-def _server_times(client: httpx.Client, repeat: int) -> None:
+def _server_times(client: httpx.Client, repeat: int, *, overview_only: bool = False) -> None:
     client.get("/")
     runs = [_timing(client.get("/").headers["server-timing"]) for _ in range(repeat)]
     login = []
@@ -127,6 +127,8 @@ def _server_times(client: httpx.Client, repeat: int) -> None:
     for part in runs[0]:
         print(f"  {part:<16} {statistics.median(r[part] for r in runs):8.1f}")
     print(f"  baseline: login page round trip {statistics.median(login):.1f} ms")
+    if overview_only:
+        return
     print("\nother pages, server total, median (ms)")
     fragments: list[str] = []
     for path in PAGES[1:]:
@@ -201,6 +203,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", required=True, help="the shop's database URL")
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument(
+        "--overview-only",
+        action="store_true",
+        help="time the overview's server time alone (no other page, no browser)",
+    )
     args = parser.parse_args()
     settings = settings_for(parse_database_url(args.db))
     engine = open_engine(settings)
@@ -225,8 +232,9 @@ def main() -> None:
     try:
         with httpx.Client(base_url=base, timeout=120) as client:
             _login(client, email, password)
-            _server_times(client, args.repeat)
-        _browser(base, email, password, max(3, args.repeat // 2))
+            _server_times(client, args.repeat, overview_only=args.overview_only)
+        if not args.overview_only:
+            _browser(base, email, password, max(3, args.repeat // 2))
     finally:
         server.should_exit = True
         with engine.begin() as conn:
