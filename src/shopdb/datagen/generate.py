@@ -11,6 +11,7 @@ holds the lock (``generation_lock``).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -39,6 +40,8 @@ from shopdb.db.runlock import exclusive
 from shopdb.db.schema import DATA_TABLES, categories, generation_runs
 from shopdb.db.types import utcnow
 from shopdb.errors import SchemaError
+
+log = logging.getLogger("shopdb.datagen")
 
 Progress = Callable[[str, int], None]
 """Called with a table name and the number of rows just loaded into it."""
@@ -270,6 +273,10 @@ def _abandon(engine: Engine, session: BulkSession, run_id: int) -> None:
         session.restore()
         clear_shop_data(engine)
         _finish_run(engine, run_id, "failed")
-    except Exception:
-        # the database is unreachable: the run stays 'running', which check reports
-        return
+    except Exception as exc:
+        # the database is unreachable: the run stays 'running', which check reports;
+        # one line on standard error says why the partial data stayed
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        log.warning(
+            "could not clean up the failed run %d: %s: %s", run_id, type(exc).__name__, first
+        )

@@ -9,6 +9,7 @@ from sqlalchemy import insert, select
 from shopdb.checksum import table_checksums
 from shopdb.config import parse_database_url
 from shopdb.datagen.generate import generate
+from shopdb.datagen.load import BulkSession
 from shopdb.db.admin import init_schema
 from shopdb.db.engine import make_engine
 from shopdb.db.schema import categories, order_status_history, orders, payments, users
@@ -95,4 +96,26 @@ def test_a_failure_part_way_deletes_the_data_and_marks_the_run_failed(engine):
     assert [status for status, _, _ in runs(engine)] == ["failed"]
     # and the database is usable again: indexes rebuilt, a new run succeeds
     generate(engine, tiny_params())
+    assert count(engine, "orders") == 1_000
+
+
+def test_an_interrupt_that_invalidates_the_loading_connection_still_cleans_up(engine, monkeypatch):
+    # an interrupt inside a driver call leaves SQLAlchemy's connection invalidated, its
+    # transaction pending rollback: the clean-up must not depend on that connection
+    write = BulkSession.write
+
+    def interrupted(self, frames):
+        write(self, frames)
+        if any(frame.table == "orders" for frame in frames):
+            self.conn.invalidate()
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(BulkSession, "write", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        generate(engine, tiny_params())
+    monkeypatch.undo()
+
+    assert set(data_counts(engine).values()) == {0}
+    assert [status for status, _, _ in runs(engine)] == ["failed"]
+    generate(engine, tiny_params())  # indexes rebuilt: a new run succeeds
     assert count(engine, "orders") == 1_000
