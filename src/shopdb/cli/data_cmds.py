@@ -43,7 +43,7 @@ def _options(default_scale: str) -> list[click.Option]:
             default=default_scale,
             show_default=True,
             metavar="SF",
-            help="Scale factor: SF 1 is 100,000 users and 1,000,000 orders.",
+            help="Scale factor: SF 1 is 600,000 users and 1,000,000 orders.",
         ),
         click.Option(["--seed"], default=42, show_default=True, type=int, help="Random seed."),
         click.Option(
