@@ -260,6 +260,7 @@ CREATE TABLE rollup_deltas (
 	created_at DATETIME(6) NOT NULL, 
 	order_id BIGINT, 
 	refunded_units BIGINT NOT NULL DEFAULT 0, 
+	new_revenue_cents BIGINT NOT NULL DEFAULT 0, 
 	CONSTRAINT pk_rollup_deltas PRIMARY KEY (delta_id)
 )ENGINE=InnoDB CHARSET=utf8mb4 COLLATE utf8mb4_bin;
 
@@ -270,6 +271,7 @@ CREATE TABLE sales_daily (
 	revenue_cents BIGINT NOT NULL, 
 	units BIGINT NOT NULL, 
 	new_customer_count BIGINT NOT NULL, 
+	new_revenue_cents BIGINT NOT NULL DEFAULT 0, 
 	CONSTRAINT pk_sales_daily PRIMARY KEY (day_index)
 )ENGINE=InnoDB CHARSET=utf8mb4 COLLATE utf8mb4_bin;
 
@@ -467,4 +469,4 @@ CREATE TABLE shipments (
 	CONSTRAINT fk_shipments_order_id FOREIGN KEY(order_id) REFERENCES orders (order_id) ON DELETE CASCADE
 )ENGINE=InnoDB CHARSET=utf8mb4 COLLATE utf8mb4_bin;
 
-INSERT INTO alembic_version (version_num) VALUES ('0016');
+INSERT INTO alembic_version (version_num) VALUES ('0017');

@@ -268,6 +268,7 @@ CREATE TABLE rollup_deltas (
 	created_at DATETIME NOT NULL, 
 	order_id INTEGER, 
 	refunded_units INTEGER DEFAULT 0 NOT NULL, 
+	new_revenue_cents INTEGER DEFAULT 0 NOT NULL, 
 	CONSTRAINT pk_rollup_deltas PRIMARY KEY (delta_id)
 );
 
@@ -278,6 +279,7 @@ CREATE TABLE sales_daily (
 	revenue_cents INTEGER NOT NULL, 
 	units INTEGER NOT NULL, 
 	new_customer_count INTEGER NOT NULL, 
+	new_revenue_cents INTEGER DEFAULT 0 NOT NULL, 
 	CONSTRAINT pk_sales_daily PRIMARY KEY (day_index)
 );
 
@@ -484,4 +486,4 @@ CREATE TABLE shipments (
 	CONSTRAINT fk_shipments_order_id FOREIGN KEY(order_id) REFERENCES orders (order_id) ON DELETE CASCADE
 );
 
-INSERT INTO alembic_version (version_num) VALUES ('0016');
+INSERT INTO alembic_version (version_num) VALUES ('0017');

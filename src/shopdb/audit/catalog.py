@@ -97,7 +97,7 @@ CHECKS: tuple[Check, ...] = (
     Check(
         "rollup_sales_daily",
         "Each day's sales_daily row plus its unfolded rollup_deltas equals that day's "
-        "recognized orders, revenue, units and new customers.",
+        "recognized orders, revenue, units, new customers and their first orders' revenue.",
     ),
     Check(
         "rollup_product_sales_daily",

@@ -63,7 +63,8 @@ class RollupCollector:
         self.users = 0
         self.seconds = 0.0
         self._item_parts: list[tuple[Array, ...]] = []
-        self._order_parts: list[tuple[Array, Array, Array]] = []
+        # per recognized order: placed at, customer, total, id
+        self._order_parts: list[tuple[Array, Array, Array, Array]] = []
         self._pair_parts: list[Array] = []
         self._funnel_parts: list[FunnelPart] = []
         self._payment_parts: list[PaymentPart] = []
@@ -101,6 +102,7 @@ class RollupCollector:
                 created[recognized],
                 np.asarray(orders.columns["user_id"], dtype=np.int64)[recognized],
                 np.asarray(orders.columns["total_cents"], dtype=np.int64)[recognized],
+                np.asarray(orders.columns["order_id"], dtype=np.int64)[recognized],
             )
         )
         if items is None or len(items) == 0:
@@ -273,9 +275,9 @@ class RollupCollector:
     def _customers_and_days(self, daily: Frame) -> tuple[Frame, Frame, Frame]:
         """``customer_sales``, ``customer_recency_frequency`` and ``sales_daily``."""
         parts = self._order_parts
-        created, user, total = (
+        created, user, total, order_id = (
             np.concatenate([p[i] for p in parts]) if parts else np.zeros(0, np.int64)
-            for i in range(3)
+            for i in range(4)
         )
         n = self.users + 1  # user ids are 1..users
         count = np.bincount(user, minlength=n).astype(np.int64)
@@ -302,9 +304,7 @@ class RollupCollector:
         unit_day, (units,) = group_sums(
             np.asarray(daily.columns["day_index"])[sold], np.asarray(daily.columns["units"])[sold]
         )
-        new_day, (new,) = group_sums(
-            first[1:][count[1:] > 0] // DAY_S, np.ones(int((count[1:] > 0).sum()), np.int64)
-        )
+        new_day, (new, new_revenue) = _first_orders(created, user, total, order_id)
         groups = _recency_frequency_of(count[1:], spend[1:], last[1:])
         return (
             customers,
@@ -318,9 +318,22 @@ class RollupCollector:
                     "revenue_cents": revenue,
                     "units": _on_days(day, unit_day, units),
                     "new_customer_count": _on_days(day, new_day, new),
+                    "new_revenue_cents": _on_days(day, new_day, new_revenue),
                 },
             ),
         )
+
+
+def _first_orders(
+    created: Array, user: Array, total: Array, order_id: Array
+) -> tuple[Array, list[Array]]:
+    """The days of customers' first recognized orders (in time order, ties by id) and,
+    per day, how many and their totals."""
+    order = np.lexsort((order_id, created, user))
+    user = user[order]
+    starts = np.flatnonzero(np.r_[True, user[1:] != user[:-1]]) if len(user) else order
+    firsts = order[starts]
+    return group_sums(created[firsts] // DAY_S, np.ones(len(firsts), np.int64), total[firsts])
 
 
 def _summed(parts: list[tuple[Array, list[Array]]], width: int) -> tuple[Array, list[Array]]:

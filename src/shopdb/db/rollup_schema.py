@@ -48,6 +48,9 @@ rollup_deltas = Table(
     Column("order_id", Id, nullable=True),
     # on item rows, the units of an order that became refunded (migration 0015)
     Column("refunded_units", Cents, nullable=False, server_default=text("0")),
+    # on the order's own row and on new-customer moves, the change in the revenue of
+    # customers' first recognized orders on its day (migration 0017)
+    Column("new_revenue_cents", Cents, nullable=False, server_default=text("0")),
     **MYSQL_TABLE_OPTIONS,
 )
 
@@ -60,6 +63,9 @@ sales_daily = Table(
     Column("revenue_cents", Cents, nullable=False),
     Column("units", Cents, nullable=False),
     Column("new_customer_count", Cents, nullable=False),
+    # the total of those customers' first recognized orders (ties in time by order id;
+    # migration 0017)
+    Column("new_revenue_cents", Cents, nullable=False, server_default=text("0")),
     **MYSQL_TABLE_OPTIONS,
 )
 

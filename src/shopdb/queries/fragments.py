@@ -14,6 +14,8 @@ else is plain SQL shared by all three. The set is kept small on purpose:
   timestamp (its day + 1, or its day at midnight exactly): a customer's recency at a
   midnight is that midnight's day index less this (``customer_recency_frequency``).
 - ``{month_label(index)}``: a month index back to ``YYYY-MM`` text.
+- ``{month_start_day(index)}``: the day index of a month index's first day (the rollup
+  forms cut a range of days into its calendar months with it; the lake has no rollups).
 - ``{div(a, b)}``: integer division truncating toward zero (MariaDB's ``/`` gives a
   decimal, PostgreSQL's ``/`` on numeric keeps the fraction).
 - ``{round_div(a, b)}``: ``a / b`` rounded half away from zero to an integer; NULL when
@@ -220,6 +222,10 @@ _DIALECT_FRAGMENTS: dict[str, dict[str, _Expander]] = {
             f" + (substr({a[0]}, 12) > '00:00:00.000000'))"
         ),
         "days_between": _sqlite_days_between,
+        "month_start_day": lambda a: (
+            f"cast(julianday(printf('%04d-%02d-01', ({a[0]}) / 12, ({a[0]}) % 12 + 1))"
+            " - 2440587.5 as integer)"
+        ),
     },
     "mysql": {
         "month_index": lambda a: f"(year({a[0]}) * 12 + month({a[0]}) - 1)",
@@ -230,6 +236,9 @@ _DIALECT_FRAGMENTS: dict[str, dict[str, _Expander]] = {
         ),
         "days_between": lambda a: f"timestampdiff(day, {a[0]}, {a[1]})",
         "hour_of": lambda a: f"hour({a[0]})",
+        "month_start_day": lambda a: (
+            f"(to_days(makedate(({a[0]}) div 12, 1) + interval (({a[0]}) % 12) month) - 719528)"
+        ),
     },
     "postgresql": {
         "month_index": lambda a: (
@@ -247,6 +256,10 @@ _DIALECT_FRAGMENTS: dict[str, dict[str, _Expander]] = {
         ),
         "days_between": lambda a: f"cast(extract(day from ({a[1]}) - ({a[0]})) as integer)",
         "hour_of": lambda a: f"cast(extract(hour from {a[0]}) as integer)",
+        "month_start_day": lambda a: (
+            f"(make_date(cast(({a[0]}) / 12 as integer), cast(({a[0]}) % 12 + 1 as integer), 1)"
+            " - date '1970-01-01')"
+        ),
     },
     # the lake's engines run with their session time zone set to UTC
     "duckdb": {
@@ -287,6 +300,7 @@ FRAGMENT_NAMES = frozenset(
         "day_index",
         "day_ceiling",
         "month_label",
+        "month_start_day",
         "div",
         "round_div",
         "ratio_bp",
@@ -307,6 +321,7 @@ _ARITY = {
     "day_index": 1,
     "day_ceiling": 1,
     "month_label": 1,
+    "month_start_day": 1,
     "days_between": 2,
     "hour_of": 1,
     "integer_series": 4,

@@ -66,6 +66,7 @@ ROLLUP_ANSWERS: dict[str, Callable[[Mapping[str, Any]], bool]] = {
     "refund_and_cancellation_rates": _whole_days,
     "payment_method_mix": _whole_days,
     "revenue_by_country": _whole_days,
+    "new_vs_returning_revenue": _whole_days,
 }
 """Query name -> whether its rollup form answers these bound values exactly."""
 

@@ -173,6 +173,7 @@ def _fold_batch(conn: Connection) -> int:
         c.revenue_cents,
         c.new_customer_count,
         c.refunded_units,
+        c.new_revenue_cents,
         c.order_id,
     )
     add_deltas(conn, [row[:-1] for row in rows])

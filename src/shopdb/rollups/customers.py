@@ -28,7 +28,7 @@ On any error the caller's transaction rolls back, and with it every row written 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -48,6 +48,8 @@ class CustomerOrder(Protocol):
     """What the customer's rollups need of the order that changed."""
 
     @property
+    def order_id(self) -> int: ...
+    @property
     def user_id(self) -> int: ...
     @property
     def total_cents(self) -> int: ...
@@ -55,12 +57,17 @@ class CustomerOrder(Protocol):
     def created_at(self) -> datetime: ...
 
 
+NewCustomerMoves = dict[int, tuple[int, int]]
+"""Per day: the change in new customers and in their first orders' revenue."""
+
+
 def order_changed(
     conn: Connection, order: CustomerOrder, sign: int, at: datetime
-) -> dict[int, int]:
+) -> NewCustomerMoves:
     """Apply the order's entry (``sign`` 1) into the recognized statuses or its exit (-1)
-    to its customer's rows; return the change in new customers per day (a customer's
-    first recognized order moved between days; no entry when none did)."""
+    to its customer's rows; return the change in new customers and their revenue per day
+    (the customer's first recognized order became another one; no entry when it did
+    not)."""
     day = day_index(order.created_at)
     binds = {
         "b_user": order.user_id,
@@ -88,21 +95,26 @@ _DAY_HELD = or_(
 """The customer's first or last recognized order was placed on the order's day."""
 _ADD_SAME_DAY = (
     update(customer_sales)
-    .where(_C.user_id == _USER, _DAY_HELD, _C.last_order_at != _DAY0)
+    .where(
+        _C.user_id == _USER,
+        _DAY_HELD,
+        _C.first_order_at < _PLACED,
+        _C.last_order_at != _DAY0,
+    )
     .values(
         order_count=_C.order_count + 1,
         spend_cents=_C.spend_cents + _TOTAL,
-        first_order_at=case((_C.first_order_at > _PLACED, _PLACED), else_=_C.first_order_at),
         last_order_at=case((_C.last_order_at < _PLACED, _PLACED), else_=_C.last_order_at),
     )
 )
-"""A payment of an order whose day holds the customer's first or last recognized order
-(an order placed on it, as the row counts only other orders): the day stays a
-customer-day and the first order stays on it. Not when the last order was placed at the
-day's midnight exactly: a later one on the day would move the day the customer's
-recency counts from (``buckets.day_ceiling``), which elsewhere stays. Each SET reads
-only its own column: MariaDB assigns left to right, so a later SET would see an earlier
-one's new value."""
+"""A payment of an order placed after the customer's first recognized order, on a day
+that holds their first or last (an order placed on it, as the row counts only other
+orders): the day stays a customer-day and the first order stays the first (an order
+placed before it, or at the same instant, would need its total and id: the locked
+path). Not when the last order was placed at the day's midnight exactly: a later one on
+the day would move the day the customer's recency counts from
+(``buckets.day_ceiling``), which elsewhere stays. Each SET reads only its own column:
+MariaDB assigns left to right, so a later SET would see an earlier one's new value."""
 
 _REMOVE_SAME_DAY = (
     update(customer_sales)
@@ -134,16 +146,20 @@ _WRITE_CUSTOMER = (
 )
 # a locking read: on MariaDB's repeatable read a plain read could see an older snapshot
 # than the customer row just locked
-_RECOGNIZED_TIMES = (
-    select(orders.c.created_at)
+_RECOGNIZED_ORDERS = (
+    select(orders.c.created_at, orders.c.order_id, orders.c.total_cents)
     .where(orders.c.user_id == _USER, orders.c.status.in_(RECOGNIZED_STATUSES))
     .with_for_update(read=True)
 )
 
+HeldOrder = tuple[datetime, int, int]
+"""A recognized order: placed at, id, total. Tuples compare as orders are numbered: in
+time order, ties by id."""
+
 
 def _changed_locked(
     conn: Connection, order: CustomerOrder, sign: int, at: datetime
-) -> dict[int, int]:
+) -> NewCustomerMoves:
     """Lock the customer's row, read it, and write it back (inserting it first for a
     user who signed up after the last rebuild); append the customer-day links."""
     row = conn.execute(_LOCK_CUSTOMER, {"b_user": order.user_id}).one_or_none()
@@ -152,13 +168,17 @@ def _changed_locked(
         row = conn.execute(_LOCK_CUSTOMER, {"b_user": order.user_id}).one()
     count, spend, first, last = int(row[0]), int(row[1]), row[2], row[3]
     placed = order.created_at
-    times: list[datetime] | None = None  # the customer's recognized orders, read once
+    cached: list[HeldOrder] | None = None  # the customer's recognized orders, read once
+
+    def recognized_orders() -> Sequence[HeldOrder]:
+        nonlocal cached
+        if cached is None:
+            read = conn.execute(_RECOGNIZED_ORDERS, {"b_user": order.user_id})
+            cached = [(t, int(i), int(c)) for t, i, c in read]
+        return cached
 
     def recognized() -> Sequence[datetime]:
-        nonlocal times
-        if times is None:
-            times = list(conn.execute(_RECOGNIZED_TIMES, {"b_user": order.user_id}).scalars())
-        return times
+        return [t for t, _, _ in recognized_orders()]
 
     spend += sign * order.total_cents
     if sign > 0:
@@ -187,19 +207,47 @@ def _changed_locked(
     if moved is None:
         moved = cohorts.changes(recognized(), placed, sign)
     cohorts.append(conn, moved, at)
-    return _new_customer_moves(first, new_first)
+    return _new_customer_moves(*_first_orders(order, sign, count, first, recognized_orders))
 
 
-def _new_customer_moves(before: datetime | None, after: datetime | None) -> dict[int, int]:
-    """One fewer new customer on the old first order's day, one more on the new one's."""
-    moves: dict[int, int] = {}
+def _first_orders(
+    order: CustomerOrder,
+    sign: int,
+    count: int,
+    first: datetime | None,
+    recognized_orders: Callable[[], Sequence[HeldOrder]],
+) -> tuple[HeldOrder | None, HeldOrder | None]:
+    """The customer's first recognized order before the change and after it (the same
+    when it stays); their orders are read only when the order is placed at or before
+    the first (the order's own change is already visible to this transaction)."""
+    this: HeldOrder = (order.created_at, order.order_id, order.total_cents)
+    if sign > 0:
+        if first is None:
+            return None, this
+        if order.created_at > first:
+            return None, None
+        now = recognized_orders()
+        return min(o for o in now if o[1] != order.order_id), min(now)
+    if count <= 1:
+        return this, None
+    if first is None or order.created_at > first:
+        return None, None
+    now = recognized_orders()
+    return min((*now, this)), min(now) if now else None
+
+
+def _new_customer_moves(before: HeldOrder | None, after: HeldOrder | None) -> NewCustomerMoves:
+    """One fewer new customer (and their first order's total) on the old first order's
+    day, one more on the new one's."""
+    moves: dict[int, tuple[int, int]] = {}
     if before == after:
         return moves
-    for first, change in ((before, -1), (after, 1)):
-        if first is not None:
-            day = day_index(first)
-            moves[day] = moves.get(day, 0) + change
-    return {day: n for day, n in moves.items() if n != 0}
+    for held, change in ((before, -1), (after, 1)):
+        if held is not None:
+            day = day_index(held[0])
+            n, cents = moves.get(day, (0, 0))
+            moves[day] = (n + change, cents + change * held[2])
+    return {day: move for day, move in moves.items() if move != (0, 0)}
 
 
 def _insert_zero_row(conn: Connection, user_id: int) -> None:

@@ -66,19 +66,21 @@ def fold_counts(
 
 def add_deltas(conn: Connection, rows: Sequence[Sequence[Any]]) -> None:
     """Add ``rows`` (``rollup_deltas``' day, month, product, orders, units, revenue, new
-    customers and refunded units) to the daily, monthly, yearly and all-time rollups,
-    upserting each key once, in key order (so two folds lock rows in the same order)."""
+    customers, refunded units and new customers' revenue) to the daily, monthly, yearly
+    and all-time rollups, upserting each key once, in key order (so two folds lock rows
+    in the same order)."""
     width = len(PRODUCT_MEASURES)
-    days: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
+    days: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0, 0])
     product_days: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0] * (1 + width))
     product_months: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0] * width)
-    for day, month, product, orders, units, revenue, new, refunded in rows:
+    for day, month, product, orders, units, revenue, new, refunded, new_revenue in rows:
         shop = days[day]
         shop[0] = month
         if product is None:
             shop[1] += orders
             shop[2] += revenue
             shop[4] += new
+            shop[5] += new_revenue
             continue
         shop[3] += units
         pd = product_days[(day, product)]
@@ -100,6 +102,7 @@ def add_deltas(conn: Connection, rows: Sequence[Sequence[Any]]) -> None:
                         "revenue_cents",
                         "units",
                         "new_customer_count",
+                        "new_revenue_cents",
                     ),
                     (d, *v),
                     strict=True,

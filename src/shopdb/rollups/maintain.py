@@ -145,8 +145,8 @@ def order_status_changed(
     day = day_index(order.created_at)
     # the customer's rows first: their row lock orders the same customer's changes
     new_customers = customers.order_changed(conn, order, sign, at)
-    extra = [(d, n) for d, n in sorted(new_customers.items()) if d != day]
-    params = _binds(order, sign, after, at, new_customers.get(day, 0), extra)
+    extra = [(d, *move) for d, move in sorted(new_customers.items()) if d != day]
+    params = _binds(order, sign, after, at, new_customers.get(day, (0, 0)), extra)
     if mode == COUNTER_ROWS:
         # the same rows, added to the folded ones in place (created_at, order_id left out)
         rows = conn.execute(_delta_rows(len(extra)), params).all()
@@ -164,8 +164,8 @@ def _binds(
     sign: int,
     after: str,
     at: datetime,
-    new: int,
-    extra: list[tuple[int, int]],
+    new: tuple[int, int],
+    extra: list[tuple[int, int, int]],
 ) -> dict[str, object]:
     """The values the change-log statements bind (``_delta_rows``)."""
     params: dict[str, object] = {
@@ -175,14 +175,16 @@ def _binds(
         "b_at": at,
         "b_day": day_index(order.created_at),
         "b_month": month_index(order.created_at),
-        "b_new": new,
+        "b_new": new[0],
+        "b_new_revenue": new[1],
         # an order leaving the recognized statuses for refunded keeps its units sold
         "b_refunded": int(sign < 0 and after == REFUNDED),
     }
-    for i, (d, n) in enumerate(extra):
+    for i, (d, n, cents) in enumerate(extra):
         params[f"b_xday{i}"] = d
         params[f"b_xmonth{i}"] = month_of_day(d)
         params[f"b_xnew{i}"] = n
+        params[f"b_xnewrev{i}"] = cents
     return params
 
 
@@ -234,7 +236,7 @@ def _append_from_items(
     sign: int,
     at: datetime,
     params: dict[str, object],
-    extra: list[tuple[int, int]],
+    extra: list[tuple[int, int, int]],
 ) -> None:
     """``_append_deltas`` and ``pairs_changed`` from a plain read of the order's items
     (``Backend.insert_select_locks``): a consistent read locks nothing, and an order's
@@ -242,12 +244,12 @@ def _append_from_items(
     day, month = params["b_day"], params["b_month"]
     refunded = 1 if params["b_refunded"] else 0
     rows: list[dict[str, object]] = [
-        _delta(day, month, p, sign, sign * q, sign * q * price, 0, at, None, refunded * q)
+        _delta(day, month, p, sign, sign * q, sign * q * price, 0, at, None, refunded * q, 0)
         for p, q, price in items
     ]
-    total, new = params["b_total"], params["b_new"]
-    rows.append(_delta(day, month, None, sign, 0, total, new, at, order.order_id, 0))
-    rows += [_delta(d, month_of_day(d), None, 0, 0, 0, n, at, None, 0) for d, n in extra]
+    total, new, cents = params["b_total"], params["b_new"], params["b_new_revenue"]
+    rows.append(_delta(day, month, None, sign, 0, total, new, at, order.order_id, 0, cents))
+    rows += [_delta(d, month_of_day(d), None, 0, 0, 0, n, at, None, 0, c) for d, n, c in extra]
     conn.execute(_INSERT_DELTAS, rows)
 
 
@@ -271,15 +273,17 @@ _DELTA_COLUMNS = (
     "created_at",
     "order_id",
     "refunded_units",
+    "new_revenue_cents",
 )
 
 
 @lru_cache(maxsize=8)
 def _append_deltas(extra_days: int) -> Insert:
     """One statement: a row per item of the order, the order's row (with the change in
-    new customers on its day, ``b_new``, and the order's id for its pairs), and
-    ``extra_days`` rows that move a new customer to or from another day; no round trip
-    to read the items."""
+    new customers on its day and in their first orders' revenue, ``b_new`` and
+    ``b_new_revenue``, and the order's id for its pairs), and ``extra_days`` rows that
+    move a new customer and their first order's total to or from another day; no round
+    trip to read the items."""
     return insert(rollup_deltas).from_select(list(_DELTA_COLUMNS), _delta_rows(extra_days))
 
 
@@ -300,6 +304,7 @@ def _delta_rows(extra_days: int) -> CompoundSelect[Any]:
         at,
         null(),
         bindparam("b_refunded", type_=Cents) * order_items.c.quantity,
+        literal(0, Cents),
     ).where(order_items.c.order_id == bindparam("b_order", type_=Id))
     shop = select(
         bindparam("b_day", type_=Cents),
@@ -312,6 +317,7 @@ def _delta_rows(extra_days: int) -> CompoundSelect[Any]:
         at,
         bindparam("b_order", type_=Id),
         literal(0, Cents),
+        bindparam("b_new_revenue", type_=Cents),
     )
     moved = [
         select(
@@ -325,6 +331,7 @@ def _delta_rows(extra_days: int) -> CompoundSelect[Any]:
             at,
             null(),
             literal(0, Cents),
+            bindparam(f"b_xnewrev{i}", type_=Cents),
         )
         for i in range(extra_days)
     ]

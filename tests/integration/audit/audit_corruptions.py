@@ -296,6 +296,18 @@ def _rollup_day_off(conn: Connection) -> None:
     )
 
 
+def _rollup_new_revenue_off(conn: Connection) -> None:
+    """The last day's first orders claim a cent more than they total."""
+    conn.execute(
+        update(r.sales_daily)
+        .where(
+            r.sales_daily.c.day_index
+            == select(func.max(r.sales_daily.c.day_index)).scalar_subquery()
+        )
+        .values(new_revenue_cents=r.sales_daily.c.new_revenue_cents + 1)
+    )
+
+
 def _rollup_product_day_off(conn: Connection) -> None:
     first = select(func.min(r.product_sales_daily.c.day_index)).scalar_subquery()
     conn.execute(
@@ -627,6 +639,7 @@ CASES: dict[str, tuple[Corruption, set[str]]] = {
     "return_of_paid_order": (_return_of_paid_order, {"returns_match_cancellations"}),
     "negative_stock": (_negative_stock, {"stock_not_negative"}),
     "rollup_day_off": (_rollup_day_off, {"rollup_sales_daily"}),
+    "rollup_new_revenue_off": (_rollup_new_revenue_off, {"rollup_sales_daily"}),
     "rollup_product_day_off": (_rollup_product_day_off, {"rollup_product_sales_daily"}),
     "rollup_product_month_missing": (
         _rollup_product_month_missing,

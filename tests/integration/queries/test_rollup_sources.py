@@ -93,7 +93,7 @@ def assert_same_rows(engine: Engine) -> int:
 
 
 def test_rollups_and_base_tables_agree_on_generated_data(generated: Engine) -> None:
-    assert assert_same_rows(generated) == 17 * len(RANGES) + 1 + len(AS_OF) + len(WINDOWS)
+    assert assert_same_rows(generated) == 18 * len(RANGES) + 1 + len(AS_OF) + len(WINDOWS)
     # low stock that sold in the window: the window's sums were compared, not just zeros
     low = run_query(
         generated, "low_inventory", source="rollup", as_of="2025-11-26", window_days=365

@@ -54,24 +54,26 @@ ROLLUP_CHECKS = [
 ]
 
 
-def daily(engine: Engine) -> dict[int, tuple[int, int, int, int]]:
+def daily(engine: Engine) -> dict[int, tuple[int, int, int, int, int]]:
     """Per day as readers see it (folded rows plus unfolded deltas): orders, revenue,
-    units, new customers; days that sum to nothing left out."""
+    units, new customers and their first orders' revenue; days that sum to nothing left
+    out."""
     out: dict[int, list[int]] = {}
     with engine.connect() as conn:
-        for day, orders, revenue, units, new in conn.execute(
+        for day, *values in conn.execute(
             select(
                 sales_daily.c.day_index,
                 sales_daily.c.order_count,
                 sales_daily.c.revenue_cents,
                 sales_daily.c.units,
                 sales_daily.c.new_customer_count,
+                sales_daily.c.new_revenue_cents,
             )
         ):
-            out.setdefault(day, [0, 0, 0, 0])
-            for i, v in enumerate((orders, revenue, units, new)):
+            out.setdefault(day, [0, 0, 0, 0, 0])
+            for i, v in enumerate(values):
                 out[day][i] += int(v)
-        for day, product, orders, revenue, units, new in conn.execute(
+        for day, product, orders, revenue, units, new, new_revenue in conn.execute(
             select(
                 rollup_deltas.c.day_index,
                 rollup_deltas.c.product_id,
@@ -79,16 +81,18 @@ def daily(engine: Engine) -> dict[int, tuple[int, int, int, int]]:
                 rollup_deltas.c.revenue_cents,
                 rollup_deltas.c.units,
                 rollup_deltas.c.new_customer_count,
+                rollup_deltas.c.new_revenue_cents,
             )
         ):
-            row = out.setdefault(day, [0, 0, 0, 0])
+            row = out.setdefault(day, [0, 0, 0, 0, 0])
             if product is None:
                 row[0] += int(orders)
                 row[1] += int(revenue)
                 row[3] += int(new)
+                row[4] += int(new_revenue)
             else:
                 row[2] += int(units)
-    return {d: (o, r, u, n) for d, (o, r, u, n) in out.items() if (o, r, u, n) != (0, 0, 0, 0)}
+    return {d: (o, r, u, n, c) for d, (o, r, u, n, c) in out.items() if any((o, r, u, n, c))}
 
 
 def customer(engine: Engine, user_id: int) -> tuple[int, int, object, object] | None:
@@ -118,22 +122,23 @@ def test_payment_cancel_and_refund_change_the_days_the_orders_were_placed(shop: 
     for order, total in ((a, 2000), (b, 250), (c, 1000)):
         pay_order(e, order, total, "card", now=T0 + 2 * DAY)
 
-    assert daily(e) == {D0: (1, 2000, 2, 1), D1: (2, 1250, 2, 1)}
+    # ann's first order is a (2000), bob's c (1000)
+    assert daily(e) == {D0: (1, 2000, 2, 1, 2000), D1: (2, 1250, 2, 1, 1000)}
     assert customer(e, shop.user) == (2, 2250, T0, T0 + DAY)
     assert_rollups_clean(e)
 
     refund_order(e, a, now=T0 + 3 * DAY)  # the ann's first order goes: b is her first now
-    assert daily(e) == {D1: (2, 1250, 2, 2)}
+    assert daily(e) == {D1: (2, 1250, 2, 2, 1250)}
     assert customer(e, shop.user) == (1, 250, T0 + DAY, T0 + DAY)
     assert refresh(e) > 0
-    assert daily(e) == {D1: (2, 1250, 2, 2)}
+    assert daily(e) == {D1: (2, 1250, 2, 2, 1250)}
 
     cancel_order(e, c, now=T0 + 3 * DAY)  # paid, so cancelling takes it out again
-    assert daily(e) == {D1: (1, 250, 1, 1)}
+    assert daily(e) == {D1: (1, 250, 1, 1, 250)}
     assert customer(e, shop.other_user) == (0, 0, None, None)
     assert_rollups_clean(e)
     refresh(e)
-    assert daily(e) == {D1: (1, 250, 1, 1)}
+    assert daily(e) == {D1: (1, 250, 1, 1, 250)}
     with e.connect() as conn:
         assert conn.execute(select(func.count()).select_from(rollup_deltas)).scalar_one() == 0
     assert_rollups_clean(e)
@@ -166,6 +171,34 @@ def product_units(engine: Engine) -> dict[tuple[int, int], tuple[int, int]]:
         was = out.get((day, product), (0, 0))
         out[(day, product)] = (was[0] + units, was[1] + refunded)
     return {k: v for k, v in out.items() if v != (0, 0)}
+
+
+def test_the_first_order_is_the_earliest_recognized_one_ties_by_id(shop: Shop) -> None:
+    """New customers' revenue follows which order is a customer's first: an earlier
+    order of the same day paid after a later one, and two orders placed at the same
+    instant (the lower id is first), paid and refunded in either order."""
+    e = shop.engine
+    restock(e, shop.lamp, 10, now=T0)
+    early = T0 + timedelta(minutes=1)  # all three on T0's day
+    late = place_order(e, shop.user, {shop.lamp: 3}, now=early + timedelta(minutes=5))  # 3000
+    low = place_order(e, shop.user, {shop.lamp: 1}, now=early)  # 1000
+    high = place_order(e, shop.user, {shop.lamp: 2}, now=early)  # 2000, same instant
+    assert low < high
+    pay_order(e, late, 3000, "card", now=T0 + DAY)
+    assert daily(e) == {D0: (1, 3000, 3, 1, 3000)}
+    pay_order(e, high, 2000, "card", now=T0 + DAY)  # earlier than late: first now
+    assert daily(e) == {D0: (2, 5000, 5, 1, 2000)}
+    pay_order(e, low, 1000, "card", now=T0 + DAY)  # same instant, lower id: first now
+    assert daily(e) == {D0: (3, 6000, 6, 1, 1000)}
+    assert_rollups_clean(e)
+    refund_order(e, high, now=T0 + 2 * DAY)  # not the first: low stays
+    assert daily(e) == {D0: (2, 4000, 4, 1, 1000)}
+    refund_order(e, low, now=T0 + 2 * DAY)  # the first leaves: late is first again
+    assert daily(e) == {D0: (1, 3000, 3, 1, 3000)}
+    assert_rollups_clean(e)
+    refresh(e)
+    assert daily(e) == {D0: (1, 3000, 3, 1, 3000)}
+    assert_rollups_clean(e)
 
 
 def test_a_refund_keeps_the_units_as_refunded_and_a_cancellation_does_not(shop: Shop) -> None:
@@ -207,7 +240,7 @@ def test_without_maintenance_the_rollups_go_stale_until_rebuilt(shop: Shop) -> N
     assert failed == set(ROLLUP_CHECKS)
 
     rebuild_all(e)
-    assert daily(e) == {D0: (1, 1250, 2, 1)}
+    assert daily(e) == {D0: (1, 1250, 2, 1, 1250)}
     assert_rollups_clean(e)
 
 
@@ -328,11 +361,13 @@ def test_random_payments_refunds_and_cancellations_keep_every_rollup_exact(shop:
     for _ in range(14):
         user = rng.choice((shop.user, shop.other_user))
         at = T0 + timedelta(days=rng.randrange(5), hours=rng.randrange(3))
-        placed.append((place_order(e, user, {shop.lamp: 1}, now=at), at))
+        # totals differ, so the first order's revenue tells which order is first
+        quantity = rng.randrange(1, 4)
+        placed.append((place_order(e, user, {shop.lamp: quantity}, now=at), 1000 * quantity))
     rng.shuffle(placed)
     done = T0 + 6 * DAY
-    for order, _ in placed:
-        pay_order(e, order, 1000, "card", now=done)
+    for order, total in placed:
+        pay_order(e, order, total, "card", now=done)
     assert_rollups_clean(e)
     for order, _ in placed[:9]:
         (refund_order if rng.random() < 0.5 else cancel_order)(e, order, now=done)
@@ -379,5 +414,5 @@ def test_paying_the_newest_order_leaves_the_next_checkouts_items_free(
     with e.begin() as conn:
         conn.execute(delete(orders).where(orders.c.order_id == later))
     # the payment committed with the items read in its locking read: the rollups agree
-    assert daily(e)[D0] == (1, 1250, 2, 1)
+    assert daily(e)[D0] == (1, 1250, 2, 1, 1250)
     assert_rollups_clean(e)

@@ -58,7 +58,8 @@ def test_rollup_forms_bind_only_checked_and_derived_values(name, dialect):
     # value's for the cohort's customers who also bought from until on (none when until
     # is now); top customers' for the range's orders of the customers whose all-history
     # spend can rank (the biggest spenders', then the bar's, then the winners' count and
-    # last order), by the per-customer index
+    # last order), by the per-customer index; new against returning revenue's for the
+    # customers those unfolded orders name, as the repeat rate's
     reads_base = re.findall(r"\b(?:from|join|straight_join)\s+(orders|order_items)\b", code)
     expected = {
         "rfm_segments": ["orders", "orders"],
@@ -69,6 +70,7 @@ def test_rollup_forms_bind_only_checked_and_derived_values(name, dialect):
         "repeat_purchase_rate": ["orders"] * 2,
         "customer_lifetime_value": ["orders"] * 3,
         "top_customers": ["orders"] * 4,
+        "new_vs_returning_revenue": ["orders"] * 2,
     }
     assert reads_base == expected.get(name, [])
 
