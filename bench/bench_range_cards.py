@@ -1,17 +1,19 @@
 """The dashboard's range cards over ranges, from the rollups against the base tables,
 same run: ``revenue_by_country`` and ``repeat_purchase_rate`` (the rollups migration 0016
-adds), ``top_customers`` (its 20 best) and ``customer_lifetime_value`` (from
-``customer_sales``, exact in every service transaction).
+adds), ``top_customers`` (its 20 best), ``customer_lifetime_value`` (from
+``customer_sales``, exact in every service transaction) and ``category_growth`` (both
+periods as signed spans of the product rollups).
 
-Usage: python bench/bench_range_cards.py DB_URL [END]
+Usage: python bench/bench_range_cards.py DB_URL [END [QUERY ...]]
 
 The database must hold a generated shop migrated to 0016 (the per-country rollups and
 customer_first_two_days). END (default 2026-12-01, the end of ``generate --end
 2026-12-01``) is the day after the ranges' last: the dashboard's last 365 days and last
 30 days ending there, a past
-half-year (2024-03-05 to 2024-09-17, read by its own days) and all history. For each,
-prints the median ms of 5 rollup answers after one warm-up, 1 base answer after one
-warm-up, and whether both gave the same rows; and the load average before and after.
+half-year (2024-03-05 to 2024-09-17, read by its own days) and all history. QUERY names
+the queries to time (default: all of them). For each, prints the median ms of 5 rollup
+answers after one warm-up, 1 base answer after one warm-up, and whether both gave the
+same rows; and the load average before and after.
 """
 
 from __future__ import annotations
@@ -28,7 +30,13 @@ from shopdb.config import parse_database_url
 from shopdb.db.engine import make_engine
 from shopdb.queries import run_query
 
-QUERIES = ("revenue_by_country", "repeat_purchase_rate", "top_customers", "customer_lifetime_value")
+QUERIES = (
+    "revenue_by_country",
+    "repeat_purchase_rate",
+    "top_customers",
+    "customer_lifetime_value",
+    "category_growth",
+)
 PARAMS: dict[str, dict[str, Any]] = {"top_customers": {"limit": 20}}
 
 
@@ -53,14 +61,16 @@ def _ranges(end: date) -> list[tuple[str, dict[str, Any]]]:
 
 def main() -> int:
     """Time both forms over each range and print them."""
-    if len(sys.argv) not in (2, 3):
-        print(__doc__.strip().splitlines()[2], file=sys.stderr)
+    names = sys.argv[3:] or QUERIES
+    if len(sys.argv) < 2 or not set(names) <= set(QUERIES):
+        usage = next(line for line in __doc__.splitlines() if line.startswith("Usage:"))
+        print(usage, "; QUERY one of", ", ".join(QUERIES), file=sys.stderr)
         return 2
     url = sys.argv[1]
-    end = date.fromisoformat(sys.argv[2]) if len(sys.argv) == 3 else date(2026, 12, 1)
+    end = date.fromisoformat(sys.argv[2]) if len(sys.argv) >= 3 else date(2026, 12, 1)
     engine = make_engine(parse_database_url(url))
     print(f"load average {os.getloadavg()[0]:.2f}", flush=True)
-    for name in QUERIES:
+    for name in names:
         for label, rng in _ranges(end):
             answers = {}
             for source, repeat in (("rollup", 5), ("base", 1)):

@@ -136,21 +136,26 @@ def _as_of_binds(as_of: datetime) -> dict[str, Any]:
 
 def rollup_values(values: Mapping[str, Any]) -> dict[str, Any]:
     """The extra values a rollup form binds: the range cut into days and months, and
-    into signed spans of years, months and days (``shopdb.rollups.spans``)."""
+    into signed spans of years, months and days (``shopdb.rollups.spans``); for a
+    year-over-year form, the year before too (``p_``), and all of history as years,
+    never as the totals."""
     if "window_start" in values:  # a window of days before as_of (low inventory)
         days = day_range(values["window_start"], values["as_of"])
         return days.binds() | span_binds(days.d_since, days.d_until)
     if "since" not in values:
         return _as_of_binds(values["as_of"]) if "as_of" in values else {}
     days = day_range(values["since"], values["until"])
-    binds: dict[str, Any] = days.binds() | span_binds(days.d_since, days.d_until)
+    # a year-over-year form groups by calendar year, which product_sales_total has not
+    yearly = "since_year_before" in values
+    binds: dict[str, Any] = days.binds() | span_binds(days.d_since, days.d_until, total=not yearly)
     binds |= _open_month(values["until"])
     # revenue_by_country's customers: the cheaper of two equal reads of its rollup
     binds |= range_binds(days.d_since, days.d_until, day_index(datetime.now(UTC)))
     if "limit" in values:  # top_customers: the all-history spenders who set its bar
         leaders = max(TOP_LEADERS, 4 * values["limit"])
         binds["leaders"] = values["limit"] if _all_history(values) else leaders
-    if "since_year_before" in values:  # year-over-year forms read the year before too
+    if yearly:  # year-over-year forms read the year before too, by the same cuts
         before = day_range(values["since_year_before"], values["until_year_before"])
-        binds |= {f"p_{key}": value for key, value in before.binds().items()}
+        cuts = before.binds() | span_binds(before.d_since, before.d_until, total=False)
+        binds |= {f"p_{key}": value for key, value in cuts.items()}
     return binds

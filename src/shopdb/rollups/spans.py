@@ -11,7 +11,8 @@ day sets add up to exactly the range, a unit test checks it against brute force)
 ``cover`` picks the cheapest by the rows each grain holds per bucket.
 
 All of history (the queries' default bounds, ``ALL_TIME``) is one row per product of
-``product_sales_total`` instead (``s_all`` is 1).
+``product_sales_total`` instead (``s_all`` is 1), except for a question that groups by
+calendar year (category growth), which the totals cannot answer: it reads the years.
 
 At most one span of years, two of months and two of days: the SQL files have a slot
 for each (``s_y_*``, ``s_m1_*``, ``s_m2_*``, ``s_d1_*``, ``s_d2_*``; an unused slot is
@@ -107,13 +108,16 @@ def cover(d_since: int, d_until: int) -> list[Span]:
 _SLOTS = {YEAR: ("s_y",), MONTH: ("s_m1", "s_m2"), DAY: ("s_d1", "s_d2")}
 
 
-def span_binds(d_since: int, d_until: int) -> dict[str, int]:
+def span_binds(d_since: int, d_until: int, *, total: bool = True) -> dict[str, int]:
     """The values the SQL's span slots bind for ``[d_since, d_until)``.
+
+    ``total``: whether all of history may be read from ``product_sales_total``
+    (``s_all``); without it, all of history is years, months and days like any range.
 
     Raises:
         ValueError: more spans of a grain than the SQL has slots (a bug in ``cover``).
     """
-    whole = (d_since, d_until) == ALL_TIME
+    whole = total and (d_since, d_until) == ALL_TIME
     binds: dict[str, int] = {"s_all": int(whole)}
     spans = [] if whole else cover(d_since, d_until)
     for grain, slots in _SLOTS.items():

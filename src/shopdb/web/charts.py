@@ -84,8 +84,8 @@ PAGES: dict[str, tuple[str, tuple[ChartSpec, ...]]] = {
                 "month",
                 ("new_revenue_cents", "returning_revenue_cents"),
             ),
-            # SF 1: 0.6-0.7 s over 365 days, from every product's months in the range
-            # and the year before
+            # SF 1: 0.15-0.25 s over 365 days (bench_range_cards, load 1.6-5.5): both
+            # periods as signed spans, ~72,000 product rollup rows summed per year
             ChartSpec("category_growth", "Top-level categories per year", "table", heavy=True),
         ),
     ),

@@ -169,6 +169,21 @@ def test_category_growth_with_and_without_a_range(two_years: Engine) -> None:
     assert _both(two_years, "category_growth", since="2024-01-01") == [tech_2024, books_2024]
 
 
+def test_category_growth_keeps_no_year_the_spans_subtract_to_nothing(two_years: Engine) -> None:
+    # the rollup form reads 2023-03-21 on as the year 2023 less January to March plus
+    # 2023-03-21..31: 2023's only sales (March 10 and 20) are added and taken away again,
+    # which leaves no row, as in the base form; a year later the year before does so
+    tech_2024 = (1, "Tech", 2024, 2000, 1000, bp(1000, 1000))
+    books_2024 = (2, "Books", 2024, 100, None, None)
+    assert _both(two_years, "category_growth", since="2023-03-21", until="2024-03-19") == [
+        tech_2024,
+        books_2024,
+    ]
+    assert _both(two_years, "category_growth", since="2024-03-21", until="2025-03-19") == [
+        (1, "Tech", 2024, 1000, None, None)
+    ]
+
+
 def test_cohort_retention_over_all_history(two_years: Engine) -> None:
     rows = _both(two_years, "cohort_retention")
     march_2023 = [r for r in rows if r[0] == "2023-03"]

@@ -123,6 +123,27 @@ def test_best_sellers_by_category_agree(generated: Engine) -> None:
         assert rollup == base
 
 
+GROWTH_RANGES: list[dict[str, Any]] = [
+    {},  # all history: years, months and days, never product_sales_total (it has no year)
+    # 365 days ending the day before October's last: a year and two months, minus two
+    # months and a day, in both periods, the subtracted ones holding orders
+    {"since": "2024-10-31", "until": "2025-10-30"},
+    # days subtracted at the head and added at the tail, in both periods
+    {"since": "2024-12-03", "until": "2025-10-03"},
+    {"since": "2024-12-30", "until": "2025-10-02"},  # a month subtracted first
+    {"since": "2024-01-01", "until": "2024-12-31"},  # a calendar year: one year a period
+]
+
+
+def test_category_growth_agrees_over_signed_spans(generated: Engine) -> None:
+    for rng in GROWTH_RANGES:
+        rollup = run_query(generated, "category_growth", source="rollup", **rng)
+        base = run_query(generated, "category_growth", source="base", **rng)
+        assert rollup == base, rng
+        # both periods hold sales: the year before was compared too
+        assert any(row[4] is not None for row in base.rows), rng
+
+
 def test_rollup_source_refuses_what_it_cannot_answer(generated: Engine) -> None:
     with pytest.raises(InvalidInput, match="cannot be answered by its rollup"):
         run_query(generated, "frequently_bought_together", source="rollup", since="2025-01-01")

@@ -8,7 +8,10 @@ from datetime import date, timedelta
 
 import pytest
 
+from shopdb.queries import QUERIES
 from shopdb.queries.params import EARLIEST, LATEST
+from shopdb.queries.runner import bind_values
+from shopdb.queries.sources import rollup_values
 from shopdb.queries.sqlfiles import load_sql
 from shopdb.rollups.buckets import EPOCH, day_index
 from shopdb.rollups.build import rebuild_sql
@@ -81,6 +84,27 @@ def test_all_time_is_the_queries_default_range_and_read_from_the_totals():
     assert (day_index(EARLIEST), day_index(LATEST)) == ALL_TIME
     assert binds["s_all"] == 1
     assert all(binds[f"{slot}_to"] == 0 for slot in ("s_y", "s_m1", "s_m2", "s_d1", "s_d2"))
+
+
+def test_all_time_without_the_totals_is_years_then_the_last_year_s_months_and_days():
+    binds = span_binds(*ALL_TIME, total=False)
+
+    assert binds["s_all"] == 0
+    assert (binds["s_y_from"], binds["s_y_to"]) == (1970, 9999)
+    assert (binds["s_m1_from"], binds["s_m1_to"]) == (9999 * 12, 9999 * 12 + 11)
+    assert binds["s_d1_to"] - binds["s_d1_from"] == 30
+
+
+def test_year_over_year_forms_read_both_periods_as_spans_never_as_the_totals():
+    # category growth groups by year, which product_sales_total has not
+    growth = rollup_values(bind_values(QUERIES["category_growth"], {}))
+    best = rollup_values(bind_values(QUERIES["best_selling_products"], {}))
+
+    assert (growth["s_all"], growth["p_s_all"], best["s_all"]) == (0, 0, 1)
+    assert (growth["s_y_from"], growth["s_y_to"]) == (1970, 9999)
+    # the year before ends 9998-12-31: years 1969 to 9998, less that day
+    assert (growth["p_s_y_from"], growth["p_s_y_to"]) == (1969, 9999)
+    assert (growth["p_s_d1_to"] - growth["p_s_d1_from"], growth["p_s_d1_sign"]) == (1, -1)
 
 
 def test_the_totals_rebuild_and_check_sum_the_days_of_all_time():

@@ -1,5 +1,9 @@
--- category_growth from the product rollups (whole months monthly, the days around them
--- daily, plus the changes not yet folded in).
+-- category_growth from the product rollups: each period as signed spans of years, months
+-- and days (shopdb.rollups.spans: the last year is a year plus a month, minus a month
+-- and a day), plus the changes not yet folded in. Every row keeps its own calendar year
+-- (a year row stands for its January), and the signed days add up to exactly the
+-- period, so each year's sums are exact; all of history is read as years, never from
+-- product_sales_total, which has no year.
 with recursive category_roots (category_id, top_category_id) as (
     select
         c.category_id,
@@ -19,35 +23,57 @@ product_sales as (
     select
         0 as period,
         product_id,
-        month_index,
+        year_index * 12 as month_index,
         order_count,
         units,
         revenue_cents
+    from product_sales_yearly
+    where year_index >= :s_y_from
+        and year_index < :s_y_to
+    union all
+    select
+        0 as period,
+        product_id,
+        month_index,
+        :s_m1_sign * order_count,
+        :s_m1_sign * units,
+        :s_m1_sign * revenue_cents
     from product_sales_monthly
-    where month_index >= :m_from
-        and month_index < :m_to
+    where month_index >= :s_m1_from
+        and month_index < :s_m1_to
     union all
     select
         0 as period,
         product_id,
         month_index,
-        order_count,
-        units,
-        revenue_cents
-    from product_sales_daily
-    where day_index >= :d_since
-        and day_index < :d_head_end
+        :s_m2_sign * order_count,
+        :s_m2_sign * units,
+        :s_m2_sign * revenue_cents
+    from product_sales_monthly
+    where month_index >= :s_m2_from
+        and month_index < :s_m2_to
     union all
     select
         0 as period,
         product_id,
         month_index,
-        order_count,
-        units,
-        revenue_cents
+        :s_d1_sign * order_count,
+        :s_d1_sign * units,
+        :s_d1_sign * revenue_cents
     from product_sales_daily
-    where day_index >= :d_tail_start
-        and day_index < :d_until
+    where day_index >= :s_d1_from
+        and day_index < :s_d1_to
+    union all
+    select
+        0 as period,
+        product_id,
+        month_index,
+        :s_d2_sign * order_count,
+        :s_d2_sign * units,
+        :s_d2_sign * revenue_cents
+    from product_sales_daily
+    where day_index >= :s_d2_from
+        and day_index < :s_d2_to
     union all
     select
         0 as period,
@@ -64,35 +90,57 @@ product_sales as (
     select
         1 as period,
         product_id,
-        month_index,
+        year_index * 12 as month_index,
         order_count,
         units,
         revenue_cents
+    from product_sales_yearly
+    where year_index >= :p_s_y_from
+        and year_index < :p_s_y_to
+    union all
+    select
+        1 as period,
+        product_id,
+        month_index,
+        :p_s_m1_sign * order_count,
+        :p_s_m1_sign * units,
+        :p_s_m1_sign * revenue_cents
     from product_sales_monthly
-    where month_index >= :p_m_from
-        and month_index < :p_m_to
+    where month_index >= :p_s_m1_from
+        and month_index < :p_s_m1_to
     union all
     select
         1 as period,
         product_id,
         month_index,
-        order_count,
-        units,
-        revenue_cents
-    from product_sales_daily
-    where day_index >= :p_d_since
-        and day_index < :p_d_head_end
+        :p_s_m2_sign * order_count,
+        :p_s_m2_sign * units,
+        :p_s_m2_sign * revenue_cents
+    from product_sales_monthly
+    where month_index >= :p_s_m2_from
+        and month_index < :p_s_m2_to
     union all
     select
         1 as period,
         product_id,
         month_index,
-        order_count,
-        units,
-        revenue_cents
+        :p_s_d1_sign * order_count,
+        :p_s_d1_sign * units,
+        :p_s_d1_sign * revenue_cents
     from product_sales_daily
-    where day_index >= :p_d_tail_start
-        and day_index < :p_d_until
+    where day_index >= :p_s_d1_from
+        and day_index < :p_s_d1_to
+    union all
+    select
+        1 as period,
+        product_id,
+        month_index,
+        :p_s_d2_sign * order_count,
+        :p_s_d2_sign * units,
+        :p_s_d2_sign * revenue_cents
+    from product_sales_daily
+    where day_index >= :p_s_d2_from
+        and day_index < :p_s_d2_to
     union all
     select
         1 as period,
