@@ -1,16 +1,16 @@
 """The dashboard's range cards over ranges, from the rollups against the base tables,
 same run: ``revenue_by_country`` and ``repeat_purchase_rate`` (the rollups migration 0016
 adds), ``top_customers`` (its 20 best), ``customer_lifetime_value`` (from
-``customer_sales``, exact in every service transaction) and ``category_growth`` (both
-periods as signed spans of the product rollups).
+``customer_sales``, exact in every service transaction), ``category_growth`` (both
+periods as signed spans of the product rollups) and ``new_vs_returning_revenue``
+(``sales_daily``'s first orders, migration 0017, with the customer rollups).
 
 Usage: python bench/bench_range_cards.py DB_URL [END [QUERY ...]]
 
-The database must hold a generated shop migrated to 0016 (the per-country rollups and
-customer_first_two_days). END (default 2026-12-01, the end of ``generate --end
-2026-12-01``) is the day after the ranges' last: the dashboard's last 365 days and last
-30 days ending there, a past
-half-year (2024-03-05 to 2024-09-17, read by its own days) and all history. QUERY names
+The database must hold a generated shop migrated to 0017. END (default 2026-12-01, the
+end of ``generate --end 2026-12-01``) is the day after the ranges' last: the last 365
+days and the last 30 days before it (``until`` is the inclusive last day, END - 1), a
+past half-year (2024-03-05 to 2024-09-17, read by its own days) and all history. QUERY names
 the queries to time (default: all of them). For each, prints the median ms of 5 rollup
 answers after one warm-up, 1 base answer after one warm-up, and whether both gave the
 same rows; and the load average before and after.
@@ -36,6 +36,7 @@ QUERIES = (
     "top_customers",
     "customer_lifetime_value",
     "category_growth",
+    "new_vs_returning_revenue",
 )
 PARAMS: dict[str, dict[str, Any]] = {"top_customers": {"limit": 20}}
 
@@ -52,8 +53,9 @@ def _median_ms(call: Callable[[], Any], repeat: int) -> tuple[float, Any]:
 
 def _ranges(end: date) -> list[tuple[str, dict[str, Any]]]:
     return [
-        ("365 days", {"since": end - timedelta(days=365), "until": end}),
-        ("30 days", {"since": end - timedelta(days=30), "until": end}),
+        # a date until is the last day counted, inclusive
+        ("365 days", {"since": end - timedelta(days=365), "until": end - timedelta(days=1)}),
+        ("30 days", {"since": end - timedelta(days=30), "until": end - timedelta(days=1)}),
         ("past half-year", {"since": date(2024, 3, 5), "until": date(2024, 9, 17)}),
         ("all history", {}),
     ]
