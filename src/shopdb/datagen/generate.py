@@ -270,7 +270,7 @@ def _finish_run(engine: Engine, run_id: int, status: str) -> None:
 def _abandon(engine: Engine, session: BulkSession, run_id: int) -> None:
     """Delete the partial data and mark the run failed, as far as the database lets us."""
     try:
-        session.restore()
+        session.abandon()
         clear_shop_data(engine)
         _finish_run(engine, run_id, "failed")
     except Exception as exc:

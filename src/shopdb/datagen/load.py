@@ -63,6 +63,7 @@ class BulkSession:
     """One connection that loads frames, one transaction per ``write`` call."""
 
     def __init__(self, engine: Engine) -> None:
+        self.engine = engine
         self.backend = backend_of(engine)
         self.conn = engine.connect()
         self.drop_indexes = self.backend.drops_indexes_for_load
@@ -93,6 +94,20 @@ class BulkSession:
                     index.create(self.conn, checkfirst=True)
         if self.backend.load_pragmas:
             self._pragmas(SQLITE_NORMAL_PRAGMAS)
+
+    def abandon(self) -> None:
+        """After a failure: give up the loading connection in whatever state the failure
+        left it, and build the dropped indexes again on a new one.
+
+        An interrupt can land inside a driver call: in the middle of a COPY, or on SQLite
+        after the driver's BEGIN but before SQLAlchemy noted the transaction, so that a
+        rollback is skipped and the next BEGIN is refused. Closing the driver's connection
+        ends its transaction and frees its locks on every backend; the rows of the writes
+        committed before stay, for the caller to delete.
+        """
+        self.conn.invalidate()
+        self.conn = self.engine.connect()
+        self.restore()
 
     def finish(self) -> None:
         """Verify deferred constraints, build indexes, move sequences, refresh statistics.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from conftest_datagen import canonical_digest, count, data_counts, runs, tiny_params
-from sqlalchemy import insert, select
+from sqlalchemy import event, insert, select
 
 from shopdb.checksum import table_checksums
 from shopdb.config import parse_database_url
@@ -96,6 +96,39 @@ def test_a_failure_part_way_deletes_the_data_and_marks_the_run_failed(engine):
     assert [status for status, _, _ in runs(engine)] == ["failed"]
     # and the database is usable again: indexes rebuilt, a new run succeeds
     generate(engine, tiny_params())
+    assert count(engine, "orders") == 1_000
+
+
+def test_an_interrupt_just_after_the_drivers_begin_still_cleans_up(engine, monkeypatch):
+    # on SQLite the driver has begun the write's transaction when the interrupt lands
+    # and SQLAlchemy has not noted it: a rollback on that connection is skipped and the
+    # next BEGIN is refused ("cannot start a transaction within a transaction"), which
+    # left a SIGTERMed run's rows behind; the clean-up must give that connection up
+    write = BulkSession.write
+    armed: dict[str, object] = {}
+
+    def writing(self, frames):
+        if any(frame.table == "orders" for frame in frames):
+            armed.setdefault("conn", self.conn)  # the first write of orders, once
+        write(self, frames)
+
+    def interrupt(conn):
+        if armed.get("conn") is conn:
+            armed["conn"] = None
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(BulkSession, "write", writing)
+    event.listen(engine, "begin", interrupt)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            generate(engine, tiny_params())
+    finally:
+        event.remove(engine, "begin", interrupt)
+        monkeypatch.undo()
+
+    assert set(data_counts(engine).values()) == {0}
+    assert [status for status, _, _ in runs(engine)] == ["failed"]
+    generate(engine, tiny_params())  # indexes rebuilt: a new run succeeds
     assert count(engine, "orders") == 1_000
 
 
