@@ -55,6 +55,9 @@ class Backend:
             ``SET autocommit`` round trips to save one ROLLBACK.
         widens_temp_tables: whether the audit and the catalogue's queries raise the
             in-memory temporary table size (``db.grouping``).
+        parallel_workers_setting: the session setting that lets the planner start
+            parallel workers, switched off for a rollup read (``db.grouping``); None
+            where the backend plans no parallel scans of its own accord.
         bulk_loader: the driver's fast path for many rows.
         drops_indexes_for_load: whether secondary indexes are dropped during a bulk
             load and built after (MariaDB needs them for its foreign keys).
@@ -100,6 +103,7 @@ class Backend:
     explain_prefix: str
     reads_autocommit: bool
     widens_temp_tables: bool
+    parallel_workers_setting: str | None
     bulk_loader: BulkLoader
     drops_indexes_for_load: bool
     load_pragmas: bool
@@ -189,6 +193,7 @@ _BACKENDS = {
         explain_prefix="explain query plan ",
         reads_autocommit=False,
         widens_temp_tables=False,
+        parallel_workers_setting=None,
         bulk_loader="executemany",
         drops_indexes_for_load=True,
         load_pragmas=True,
@@ -220,6 +225,7 @@ _BACKENDS = {
         explain_prefix="explain ",
         reads_autocommit=False,
         widens_temp_tables=True,
+        parallel_workers_setting=None,
         bulk_loader="load_data",
         drops_indexes_for_load=False,
         load_pragmas=False,
@@ -257,6 +263,7 @@ _BACKENDS = {
         explain_prefix="explain ",
         reads_autocommit=True,
         widens_temp_tables=False,
+        parallel_workers_setting="max_parallel_workers_per_gather",
         bulk_loader="copy",
         drops_indexes_for_load=True,
         load_pragmas=False,

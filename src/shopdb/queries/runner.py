@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -21,7 +22,7 @@ from sqlalchemy.sql.selectable import TextualSelect
 from sqlalchemy.types import Integer, String, TypeEngine
 
 from shopdb.db.backend import backend_name, backend_of
-from shopdb.db.grouping import room_to_group
+from shopdb.db.grouping import room_to_group, serial_plan
 from shopdb.db.overflow import number_overflow, overflow_refused
 from shopdb.db.types import UtcDateTime
 from shopdb.errors import InvalidInput, NotFound
@@ -145,11 +146,11 @@ def run_query(
     rollup = use_rollup(name, values, source)
     stmt = statement(spec, backend_name(engine), values, rollup=rollup)
     if isinstance(engine, Connection):
-        return _fetch(engine, spec, stmt, values)
+        return _fetch(engine, spec, stmt, values, rollup)
     with engine.connect() as conn:
         if backend_of(conn).reads_autocommit and not values.get("category_id"):
             conn.execution_options(isolation_level="AUTOCOMMIT")
-        return _fetch(conn, spec, stmt, values)
+        return _fetch(conn, spec, stmt, values, rollup)
 
 
 def reads_rollups(name: str, **params: Any) -> bool:
@@ -166,11 +167,16 @@ def reads_rollups(name: str, **params: Any) -> bool:
 
 
 def _fetch(
-    conn: Connection, spec: QuerySpec, stmt: TextualSelect, values: Mapping[str, Any]
+    conn: Connection,
+    spec: QuerySpec,
+    stmt: TextualSelect,
+    values: Mapping[str, Any],
+    rollup: bool,
 ) -> QueryResult:
     if values.get("category_id"):
         _require_category(conn, values["category_id"])
-    with overflow_refused(f"query {spec.name!r}"), room_to_group(conn):
+    plan = serial_plan(conn) if rollup else nullcontext()
+    with overflow_refused(f"query {spec.name!r}"), room_to_group(conn), plan:
         result = conn.execute(stmt)
         columns = tuple(result.keys())
         if columns != spec.column_names:
