@@ -230,6 +230,7 @@ def explain(engine: Engine, name: str, *, source: str = "auto", **params: Any) -
     if rollup:
         values = {**values, **rollup_values(values)}
     plan = _bound(backend.explain_prefix + sql_text(name, backend.name, rollup=rollup), values)
-    with engine.connect() as conn:
+    # planned under the settings the query runs under
+    with engine.connect() as conn, serial_plan(conn) if rollup else nullcontext():
         rows = conn.execute(plan).all()
     return [" | ".join("" if v is None else str(v) for v in row) for row in rows]
