@@ -11,9 +11,9 @@ it back, so a pooled connection hands the next caller the server's defaults.
 
 No parallel workers for a rollup read: PostgreSQL plans two workers for a scan of a few
 thousand rollup rows, and starting them and merging their sorted halves costs more than
-it saves (SF 1, two cores, quiet: best sellers over 30 days 47-54 ms serial against
-73-86 ms, category growth over 365 days 108-124 ms against 212 ms). A read of the base
-tables keeps them: it scans a million orders.
+it saves (SF 1, two cores: the overview's best sellers card 63-70 ms serial against
+101-110 ms, docs/dashboard.md). A read of the base tables keeps them: it scans a million
+orders.
 """
 
 from __future__ import annotations
