@@ -9,11 +9,14 @@ ceiling is not an allocation: a statement that needs little uses little. The aud
 checks and the catalogue's queries raise it for their session while they run, and set
 it back, so a pooled connection hands the next caller the server's defaults.
 
-No parallel workers for a rollup read: PostgreSQL plans two workers for a scan of a few
+No parallel workers for the heavier rollup reads (``queries.sources.SERIAL_ROLLUPS``):
+PostgreSQL plans two workers (a parallel append of the product rollups' spans) for a few
 thousand rollup rows, and starting them and merging their sorted halves costs more than
 it saves (SF 1, two cores: the overview's best sellers card 63-70 ms serial against
 101-110 ms, docs/dashboard.md). A read of the base tables keeps them: it scans a million
-orders.
+orders. A setting per table (``parallel_workers = 0``) does not do it: the planner still
+runs the spans' scans side by side in a parallel append. The other catalogue reads keep
+their single round trip (``test_engine_pool``).
 """
 
 from __future__ import annotations

@@ -30,7 +30,12 @@ from shopdb.queries.catalog_dashboard import DASHBOARD_QUERIES
 from shopdb.queries.catalog_more import MORE_QUERIES
 from shopdb.queries.catalog_seed import SEED_QUERIES
 from shopdb.queries.registry import QuerySpec
-from shopdb.queries.sources import GROWS_WITH_CUSTOMERS, rollup_values, use_rollup
+from shopdb.queries.sources import (
+    GROWS_WITH_CUSTOMERS,
+    SERIAL_ROLLUPS,
+    rollup_values,
+    use_rollup,
+)
 from shopdb.queries.sqlfiles import load_sql
 
 QUERIES: dict[str, QuerySpec] = {
@@ -145,12 +150,13 @@ def run_query(
     values = bind_values(spec, params)
     rollup = use_rollup(name, values, source)
     stmt = statement(spec, backend_name(engine), values, rollup=rollup)
+    serial = rollup and name in SERIAL_ROLLUPS
     if isinstance(engine, Connection):
-        return _fetch(engine, spec, stmt, values, rollup)
+        return _fetch(engine, spec, stmt, values, serial)
     with engine.connect() as conn:
         if backend_of(conn).reads_autocommit and not values.get("category_id"):
             conn.execution_options(isolation_level="AUTOCOMMIT")
-        return _fetch(conn, spec, stmt, values, rollup)
+        return _fetch(conn, spec, stmt, values, serial)
 
 
 def reads_rollups(name: str, **params: Any) -> bool:
@@ -171,11 +177,11 @@ def _fetch(
     spec: QuerySpec,
     stmt: TextualSelect,
     values: Mapping[str, Any],
-    rollup: bool,
+    serial: bool,
 ) -> QueryResult:
     if values.get("category_id"):
         _require_category(conn, values["category_id"])
-    plan = serial_plan(conn) if rollup else nullcontext()
+    plan = serial_plan(conn) if serial else nullcontext()
     with overflow_refused(f"query {spec.name!r}"), room_to_group(conn), plan:
         result = conn.execute(stmt)
         columns = tuple(result.keys())
@@ -231,6 +237,7 @@ def explain(engine: Engine, name: str, *, source: str = "auto", **params: Any) -
         values = {**values, **rollup_values(values)}
     plan = _bound(backend.explain_prefix + sql_text(name, backend.name, rollup=rollup), values)
     # planned under the settings the query runs under
-    with engine.connect() as conn, serial_plan(conn) if rollup else nullcontext():
+    serial = rollup and name in SERIAL_ROLLUPS
+    with engine.connect() as conn, serial_plan(conn) if serial else nullcontext():
         rows = conn.execute(plan).all()
     return [" | ".join("" if v is None else str(v) for v in row) for row in rows]

@@ -71,6 +71,15 @@ ROLLUP_ANSWERS: dict[str, Callable[[Mapping[str, Any]], bool]] = {
 """Query name -> whether its rollup form answers these bound values exactly."""
 
 
+SERIAL_ROLLUPS = frozenset(
+    {"best_selling_products", "revenue_by_category", "category_growth", "customer_lifetime_value"}
+)
+"""The rollup forms PostgreSQL runs without parallel workers (``db.grouping.serial_plan``):
+they sum thousands of product rows, or a customer's row each, where two workers cost more
+than they save. The others read a few hundred rows and are never planned parallel, so
+they keep their one round trip."""
+
+
 TOP_LEADERS = 200
 """How many of the biggest spenders of all history ``top_customers``' rollup form reads
 first to set its bar (at least four times its limit; over all history, the limit: their
