@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from contextlib import nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -150,13 +150,12 @@ def run_query(
     values = bind_values(spec, params)
     rollup = use_rollup(name, values, source)
     stmt = statement(spec, backend_name(engine), values, rollup=rollup)
-    serial = rollup and name in SERIAL_ROLLUPS
     if isinstance(engine, Connection):
-        return _fetch(engine, spec, stmt, values, serial)
+        return _fetch(engine, spec, stmt, values, rollup)
     with engine.connect() as conn:
         if backend_of(conn).reads_autocommit and not values.get("category_id"):
             conn.execution_options(isolation_level="AUTOCOMMIT")
-        return _fetch(conn, spec, stmt, values, serial)
+        return _fetch(conn, spec, stmt, values, rollup)
 
 
 def reads_rollups(name: str, **params: Any) -> bool:
@@ -177,11 +176,11 @@ def _fetch(
     spec: QuerySpec,
     stmt: TextualSelect,
     values: Mapping[str, Any],
-    serial: bool,
+    rollup: bool,
 ) -> QueryResult:
     if values.get("category_id"):
         _require_category(conn, values["category_id"])
-    plan = serial_plan(conn) if serial else nullcontext()
+    plan = _planned(conn, spec.name, rollup)
     with overflow_refused(f"query {spec.name!r}"), room_to_group(conn), plan:
         result = conn.execute(stmt)
         columns = tuple(result.keys())
@@ -195,6 +194,13 @@ def _fetch(
         except _WideInteger:
             raise number_overflow(f"query {spec.name!r}") from None
     return QueryResult(columns, rows)
+
+
+def _planned(conn: Connection, name: str, rollup: bool) -> AbstractContextManager[None]:
+    """The session settings query ``name`` is planned under, for running and for
+    ``explain`` alike: on PostgreSQL no parallel workers for the heavier rollup forms
+    (``SERIAL_ROLLUPS``)."""
+    return serial_plan(conn) if rollup and name in SERIAL_ROLLUPS else nullcontext()
 
 
 class _WideInteger(Exception):
@@ -236,8 +242,6 @@ def explain(engine: Engine, name: str, *, source: str = "auto", **params: Any) -
     if rollup:
         values = {**values, **rollup_values(values)}
     plan = _bound(backend.explain_prefix + sql_text(name, backend.name, rollup=rollup), values)
-    # planned under the settings the query runs under
-    serial = rollup and name in SERIAL_ROLLUPS
-    with engine.connect() as conn, serial_plan(conn) if serial else nullcontext():
+    with engine.connect() as conn, _planned(conn, name, rollup):
         rows = conn.execute(plan).all()
     return [" | ".join("" if v is None else str(v) for v in row) for row in rows]
