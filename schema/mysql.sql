@@ -82,6 +82,16 @@ CREATE TABLE customer_days (
 	CONSTRAINT ck_customer_days_prev_day_before_day CHECK (prev_day_index < day_index)
 )ENGINE=InnoDB CHARSET=utf8mb4 COLLATE utf8mb4_bin;
 
+CREATE TABLE customer_first_day_totals (
+	first_day_index INTEGER NOT NULL, 
+	month_index INTEGER NOT NULL, 
+	customer_count BIGINT NOT NULL, 
+	order_count BIGINT NOT NULL, 
+	spend_cents BIGINT NOT NULL, 
+	lifespan_days BIGINT NOT NULL, 
+	CONSTRAINT pk_customer_first_day_totals PRIMARY KEY (first_day_index)
+)ENGINE=InnoDB CHARSET=utf8mb4 COLLATE utf8mb4_bin;
+
 CREATE TABLE customer_first_two_days (
 	second_day_index INTEGER NOT NULL, 
 	first_day_index INTEGER NOT NULL, 
@@ -469,4 +479,4 @@ CREATE TABLE shipments (
 	CONSTRAINT fk_shipments_order_id FOREIGN KEY(order_id) REFERENCES orders (order_id) ON DELETE CASCADE
 )ENGINE=InnoDB CHARSET=utf8mb4 COLLATE utf8mb4_bin;
 
-INSERT INTO alembic_version (version_num) VALUES ('0017');
+INSERT INTO alembic_version (version_num) VALUES ('0018');

@@ -86,6 +86,17 @@ CREATE TABLE customer_days (
 )
  WITHOUT ROWID;
 
+CREATE TABLE customer_first_day_totals (
+	first_day_index INTEGER NOT NULL, 
+	month_index INTEGER NOT NULL, 
+	customer_count INTEGER NOT NULL, 
+	order_count INTEGER NOT NULL, 
+	spend_cents INTEGER NOT NULL, 
+	lifespan_days INTEGER NOT NULL, 
+	CONSTRAINT pk_customer_first_day_totals PRIMARY KEY (first_day_index)
+)
+ WITHOUT ROWID;
+
 CREATE TABLE customer_first_two_days (
 	second_day_index INTEGER NOT NULL, 
 	first_day_index INTEGER NOT NULL, 
@@ -486,4 +497,4 @@ CREATE TABLE shipments (
 	CONSTRAINT fk_shipments_order_id FOREIGN KEY(order_id) REFERENCES orders (order_id) ON DELETE CASCADE
 );
 
-INSERT INTO alembic_version (version_num) VALUES ('0017');
+INSERT INTO alembic_version (version_num) VALUES ('0018');

@@ -183,5 +183,11 @@ CHECKS: tuple[Check, ...] = (
         "none) and day of a first, the customers whose first two are on those days, as "
         "the folded rows count the orders (less their unfolded rollup_deltas rows).",
     ),
+    Check(
+        "rollup_customer_first_day_totals",
+        "customer_first_day_totals sums, for each day of a first recognized order, the "
+        "customers whose first it is, their orders, spend and days from first to last "
+        "order, as the folded rows count the orders (less their unfolded rollup_deltas rows).",
+    ),
 )
 """Every check, in the order ``shopdb check`` runs and lists them."""

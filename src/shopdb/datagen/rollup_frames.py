@@ -272,8 +272,9 @@ class RollupCollector:
         day = created // DAY_S
         return cohorts_frame(user, day, month_of_days(day))
 
-    def _customers_and_days(self, daily: Frame) -> tuple[Frame, Frame, Frame]:
-        """``customer_sales``, ``customer_recency_frequency`` and ``sales_daily``."""
+    def _customers_and_days(self, daily: Frame) -> tuple[Frame, Frame, Frame, Frame]:
+        """``customer_sales``, ``customer_recency_frequency``, ``sales_daily`` and
+        ``customer_first_day_totals``."""
         parts = self._order_parts
         created, user, total, order_id = (
             np.concatenate([p[i] for p in parts]) if parts else np.zeros(0, np.int64)
@@ -309,6 +310,7 @@ class RollupCollector:
         return (
             customers,
             groups,
+            _first_day_totals_of(count[1:], spend[1:], first[1:], last[1:]),
             Frame(
                 "sales_daily",
                 {
@@ -361,6 +363,29 @@ def _per_product(rows: Frame, bucket: Array, table: str, bucket_column: str) -> 
             bucket_column: keys >> _PRODUCT_BITS,
             "product_id": keys & ((1 << _PRODUCT_BITS) - 1),
             **dict(zip(PRODUCT_MEASURES, sums, strict=True)),
+        },
+    )
+
+
+def _first_day_totals_of(count: Array, spend: Array, first: Array, last: Array) -> Frame:
+    """``customer_first_day_totals``' rows from each customer's recognized orders, spend
+    and first and last order (epoch seconds): per day of the first, the customers, their
+    orders, spend and whole days from first to last, summed."""
+    buying = count > 0
+    day = first[buying] // DAY_S
+    lifespan = (last[buying] - first[buying]) // DAY_S
+    keys, (customers, orders, spent, days) = group_sums(
+        day, np.ones_like(day), count[buying], spend[buying], lifespan
+    )
+    return Frame(
+        "customer_first_day_totals",
+        {
+            "first_day_index": keys,
+            "month_index": month_of_days(keys),
+            "customer_count": customers,
+            "order_count": orders,
+            "spend_cents": spent,
+            "lifespan_days": days,
         },
     )
 

@@ -393,6 +393,26 @@ customer_first_two_days = Table(
     **MYSQL_TABLE_OPTIONS,
 )
 
+# Customers by the day of their first recognized order (migration 0018): how many, their
+# recognized orders, spend, and days from first to last order, summed per day, so
+# customer_lifetime_value reads a row per day of the range instead of a row per customer.
+# Folded from rollup_deltas' order rows with customer_first_two_days (the same read of
+# the customers' orders, ``shopdb.rollups.countries``); month_index is first_day_index's
+# month, which the cohorts group by. No CHECK on the sums: a fold upserts its changes,
+# and the row it would insert (a change, not a total) is checked before the upsert.
+customer_first_day_totals = Table(
+    "customer_first_day_totals",
+    metadata,
+    Column("first_day_index", DayIndex, primary_key=True, autoincrement=False),
+    Column("month_index", DayIndex, nullable=False),
+    Column("customer_count", Cents, nullable=False),
+    Column("order_count", Cents, nullable=False),
+    Column("spend_cents", Cents, nullable=False),
+    Column("lifespan_days", Cents, nullable=False),
+    sqlite_with_rowid=False,
+    **MYSQL_TABLE_OPTIONS,
+)
+
 FOLDED_TABLES = (
     sales_daily,
     product_sales_daily,
@@ -419,5 +439,6 @@ ROLLUP_TABLES = (
     country_sales_daily,
     customer_country_days,
     customer_first_two_days,
+    customer_first_day_totals,
 )
 """Every rollup table, the change logs before the tables folded from them."""

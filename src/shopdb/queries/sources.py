@@ -21,7 +21,14 @@ from typing import Any
 
 from shopdb.errors import InvalidInput
 from shopdb.queries.params import EARLIEST, LATEST
-from shopdb.rollups.buckets import day_index, day_range, is_midnight, month_index
+from shopdb.rollups.buckets import (
+    day_ceiling,
+    day_index,
+    day_range,
+    day_start,
+    is_midnight,
+    month_index,
+)
 from shopdb.rollups.countries import range_binds
 from shopdb.rollups.spans import span_binds
 
@@ -143,6 +150,21 @@ def _as_of_binds(as_of: datetime) -> dict[str, Any]:
     return {"d_as_of": day_index(as_of), "as_of_midnight": int(is_midnight(as_of))}
 
 
+def _lifetime_binds(since: datetime, until: datetime) -> dict[str, Any]:
+    """How ``customer_lifetime_value``'s rollup form cuts ``[since, until)`` at any
+    times: the whole days inside it, the first midnight at or after since, and until's
+    own midnight (the customers with orders between since and the first, or from the
+    second on, are counted from their orders)."""
+    d_since = day_ceiling(since)
+    d_until = max(day_index(until), d_since)
+    return {
+        "lt_d_since": d_since,
+        "lt_d_until": d_until,
+        "lt_since_ceiling_at": day_start(d_since),
+        "lt_until_floor_at": day_start(day_index(until)),
+    }
+
+
 def rollup_values(values: Mapping[str, Any]) -> dict[str, Any]:
     """The extra values a rollup form binds: the range cut into days and months, and
     into signed spans of years, months and days (``shopdb.rollups.spans``); for a
@@ -160,6 +182,8 @@ def rollup_values(values: Mapping[str, Any]) -> dict[str, Any]:
     binds |= _open_month(values["until"])
     # revenue_by_country's customers: the cheaper of two equal reads of its rollup
     binds |= range_binds(days.d_since, days.d_until, day_index(datetime.now(UTC)))
+    # customer_lifetime_value answers any range: its whole days and its cut ones
+    binds |= _lifetime_binds(values["since"], values["until"])
     if "limit" in values:  # top_customers: the all-history spenders who set its bar
         leaders = max(TOP_LEADERS, 4 * values["limit"])
         binds["leaders"] = values["limit"] if _all_history(values) else leaders

@@ -6,7 +6,8 @@ load, or to repair one); ``refresh`` folds the rows appended to the change logs
 ``customer_rf_deltas``, the lake's ``lake_deltas``, and ``order_event_deltas`` into
 ``order_funnel_daily`` and ``payment_method_daily``) into their tables, and
 ``product_pairs`` the pairs of the orders ``rollup_deltas`` names, and
-``country_sales_daily`` and ``customer_country_days`` their countries. Neither is needed
+``country_sales_daily`` and ``customer_country_days`` their countries (with
+``customer_first_two_days`` and ``customer_first_day_totals`` their customers). Neither is needed
 for exact answers (readers add the unfolded deltas themselves): folding keeps the change
 logs, and so the readers' work, small.
 """
@@ -32,6 +33,7 @@ from shopdb.db.rollup_schema import (
     customer_cohorts,
     customer_country_days,
     customer_day_deltas,
+    customer_first_day_totals,
     customer_first_two_days,
     customer_recency_frequency,
     customer_rf_deltas,
@@ -71,6 +73,7 @@ REBUILD_ORDER = (
     "country_sales_daily",
     "customer_country_days",
     "customer_first_two_days",
+    "customer_first_day_totals",
 )
 """Each rollup's rebuild statement, in an order where each reads only finished ones."""
 
@@ -220,6 +223,7 @@ def status(engine: Engine) -> list[RollupStatus]:
         out.append(_status(conn, country_sales_daily, rollup_deltas, named))
         out.append(_status(conn, customer_country_days, rollup_deltas, named))
         out.append(_status(conn, customer_first_two_days, rollup_deltas, named))
+        out.append(_status(conn, customer_first_day_totals, rollup_deltas, named))
         out.append(_status(conn, customer_cohorts, customer_cohort_deltas))
         out.append(_status(conn, customer_recency_frequency, customer_rf_deltas))
         # the order-event rollups share one log: a row with a method is a payment's

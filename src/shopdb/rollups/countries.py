@@ -1,7 +1,8 @@
 """The rollups folded from the orders ``rollup_deltas``' order rows name:
 ``country_sales_daily`` and ``customer_country_days`` (revenue_by_country's orders,
-revenue and distinct customers of any range of days), and ``customer_first_two_days``
-(repeat_purchase_rate's customers who do not repeat, for any range).
+revenue and distinct customers of any range of days), ``customer_first_two_days``
+(repeat_purchase_rate's customers who do not repeat, for any range), and
+``customer_first_day_totals`` (customer_lifetime_value's cohorts, for any range).
 
 - The services write nothing for them: an order entering or leaving the recognized
   statuses already appends its own row to ``rollup_deltas``, naming the order (its
@@ -12,7 +13,8 @@ revenue and distinct customers of any range of days), and ``customer_first_two_d
   country; for ``customer_country_days`` the links of each customer-country the batch
   touches are computed again from that customer's orders before and after the batch,
   and the difference is added; so are each touched customer's first two days
-  (``customer_first_two_days``). The customers' ``customer_sales`` rows are locked first
+  (``customer_first_two_days``) and lifetime totals under their first day
+  (``customer_first_day_totals``). The customers' ``customer_sales`` rows are locked first
   (the services' own lock for a customer's changes), so neither a payment nor another
   fold changes their orders or their unfolded rows meanwhile.
 - Readers and the audit add what the unfolded order rows change the same way: the
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import bindparam, func, select
@@ -37,13 +40,14 @@ from shopdb.db.rollup_schema import (
     NO_LATER_DAY,
     country_sales_daily,
     customer_country_days,
+    customer_first_day_totals,
     customer_first_two_days,
     customer_sales,
     rollup_deltas,
 )
 from shopdb.db.schema import orders
 from shopdb.lifecycle import RECOGNIZED_STATUSES
-from shopdb.rollups.buckets import day_index
+from shopdb.rollups.buckets import day_index, month_of_day
 from shopdb.rollups.fold import add_rows
 
 _CHUNK = 500
@@ -54,6 +58,21 @@ Pair = tuple[int, str]
 
 Link = tuple[int, int, str]
 """A ``customer_country_days`` key: day, previous day, country."""
+
+Placed = tuple[Any, int, int]
+"""A recognized order of one customer: its creation time, id and total."""
+
+FOLDED = frozenset(
+    {
+        "country_sales_daily",
+        "customer_country_days",
+        "customer_first_two_days",
+        "customer_first_day_totals",
+    }
+)
+"""The rollups this module folds (``discount_pending`` takes some of them)."""
+
+_DAY = timedelta(days=1)
 
 
 def links(days: Iterable[int]) -> list[Link]:
@@ -101,7 +120,7 @@ def fold_orders(conn: Connection, changes: Sequence[tuple[int, int, int, int]]) 
     for order_id, _, n, _ in changes:
         count[int(order_id)] += int(n)
     ids = sorted(o for o, n in count.items() if n)
-    _relink(conn, {placed[o] for o in ids}, {o: count[o] for o in ids})
+    _relink(conn, {placed[o] for o in ids}, {o: count[o] for o in ids}, FOLDED)
 
 
 def _add_sales(conn: Connection, changes: Sequence[tuple[int, int, int, int]]) -> dict[int, Pair]:
@@ -125,26 +144,30 @@ def _add_sales(conn: Connection, changes: Sequence[tuple[int, int, int, int]]) -
     return placed
 
 
-def discount_pending(conn: Connection) -> None:
-    """Take out of both per-country rollups, just computed from the base tables, what
-    the order rows still unfolded in ``rollup_deltas`` change: the rollups then hold the
-    folded state the readers add those rows to (migration 0016)."""
+def discount_pending(conn: Connection, tables: frozenset[str]) -> None:
+    """Take out of ``tables`` (some of ``FOLDED``), just computed from the base tables,
+    what the order rows still unfolded in ``rollup_deltas`` change: they then hold the
+    folded state the readers add those rows to (migrations 0016 and 0018)."""
     rows = conn.execute(_PENDING_ROWS).all()
     negated = [(o, d, -n, -cents) for o, d, n, cents in rows]
     count: dict[int, int] = defaultdict(int)
     for order_id, _, n, _ in negated:
         count[int(order_id)] += int(n)
-    _add_sales(conn, negated)
+    if "country_sales_daily" in tables:
+        _add_sales(conn, negated)
     ids = sorted(o for o, n in count.items() if n)
     placed = _orders_by_id(conn, ids)
-    _relink(conn, {placed[o] for o in ids}, {o: count[o] for o in ids})
+    _relink(conn, {placed[o] for o in ids}, {o: count[o] for o in ids}, tables)
 
 
-def _relink(conn: Connection, touched: set[Pair], folded: dict[int, int]) -> None:
+def _relink(
+    conn: Connection, touched: set[Pair], folded: dict[int, int], tables: frozenset[str]
+) -> None:
     """Add to ``customer_country_days`` each touched customer-country's links after the
-    batch less its links before, and to ``customer_first_two_days`` each touched
-    customer's first two days after less before (``folded``: each order's change in the
-    batch; an order counts when recognized now less its unfolded rows is positive)."""
+    batch less its links before, and to ``customer_first_two_days`` and
+    ``customer_first_day_totals`` each touched customer's rows after less before, each
+    if in ``tables`` (``folded``: each order's change in the batch; an order counts when
+    recognized now less its unfolded rows is positive)."""
     if not touched:
         return
     users = sorted({user for user, _ in touched})
@@ -153,16 +176,14 @@ def _relink(conn: Connection, touched: set[Pair], folded: dict[int, int]) -> Non
     pending = {int(o): int(n) for o, n in conn.execute(_PENDING) if n}
     after: dict[Pair, set[int]] = defaultdict(set)
     before: dict[Pair, set[int]] = defaultdict(set)
-    firsts: dict[int, tuple[list[tuple[Any, int]], list[tuple[Any, int]]]] = {
-        user: ([], []) for user in users
-    }
+    firsts: dict[int, tuple[list[Placed], list[Placed]]] = {user: ([], []) for user in users}
     for start in range(0, len(users), _CHUNK):
         rows = conn.execute(_USER_ORDERS, {"users": users[start : start + _CHUNK]})
-        for order_id, user_id, country, created_at, status in rows:
+        for order_id, user_id, country, created_at, status, total in rows:
             now_in = 1 if status in RECOGNIZED_STATUSES else 0
             folded_in = now_in - pending.get(int(order_id), 0)
             was_in = folded_in - folded.get(int(order_id), 0)
-            placed = (created_at, int(order_id))
+            placed = (created_at, int(order_id), int(total))
             if folded_in > 0:
                 firsts[int(user_id)][0].append(placed)
             if was_in > 0:
@@ -182,19 +203,23 @@ def _relink(conn: Connection, touched: set[Pair], folded: dict[int, int]) -> Non
             sums[(d, p, country)] += 1
         for d, p, _ in links(before[pair]):
             sums[(d, p, country)] -= 1
-    add_rows(
-        conn,
-        customer_country_days,
-        [
-            {"day_index": d, "prev_day_index": p, "country_code": c, "customer_count": n}
-            for (d, p, c), n in sorted(sums.items())
-            if n
-        ],
-    )
-    _add_first_two(conn, firsts.values())
+    if "customer_country_days" in tables:
+        add_rows(
+            conn,
+            customer_country_days,
+            [
+                {"day_index": d, "prev_day_index": p, "country_code": c, "customer_count": n}
+                for (d, p, c), n in sorted(sums.items())
+                if n
+            ],
+        )
+    if "customer_first_two_days" in tables:
+        _add_first_two(conn, firsts.values())
+    if "customer_first_day_totals" in tables:
+        _add_first_day_totals(conn, firsts.values())
 
 
-def first_two(placed: Iterable[tuple[Any, int]]) -> tuple[int, int] | None:
+def first_two(placed: Iterable[Placed]) -> tuple[int, int] | None:
     """The ``customer_first_two_days`` key of a customer whose recognized orders are
     ``placed`` (creation time and id each): the second order's day (``NO_LATER_DAY`` for
     none) and the first's; None for no order."""
@@ -205,9 +230,11 @@ def first_two(placed: Iterable[tuple[Any, int]]) -> tuple[int, int] | None:
     return second, day_index(ordered[0][0])
 
 
-def _add_first_two(
-    conn: Connection, customers: Iterable[tuple[list[tuple[Any, int]], list[tuple[Any, int]]]]
-) -> None:
+Customers = Iterable[tuple[list[Placed], list[Placed]]]
+"""Each touched customer's recognized orders after the batch, and before it."""
+
+
+def _add_first_two(conn: Connection, customers: Customers) -> None:
     """Move each customer from their first-two key before to the one after."""
     sums: Counter[tuple[int, int]] = Counter()
     for after, before in customers:
@@ -225,6 +252,45 @@ def _add_first_two(
             {"second_day_index": second, "first_day_index": first, "customer_count": n}
             for (second, first), n in sorted(sums.items())
             if n
+        ],
+    )
+
+
+def lifetime(placed: Sequence[Placed]) -> tuple[int, tuple[int, int, int, int]] | None:
+    """The ``customer_first_day_totals`` row of a customer whose recognized orders are
+    ``placed``: their first order's day, and the customer (1), their orders, their spend
+    and the whole days from their first order to their last; None for no order."""
+    if not placed:
+        return None
+    first = min(at for at, _, _ in placed)
+    last = max(at for at, _, _ in placed)
+    spend = sum(total for _, _, total in placed)
+    return day_index(first), (1, len(placed), spend, (last - first) // _DAY)
+
+
+def _add_first_day_totals(conn: Connection, customers: Customers) -> None:
+    """Move each customer's lifetime totals from their first day before to after."""
+    sums: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for after, before in customers:
+        for side, sign in ((lifetime(after), 1), (lifetime(before), -1)):
+            if side is not None:
+                row = sums[side[0]]
+                for i, value in enumerate(side[1]):
+                    row[i] += sign * value
+    add_rows(
+        conn,
+        customer_first_day_totals,
+        [
+            {
+                "first_day_index": day,
+                "month_index": month_of_day(day),
+                "customer_count": v[0],
+                "order_count": v[1],
+                "spend_cents": v[2],
+                "lifespan_days": v[3],
+            }
+            for day, v in sorted(sums.items())
+            if any(v)
         ],
     )
 
@@ -265,4 +331,5 @@ _USER_ORDERS = select(
     orders.c.ship_country_code,
     orders.c.created_at,
     orders.c.status,
+    orders.c.total_cents,
 ).where(orders.c.user_id.in_(bindparam("users", expanding=True)))

@@ -423,6 +423,7 @@ def _rollup_pair_pending_off(conn: Connection) -> None:
 COUNTRY = "rollup_country_sales_daily"
 COUNTRY_DAYS = "rollup_customer_country_days"
 FIRST_TWO = "rollup_customer_first_two_days"
+FIRST_DAYS = "rollup_customer_first_day_totals"
 
 
 def _rollup_country_day_off(conn: Connection) -> None:
@@ -491,6 +492,16 @@ def _rollup_first_two_off(conn: Connection) -> None:
         insert(r.customer_first_two_days).values(
             second_day_index=second, first_day_index=-7, customer_count=1
         )
+    )
+
+
+def _rollup_first_day_spend_off(conn: Connection) -> None:
+    c = r.customer_first_day_totals.c
+    first = conn.execute(select(func.min(c.first_day_index))).scalar_one()
+    conn.execute(
+        update(r.customer_first_day_totals)
+        .where(c.first_day_index == first)
+        .values(spend_cents=c.spend_cents + 1)
     )
 
 
@@ -674,6 +685,10 @@ CASES: dict[str, tuple[Corruption, set[str]]] = {
         _rollup_country_customers_off,
         {"rollup_customer_country_days"},
     ),
-    "rollup_country_pending_off": (_rollup_country_pending_off, {COUNTRY, COUNTRY_DAYS, FIRST_TWO}),
+    "rollup_country_pending_off": (
+        _rollup_country_pending_off,
+        {COUNTRY, COUNTRY_DAYS, FIRST_TWO, FIRST_DAYS},
+    ),
     "rollup_first_two_off": (_rollup_first_two_off, {FIRST_TWO}),
+    "rollup_first_day_spend_off": (_rollup_first_day_spend_off, {FIRST_DAYS}),
 }

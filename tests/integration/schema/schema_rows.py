@@ -254,6 +254,17 @@ def _customer_first_two_days(n: int) -> dict[str, Any]:
     return dict(second_day_index=19_782 + n, first_day_index=19_782, customer_count=1)
 
 
+def _customer_first_day_totals(n: int) -> dict[str, Any]:
+    return dict(
+        first_day_index=19_782 + n,
+        month_index=650,
+        customer_count=1,
+        order_count=2,
+        spend_cents=500,
+        lifespan_days=3,
+    )
+
+
 def _customer_rf_deltas(n: int) -> dict[str, Any]:
     return dict(
         delta_id=n,
@@ -347,6 +358,7 @@ ROWS = {
     "country_sales_daily": _country_sales_daily,
     "customer_country_days": _customer_country_days,
     "customer_first_two_days": _customer_first_two_days,
+    "customer_first_day_totals": _customer_first_day_totals,
 }
 
 

@@ -76,6 +76,7 @@ def test_migrate_upgrades_0001_in_place_and_builds_the_rollups(
     rollup_checks = [r for r in run_checks(empty_engine) if r.name.startswith("rollup_")]
     # 0006 added the years and totals, 0007 customer_days, 0008 product_pairs, 0012
     # customer_cohorts, 0013 the funnel and the payment methods, 0014 RFM's groups, 0016
-    # the per-country rollups and the customers' first two days
-    assert len(rollup_checks) == 15
+    # the per-country rollups and the customers' first two days, 0018 their totals per
+    # first day
+    assert len(rollup_checks) == 16
     assert all(r.passed for r in rollup_checks)

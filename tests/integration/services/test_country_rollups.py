@@ -1,8 +1,9 @@
 """The rollups folded from the orders the change log names (``country_sales_daily``,
-``customer_country_days``, ``customer_first_two_days``) follow payments, cancellations
-and refunds of orders shipped to several countries by the same customers, with some of
-the change log folded and some not: ``revenue_by_country`` and ``repeat_purchase_rate``
-from the rollups equal the base tables after every step, and the audit is clean."""
+``customer_country_days``, ``customer_first_two_days``, ``customer_first_day_totals``)
+follow payments, cancellations and refunds of orders shipped to several countries by the
+same customers, with some of the change log folded and some not: ``revenue_by_country``,
+``repeat_purchase_rate`` and ``customer_lifetime_value`` from the rollups equal the base
+tables after every step, and the audit is clean."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ CHECKS = [
     "rollup_country_sales_daily",
     "rollup_customer_country_days",
     "rollup_customer_first_two_days",
+    "rollup_customer_first_day_totals",
 ]
 MIDNIGHT = T0.replace(hour=0)
 RANGES = [
@@ -39,11 +41,24 @@ RANGES = [
 ]
 
 
+# lifetime value answers ranges that cut days too: from its first day's orders on, and
+# up to a time inside its last one (the orders are placed from T0 to T0 + 5 days + 2 h)
+CUT_RANGES = [
+    {"since": T0 + timedelta(minutes=30), "until": T0 + 3 * DAY + timedelta(hours=1)},
+    {"since": T0 + DAY + timedelta(hours=1), "until": T0 + DAY + timedelta(hours=2)},
+    {"since": MIDNIGHT, "until": T0 + 4 * DAY},
+]
+
+
 def assert_as_base(engine: Engine) -> None:
     for rng in RANGES:
-        for name in ("revenue_by_country", "repeat_purchase_rate"):
+        for name in ("revenue_by_country", "repeat_purchase_rate", "customer_lifetime_value"):
             rollup = run_query(engine, name, source="rollup", **rng)
             assert rollup == run_query(engine, name, source="base", **rng), (name, rng)
+    for rng in CUT_RANGES:
+        rollup = run_query(engine, "customer_lifetime_value", source="rollup", **rng)
+        base = run_query(engine, "customer_lifetime_value", source="base", **rng)
+        assert rollup == base, rng
     failed = [r.name for r in run_checks(engine, CHECKS) if not r.passed]
     assert failed == []
 
@@ -117,3 +132,30 @@ def test_migration_0016_leaves_the_unfolded_orders_to_the_readers(empty_engine: 
     assert_as_base(empty_engine)
     rows = run_query(empty_engine, "revenue_by_country", source="rollup").rows
     assert [(r[0], r[1], r[2]) for r in rows] == [("FR", 1, 1), (None, 1, 1)]
+
+
+def test_migration_0018_leaves_the_unfolded_orders_to_the_readers(empty_engine: Engine) -> None:
+    # as for 0016: the change log holds payments, a refund and a cancellation when 0018
+    # builds customer_first_day_totals from customer_sales, which counts them already
+    migrate.upgrade(empty_engine)
+    shop = create_shop(empty_engine)
+    restock(empty_engine, shop.lamp, 10, now=T0)
+    orders = [
+        place_order(empty_engine, user, {shop.lamp: 1}, now=T0 + day * DAY)
+        for user in (shop.user, shop.other_user)
+        for day in (0, 2, 3)
+    ]
+    for order in orders:
+        pay_order(empty_engine, order, 1000, "card", now=T0 + 4 * DAY)
+    refund_order(empty_engine, orders[0], now=T0 + 4 * DAY)
+    cancel_order(empty_engine, orders[4], now=T0 + 4 * DAY)
+    migrate.downgrade(empty_engine, "0017")
+
+    migrate.upgrade(empty_engine)
+
+    assert_as_base(empty_engine)
+    assert refresh(empty_engine) > 0
+    assert_as_base(empty_engine)
+    # the first customer's first order was refunded: their cohort starts on day 2
+    rows = run_query(empty_engine, "customer_lifetime_value", source="rollup").rows
+    assert [(r[0], r[1], r[2]) for r in rows] == [("2026-01", 2, 4)]

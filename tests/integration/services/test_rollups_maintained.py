@@ -51,6 +51,7 @@ ROLLUP_CHECKS = [
     "rollup_country_sales_daily",
     "rollup_customer_country_days",
     "rollup_customer_first_two_days",
+    "rollup_customer_first_day_totals",
 ]
 
 

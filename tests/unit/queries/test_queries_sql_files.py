@@ -55,8 +55,9 @@ def test_rollup_forms_bind_only_checked_and_derived_values(name, dialect):
     # by country's for the countries of the orders whose change is not yet folded, and
     # the orders in the range of the customer-countries they name (by their key and the
     # per-customer index); the repeat rate's the same way for the customers; lifetime
-    # value's for the cohort's customers who also bought from until on (none when until
-    # is now); top customers' for the range's orders of the customers whose all-history
+    # value's for the customers those unfolded orders name and the cohort's customers
+    # with orders in its cut first day or from until's day on (none for whole days
+    # ending now), then their orders; top customers' for the range's orders of the customers whose all-history
     # spend can rank (the biggest spenders', then the bar's, then the winners' count and
     # last order), by the per-customer index; new against returning revenue's for the
     # customers those unfolded orders name, as the repeat rate's
@@ -68,7 +69,7 @@ def test_rollup_forms_bind_only_checked_and_derived_values(name, dialect):
         "cohort_retention": ["orders"] * 6,
         "revenue_by_country": ["orders"] * 3,
         "repeat_purchase_rate": ["orders"] * 2,
-        "customer_lifetime_value": ["orders"] * 3,
+        "customer_lifetime_value": ["orders"] * 4,
         "top_customers": ["orders"] * 4,
         "new_vs_returning_revenue": ["orders"] * 2,
     }
