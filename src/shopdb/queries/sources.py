@@ -107,7 +107,21 @@ GROWS_WITH_CUSTOMERS = frozenset({"customer_lifetime_value"})
 """Rollup forms that read a row of ``customer_sales`` per customer of the range: far
 cheaper than the base tables, yet growing with the shop's customers, not with days."""
 
-ROLLUP_PAYS: dict[str, Callable[[Mapping[str, Any]], bool]] = {"top_customers": _long_range}
+RECENT_END = timedelta(days=7)
+"""``customer_lifetime_value``'s rollup form recounts from their orders the cohort's
+customers who bought from until's day on: nobody for a range ending now, most of the
+cohort for one that ended months ago (SF 1 SQLite, the past half-year: 1.3 s against
+0.33 s from the base tables; 1.0 ms against 2.0 s for the last 365 days)."""
+
+
+def _ends_recently(values: Mapping[str, Any]) -> bool:
+    return bool(values["until"] >= datetime.now(UTC) - RECENT_END)
+
+
+ROLLUP_PAYS: dict[str, Callable[[Mapping[str, Any]], bool]] = {
+    "top_customers": _long_range,
+    "customer_lifetime_value": _ends_recently,
+}
 """Query name -> whether ``auto`` should run its rollup form for these values, where it
 answers them (every other query: whenever it answers)."""
 

@@ -57,10 +57,11 @@ def test_rollup_forms_bind_only_checked_and_derived_values(name, dialect):
     # per-customer index); the repeat rate's the same way for the customers; lifetime
     # value's for the customers those unfolded orders name and the cohort's customers
     # with orders in its cut first day or from until's day on (none for whole days
-    # ending now), then their orders; top customers' for the range's orders of the customers whose all-history
-    # spend can rank (the biggest spenders', then the bar's, then the winners' count and
-    # last order), by the per-customer index; new against returning revenue's for the
-    # customers those unfolded orders name, as the repeat rate's
+    # ending now), then their orders; top customers' for the range's orders of the
+    # customers whose all-history spend can rank (the biggest spenders', then the bar's,
+    # then the winners' count and last order), by the per-customer index; new against
+    # returning revenue's for the customers those unfolded orders name, as the repeat
+    # rate's
     reads_base = re.findall(r"\b(?:from|join|straight_join)\s+(orders|order_items)\b", code)
     expected = {
         "rfm_segments": ["orders", "orders"],
