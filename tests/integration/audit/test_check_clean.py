@@ -68,8 +68,9 @@ def test_broken_totals_counted_beyond_the_sample_and_listed(shop):
         "rollup_customer_recency_frequency",
         # the funnel's rollup holds the refunded orders' totals
         "rollup_order_funnel_daily",
-        # and revenue per country
+        # and revenue per country, and spend per first day
         "rollup_country_sales_daily",
+        "rollup_customer_first_day_totals",
     }
 
 
