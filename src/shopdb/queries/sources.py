@@ -6,7 +6,8 @@ variant ``<name>.rollup.<dialect>.sql``), that reads the rollups
 ``sql/<name>.sql`` stays the base-table form. The predicate says for which bound values
 the rollup form is exact: the daily rollups answer ranges whose bounds fall on UTC
 midnights, the per-customer rollup (exact in every service transaction) any range
-(lifetime value, top customers; RFM reads its groups of customers at a midnight
+(top customers; lifetime value its first days' totals for the whole days and its
+customers' orders for the cut ones; RFM reads its groups of customers at a midnight
 ``as_of`` and the per-customer rollup at any other, summing again only the customers
 with orders after it), the basket pairs only all of history. ``ROLLUP_PAYS`` keeps
 ``auto`` on the base tables where a rollup form answers but reads more. A new catalogue
@@ -104,8 +105,9 @@ are few enough to read them all (SF 1 SQLite: the base form is faster at 30 days
 rollup form 12x faster at 365)."""
 
 GROWS_WITH_CUSTOMERS = frozenset({"customer_lifetime_value"})
-"""Rollup forms that read a row of ``customer_sales`` per customer of the range: far
-cheaper than the base tables, yet growing with the shop's customers, not with days."""
+"""Rollup forms whose cards load on their own, after the page. Lifetime value read a row
+of ``customer_sales`` per customer of the range until migration 0018; it now reads a row
+per day, and has not been measured as a card since."""
 
 RECENT_END = timedelta(days=7)
 """``customer_lifetime_value``'s rollup form recounts from their orders the cohort's

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import bindparam, func, select
@@ -71,8 +70,6 @@ FOLDED = frozenset(
     }
 )
 """The rollups this module folds (``discount_pending`` takes some of them)."""
-
-_DAY = timedelta(days=1)
 
 
 def links(days: Iterable[int]) -> list[Link]:
@@ -221,7 +218,7 @@ def _relink(
 
 def first_two(placed: Iterable[Placed]) -> tuple[int, int] | None:
     """The ``customer_first_two_days`` key of a customer whose recognized orders are
-    ``placed`` (creation time and id each): the second order's day (``NO_LATER_DAY`` for
+    ``placed``: the second order's day (``NO_LATER_DAY`` for
     none) and the first's; None for no order."""
     ordered = sorted(placed)
     if not ordered:
@@ -265,7 +262,7 @@ def lifetime(placed: Sequence[Placed]) -> tuple[int, tuple[int, int, int, int]] 
     first = min(at for at, _, _ in placed)
     last = max(at for at, _, _ in placed)
     spend = sum(total for _, _, total in placed)
-    return day_index(first), (1, len(placed), spend, (last - first) // _DAY)
+    return day_index(first), (1, len(placed), spend, (last - first).days)
 
 
 def _add_first_day_totals(conn: Connection, customers: Customers) -> None:
