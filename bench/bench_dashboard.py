@@ -8,8 +8,9 @@ temporary staff account (removed at the end) and prints, next to a same-run base
 
 - the overview's server time (``Server-Timing`` total) and each card's query time,
   median of ``--repeat`` requests after one warm-up;
-- the same for the other pages' totals, and for each part a page loads on its own (the
-  htmx fragments: analytics cards that read no rollup, customers' segments);
+- the same for the other pages' totals (and each card of an analytics page), and for
+  each part a page loads on its own (the htmx fragments: analytics cards that read no
+  rollup, customers' segments);
 - largest contentful paint and cumulative layout shift of the overview, each from a
   fresh browser context (cold cache), median of ``--repeat`` loads;
 - JavaScript per page: the scripts Chromium loaded, gzipped at level 6.
@@ -129,15 +130,25 @@ def _server_times(client: httpx.Client, repeat: int, *, overview_only: bool = Fa
     print(f"  baseline: login page round trip {statistics.median(login):.1f} ms")
     if overview_only:
         return
-    print("\nother pages, server total, median (ms)")
+    print("\nother pages, server total, median (ms); an analytics page's cards below it")
     fragments: list[str] = []
     for path in PAGES[1:]:
         loads = re.findall(r'hx-get="([^"]+)" hx-trigger="load"', client.get(path).text)
         fragments += [url.replace("&amp;", "&") for url in loads]
-        print(f"  {path:<32} {_median_total(client, path, repeat):8.1f}")
+        parts = _median_parts(client, path, repeat)
+        print(f"  {path:<32} {parts.pop('total', float('nan')):8.1f}")
+        if path.startswith("/analytics/"):
+            for part, ms in parts.items():
+                print(f"    {part:<30} {ms:8.1f}")
     print("\nparts a page loads on its own (htmx fragments), server total, median (ms)")
     for path in fragments:
         print(f"  {path[:64]:<64} {_median_total(client, path, repeat, fragment=True):8.1f}")
+
+
+def _median_parts(client: httpx.Client, path: str, repeat: int) -> dict[str, float]:
+    """Each part of the page's ``Server-Timing`` (its cards and ``total``), median."""
+    runs = [_timing(client.get(path).headers.get("server-timing", "")) for _ in range(repeat)]
+    return {part: statistics.median(r.get(part, float("nan")) for r in runs) for part in runs[0]}
 
 
 def _median_total(client: httpx.Client, path: str, repeat: int, *, fragment: bool = False) -> float:

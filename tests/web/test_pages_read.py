@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import Engine
@@ -380,3 +380,29 @@ def test_the_cohort_heat_map_is_part_of_the_customers_page(admin_client, read_en
     shown = re.findall(r'data-query="cohort_retention">.*?</section>', page, re.S)[0]
     for row in base.as_dicts()[:3]:
         assert f'data-value="{row["retention_bp"]}"' in shown
+
+
+def test_lifetime_value_loads_with_the_page_for_a_range_ending_today(
+    admin_client, read_engine
+) -> None:
+    today = datetime.now(UTC).date()
+    since = today.replace(year=today.year - 2)
+    page = admin_client.get(f"/analytics/customers?range=custom&from={since}&to={today}").text
+    deferred = re.findall(r'hx-get="/analytics/customers/cards/(\w+)\?', page)
+    assert "customer_lifetime_value" not in deferred
+    shown = re.findall(r'data-query="customer_lifetime_value">.*?</section>', page, re.S)[0]
+    base = run_query(
+        read_engine,
+        "customer_lifetime_value",
+        source="base",
+        since=datetime.combine(since, datetime.min.time(), UTC),
+        until=datetime.combine(today + timedelta(days=1), datetime.min.time(), UTC),
+    )
+    assert base.rows  # the shop's last year is in the range
+    for row in base.as_dicts():
+        assert f'data-value="{row["clv_cents"]}"' in shown
+    # a range that ended long ago recounts its cohort: the card loads on its own
+    past = admin_client.get("/analytics/customers?range=custom&from=2024-01-01&to=2024-06-30")
+    assert "customer_lifetime_value" in re.findall(
+        r'hx-get="/analytics/customers/cards/(\w+)\?', past.text
+    )

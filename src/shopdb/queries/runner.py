@@ -31,7 +31,6 @@ from shopdb.queries.catalog_more import MORE_QUERIES
 from shopdb.queries.catalog_seed import SEED_QUERIES
 from shopdb.queries.registry import QuerySpec
 from shopdb.queries.sources import (
-    GROWS_WITH_CUSTOMERS,
     SERIAL_ROLLUPS,
     rollup_values,
     use_rollup,
@@ -160,15 +159,13 @@ def run_query(
 
 def reads_rollups(name: str, **params: Any) -> bool:
     """Whether ``run_query(engine, name, **params)`` reads the rollups (``source`` auto)
-    by days: its cost then grows with the days asked for, not with the shop's orders. A
-    rollup form that reads a row per customer of the range (``GROWS_WITH_CUSTOMERS``)
-    does not count.
+    by days: its cost then grows with the days asked for, not with the shop's orders.
 
     Raises:
         InvalidInput: an unknown query or a bad parameter.
     """
     values = bind_values(get_query(name), params)
-    return use_rollup(name, values, "auto") and name not in GROWS_WITH_CUSTOMERS
+    return use_rollup(name, values, "auto")
 
 
 def _fetch(
