@@ -354,7 +354,7 @@ CREATE INDEX ix_orders_created_at ON orders (created_at);
 
 CREATE INDEX ix_orders_status_created_at ON orders (status, created_at);
 
-CREATE INDEX ix_orders_user_id_created_at ON orders (user_id, created_at);
+CREATE INDEX ix_orders_user_id_created_at_status_total_cents ON orders (user_id, created_at, status, total_cents);
 
 CREATE TABLE products (
 	product_id BIGINT NOT NULL AUTO_INCREMENT, 
@@ -479,4 +479,4 @@ CREATE TABLE shipments (
 	CONSTRAINT fk_shipments_order_id FOREIGN KEY(order_id) REFERENCES orders (order_id) ON DELETE CASCADE
 )ENGINE=InnoDB CHARSET=utf8mb4 COLLATE utf8mb4_bin;
 
-INSERT INTO alembic_version (version_num) VALUES ('0018');
+INSERT INTO alembic_version (version_num) VALUES ('0019');

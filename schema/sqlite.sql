@@ -365,7 +365,7 @@ CREATE INDEX ix_orders_created_at ON orders (created_at);
 
 CREATE INDEX ix_orders_status_created_at ON orders (status, created_at);
 
-CREATE INDEX ix_orders_user_id_created_at ON orders (user_id, created_at);
+CREATE INDEX ix_orders_user_id_created_at_status_total_cents ON orders (user_id, created_at, status, total_cents);
 
 CREATE TABLE products (
 	product_id INTEGER NOT NULL, 
@@ -497,4 +497,4 @@ CREATE TABLE shipments (
 	CONSTRAINT fk_shipments_order_id FOREIGN KEY(order_id) REFERENCES orders (order_id) ON DELETE CASCADE
 );
 
-INSERT INTO alembic_version (version_num) VALUES ('0018');
+INSERT INTO alembic_version (version_num) VALUES ('0019');

@@ -39,7 +39,7 @@ from shopdb.lifecycle import (
 )
 from shopdb.limits import MAX_PRICE_CENTS, MAX_QUANTITY, MAX_STOCK, MAX_TOTAL_CENTS
 
-SCHEMA_VERSION = "0018"
+SCHEMA_VERSION = "0019"
 """The schema's revision, stored in ``alembic_version``: the newest Alembic revision in
 ``shopdb/migrations/versions`` (a test keeps the two equal)."""
 
@@ -172,7 +172,7 @@ orders = Table(
     CheckConstraint(
         "ship_country_code is null or length(ship_country_code) = 2", name="ship_country_code"
     ),
-    Index(None, "user_id", "created_at"),
+    Index(None, "user_id", "created_at", "status", "total_cents"),
     Index(None, "status", "created_at"),
     Index(None, "created_at"),
     **_MYSQL,
