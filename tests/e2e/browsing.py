@@ -40,3 +40,14 @@ def settled(page: Any) -> None:
     page.wait_for_function(
         "!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
     )
+
+
+def loaded(page: Any) -> None:
+    """Wait until the page has loaded and every part it loads on its own has been swapped
+    in: no ``hx-trigger="load"`` placeholder left, no htmx request or swap under way.
+    Playwright's ``networkidle`` would wait the same and then 500 ms more of silence."""
+    page.wait_for_load_state("load")
+    page.wait_for_function(
+        "!document.querySelector("
+        "'[hx-trigger=\"load\"], .htmx-request, .htmx-swapping, .htmx-settling')"
+    )
