@@ -213,3 +213,11 @@ def test_join_after_fixes_the_join_order_on_mariadb_alone():
     assert expand("a {join_after(orders as o)} on x", "mysql") == "a straight_join orders as o on x"
     for dialect in ("sqlite", "postgresql", "duckdb", "spark"):
         assert expand("{join_after(orders as o)}", dialect) == "inner join orders as o"
+
+
+def test_same_order_items_reads_the_table_on_mariadb_alone():
+    # MariaDB would compute the CTE (and what it reads) again for the second side
+    sql = "from paired_items as a inner join {same_order_items(paired_items)} as b"
+    assert expand(sql, "mysql").endswith("inner join order_items as b")
+    for dialect in ("sqlite", "postgresql", "duckdb", "spark"):
+        assert expand(sql, dialect).endswith("inner join paired_items as b")

@@ -64,7 +64,7 @@ sample_pairs as (
         b.product_id as product_b_id,
         count(*) as sample_orders
     from sample_items as a
-    inner join sample_items as b
+    inner join {same_order_items(sample_items)} as b
         on b.order_id = a.order_id
         and b.product_id > a.product_id
     group by
@@ -106,7 +106,7 @@ seed_items as (
 seed_pairs as (
     select count(*) as pair_orders
     from seed_items as a
-    inner join seed_items as b
+    inner join {same_order_items(seed_items)} as b
         on b.order_id = a.order_id
         and b.product_id > a.product_id
     group by
@@ -131,6 +131,9 @@ pair_bound as (
     from seed_top
 ),
 
+-- each self-join below reads its second side through same_order_items (fragments.py):
+-- the CTE itself, or on MariaDB, which would compute the CTE and its chain of bounds
+-- again, the order's items in order_items (the same pairs)
 paired_items as (
     select
         ri.order_id,
@@ -147,7 +150,7 @@ pairs as (
         b.product_id as product_b_id,
         count(*) as pair_orders
     from paired_items as a
-    inner join paired_items as b
+    inner join {same_order_items(paired_items)} as b
         on b.order_id = a.order_id
         and b.product_id > a.product_id
     group by
