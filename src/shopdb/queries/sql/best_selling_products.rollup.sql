@@ -90,6 +90,9 @@ per_product as (
     having sum(order_count) > 0
 ),
 
+-- the whole catalogue needs no join before the sort (category 0: every product is in
+-- some top-level category's subtree); a subtree is checked per product. Joining every
+-- product first cost PostgreSQL a look-up each, planned for the few groups it expected
 top_products as (
     select
         pp.product_id,
@@ -97,8 +100,13 @@ top_products as (
         pp.revenue_cents,
         pp.order_count
     from per_product as pp
-    inner join products as p on p.product_id = pp.product_id
-    inner join category_scope as cs on cs.category_id = p.category_id
+    where :category_id = 0
+        or exists (
+            select 1
+            from products as p
+            inner join category_scope as cs on cs.category_id = p.category_id
+            where p.product_id = pp.product_id
+        )
     order by
         pp.units_sold desc,
         pp.product_id
