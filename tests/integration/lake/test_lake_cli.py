@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from sqlalchemy.engine import Engine
 
+from dbservers import ShopTemplates, copy_shop, create_database, drop_database
 from shopdb.cli import cli
+from shopdb.db.admin import init_schema
+from shopdb.db.engine import make_engine
 from shopdb.db.schema import SCHEMA_VERSION
 from shopdb.lake.layout import MANIFEST, LakeError, read_manifest
 from shopdb.lake.spark import require_java
@@ -17,15 +22,54 @@ from shopdb.queries import run_query
 from shopdb.queries.formats import render
 
 
+@pytest.fixture(scope="module")
+def exported(
+    tmp_path_factory: pytest.TempPathFactory, generated_shops: ShopTemplates
+) -> Iterator[Callable[[str], Path]]:
+    """The shop as the CLI exports it, once per backend and test process.
+
+    The tests below read a lake (and break their copy of it): exporting one per test,
+    from a copy of the shop per test, cost most of their time."""
+    folder = tmp_path_factory.mktemp("exported")
+    lakes: dict[str, Path] = {}
+
+    def export(backend: str) -> Path:
+        if backend not in lakes:
+            (folder / f"{backend}-db").mkdir()
+            url, name = create_database(backend, folder / f"{backend}-db")
+            engine = make_engine(url)
+            try:
+                init_schema(engine)
+                copy_shop(generated_shops.engine(backend), engine)
+                db = url.render_as_string(hide_password=False)
+                out = folder / backend
+                result = CliRunner().invoke(cli, ["--db", db, "lake", "export", "--out", str(out)])
+                assert result.exit_code == 0, result.output
+            finally:
+                engine.dispose()
+                if name is not None:
+                    drop_database(backend, name)
+            lakes[backend] = out
+        return lakes[backend]
+
+    yield export
+
+
 @pytest.fixture
-def lake(shop_engine: Engine, db_url_text: str, tmp_path: Path) -> Path:
-    """The shop exported by the CLI."""
+def lake(backend: str, exported: Callable[[str], Path], tmp_path: Path) -> Path:
+    """The shop exported by the CLI: a copy of its own for each test."""
+    return Path(shutil.copytree(exported(backend), tmp_path / "lake"))
+
+
+def test_export_says_where_and_which_export(
+    db_url_text: str, shop_engine: Engine, tmp_path: Path
+) -> None:
     result = CliRunner().invoke(
         cli, ["--db", db_url_text, "lake", "export", "--out", str(tmp_path / "lake")]
     )
     assert result.exit_code == 0, result.output
     assert result.output.startswith(f"lake {tmp_path / 'lake'}: export 1, ")
-    return tmp_path / "lake"
+    assert read_manifest(tmp_path / "lake").tables["orders"].row_count > 0
 
 
 def _run(*args: str) -> tuple[int, str]:

@@ -40,10 +40,11 @@ def _digests(folder: Path) -> dict[str, object]:
 def test_the_lake_holds_the_databases_rows(shop_engine: Engine, tmp_path: Path) -> None:
     result = export_lake(shop_engine, tmp_path / "lake")
 
-    assert lake_checksums(tmp_path / "lake") == table_checksums(shop_engine)
+    expected = table_checksums(shop_engine)
+    assert lake_checksums(tmp_path / "lake") == expected
     manifest = read_manifest(tmp_path / "lake")
     assert manifest.schema_revision == SCHEMA_VERSION
-    assert manifest.tables["orders"].row_count == table_checksums(shop_engine)["orders"].row_count
+    assert manifest.tables["orders"].row_count == expected["orders"].row_count
     months = sorted(manifest.tables["orders"].partitions)
     assert months[0] == "2023-07" and months[-1] == "2025-06"
     assert (tmp_path / "lake/orders/month=2024-02/part-000001.parquet").is_file()
