@@ -8,7 +8,8 @@
 -- every customer is read.
 --
 -- Each customer's spend is a correlated subquery, an index range of orders by
--- (user_id, created_at) per customer: no planner can know how few pass the bar, and a
+-- (user_id, created_at) per customer, read from the index alone (it holds status and
+-- total, migration 0019): no planner can know how few pass the bar, and a
 -- join would let it scan the range's orders instead (MariaDB has no LATERAL).
 with leaders as (
     select user_id
