@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 
 from shopdb.db.schema import orders
 from shopdb.queries import run_query
+from webshop import END
 
 FROM, TO = "2025-01-01", "2025-06-30"
 SINCE, UNTIL = datetime(2025, 1, 1, tzinfo=UTC), datetime(2025, 7, 1, tzinfo=UTC)
@@ -386,7 +387,7 @@ def test_lifetime_value_loads_with_the_page_for_a_range_ending_today(
     admin_client, read_engine
 ) -> None:
     today = datetime.now(UTC).date()
-    since = today.replace(year=today.year - 2)
+    since = END - timedelta(days=365)  # the shop's last year, up to today
     page = admin_client.get(f"/analytics/customers?range=custom&from={since}&to={today}").text
     deferred = re.findall(r'hx-get="/analytics/customers/cards/(\w+)\?', page)
     assert "customer_lifetime_value" not in deferred
