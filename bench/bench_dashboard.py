@@ -145,21 +145,20 @@ def _server_times(client: httpx.Client, repeat: int, *, overview_only: bool = Fa
         print(f"  {path[:64]:<64} {_median_total(client, path, repeat, fragment=True):8.1f}")
 
 
-def _median_parts(client: httpx.Client, path: str, repeat: int) -> dict[str, float]:
+def _median_parts(
+    client: httpx.Client, path: str, repeat: int, *, fragment: bool = False
+) -> dict[str, float]:
     """Each part of the page's ``Server-Timing`` (its cards and ``total``), median."""
-    runs = [_timing(client.get(path).headers.get("server-timing", "")) for _ in range(repeat)]
+    headers = {"HX-Request": "true"} if fragment else {}
+    runs = [
+        _timing(client.get(path, headers=headers).headers.get("server-timing", ""))
+        for _ in range(repeat)
+    ]
     return {part: statistics.median(r.get(part, float("nan")) for r in runs) for part in runs[0]}
 
 
 def _median_total(client: httpx.Client, path: str, repeat: int, *, fragment: bool = False) -> float:
-    headers = {"HX-Request": "true"} if fragment else {}
-    totals = [
-        _timing(client.get(path, headers=headers).headers.get("server-timing", "")).get(
-            "total", float("nan")
-        )
-        for _ in range(repeat)
-    ]
-    return statistics.median(totals)
+    return _median_parts(client, path, repeat, fragment=fragment).get("total", float("nan"))
 
 
 def _browser(base: str, email: str, password: str, repeat: int) -> None:

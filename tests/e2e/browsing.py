@@ -47,7 +47,5 @@ def loaded(page: Any) -> None:
     in: no ``hx-trigger="load"`` placeholder left, no htmx request or swap under way.
     Playwright's ``networkidle`` would wait the same and then 500 ms more of silence."""
     page.wait_for_load_state("load")
-    page.wait_for_function(
-        "!document.querySelector("
-        "'[hx-trigger=\"load\"], .htmx-request, .htmx-swapping, .htmx-settling')"
-    )
+    page.wait_for_function("!document.querySelector('[hx-trigger=\"load\"]')")
+    settled(page)

@@ -11,10 +11,8 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy.engine import Engine
 
-from dbservers import ShopTemplates, copy_shop, create_database, drop_database
+from dbservers import ShopTemplates, copy_shop, schema_engine
 from shopdb.cli import cli
-from shopdb.db.admin import init_schema
-from shopdb.db.engine import make_engine
 from shopdb.db.schema import SCHEMA_VERSION
 from shopdb.lake.layout import MANIFEST, LakeError, read_manifest
 from shopdb.lake.spark import require_java
@@ -36,19 +34,12 @@ def exported(
     def export(backend: str) -> Path:
         if backend not in lakes:
             (folder / f"{backend}-db").mkdir()
-            url, name = create_database(backend, folder / f"{backend}-db")
-            engine = make_engine(url)
-            try:
-                init_schema(engine)
+            with schema_engine(backend, folder / f"{backend}-db") as (engine, url):
                 copy_shop(generated_shops.engine(backend), engine)
                 db = url.render_as_string(hide_password=False)
                 out = folder / backend
                 result = CliRunner().invoke(cli, ["--db", db, "lake", "export", "--out", str(out)])
                 assert result.exit_code == 0, result.output
-            finally:
-                engine.dispose()
-                if name is not None:
-                    drop_database(backend, name)
             lakes[backend] = out
         return lakes[backend]
 

@@ -58,6 +58,10 @@ sample_items as (
     where order_id % 64 = 0
 ),
 
+-- each self-join (of the sample, the seed products and the paired products) reads its
+-- second side through same_order_items (fragments.py): the CTE itself, or on MariaDB,
+-- which would compute the CTE and its chain of bounds again, the order's items in
+-- order_items (the same pairs)
 sample_pairs as (
     select
         a.product_id as product_a_id,
@@ -131,9 +135,6 @@ pair_bound as (
     from seed_top
 ),
 
--- each self-join below reads its second side through same_order_items (fragments.py):
--- the CTE itself, or on MariaDB, which would compute the CTE and its chain of bounds
--- again, the order's items in order_items (the same pairs)
 paired_items as (
     select
         ri.order_id,
