@@ -29,6 +29,34 @@ CREATE TABLE categories (
 
 CREATE INDEX ix_categories_parent_id ON categories (parent_id);
 
+CREATE TABLE category_sales_daily (
+	day_index INTEGER NOT NULL, 
+	category_id BIGINT NOT NULL, 
+	month_index INTEGER NOT NULL, 
+	order_count BIGINT NOT NULL, 
+	units BIGINT NOT NULL, 
+	revenue_cents BIGINT NOT NULL, 
+	CONSTRAINT pk_category_sales_daily PRIMARY KEY (day_index, category_id)
+);
+
+CREATE TABLE category_sales_monthly (
+	month_index INTEGER NOT NULL, 
+	category_id BIGINT NOT NULL, 
+	order_count BIGINT NOT NULL, 
+	units BIGINT NOT NULL, 
+	revenue_cents BIGINT NOT NULL, 
+	CONSTRAINT pk_category_sales_monthly PRIMARY KEY (month_index, category_id)
+);
+
+CREATE TABLE category_sales_yearly (
+	year_index INTEGER NOT NULL, 
+	category_id BIGINT NOT NULL, 
+	order_count BIGINT NOT NULL, 
+	units BIGINT NOT NULL, 
+	revenue_cents BIGINT NOT NULL, 
+	CONSTRAINT pk_category_sales_yearly PRIMARY KEY (year_index, category_id)
+);
+
 CREATE TABLE country_sales_daily (
 	day_index INTEGER NOT NULL, 
 	country_code VARCHAR(2) NOT NULL, 
@@ -228,6 +256,8 @@ CREATE TABLE product_sales_daily (
 	refunded_units BIGINT DEFAULT 0 NOT NULL, 
 	CONSTRAINT pk_product_sales_daily PRIMARY KEY (day_index, product_id)
 );
+
+CREATE INDEX ix_product_sales_daily_product_id ON product_sales_daily (product_id);
 
 CREATE TABLE product_sales_monthly (
 	month_index INTEGER NOT NULL, 
@@ -479,4 +509,4 @@ CREATE TABLE shipments (
 	CONSTRAINT fk_shipments_order_id FOREIGN KEY(order_id) REFERENCES orders (order_id) ON DELETE CASCADE
 );
 
-INSERT INTO alembic_version (version_num) VALUES ('0019');
+INSERT INTO alembic_version (version_num) VALUES ('0020');

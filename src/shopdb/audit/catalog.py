@@ -124,6 +124,24 @@ CHECKS: tuple[Check, ...] = (
         "from 1970 to 9999-12-30 (all time) for that product.",
     ),
     Check(
+        "rollup_category_sales_daily",
+        "Each category_sales_daily row plus its unfolded rollup_deltas (in their products' "
+        "categories) equals the items of recognized orders placed that day for the "
+        "products now in that category.",
+    ),
+    Check(
+        "rollup_category_sales_monthly",
+        "Each category_sales_monthly row plus its unfolded rollup_deltas (in their products' "
+        "categories) equals the items of recognized orders placed that month for the "
+        "products now in that category.",
+    ),
+    Check(
+        "rollup_category_sales_yearly",
+        "Each category_sales_yearly row plus its unfolded rollup_deltas (in their products' "
+        "categories) equals the items of recognized orders placed that calendar year for the "
+        "products now in that category.",
+    ),
+    Check(
         "rollup_customer_sales",
         "Each customer_sales row equals its customer's recognized orders: count, spend, "
         "first and last order.",

@@ -36,7 +36,13 @@ from shopdb.datagen.funnel_frames import (
 )
 from shopdb.datagen.load import BulkSession, write_frame
 from shopdb.datagen.pair_frames import pair_keys, pairs_frame
-from shopdb.db.rollup_schema import NO_COUNTRY, NO_EARLIER_DAY, PRODUCT_MEASURES, ROLLUP_TABLES
+from shopdb.db.rollup_schema import (
+    CATEGORY_MEASURES,
+    NO_COUNTRY,
+    NO_EARLIER_DAY,
+    PRODUCT_MEASURES,
+    ROLLUP_TABLES,
+)
 from shopdb.lifecycle import PAYMENT_METHODS, RECOGNIZED_STATUSES, REFUNDED
 from shopdb.rollups.order_events import FUNNEL_MEASURES, PAYMENT_MEASURES
 from shopdb.rollups.spans import ALL_TIME
@@ -70,6 +76,7 @@ class RollupCollector:
         self._payment_parts: list[PaymentPart] = []
         self._country_parts: list[Array] = []  # per recognized order, its country's number
         self._countries: dict[str, int] = {}
+        self._product_categories: list[tuple[Array, Array]] = []  # product ids, categories
 
     def feed(self, frames: list[Frame]) -> None:
         """Take note of one ``write``'s frames (orders with their own items)."""
@@ -77,6 +84,11 @@ class RollupCollector:
         by_table = {f.table: f for f in frames}
         if "users" in by_table:
             self.users += len(by_table["users"])
+        if "products" in by_table:
+            c = by_table["products"].columns
+            self._product_categories.append(
+                (np.asarray(c["product_id"], np.int64), np.asarray(c["category_id"], np.int64))
+            )
         if "orders" in by_table:
             self._orders(by_table["orders"], by_table.get("order_items"))
             self._funnel_parts.append(
@@ -155,6 +167,7 @@ class RollupCollector:
             monthly,
             self._product_yearly(monthly),
             self._product_total(daily),
+            *self._per_category(daily),
             *self._customers_and_days(daily),
             self._customer_days(),
             self._cohorts(),
@@ -215,12 +228,12 @@ class RollupCollector:
     @staticmethod
     def _product_monthly(daily: Frame) -> Frame:
         month = np.asarray(daily.columns["month_index"])
-        return _per_product(daily, month, "product_sales_monthly", "month_index")
+        return _per_bucket(daily, month, "product_sales_monthly", "month_index")
 
     @staticmethod
     def _product_yearly(monthly: Frame) -> Frame:
         year = np.asarray(monthly.columns["month_index"]) // 12
-        return _per_product(monthly, year, "product_sales_yearly", "year_index")
+        return _per_bucket(monthly, year, "product_sales_yearly", "year_index")
 
     @staticmethod
     def _product_total(daily: Frame) -> Frame:
@@ -236,6 +249,47 @@ class RollupCollector:
             "product_sales_total",
             {"product_id": keys, **dict(zip(PRODUCT_MEASURES, sums, strict=True))},
         )
+
+    def _per_category(self, daily: Frame) -> tuple[Frame, Frame, Frame]:
+        """``category_sales_daily``, ``_monthly`` and ``_yearly``: the product days summed
+        per day and product's category, then per month and year."""
+        parts = self._product_categories
+        ids, category = (
+            np.concatenate([p[i] for p in parts]) if parts else np.zeros(0, np.int64)
+            for i in range(2)
+        )
+        lookup = np.zeros(int(ids.max()) + 1 if len(ids) else 1, dtype=np.int64)
+        lookup[ids] = category
+        c = daily.columns
+        day = np.asarray(c["day_index"])
+        keys, sums = group_sums(
+            (day << _PRODUCT_BITS) | lookup[np.asarray(c["product_id"])],
+            *(np.asarray(c[name]) for name in CATEGORY_MEASURES),
+        )
+        day = keys >> _PRODUCT_BITS
+        daily_frame = Frame(
+            "category_sales_daily",
+            {
+                "day_index": day,
+                "category_id": keys & ((1 << _PRODUCT_BITS) - 1),
+                "month_index": month_of_days(day),
+                **dict(zip(CATEGORY_MEASURES, sums, strict=True)),
+            },
+        )
+        month = month_of_days(day)
+        monthly = _per_bucket(
+            daily_frame,
+            month,
+            "category_sales_monthly",
+            "month_index",
+            "category_id",
+            CATEGORY_MEASURES,
+        )
+        year = np.asarray(monthly.columns["month_index"]) // 12
+        yearly = _per_bucket(
+            monthly, year, "category_sales_yearly", "year_index", "category_id", CATEGORY_MEASURES
+        )
+        return daily_frame, monthly, yearly
 
     def _customer_days(self) -> Frame:
         parts = self._order_parts
@@ -349,20 +403,27 @@ def _summed(parts: list[tuple[Array, list[Array]]], width: int) -> tuple[Array, 
     return group_sums(keys, *columns)
 
 
-def _per_product(rows: Frame, bucket: Array, table: str, bucket_column: str) -> Frame:
-    """``rows``' ``PRODUCT_MEASURES`` summed per ``bucket`` (one per row) and product,
-    as rows of ``table`` keyed by ``bucket_column`` and ``product_id``."""
+def _per_bucket(
+    rows: Frame,
+    bucket: Array,
+    table: str,
+    bucket_column: str,
+    key: str = "product_id",
+    measures: tuple[str, ...] = PRODUCT_MEASURES,
+) -> Frame:
+    """``rows``' ``measures`` summed per ``bucket`` (one per row) and ``key`` (a product
+    or a category), as rows of ``table`` keyed by ``bucket_column`` and ``key``."""
     c = rows.columns
     keys, sums = group_sums(
-        (bucket << _PRODUCT_BITS) | np.asarray(c["product_id"]),
-        *(np.asarray(c[name]) for name in PRODUCT_MEASURES),
+        (bucket << _PRODUCT_BITS) | np.asarray(c[key]),
+        *(np.asarray(c[name]) for name in measures),
     )
     return Frame(
         table,
         {
             bucket_column: keys >> _PRODUCT_BITS,
-            "product_id": keys & ((1 << _PRODUCT_BITS) - 1),
-            **dict(zip(PRODUCT_MEASURES, sums, strict=True)),
+            key: keys & ((1 << _PRODUCT_BITS) - 1),
+            **dict(zip(measures, sums, strict=True)),
         },
     )
 

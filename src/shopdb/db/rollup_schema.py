@@ -126,6 +126,52 @@ product_sales_total = Table(
 PRODUCT_MEASURES = ("order_count", "units", "revenue_cents", "refunded_units")
 """The measures every product rollup (daily, monthly, yearly, total) holds, in order."""
 
+# a product's folded days, read when it moves to another category (``rollups.categories``)
+Index("ix_product_sales_daily_product_id", product_sales_daily.c.product_id)
+
+# The product rollups summed per product's *current* category (migration 0020), so the
+# category questions read a row per category and bucket instead of one per product: a
+# product that moves to another category takes its folded rows along in the same
+# transaction (``rollups.categories.move_product``), and the unfolded deltas are joined
+# to the product's category when read or folded. No refunded units: no category
+# question asks for them.
+category_sales_daily = Table(
+    "category_sales_daily",
+    metadata,
+    Column("day_index", DayIndex, primary_key=True, autoincrement=False),
+    Column("category_id", Id, primary_key=True, autoincrement=False),
+    Column("month_index", DayIndex, nullable=False),
+    Column("order_count", Cents, nullable=False),
+    Column("units", Cents, nullable=False),
+    Column("revenue_cents", Cents, nullable=False),
+    **MYSQL_TABLE_OPTIONS,
+)
+
+category_sales_monthly = Table(
+    "category_sales_monthly",
+    metadata,
+    Column("month_index", DayIndex, primary_key=True, autoincrement=False),
+    Column("category_id", Id, primary_key=True, autoincrement=False),
+    Column("order_count", Cents, nullable=False),
+    Column("units", Cents, nullable=False),
+    Column("revenue_cents", Cents, nullable=False),
+    **MYSQL_TABLE_OPTIONS,
+)
+
+category_sales_yearly = Table(
+    "category_sales_yearly",
+    metadata,
+    Column("year_index", DayIndex, primary_key=True, autoincrement=False),
+    Column("category_id", Id, primary_key=True, autoincrement=False),
+    Column("order_count", Cents, nullable=False),
+    Column("units", Cents, nullable=False),
+    Column("revenue_cents", Cents, nullable=False),
+    **MYSQL_TABLE_OPTIONS,
+)
+
+CATEGORY_MEASURES = ("order_count", "units", "revenue_cents")
+"""The measures the category rollups hold: ``PRODUCT_MEASURES`` but refunded units."""
+
 customer_sales = Table(
     "customer_sales",
     metadata,
@@ -419,6 +465,9 @@ FOLDED_TABLES = (
     product_sales_monthly,
     product_sales_yearly,
     product_sales_total,
+    category_sales_daily,
+    category_sales_monthly,
+    category_sales_yearly,
 )
 """The rollups folded from ``rollup_deltas``."""
 

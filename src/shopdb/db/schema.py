@@ -39,7 +39,7 @@ from shopdb.lifecycle import (
 )
 from shopdb.limits import MAX_PRICE_CENTS, MAX_QUANTITY, MAX_STOCK, MAX_TOTAL_CENTS
 
-SCHEMA_VERSION = "0019"
+SCHEMA_VERSION = "0020"
 """The schema's revision, stored in ``alembic_version``: the newest Alembic revision in
 ``shopdb/migrations/versions`` (a test keeps the two equal)."""
 

@@ -80,12 +80,15 @@ ROLLUP_ANSWERS: dict[str, Callable[[Mapping[str, Any]], bool]] = {
 
 
 SERIAL_ROLLUPS = frozenset({"best_selling_products", "revenue_by_category", "category_growth"})
-"""The rollup forms PostgreSQL runs without parallel workers (``db.grouping.serial_plan``):
-they sum thousands of product rows, where two workers cost more than they save. The
-others read a few hundred rows and are never planned parallel, so they keep their one
-round trip. Lifetime value reads a row per day since migration 0018: at SF 1 over 365
-days 2.3 ms as it is against 2.7 ms with the plan's SET and RESET, the two interleaved by
-hand (2026-12-04)."""
+"""The rollup forms PostgreSQL runs without parallel workers (``db.grouping.serial_plan``).
+Best sellers sums thousands of product rows, where two workers cost more than they save.
+Revenue by category and category growth read a row per category and bucket since
+migration 0020, but on tables the planner has no statistics for yet (just migrated,
+before autovacuum's first ANALYZE) it planned them parallel: 15 ms against 4 ms at SF 1,
+while analyzed they take 5-6 ms either way (2026-12-06). The others read a few hundred
+rows and are never planned parallel, so they keep their one round trip. Lifetime value
+reads a row per day since migration 0018: at SF 1 over 365 days 2.3 ms as it is against
+2.7 ms with the plan's SET and RESET, the two interleaved by hand (2026-12-04)."""
 
 
 TOP_LEADERS = 200

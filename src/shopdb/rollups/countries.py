@@ -47,7 +47,7 @@ from shopdb.db.rollup_schema import (
 from shopdb.db.schema import orders
 from shopdb.lifecycle import RECOGNIZED_STATUSES
 from shopdb.rollups.buckets import day_index, month_of_day
-from shopdb.rollups.fold import add_rows
+from shopdb.rollups.upsert import add_rows
 
 _CHUNK = 500
 """Orders (or customers) one ``IN`` list reads."""

@@ -10,7 +10,6 @@ from typing import Any
 from sqlalchemy import Column, Table, delete, func, select
 from sqlalchemy.engine import Connection
 
-from shopdb.db.backend import backend_of
 from shopdb.db.rollup_schema import (
     PRODUCT_MEASURES,
     product_sales_daily,
@@ -19,7 +18,9 @@ from shopdb.db.rollup_schema import (
     product_sales_yearly,
     sales_daily,
 )
+from shopdb.rollups import categories
 from shopdb.rollups.spans import total_rows, yearly_rows
+from shopdb.rollups.upsert import add_rows
 
 FOLD_BATCH = 50_000
 """Most deltas folded in one transaction."""
@@ -67,8 +68,8 @@ def fold_counts(
 def add_deltas(conn: Connection, rows: Sequence[Sequence[Any]]) -> None:
     """Add ``rows`` (``rollup_deltas``' day, month, product, orders, units, revenue, new
     customers, refunded units and new customers' revenue) to the daily, monthly, yearly
-    and all-time rollups, upserting each key once, in key order (so two folds lock rows
-    in the same order)."""
+    and all-time rollups and the category rollups of the products' categories,
+    upserting each key once, in key order (so two folds lock rows in the same order)."""
     width = len(PRODUCT_MEASURES)
     days: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0, 0])
     product_days: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0] * (1 + width))
@@ -89,6 +90,8 @@ def add_deltas(conn: Connection, rows: Sequence[Sequence[Any]]) -> None:
         for i, value in enumerate((orders, units, revenue, refunded)):
             pd[1 + i] += value
             pm[i] += value
+    # the products' categories first: their shared locks keep a move out (``categories``)
+    categories.add_folded(conn, product_days)
     add_rows(
         conn,
         sales_daily,
@@ -134,12 +137,3 @@ def add_deltas(conn: Connection, rows: Sequence[Sequence[Any]]) -> None:
     )
     add_rows(conn, product_sales_yearly, yearly_rows(product_months))
     add_rows(conn, product_sales_total, total_rows(product_days))
-
-
-def add_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Add each row's measures to the stored row with its key, inserting it if absent."""
-    if not rows:
-        return
-    keys = {c.name for c in table.primary_key.columns}
-    measures = [name for name in rows[0] if name not in keys and name != "month_index"]
-    conn.execute(backend_of(conn).insert_or_add(table, measures), rows)

@@ -35,7 +35,8 @@ from shopdb.db.rollup_schema import order_event_deltas, order_funnel_daily, paym
 from shopdb.db.schema import payments
 from shopdb.lifecycle import INITIAL_STATUS, PAYMENT_COMPLETED, PAYMENT_REFUND
 from shopdb.rollups.buckets import day_index, month_index
-from shopdb.rollups.fold import add_rows, take_batch
+from shopdb.rollups.fold import take_batch
+from shopdb.rollups.upsert import add_rows
 
 FUNNEL_MEASURES = (
     "placed_count",

@@ -30,8 +30,8 @@ from sqlalchemy.engine import Connection
 
 from shopdb.db.rollup_schema import product_pairs
 from shopdb.db.schema import order_items
-from shopdb.rollups.fold import add_rows
 from shopdb.rollups.spans import ALL_TIME
+from shopdb.rollups.upsert import add_rows
 
 _CHUNK = 500
 """Orders whose items one ``IN`` list reads."""

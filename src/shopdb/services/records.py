@@ -20,6 +20,7 @@ from shopdb.db.lake_log import touch, touch_months
 from shopdb.db.schema import categories, inventory, inventory_movements, products, users
 from shopdb.db.violations import violations_as_errors
 from shopdb.errors import ConstraintViolation, Duplicate, InvalidInput, NotFound, StaleVersion
+from shopdb.rollups.categories import move_product
 from shopdb.services._tx import run_in_transaction
 from shopdb.services.browse import CATEGORY_COLUMNS, PRODUCT_COLUMNS, USER_COLUMNS
 
@@ -75,6 +76,9 @@ def update_product(
 ) -> dict[str, Any]:
     """Change a product's columns if its version is still ``expected_version``; return the row.
 
+    A new category takes the product's folded sales along in the category rollups, in
+    the same transaction (``rollups.categories.move_product``).
+
     Raises:
         InvalidInput: an unknown field, an empty SKU or name, or a negative price.
         NotFound: no such product, or no such category to move it to.
@@ -98,6 +102,9 @@ def update_product(
         if "category_id" in values and not _category_exists(conn, values["category_id"]):
             raise NotFound(f"category {values['category_id']} does not exist")
         conn.execute(update(products).where(products.c.product_id == product_id).values(values))
+        # its folded sales follow it, under the row lock the UPDATE holds
+        new_category = values.get("category_id", row["category_id"])
+        move_product(conn, product_id, row["category_id"], new_category)
         touch(conn, None, products)
         return {**row, **values}
 

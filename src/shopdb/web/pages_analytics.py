@@ -6,9 +6,8 @@ rendered with the page: its cost grows with the days shown, not with the shop. E
 other card costs a scan of the orders in the range, seconds at SF 1 on SQLite, so the
 page holds a placeholder that htmx swaps for the card's own fragment
 (``/analytics/{page}/cards/{query}``, a full page of that one card without JavaScript),
-run under a statement timeout. So does a rollup card that reads many rows per day
-(``ChartSpec.heavy``: category growth). The page is then as fast as its light rollup
-cards; a slow card delays only itself.
+run under a statement timeout. The page is then as fast as its rollup cards; a slow
+card delays only itself.
 """
 
 from __future__ import annotations
@@ -65,10 +64,9 @@ def _category(request: Request) -> int | None:
 
 
 def _deferred(spec: ChartSpec, view: View, category_id: int | None) -> bool:
-    """Whether the card loads on its own: its query would not read the rollups by days,
-    or reads many rows of them (``ChartSpec.heavy``)."""
+    """Whether the card loads on its own: its query would not read the rollups by days."""
     try:
-        return spec.heavy or not reads_rollups(spec.query, **_params(spec, view, category_id))
+        return not reads_rollups(spec.query, **_params(spec, view, category_id))
     except ShopError:  # its own request shows the reason in the card
         return True
 

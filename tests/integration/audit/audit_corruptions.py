@@ -333,6 +333,46 @@ def _rollup_product_year_off(conn: Connection) -> None:
     )
 
 
+def _rollup_category_day_off(conn: Connection) -> None:
+    first = select(func.min(r.category_sales_daily.c.day_index)).scalar_subquery()
+    conn.execute(
+        update(r.category_sales_daily)
+        .where(r.category_sales_daily.c.day_index == first)
+        .values(units=r.category_sales_daily.c.units + 1)
+    )
+
+
+def _rollup_category_month_missing(conn: Connection) -> None:
+    first = select(func.min(r.category_sales_monthly.c.month_index)).scalar_subquery()
+    conn.execute(
+        delete(r.category_sales_monthly).where(r.category_sales_monthly.c.month_index == first)
+    )
+
+
+def _rollup_category_year_off(conn: Connection) -> None:
+    last = select(func.max(r.category_sales_yearly.c.year_index)).scalar_subquery()
+    conn.execute(
+        update(r.category_sales_yearly)
+        .where(r.category_sales_yearly.c.year_index == last)
+        .values(revenue_cents=r.category_sales_yearly.c.revenue_cents - 1)
+    )
+
+
+def _category_changed_behind_rollups(conn: Connection) -> None:
+    """A product moved to another category by bare SQL: its sales stay in the old one."""
+    sold = (
+        select(func.min(s.order_items.c.product_id))
+        .join(s.orders, s.orders.c.order_id == s.order_items.c.order_id)
+        .where(s.orders.c.status.in_(RECOGNIZED_STATUSES))
+        .scalar_subquery()
+    )
+    conn.execute(
+        update(s.products)
+        .where(s.products.c.product_id == sold)
+        .values(category_id=select(func.max(s.categories.c.category_id)).scalar_subquery())
+    )
+
+
 def _rollup_product_total_extra(conn: Connection) -> None:
     conn.execute(
         insert(r.product_sales_total).values(
@@ -658,6 +698,20 @@ CASES: dict[str, tuple[Corruption, set[str]]] = {
     ),
     "rollup_product_year_off": (_rollup_product_year_off, {"rollup_product_sales_yearly"}),
     "rollup_product_total_extra": (_rollup_product_total_extra, {"rollup_product_sales_total"}),
+    "rollup_category_day_off": (_rollup_category_day_off, {"rollup_category_sales_daily"}),
+    "rollup_category_month_missing": (
+        _rollup_category_month_missing,
+        {"rollup_category_sales_monthly"},
+    ),
+    "rollup_category_year_off": (_rollup_category_year_off, {"rollup_category_sales_yearly"}),
+    "category_changed_behind_rollups": (
+        _category_changed_behind_rollups,
+        {
+            "rollup_category_sales_daily",
+            "rollup_category_sales_monthly",
+            "rollup_category_sales_yearly",
+        },
+    ),
     "rollup_product_refunds_off": (_rollup_product_refunds_off, {"rollup_product_sales_monthly"}),
     "rollup_refund_delta_extra": (
         _rollup_refund_delta_extra,

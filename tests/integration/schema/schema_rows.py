@@ -208,6 +208,25 @@ def _product_sales_total(n: int) -> dict[str, Any]:
     return dict(product_id=n, order_count=1, units=2, revenue_cents=3998)
 
 
+def _category_sales_daily(n: int) -> dict[str, Any]:
+    return dict(
+        day_index=19_723 + n,
+        category_id=1,
+        month_index=24_288,
+        order_count=1,
+        units=2,
+        revenue_cents=3998,
+    )
+
+
+def _category_sales_monthly(n: int) -> dict[str, Any]:
+    return dict(month_index=24_289 + n, category_id=1, order_count=1, units=2, revenue_cents=3998)
+
+
+def _category_sales_yearly(n: int) -> dict[str, Any]:
+    return dict(year_index=2023 + n, category_id=1, order_count=1, units=2, revenue_cents=3998)
+
+
 def _customer_sales(n: int) -> dict[str, Any]:
     return dict(user_id=n, order_count=1, spend_cents=3998, first_order_at=T0, last_order_at=T0)
 
@@ -342,6 +361,9 @@ ROWS = {
     "product_sales_monthly": _product_sales_monthly,
     "product_sales_yearly": _product_sales_yearly,
     "product_sales_total": _product_sales_total,
+    "category_sales_daily": _category_sales_daily,
+    "category_sales_monthly": _category_sales_monthly,
+    "category_sales_yearly": _category_sales_yearly,
     "customer_sales": _customer_sales,
     "customer_day_deltas": _customer_day_deltas,
     "customer_days": _customer_days,

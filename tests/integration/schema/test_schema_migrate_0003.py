@@ -77,6 +77,6 @@ def test_migrate_upgrades_0001_in_place_and_builds_the_rollups(
     # 0006 added the years and totals, 0007 customer_days, 0008 product_pairs, 0012
     # customer_cohorts, 0013 the funnel and the payment methods, 0014 RFM's groups, 0016
     # the per-country rollups and the customers' first two days, 0018 their totals per
-    # first day
-    assert len(rollup_checks) == 16
+    # first day, 0020 the categories' days, months and years
+    assert len(rollup_checks) == 19
     assert all(r.passed for r in rollup_checks)

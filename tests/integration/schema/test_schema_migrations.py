@@ -55,7 +55,7 @@ def _structure(conn: Connection) -> dict[str, Any]:
 
 def test_head_revision_is_the_version_init_records() -> None:
     # 0005 follows 0004, 0003, 0002t and 0002: revision ids name branches (see 0002_bounds)
-    assert migrate.head_revision() == SCHEMA_VERSION == "0019"
+    assert migrate.head_revision() == SCHEMA_VERSION == "0020"
 
 
 def test_upgrade_builds_the_schema_init_builds_and_downgrade_removes_it(

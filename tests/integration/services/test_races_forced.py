@@ -19,12 +19,22 @@ from typing import Any
 
 import pytest
 from services_support import Shop, assert_audit_clean, count_rows, stock_of
-from sqlalchemy import event, select, text
+from sqlalchemy import event, func, select, text
 from sqlalchemy.engine import Connection, Engine
 
+from shopdb.db.rollup_schema import category_sales_yearly, rollup_deltas
 from shopdb.db.schema import inventory_movements, orders, payments, shipments, users
 from shopdb.errors import Duplicate, InvalidTransition, OutOfStock
-from shopdb.services import cancel_order, pay_order, place_order, register_user, ship_order
+from shopdb.rollups.build import refresh
+from shopdb.services import (
+    cancel_order,
+    create_category,
+    pay_order,
+    place_order,
+    register_user,
+    ship_order,
+)
+from shopdb.services.records import get_product, product_version, update_product
 
 WAIT_S = 30
 POLL_S = 0.02
@@ -195,6 +205,50 @@ def test_cancel_and_ship_of_one_order_the_second_waits_and_is_refused(
     has_shipment = count_rows(shop.engine, shipments) == 1
     expected = ("cancelled", False, 1) if winner == "cancel" else ("shipped", True, 0)
     assert (status, has_shipment, returned) == expected
+    assert_audit_clean(shop.engine)
+
+
+def _lamp_sold_folded_and_not(shop: Shop) -> int:
+    """A lamp order folded into the rollups, a second one still in the change log, and a
+    new category to move the lamp to (returned)."""
+    e = shop.engine
+    pay_order(e, place_order(e, shop.user, {shop.lamp: 1}), 1000, "card")
+    refresh(e)
+    pay_order(e, place_order(e, shop.other_user, {shop.lamp: 2}), 2000, "card")
+    return create_category(e, "Garden")
+
+
+def _category_revenue(engine: Engine) -> dict[int, int]:
+    """Folded revenue per category (every year), with nothing left to fold."""
+    c = category_sales_yearly.c
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(rollup_deltas)).scalar_one() == 0
+        rows = conn.execute(
+            select(c.category_id, func.sum(c.revenue_cents)).group_by(c.category_id)
+        )
+        return {int(k): int(v) for k, v in rows if v}
+
+
+@pytest.mark.parametrize("first", ["move", "fold"])
+def test_a_fold_and_a_move_of_its_product_to_another_category_serialize(
+    shop: Shop, server: str, first: str
+) -> None:
+    """Whichever of the two commits first, the other waits for it on the product's row
+    and sees its work: the fold adds the lamp's unfolded sale to the category the lamp
+    is in when the fold commits, and the move takes every folded day along."""
+    garden = _lamp_sold_folded_and_not(shop)
+    version = product_version(get_product(shop.engine, shop.lamp))
+    calls = {
+        "move": lambda: update_product(shop.engine, shop.lamp, version, {"category_id": garden}),
+        "fold": lambda: refresh(shop.engine),
+    }
+    second = "fold" if first == "move" else "move"
+
+    one, two = _race(shop, server, calls[first], calls[second])
+
+    assert not isinstance(one, Exception), one
+    assert not isinstance(two, Exception), two
+    assert _category_revenue(shop.engine) == {garden: 3000}
     assert_audit_clean(shop.engine)
 
 

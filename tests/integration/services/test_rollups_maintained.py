@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 
 from shopdb.audit import run_checks
 from shopdb.db.rollup_schema import (
+    category_sales_daily,
     customer_day_deltas,
     customer_days,
     customer_sales,
@@ -30,8 +31,16 @@ from shopdb.queries import run_query
 from shopdb.rollups.buckets import day_index
 from shopdb.rollups.build import rebuild_all, refresh
 from shopdb.rollups.maintain import MAINTAIN_OPTION
-from shopdb.services import cancel_order, pay_order, place_order, refund_order, restock
+from shopdb.services import (
+    cancel_order,
+    create_category,
+    pay_order,
+    place_order,
+    refund_order,
+    restock,
+)
 from shopdb.services._status import move_order
+from shopdb.services.records import get_product, product_version, update_product
 
 DAY = timedelta(days=1)
 D0, D1 = day_index(T0), day_index(T0 + DAY)
@@ -41,6 +50,9 @@ ROLLUP_CHECKS = [
     "rollup_product_sales_monthly",
     "rollup_product_sales_yearly",
     "rollup_product_sales_total",
+    "rollup_category_sales_daily",
+    "rollup_category_sales_monthly",
+    "rollup_category_sales_yearly",
     "rollup_customer_sales",
     "rollup_customer_days",
     "rollup_product_pairs",
@@ -348,6 +360,56 @@ def test_pairs_follow_payments_refunds_and_cancellations_of_earlier_orders(shop:
     assert run_query(e, "frequently_bought_together", source="rollup", min_orders=1).rows == []
     refresh(e)
     assert_pairs_answer_as_base(e)
+    assert_rollups_clean(e)
+
+
+def category_days(engine: Engine) -> dict[tuple[int, int], tuple[int, int, int]]:
+    """The folded category_sales_daily rows: (category, day) -> orders, units, revenue."""
+    c = category_sales_daily.c
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(c.category_id, c.day_index, c.order_count, c.units, c.revenue_cents)
+        ).all()
+    return {(k, d): (o, u, r) for k, d, o, u, r in rows if (o, u, r) != (0, 0, 0)}
+
+
+def category_revenue(engine: Engine, source: str) -> dict[int, int]:
+    result = run_query(engine, "revenue_by_category", source=source)
+    return {row["category_id"]: row["revenue_cents"] for row in result.as_dicts()}
+
+
+def test_a_product_moving_category_takes_its_sales_along(shop: Shop) -> None:
+    """The lamp sold on two days, the first folded and the second not, then moved to a
+    new category: its folded days leave the old category in the move's transaction, its
+    unfolded ones count in the new category when read and when folded."""
+    e = shop.engine
+    first = place_order(e, shop.user, {shop.lamp: 2, shop.mug: 1}, now=T0)
+    pay_order(e, first, 2250, "card", now=T0)
+    refresh(e)
+    home = get_product(e, shop.mug)["category_id"]
+    assert category_days(e) == {(home, D0): (2, 3, 2250)}
+    second = place_order(e, shop.other_user, {shop.lamp: 1}, now=T0 + DAY)
+    pay_order(e, second, 1000, "card", now=T0 + DAY)
+    garden = create_category(e, "Garden")
+
+    lamp = get_product(e, shop.lamp)
+    update_product(e, shop.lamp, product_version(lamp), {"category_id": garden})
+
+    assert category_days(e) == {(home, D0): (1, 1, 250), (garden, D0): (1, 2, 2000)}
+    expected = {home: 250, garden: 3000}
+    assert category_revenue(e, "rollup") == category_revenue(e, "base") == expected
+    assert_rollups_clean(e)
+    refresh(e)
+    assert category_days(e) == {
+        (home, D0): (1, 1, 250),
+        (garden, D0): (1, 2, 2000),
+        (garden, D1): (1, 1, 1000),
+    }
+    assert category_revenue(e, "rollup") == expected
+    assert_rollups_clean(e)
+    # a change that keeps the category moves nothing
+    update_product(e, shop.lamp, product_version(get_product(e, shop.lamp)), {"price_cents": 900})
+    assert category_revenue(e, "rollup") == expected
     assert_rollups_clean(e)
 
 

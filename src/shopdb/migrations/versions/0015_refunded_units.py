@@ -64,8 +64,8 @@ def upgrade() -> None:
         product_sales_yearly,
     )
     from shopdb.queries import fragments
-    from shopdb.rollups.fold import add_rows
     from shopdb.rollups.spans import total_rows, yearly_rows
+    from shopdb.rollups.upsert import add_rows
 
     bind = op.get_bind()
     sql = fragments.expand(_REFUNDED_ITEMS, backend_name(bind))

@@ -58,7 +58,7 @@ def upgrade() -> None:
     from shopdb.db.backend import backend_name
     from shopdb.db.rollup_schema import sales_daily
     from shopdb.queries import fragments
-    from shopdb.rollups.fold import add_rows
+    from shopdb.rollups.upsert import add_rows
 
     bind = op.get_bind()
     sql = fragments.expand(_FIRST_ORDERS, backend_name(bind))

@@ -1,9 +1,9 @@
--- category_growth from the product rollups: each period as signed spans of years, months
--- and days (shopdb.rollups.spans: the last year is a year plus a month, minus a month
--- and a day), plus the changes not yet folded in. Every row keeps its own calendar year
+-- category_growth from the category rollups (a row per category and bucket, migration
+-- 0020): each period as signed spans of years, months and days (shopdb.rollups.spans:
+-- the last year is a year plus a month, minus a month and a day), plus the changes not
+-- yet folded in, each in its product's category. Every row keeps its own calendar year
 -- (a year row stands for its January), and the signed days add up to exactly the
--- period, so each year's sums are exact; all of history is read as years, never from
--- product_sales_total, which has no year.
+-- period, so each year's sums are exact; all of history is read as years.
 with recursive category_roots (category_id, top_category_id) as (
     select
         c.category_id,
@@ -19,171 +19,156 @@ with recursive category_roots (category_id, top_category_id) as (
 ),
 
 -- period 0 is the range, period 1 the same dates a year before (see category_growth.sql)
-product_sales as (
+category_sales as (
     select
         0 as period,
-        product_id,
+        category_id,
         year_index * 12 as month_index,
         order_count,
         units,
         revenue_cents
-    from product_sales_yearly
+    from category_sales_yearly
     where year_index >= :s_y_from
         and year_index < :s_y_to
     union all
     select
         0 as period,
-        product_id,
+        category_id,
         month_index,
         :s_m1_sign * order_count,
         :s_m1_sign * units,
         :s_m1_sign * revenue_cents
-    from product_sales_monthly
+    from category_sales_monthly
     where month_index >= :s_m1_from
         and month_index < :s_m1_to
     union all
     select
         0 as period,
-        product_id,
+        category_id,
         month_index,
         :s_m2_sign * order_count,
         :s_m2_sign * units,
         :s_m2_sign * revenue_cents
-    from product_sales_monthly
+    from category_sales_monthly
     where month_index >= :s_m2_from
         and month_index < :s_m2_to
     union all
     select
         0 as period,
-        product_id,
+        category_id,
         month_index,
         :s_d1_sign * order_count,
         :s_d1_sign * units,
         :s_d1_sign * revenue_cents
-    from product_sales_daily
+    from category_sales_daily
     where day_index >= :s_d1_from
         and day_index < :s_d1_to
     union all
     select
         0 as period,
-        product_id,
+        category_id,
         month_index,
         :s_d2_sign * order_count,
         :s_d2_sign * units,
         :s_d2_sign * revenue_cents
-    from product_sales_daily
+    from category_sales_daily
     where day_index >= :s_d2_from
         and day_index < :s_d2_to
     union all
     select
         0 as period,
-        product_id,
-        month_index,
-        order_count,
-        units,
-        revenue_cents
-    from rollup_deltas
-    where product_id is not null
-        and day_index >= :d_since
-        and day_index < :d_until
+        p.category_id,
+        d.month_index,
+        d.order_count,
+        d.units,
+        d.revenue_cents
+    from rollup_deltas as d
+    inner join products as p on p.product_id = d.product_id
+    where d.day_index >= :d_since
+        and d.day_index < :d_until
     union all
     select
         1 as period,
-        product_id,
+        category_id,
         year_index * 12 as month_index,
         order_count,
         units,
         revenue_cents
-    from product_sales_yearly
+    from category_sales_yearly
     where year_index >= :p_s_y_from
         and year_index < :p_s_y_to
     union all
     select
         1 as period,
-        product_id,
+        category_id,
         month_index,
         :p_s_m1_sign * order_count,
         :p_s_m1_sign * units,
         :p_s_m1_sign * revenue_cents
-    from product_sales_monthly
+    from category_sales_monthly
     where month_index >= :p_s_m1_from
         and month_index < :p_s_m1_to
     union all
     select
         1 as period,
-        product_id,
+        category_id,
         month_index,
         :p_s_m2_sign * order_count,
         :p_s_m2_sign * units,
         :p_s_m2_sign * revenue_cents
-    from product_sales_monthly
+    from category_sales_monthly
     where month_index >= :p_s_m2_from
         and month_index < :p_s_m2_to
     union all
     select
         1 as period,
-        product_id,
+        category_id,
         month_index,
         :p_s_d1_sign * order_count,
         :p_s_d1_sign * units,
         :p_s_d1_sign * revenue_cents
-    from product_sales_daily
+    from category_sales_daily
     where day_index >= :p_s_d1_from
         and day_index < :p_s_d1_to
     union all
     select
         1 as period,
-        product_id,
+        category_id,
         month_index,
         :p_s_d2_sign * order_count,
         :p_s_d2_sign * units,
         :p_s_d2_sign * revenue_cents
-    from product_sales_daily
+    from category_sales_daily
     where day_index >= :p_s_d2_from
         and day_index < :p_s_d2_to
     union all
     select
         1 as period,
-        product_id,
-        month_index,
-        order_count,
-        units,
-        revenue_cents
-    from rollup_deltas
-    where product_id is not null
-        and day_index >= :p_d_since
-        and day_index < :p_d_until
-),
-
-product_years as (
-    select
-        period,
-        product_id,
-        {div(month_index, 12)} as year,
-        sum(revenue_cents) as revenue_cents,
-        sum(order_count) as order_count
-    from product_sales
-    group by
-        period,
-        product_id,
-        {div(month_index, 12)}
+        p.category_id,
+        d.month_index,
+        d.order_count,
+        d.units,
+        d.revenue_cents
+    from rollup_deltas as d
+    inner join products as p on p.product_id = d.product_id
+    where d.day_index >= :p_d_since
+        and d.day_index < :p_d_until
 ),
 
 -- a category and year whose every sale was undone has no orders, as if absent
 by_year as (
     select
-        py.period,
+        cs.period,
         r.top_category_id,
-        py.year,
-        sum(py.revenue_cents) as revenue_cents
-    from product_years as py
-    inner join products as p on p.product_id = py.product_id
-    inner join category_roots as r on r.category_id = p.category_id
+        {div(cs.month_index, 12)} as year,
+        sum(cs.revenue_cents) as revenue_cents
+    from category_sales as cs
+    inner join category_roots as r on r.category_id = cs.category_id
     group by
-        py.period,
+        cs.period,
         r.top_category_id,
-        py.year
-    having sum(py.order_count) > 0
+        {div(cs.month_index, 12)}
+    having sum(cs.order_count) > 0
 )
 
 select

@@ -1,6 +1,6 @@
--- revenue_by_category from the product rollups (the range as signed spans of years,
--- months and days, see shopdb.rollups.spans, plus the changes not yet folded in),
--- joined to each product's category.
+-- revenue_by_category from the category rollups (migration 0020): the range as signed
+-- spans of years, months and days (see shopdb.rollups.spans; all of history is every
+-- year), plus the changes not yet folded in, each in its product's category.
 with recursive category_roots (category_id, top_category_id) as (
     select
         c.category_id,
@@ -23,87 +23,63 @@ stocked_categories as (
     group by category_id
 ),
 
-product_sales as (
+category_sales as (
     select
-        product_id,
-        order_count,
-        units,
+        category_id,
         revenue_cents
-    from product_sales_total
+    from category_sales_yearly
     where :s_all = 1
     union all
     select
-        product_id,
-        order_count,
-        units,
+        category_id,
         revenue_cents
-    from product_sales_yearly
+    from category_sales_yearly
     where year_index >= :s_y_from
         and year_index < :s_y_to
     union all
     select
-        product_id,
-        :s_m1_sign * order_count,
-        :s_m1_sign * units,
+        category_id,
         :s_m1_sign * revenue_cents
-    from product_sales_monthly
+    from category_sales_monthly
     where month_index >= :s_m1_from
         and month_index < :s_m1_to
     union all
     select
-        product_id,
-        :s_m2_sign * order_count,
-        :s_m2_sign * units,
+        category_id,
         :s_m2_sign * revenue_cents
-    from product_sales_monthly
+    from category_sales_monthly
     where month_index >= :s_m2_from
         and month_index < :s_m2_to
     union all
     select
-        product_id,
-        :s_d1_sign * order_count,
-        :s_d1_sign * units,
+        category_id,
         :s_d1_sign * revenue_cents
-    from product_sales_daily
+    from category_sales_daily
     where day_index >= :s_d1_from
         and day_index < :s_d1_to
     union all
     select
-        product_id,
-        :s_d2_sign * order_count,
-        :s_d2_sign * units,
+        category_id,
         :s_d2_sign * revenue_cents
-    from product_sales_daily
+    from category_sales_daily
     where day_index >= :s_d2_from
         and day_index < :s_d2_to
     union all
     select
-        product_id,
-        order_count,
-        units,
-        revenue_cents
-    from rollup_deltas
-    where product_id is not null
-        and day_index >= :d_since
-        and day_index < :d_until
-),
-
--- summed per product before the join, so the join sees products, not rollup rows
-per_product as (
-    select
-        product_id,
-        sum(revenue_cents) as revenue_cents
-    from product_sales
-    group by product_id
+        p.category_id,
+        d.revenue_cents
+    from rollup_deltas as d
+    inner join products as p on p.product_id = d.product_id
+    where d.day_index >= :d_since
+        and d.day_index < :d_until
 ),
 
 item_revenue as (
     select
-        p.category_id,
-        sum(pp.revenue_cents) as revenue_cents
-    from per_product as pp
-    inner join products as p on p.product_id = pp.product_id
-    group by p.category_id
+        category_id,
+        sum(revenue_cents) as revenue_cents
+    from category_sales
+    group by category_id
 ),
 
 category_revenue as (

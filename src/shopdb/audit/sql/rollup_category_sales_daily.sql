@@ -1,0 +1,54 @@
+-- category_sales_daily plus the deltas not yet folded into it (each in its product's
+-- category now), against the items of recognized orders per UTC day of placing and
+-- product's category (rollup up, base down: zero)
+with sides as (
+    select
+        day_index,
+        month_index,
+        category_id,
+        order_count,
+        units,
+        revenue_cents
+    from category_sales_daily
+    union all
+    select
+        d.day_index,
+        d.month_index,
+        p.category_id,
+        d.order_count,
+        d.units,
+        d.revenue_cents
+    from rollup_deltas as d
+    inner join products as p on p.product_id = d.product_id
+    union all
+    select
+        {day_index(o.created_at)},
+        {month_index(o.created_at)},
+        p.category_id,
+        -count(*),
+        -sum(oi.quantity),
+        -sum(oi.quantity * oi.unit_price_cents)
+    from orders as o
+    inner join order_items as oi on oi.order_id = o.order_id
+    inner join products as p on p.product_id = oi.product_id
+    where {recognized(o.status)}
+    group by
+        {day_index(o.created_at)},
+        {month_index(o.created_at)},
+        p.category_id
+)
+
+select
+    day_index,
+    category_id,
+    sum(order_count) as order_count_off,
+    sum(units) as units_off,
+    sum(revenue_cents) as revenue_cents_off
+from sides
+group by
+    day_index,
+    category_id
+having sum(order_count) <> 0
+    or sum(units) <> 0
+    or sum(revenue_cents) <> 0
+    or min(month_index) <> max(month_index)
