@@ -5,6 +5,8 @@ from __future__ import annotations
 from api_support import Shop, TestClient, count_rows, snapshot
 
 from shopdb.db.schema import products, users
+from shopdb.queries import run_query
+from shopdb.rollups.build import refresh
 
 
 def test_get_product_carries_an_etag_and_patch_needs_it(client: TestClient, shop: Shop) -> None:
@@ -201,3 +203,38 @@ def test_categories_create_rename_and_refuse_deleting_one_with_products(
     assert refused.json()["constraint"] in ("fk_products_category_id", "fk_categories_parent_id")
     assert snapshot(shop.engine) == before
     assert client.delete(child.headers["Location"], headers=shop.auth()).status_code == 200
+
+
+def test_a_product_moved_to_another_category_takes_its_revenue_along(
+    client: TestClient, shop: Shop
+) -> None:
+    """The category rollups follow a PATCH of ``category_id``: revenue by category over
+    HTTP (from the rollups) moves the lamp's sales, and equals the base tables' answer."""
+    admin = shop.auth()
+    order = client.post(
+        "/v1/orders",
+        json={"user_id": shop.user, "items": [{"product_id": shop.lamp, "quantity": 2}]},
+        headers=admin,
+    ).json()
+    assert (
+        client.post(
+            f"/v1/orders/{order['order_id']}/payments", json={"method": "card"}, headers=admin
+        ).status_code
+        == 201
+    )
+    refresh(shop.engine)  # the refresher folds the sale into the category rollups
+    garden = client.post("/v1/categories", json={"name": "Garden"}, headers=admin).json()
+    etag = client.get(f"/v1/products/{shop.lamp}", headers=admin).headers["ETag"]
+
+    moved = client.patch(
+        f"/v1/products/{shop.lamp}",
+        json={"category_id": garden["category_id"]},
+        headers={**admin, "If-Match": etag},
+    )
+
+    assert moved.status_code == 200
+    rows = client.get("/v1/analytics/revenue_by_category", headers=admin).json()["data"]
+    revenue = {row["category_id"]: row["revenue_cents"] for row in rows}
+    assert revenue == {shop.category: 0, garden["category_id"]: 2000}
+    base = run_query(shop.engine, "revenue_by_category", source="base").as_dicts()
+    assert rows == base
