@@ -276,10 +276,9 @@ class RollupCollector:
                 **dict(zip(CATEGORY_MEASURES, sums, strict=True)),
             },
         )
-        month = month_of_days(day)
         monthly = _per_bucket(
             daily_frame,
-            month,
+            np.asarray(daily_frame.columns["month_index"]),
             "category_sales_monthly",
             "month_index",
             "category_id",

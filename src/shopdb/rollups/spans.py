@@ -1,8 +1,9 @@
 """A range of days as signed spans of years, months and days: the fewest rollup rows.
 
 The product questions sum ``product_sales_yearly``, ``_monthly`` and ``_daily`` rows
-over a range. Reading whole years and months where they fit and days at the edges
-already keeps the rows read proportional to products, but a range that ends a day
+over a range, the category questions the same grains of ``category_sales_*``. Reading
+whole years and months where they fit and days at the edges already keeps the rows read
+proportional to products, but a range that ends a day
 before a month's end (the dashboard's "last 30 days" and "last year" end yesterday)
 would still read up to 30 days of daily rows at each edge. A span may therefore also
 be *subtracted*: the last 365 days ending 2026-11-29 are the year 2026 plus December
