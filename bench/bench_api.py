@@ -294,7 +294,9 @@ def main() -> int:
     direct_cpu = time.process_time() - cpu
     direct_latencies = [t for s in direct.by_type.values() for t in s.latencies_s]
     direct_rate = len(direct_latencies) / seconds
-    with serving_process(settings.database_url, ["--no-access-log"], {}) as (base, server):
+    # no background fold: the direct run has none either, and a fold would land in one
+    options = ["--no-access-log", "--fold-interval", "0"]
+    with serving_process(settings.database_url, options, {}) as (base, server):
         _http_phase(base, key, catalog, clients, WARMUP_S)
         server_cpu, cpu = _cpu_s(server.pid), time.process_time()
         http = _http_phase(base, key, catalog, clients, seconds)

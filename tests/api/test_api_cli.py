@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import httpx
-from api_support import Shop, TestClient
+from api_support import Shop, TestClient, count_rows
 from click.testing import CliRunner
 from server import serving_process
 from sqlalchemy import select
@@ -13,6 +13,7 @@ from sqlalchemy.engine import URL
 
 from shopdb.api.config import ApiConfig
 from shopdb.cli import cli
+from shopdb.db.rollup_schema import rollup_deltas
 from shopdb.db.schema import api_keys
 from shopdb.services.api_keys import hash_key
 
@@ -76,10 +77,27 @@ def test_the_audit_over_http_is_clean_and_for_admins_only(client: TestClient, sh
 def test_serve_runs_the_api_on_loopback_until_terminated(shop: Shop, db_url: URL) -> None:
     # the other tests that need a real socket serve the app from a thread; this one runs
     # the command a user runs, as its own process
-    with serving_process(db_url, ("--no-access-log",), {}) as (base, process):
+    options = ("--no-access-log", "--fold-interval", "0.2")
+    with serving_process(db_url, options, {}) as (base, process):
         assert httpx.get(f"{base}/health").json() == {"status": "ok"}
         listed = httpx.get(f"{base}/v1/products", headers=shop.auth("clerk"))
         assert listed.status_code == 200
         assert [p["sku"] for p in listed.json()["data"]] == ["LAMP-1", "MUG-1"]
         assert httpx.get(f"{base}/v1/products").status_code == 401
+        # the worker folds what the order appends to the change log
+        order = httpx.post(
+            f"{base}/v1/orders",
+            json={"user_id": shop.user, "items": [{"product_id": shop.lamp, "quantity": 1}]},
+            headers=shop.auth(),
+        ).json()
+        paid = httpx.post(
+            f"{base}/v1/orders/{order['order_id']}/payments",
+            json={"method": "card"},
+            headers=shop.auth(),
+        )
+        assert paid.status_code == 201
+        deadline = time.monotonic() + 20
+        while count_rows(shop.engine, rollup_deltas) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert count_rows(shop.engine, rollup_deltas) == 0
     assert process.returncode is not None

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractContextManager, asynccontextmanager, nullcontext
 
 import anyio
 from fastapi import Depends, FastAPI
+from sqlalchemy.engine import Engine
 
 from shopdb import __version__
 from shopdb.api import docs, problems
@@ -24,8 +25,14 @@ from shopdb.api.routes import MATCHING, ROUTERS
 from shopdb.api.threads import use_route_threads
 from shopdb.config import Settings, load_settings
 from shopdb.db.engine import check_connection, open_engine
+from shopdb.rollups.refresher import Refresher
 
 OPENAPI_URL = "/v1/openapi.json"
+
+
+def _folding(engine: Engine, interval: float) -> AbstractContextManager[object]:
+    """The worker's background fold of the change logs, or nothing for interval 0."""
+    return Refresher(engine, interval) if interval > 0 else nullcontext()
 
 
 def create_app(settings: Settings, config: ApiConfig | None = None) -> FastAPI:
@@ -45,7 +52,7 @@ def create_app(settings: Settings, config: ApiConfig | None = None) -> FastAPI:
         app.state.analytics_limiter = anyio.CapacityLimiter(api.analytics_slots)
         app.state.analytics_slots = anyio.Semaphore(api.analytics_slots)
         try:
-            with use_route_threads():
+            with use_route_threads(), _folding(app.state.engine, api.fold_interval_s):
                 yield
         finally:
             app.state.analytics_engine.dispose()

@@ -13,6 +13,9 @@ ENV_ANALYTICS_TIMEOUT = "SHOPDB_API_ANALYTICS_TIMEOUT_S"
 ENV_ANALYTICS_SLOTS = "SHOPDB_API_ANALYTICS_SLOTS"
 ENV_KEY_CACHE = "SHOPDB_API_KEY_CACHE_S"
 ENV_POOL_SIZE = "SHOPDB_API_POOL_SIZE"
+ENV_FOLD_INTERVAL = "SHOPDB_API_FOLD_INTERVAL_S"
+DEFAULT_FOLD_INTERVAL_S = 60.0
+"""How often ``shopdb serve`` folds the change logs unless told otherwise."""
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,8 @@ class ApiConfig:
             again may be opened for a burst, and closed after it). Below the number of
             requests in flight, connections are opened and closed all the time: a
             connection costs milliseconds to open, a request a fraction of one.
+        fold_interval_s: how often the worker folds the rollups' change logs
+            (``rollups.refresher``); 0 never (``shopdb serve`` folds every 60 s).
     """
 
     secret: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
@@ -46,6 +51,7 @@ class ApiConfig:
     event_gap_ttl_s: float = 600.0
     key_cache_s: float = 1.0
     pool_size: int = 10
+    fold_interval_s: float = 0.0
 
 
 def load_api_config(environ: Mapping[str, str]) -> ApiConfig:
@@ -61,6 +67,7 @@ def load_api_config(environ: Mapping[str, str]) -> ApiConfig:
         slots = int(environ.get(ENV_ANALYTICS_SLOTS, defaults.analytics_slots))
         key_cache_s = float(environ.get(ENV_KEY_CACHE, defaults.key_cache_s))
         pool_size = int(environ.get(ENV_POOL_SIZE, defaults.pool_size))
+        fold_interval_s = float(environ.get(ENV_FOLD_INTERVAL, defaults.fold_interval_s))
     except ValueError as exc:
         raise ConfigError(f"malformed API setting: {exc}") from None
     if timeout <= 0 or slots < 1:
@@ -69,10 +76,13 @@ def load_api_config(environ: Mapping[str, str]) -> ApiConfig:
         raise ConfigError(f"{ENV_KEY_CACHE} must be between 0 and 60 seconds")
     if not 1 <= pool_size <= 100:
         raise ConfigError(f"{ENV_POOL_SIZE} must be from 1 to 100")
+    if not 0 <= fold_interval_s <= 86_400:
+        raise ConfigError(f"{ENV_FOLD_INTERVAL} must be from 0 to 86400 seconds")
     return ApiConfig(
         secret=secret.encode("utf-8") if secret else defaults.secret,
         analytics_timeout_s=timeout,
         analytics_slots=slots,
         key_cache_s=key_cache_s,
         pool_size=pool_size,
+        fold_interval_s=fold_interval_s,
     )

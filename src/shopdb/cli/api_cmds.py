@@ -8,6 +8,7 @@ import secrets
 import click
 
 from shopdb.access import ROLES
+from shopdb.api.config import DEFAULT_FOLD_INTERVAL_S, ENV_FOLD_INTERVAL
 from shopdb.cli.base import ShopContext, pass_shop
 from shopdb.config import ENV_DATABASE_URL
 
@@ -24,8 +25,23 @@ from shopdb.config import ENV_DATABASE_URL
     show_default=True,
     help="Log a line per request (about a tenth of a small request's server time).",
 )
+@click.option(
+    "--fold-interval",
+    type=click.FloatRange(0, 86_400),
+    default=None,
+    metavar="SECONDS",
+    help="Fold the rollups' change logs this often in each worker; 0 never. "
+    f"[default: {ENV_FOLD_INTERVAL} or {DEFAULT_FOLD_INTERVAL_S:g}]",
+)
 @pass_shop
-def serve(shop: ShopContext, host: str, port: int, workers: int, access_log: bool) -> None:
+def serve(
+    shop: ShopContext,
+    host: str,
+    port: int,
+    workers: int,
+    access_log: bool,
+    fold_interval: float | None,
+) -> None:
     """Serve the REST API under /v1 (docs at /docs) on the --db database."""
     import uvicorn
 
@@ -34,6 +50,11 @@ def serve(shop: ShopContext, host: str, port: int, workers: int, access_log: boo
 
     shop.engine()  # a bad URL or a missing database fails here, in one line
     shop.close()
+    # the workers read it from the environment, as the rest of their settings
+    if fold_interval is not None:
+        os.environ[ENV_FOLD_INTERVAL] = f"{fold_interval:g}"
+    else:
+        os.environ.setdefault(ENV_FOLD_INTERVAL, f"{DEFAULT_FOLD_INTERVAL_S:g}")
     if workers == 1:
         app = create_app(shop.settings, load_api_config(os.environ))
         uvicorn.run(app, host=host, port=port, log_level="info", access_log=access_log)
