@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import warnings
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -13,6 +14,7 @@ from sqlalchemy.sql.schema import Table
 
 from shopdb.access import ROLES
 from shopdb.audit import run_checks
+from shopdb.db.rollup_schema import rollup_deltas
 from shopdb.db.schema import DATA_TABLES, idempotency_keys, inventory
 from shopdb.services import create_category, create_product, register_user
 from shopdb.services.api_keys import create_api_key
@@ -81,6 +83,15 @@ def count_rows(engine: Engine, table: Table, *where: Any) -> int:
     """How many rows ``table`` holds (matching ``where``)."""
     with engine.connect() as conn:
         return int(conn.execute(select(func.count()).select_from(table).where(*where)).scalar_one())
+
+
+def pending_deltas_after(engine: Engine, seconds: float) -> int:
+    """The rows ``rollup_deltas`` still holds once it is empty or ``seconds`` have passed
+    (a server's background fold empties it)."""
+    deadline = time.monotonic() + seconds
+    while (pending := count_rows(engine, rollup_deltas)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return pending
 
 
 def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:

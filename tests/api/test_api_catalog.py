@@ -238,3 +238,32 @@ def test_a_product_moved_to_another_category_takes_its_revenue_along(
     assert revenue == {shop.category: 0, garden["category_id"]: 2000}
     base = run_query(shop.engine, "revenue_by_category", source="base").as_dicts()
     assert rows == base
+
+
+def test_a_move_to_a_category_that_does_not_exist_is_a_404_and_moves_nothing(
+    client: TestClient, shop: Shop
+) -> None:
+    admin = shop.auth()
+    order = client.post(
+        "/v1/orders",
+        json={"user_id": shop.user, "items": [{"product_id": shop.lamp, "quantity": 1}]},
+        headers=admin,
+    ).json()
+    client.post(f"/v1/orders/{order['order_id']}/payments", json={"method": "card"}, headers=admin)
+    refresh(shop.engine)  # the sale is folded: a move would have rows to take along
+    etag = client.get(f"/v1/products/{shop.lamp}", headers=admin).headers["ETag"]
+    before = snapshot(shop.engine)
+    revenue = client.get("/v1/analytics/revenue_by_category", headers=admin).json()["data"]
+
+    moved = client.patch(
+        f"/v1/products/{shop.lamp}",
+        json={"category_id": 999_999},
+        headers={**admin, "If-Match": etag},
+    )
+
+    assert moved.status_code == 404
+    assert moved.headers["content-type"] == "application/problem+json"
+    assert "999999" in moved.json()["detail"]
+    assert snapshot(shop.engine) == before
+    after = client.get("/v1/analytics/revenue_by_category", headers=admin).json()["data"]
+    assert after == revenue

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import httpx
-from api_support import Shop, TestClient, count_rows
+from api_support import Shop, TestClient, pending_deltas_after
 from click.testing import CliRunner
 from server import serving_process
 from sqlalchemy import select
@@ -13,7 +13,6 @@ from sqlalchemy.engine import URL
 
 from shopdb.api.config import ApiConfig
 from shopdb.cli import cli
-from shopdb.db.rollup_schema import rollup_deltas
 from shopdb.db.schema import api_keys
 from shopdb.services.api_keys import hash_key
 
@@ -96,8 +95,21 @@ def test_serve_runs_the_api_on_loopback_until_terminated(shop: Shop, db_url: URL
             headers=shop.auth(),
         )
         assert paid.status_code == 201
-        deadline = time.monotonic() + 20
-        while count_rows(shop.engine, rollup_deltas) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert count_rows(shop.engine, rollup_deltas) == 0
+        assert pending_deltas_after(shop.engine, 20) == 0
     assert process.returncode is not None
+
+
+def test_a_bad_fold_interval_is_a_usage_error_before_serving(db_url: URL, shop: Shop) -> None:
+    for value in ("-1", "soon", "86401"):
+        result = CliRunner().invoke(
+            cli,
+            [
+                "--db",
+                db_url.render_as_string(hide_password=False),
+                "serve",
+                "--fold-interval",
+                value,
+            ],
+        )
+        assert result.exit_code == 2
+        assert "--fold-interval" in result.output

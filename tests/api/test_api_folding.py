@@ -3,10 +3,15 @@ leave ``rollup_deltas`` within a few fold intervals, the rollups equal to the ba
 
 from __future__ import annotations
 
-import time
-
 import pytest
-from api_support import SECRET, Shop, TestClient, assert_audit_clean, count_rows
+from api_support import (
+    SECRET,
+    Shop,
+    TestClient,
+    assert_audit_clean,
+    count_rows,
+    pending_deltas_after,
+)
 from sqlalchemy.engine import URL
 
 from shopdb.api.app import create_app
@@ -32,14 +37,6 @@ def _sell(client: TestClient, shop: Shop) -> None:
         assert paid.status_code == 201, paid.text
 
 
-def _pending_after(shop: Shop, seconds: float) -> int:
-    """The deltas still waiting once they are gone or ``seconds`` have passed."""
-    deadline = time.monotonic() + seconds
-    while (pending := count_rows(shop.engine, rollup_deltas)) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    return pending
-
-
 @pytest.mark.parametrize("interval", [0.05, 0.0])
 def test_the_server_folds_the_change_log_while_it_serves(
     shop: Shop, db_url: URL, interval: float
@@ -49,7 +46,7 @@ def test_the_server_folds_the_change_log_while_it_serves(
         _sell(client, shop)
         assert count_rows(shop.engine, rollup_deltas) > 0
         # without a refresher the deltas stay (checked for a second: 20 intervals)
-        pending = _pending_after(shop, WAIT_S if interval else 1.0)
+        pending = pending_deltas_after(shop.engine, WAIT_S if interval else 1.0)
     if interval:
         assert pending == 0
     else:

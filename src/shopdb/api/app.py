@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator
-from contextlib import AbstractContextManager, asynccontextmanager, nullcontext
+from contextlib import asynccontextmanager
 
 import anyio
 from fastapi import Depends, FastAPI
-from sqlalchemy.engine import Engine
 
 from shopdb import __version__
 from shopdb.api import docs, problems
@@ -28,11 +27,6 @@ from shopdb.db.engine import check_connection, open_engine
 from shopdb.rollups.refresher import Refresher
 
 OPENAPI_URL = "/v1/openapi.json"
-
-
-def _folding(engine: Engine, interval: float) -> AbstractContextManager[object]:
-    """The worker's background fold of the change logs, or nothing for interval 0."""
-    return Refresher(engine, interval) if interval > 0 else nullcontext()
 
 
 def create_app(settings: Settings, config: ApiConfig | None = None) -> FastAPI:
@@ -52,7 +46,7 @@ def create_app(settings: Settings, config: ApiConfig | None = None) -> FastAPI:
         app.state.analytics_limiter = anyio.CapacityLimiter(api.analytics_slots)
         app.state.analytics_slots = anyio.Semaphore(api.analytics_slots)
         try:
-            with use_route_threads(), _folding(app.state.engine, api.fold_interval_s):
+            with use_route_threads(), Refresher(app.state.engine, api.fold_interval_s):
                 yield
         finally:
             app.state.analytics_engine.dispose()

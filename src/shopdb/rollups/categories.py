@@ -38,6 +38,8 @@ from shopdb.db.rollup_schema import (
 from shopdb.db.schema import products
 from shopdb.rollups.upsert import add_rows
 
+_CHUNK = 1000
+"""Products whose categories one ``IN`` list reads."""
 _WIDTH = len(CATEGORY_MEASURES)
 # the category measures' places among the product measures
 _PICK = [PRODUCT_MEASURES.index(name) for name in CATEGORY_MEASURES]
@@ -82,8 +84,8 @@ def categories_of(conn: Connection, product_ids: Iterable[int]) -> dict[int, int
     caller commits (``FOR SHARE``; SQLite's writer lock does the same)."""
     ids = sorted(product_ids)
     found: dict[int, int] = {}
-    for start in range(0, len(ids), 1000):
-        chunk = ids[start : start + 1000]
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
         rows = conn.execute(
             select(products.c.product_id, products.c.category_id)
             .where(products.c.product_id.in_(chunk))

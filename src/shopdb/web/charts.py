@@ -81,8 +81,8 @@ PAGES: dict[str, tuple[str, tuple[ChartSpec, ...]]] = {
                 "month",
                 ("new_revenue_cents", "returning_revenue_cents"),
             ),
-            # SF 1: 4-9 ms over 365 days (bench_range_cards, 2026-12-06): both periods
-            # as signed spans of the category rollups, a row per category and bucket
+            # SF 1: 2.3-6.1 ms over 365 days (bench_range_cards, 2026-12-06 23:29): both
+            # periods as signed spans of the category rollups, a row per category and bucket
             ChartSpec("category_growth", "Top-level categories per year", "table"),
         ),
     ),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -14,6 +13,7 @@ from shopdb.audit import CheckResult, run_checks
 from shopdb.errors import InvalidInput
 from shopdb.rollups.build import rebuild_all, refresh
 from shopdb.rollups.maintain import COUNTER_ROWS, MAINTAIN_OPTION
+from shopdb.rollups.refresher import Refresher
 from shopdb.workload.baseline import run_baseline
 from shopdb.workload.catalog import Catalog, load_catalog, top_up
 from shopdb.workload.clients import Ack, run_clients
@@ -174,21 +174,13 @@ def _compare_rollups(
 def _refresher(engine: Engine, every_s: float, report: OltpReport) -> Iterator[None]:
     """Fold the rollups' change log every ``every_s`` seconds while the clients run, so
     the audit also covers folds racing the services (0: no folding)."""
-    stop = threading.Event()
-
-    def loop() -> None:
-        while not stop.wait(every_s):
-            report.folded += refresh(engine)
-
-    thread = threading.Thread(target=loop) if every_s > 0 else None
-    if thread is not None:
-        thread.start()
+    refresher = Refresher(engine, every_s)
     try:
-        yield
+        with refresher:
+            yield
     finally:
-        stop.set()
-        if thread is not None:
-            thread.join()
+        report.folded += refresher.folded
+        if every_s > 0:
             report.folded += refresh(engine)
 
 
